@@ -1,0 +1,30 @@
+# The README's two commands are `make run` and `make test`; everything else is a helper.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test setup setup-test browser bench clean
+
+run: setup
+	$(VENV)/bin/flask --app workbench demo
+	@echo "Workbench is at http://$(HOST):$(PORT)/ (sign in with a demo user above; Ctrl-C stops it)"
+	$(VENV)/bin/flask --app workbench run --host $(HOST) --port $(PORT)
+
+test: setup-test browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+setup:
+	@scripts/setup.sh
+
+setup-test:
+	@scripts/setup.sh test
+
+browser:
+	@scripts/install-chromium.sh
+
+bench: setup-test
+	$(PY) scripts/cleaner_report.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

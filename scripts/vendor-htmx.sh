@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Vendor htmx from the npm package htmx.org: verify the tarball against the registry's
+# integrity, copy dist/htmx.min.js into static/vendor/htmx/ and record its SHA-256.
+# Usage: scripts/vendor-htmx.sh 4.0.1
+set -euo pipefail
+cd "$(dirname "$0")/.."
+version=${1:?usage: vendor-htmx.sh VERSION}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+(cd "$work" && npm pack --silent "htmx.org@$version" >/dev/null)
+tarball="$work/htmx.org-$version.tgz"
+expected=$(npm view "htmx.org@$version" dist.integrity)
+actual="sha512-$(openssl dgst -sha512 -binary "$tarball" | base64 -w0)"
+if [ "$expected" != "$actual" ]; then
+  echo "Integrity mismatch for htmx.org@$version: registry says $expected, tarball is $actual" >&2
+  exit 1
+fi
+tar -xzf "$tarball" -C "$work"
+mkdir -p static/vendor/htmx
+cp "$work/package/dist/htmx.min.js" "static/vendor/htmx/htmx-$version.min.js"
+cp "$work/package/LICENSE" static/vendor/htmx/LICENSE
+sha=$(sha256sum "static/vendor/htmx/htmx-$version.min.js" | cut -d' ' -f1)
+cat > static/vendor/CHECKSUMS.json <<JSON
+{
+  "files": [
+    {
+      "path": "vendor/htmx/htmx-$version.min.js",
+      "package": "htmx.org",
+      "version": "$version",
+      "from": "dist/htmx.min.js",
+      "npm_integrity": "$expected",
+      "sha256": "$sha"
+    }
+  ]
+}
+JSON
+echo "Vendored htmx $version ($sha). Update the script tag in templates/base.html if the version changed."

@@ -1,0 +1,44 @@
+"""Workbench: a fact-check and annotation workbench for newsrooms."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Application factory (``flask --app workbench``)."""
+    # The instance folder sits beside the package in a checkout (``instance/``), or where
+    # WORKBENCH_INSTANCE_PATH says when installed elsewhere.
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
+        "WORKBENCH_INSTANCE_PATH", str(PROJECT_ROOT / "instance")
+    )
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from workbench import auth, cli, csrf, db, htmx, security, templating
+    from workbench.config import load_config
+    from workbench.errors import register_error_handlers
+    from workbench.views import register_blueprints
+
+    load_config(app, test_config)
+    db.init_app(app)
+    auth.init_app(app)
+    csrf.init_app(app)
+    security.init_app(app)
+    htmx.init_app(app)
+    templating.init_app(app)
+    register_error_handlers(app)
+    register_blueprints(app)
+    cli.init_app(app)
+    return app

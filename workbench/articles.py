@@ -1,0 +1,198 @@
+"""Article services: import with a preview of kept and dropped blocks, revisions, listing."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Iterable
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from workbench.cleaning import CleanResult, canonicalize, text_sha256
+from workbench.errors import InvalidContentError, NotFoundError, TooLargeError
+from workbench.ingest import check_url_syntax, clean_input
+from workbench.models import Article, HistoryEvent, ImportDraft, Revision, User, utcnow
+from workbench.sanitize import render_paragraphs
+from workbench.schemas import ArticleMeta, parse_date
+
+DRAFT_LIFETIME = timedelta(days=2)
+
+
+def start_import(
+    db: Session,
+    *,
+    actor: User | None,
+    data: bytes,
+    media_type: str,
+    origin: str,
+    max_bytes: int,
+    charset: str | None = None,
+    source_url: str | None = None,
+    article: Article | None = None,
+) -> ImportDraft:
+    """Clean the input and keep it as a draft for the user to review in the preview."""
+    result = _clean(data, media_type, max_bytes=max_bytes, charset=charset, url=source_url)
+    meta = dict(result.meta)
+    if source_url:
+        meta["source_url"] = source_url
+    draft = ImportDraft(
+        key=secrets.token_urlsafe(24),
+        user_id=actor.id,
+        article_id=article.id if article else None,
+        original=data,
+        original_media_type=media_type,
+        origin=origin,
+        blocks=[block.to_dict() for block in result.blocks],
+        meta=meta,
+    )
+    _forget_old_drafts(db)
+    db.add(draft)
+    db.commit()
+    return draft
+
+
+def get_draft(db: Session, *, key: str, actor: User) -> ImportDraft:
+    draft = db.exec(select(ImportDraft).where(ImportDraft.key == key, ImportDraft.user_id == actor.id)).first()
+    if draft is None:
+        raise NotFoundError("This import preview no longer exists; start the import again.")
+    return draft
+
+
+def commit_draft(db: Session, *, draft: ImportDraft, actor: User, keep: Iterable[int], meta: ArticleMeta) -> Article:
+    """Save a draft as a new article (or a new revision) with the blocks the user chose to keep."""
+    keep = set(keep)
+    blocks = [dict(block, kept=i in keep) for i, block in enumerate(draft.blocks)]
+    article = db.get(Article, draft.article_id) if draft.article_id else None
+    article = _store(db, actor=actor, article=article, original=draft.original, media_type=draft.original_media_type,
+                     origin=draft.origin, blocks=blocks, meta=meta)
+    db.delete(draft)
+    db.commit()
+    return article
+
+
+def import_article(
+    db: Session,
+    *,
+    actor: User | None,
+    data: bytes,
+    media_type: str,
+    origin: str,
+    max_bytes: int,
+    charset: str | None = None,
+    overrides: dict | None = None,
+    article: Article | None = None,
+) -> Article:
+    """Import in one step with the cleaner's own choices (API and CLI)."""
+    overrides = {k: v for k, v in (overrides or {}).items() if v not in (None, "")}
+    result = _clean(data, media_type, max_bytes=max_bytes, charset=charset, url=overrides.get("source_url"))
+    found = dict(result.meta, **overrides)
+    meta = ArticleMeta(
+        title=found.get("title") or "",
+        source_url=found.get("source_url"),
+        publisher=found.get("publisher"),
+        byline=found.get("byline"),
+        published=parse_date(found.get("published")),
+        language=found.get("language"),
+    )
+    blocks = [block.to_dict() for block in result.blocks]
+    return _store(db, actor=actor, article=article, original=data, media_type=media_type, origin=origin,
+                  blocks=blocks, meta=meta)
+
+
+def _clean(data: bytes, media_type: str, *, max_bytes: int, charset: str | None, url: str | None) -> CleanResult:
+    if len(data) > max_bytes:
+        raise TooLargeError(f"The article is {len(data):,} bytes; the limit is {max_bytes:,}.")
+    if not data.strip():
+        raise InvalidContentError("There is nothing to import: the text is empty.", code="empty")
+    result = clean_input(data, media_type, charset=charset, url=url)
+    if not result.blocks:
+        raise InvalidContentError("No readable text was found in the input.", code="empty")
+    return result
+
+
+def _store(db: Session, *, actor: User | None, article: Article | None, original: bytes, media_type: str, origin: str,
+           blocks: list[dict], meta: ArticleMeta) -> Article:
+    canonical = canonicalize([b["text"] for b in blocks if b["kept"]])
+    if not canonical:
+        raise InvalidContentError(
+            "Nothing is left after cleaning: every block was dropped. Keep at least one block.", code="nothing_kept"
+        )
+    if meta.source_url:
+        check_url_syntax(meta.source_url)
+    title = (meta.title or "").strip() or _fallback_title(canonical)
+    now = utcnow()
+    if article is None:
+        article = Article(title=title, source_url=meta.source_url, created_by_id=actor.id if actor else None, current_revision=1)
+        number = 1
+    else:
+        number = article.current_revision + 1
+        article.title, article.current_revision, article.modified = title, number, now
+        article.source_url = meta.source_url or article.source_url
+    db.add(article)
+    db.flush()
+    revision = Revision(
+        article_id=article.id,
+        number=number,
+        original=original,
+        original_media_type=media_type,
+        origin=origin,
+        canonical_text=canonical,
+        html=render_paragraphs(canonical),
+        sha256=text_sha256(canonical),
+        blocks=blocks,
+        title=title,
+        source_url=meta.source_url,
+        publisher=meta.publisher,
+        byline=meta.byline,
+        published=meta.published,
+        language=meta.language,
+        created_by_id=actor.id if actor else None,
+    )
+    db.add(revision)
+    db.add(HistoryEvent(article_id=article.id, actor_id=actor.id if actor else None, action="revision" if number > 1 else "imported",
+                        changes={"revision": [number - 1 or None, number]}, note=origin[:500]))
+    db.commit()
+    return article
+
+
+def _fallback_title(canonical: str) -> str:
+    first = canonical.split("\n\n", 1)[0]
+    return first if len(first) <= 120 else first[:117].rsplit(" ", 1)[0] + "…"
+
+
+def _forget_old_drafts(db: Session) -> None:
+    for old in db.exec(select(ImportDraft).where(ImportDraft.created < utcnow() - DRAFT_LIFETIME)):
+        db.delete(old)
+
+
+def list_articles(db: Session, *, search: str = "", limit: int = 50, offset: int = 0) -> tuple[list[Article], int]:
+    """Newest first, optionally only titles containing ``search`` (case-insensitive)."""
+    query = select(Article)
+    if search.strip():
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(or_(func.lower(Article.title).like(pattern), func.lower(Article.source_url).like(pattern)))
+    total = db.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = db.exec(query.order_by(Article.created.desc(), Article.id.desc()).offset(offset).limit(limit)).all()
+    return list(rows), total
+
+
+def get_article(db: Session, article_id: int) -> Article:
+    article = db.get(Article, article_id)
+    if article is None:
+        raise NotFoundError(f"There is no article {article_id}.")
+    return article
+
+
+def get_revision(db: Session, article: Article, number: int | None = None) -> Revision:
+    number = number or article.current_revision
+    revision = db.exec(
+        select(Revision).where(Revision.article_id == article.id, Revision.number == number)
+    ).first()
+    if revision is None:
+        raise NotFoundError(f"Article {article.id} has no revision {number}.")
+    return revision
+
+
+def list_revisions(db: Session, article: Article) -> list[Revision]:
+    return list(db.exec(select(Revision).where(Revision.article_id == article.id).order_by(Revision.number)).all())

@@ -1,0 +1,170 @@
+"""Who is asking, and what they may do. Every route declares its permission here.
+
+Pages authenticate with the session cookie; the JSON API only with bearer tokens,
+so that a browser's cookies can never be used to call it (no CSRF surface there).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import secrets
+from typing import Callable
+
+from flask import Flask, g, redirect, request, session, url_for
+from sqlmodel import Session, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from workbench.errors import ForbiddenError, InvalidContentError, NotAuthenticatedError
+from workbench.models import ApiToken, Role, User, utcnow
+
+ROLE_RANK = {Role.viewer: 0, Role.checker: 1, Role.editor: 2, Role.admin: 3}
+
+#: The least role each action needs. Routes name an action, never a role.
+PERMISSIONS: dict[str, Role | None] = {
+    "public": None,  # sign-in page, health check, static files
+    "read": Role.viewer,
+    "import_article": Role.checker,
+    "annotate": Role.checker,
+    "review": Role.editor,
+    "manage_users": Role.admin,
+}
+
+TOKEN_PREFIX = "wbt_"
+# Compared against when the username is unknown, so timing does not reveal which names exist.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def role_allows(role: str | Role, action: str) -> bool:
+    needed = PERMISSIONS[action]
+    if needed is None:
+        return True
+    try:
+        return ROLE_RANK[Role(role)] >= ROLE_RANK[needed]
+    except ValueError:
+        return False
+
+
+def hash_password(password: str) -> str:
+    """Hash with the configured method (scrypt by default; tests choose a faster one)."""
+    from flask import current_app, has_app_context
+
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
+    return generate_password_hash(password, method=method)
+
+
+def validate_new_password(password: str) -> None:
+    if len(password) < 8:
+        raise InvalidContentError("The password must have at least 8 characters.", code="weak_password")
+
+
+def authenticate(db: Session, username: str, password: str) -> User | None:
+    """The active user with these credentials, or None."""
+    user = db.exec(select(User).where(User.username == username.strip().lower())).first()
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    return user
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(db: Session, user: User, label: str = "") -> str:
+    """Create an API token for ``user`` and return it; only its hash is stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    db.add(ApiToken(user_id=user.id, token_hash=hash_token(token), prefix=token[:10], label=label))
+    db.commit()
+    return token
+
+
+def user_for_token(db: Session, token: str) -> User | None:
+    row = db.exec(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).first()
+    # The lookup is by hash; compare again in constant time for good measure.
+    if row is None or row.revoked or not hmac.compare_digest(row.token_hash, hash_token(token)):
+        return None
+    user = db.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    row.last_used = utcnow()
+    db.add(row)
+    db.commit()
+    return user
+
+
+def current_user() -> User | None:
+    return g.get("user")
+
+
+def load_user() -> None:
+    """Before each request: find the user from the bearer token (API) or the session (pages)."""
+    from workbench.db import get_session
+
+    g.user = None
+    if request.path.startswith("/api/"):
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() == "bearer" and token.strip():
+            g.user = user_for_token(get_session(), token.strip())
+            if g.user is None:
+                g.auth_error = "The API token is not valid."
+        return
+    user_id = session.get("user_id")
+    if user_id is not None:
+        user = get_session().get(User, user_id)
+        if user is not None and user.active:
+            g.user = user
+        else:
+            session.clear()
+
+
+def login(user: User) -> None:
+    session.clear()  # a new session on sign-in: no fixation of an earlier one
+    session["user_id"] = user.id
+    session.permanent = False
+
+
+def logout() -> None:
+    session.clear()
+
+
+def requires(action: str) -> Callable:
+    """Route decorator: the user must be signed in with a role allowed to do ``action``."""
+    if action not in PERMISSIONS:
+        raise KeyError(f"unknown action {action!r}")
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            if PERMISSIONS[action] is not None:
+                user = current_user()
+                if user is None:
+                    if request.path.startswith("/api/"):
+                        raise NotAuthenticatedError(
+                            g.get("auth_error") or "Send an API token as 'Authorization: Bearer <token>'."
+                        )
+                    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+                if not role_allows(user.role, action):
+                    raise ForbiddenError(
+                        f"Your role ({user.role}) may not {action.replace('_', ' ')}; "
+                        f"it needs {PERMISSIONS[action].value} or above."
+                    )
+            return view(*args, **kwargs)
+
+        wrapped.workbench_permission = action  # checked by the test that every route declares one
+        return wrapped
+
+    return decorator
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(load_user)
+
+    @app.context_processor
+    def _inject_user():
+        user = current_user()
+        return {"current_user": user, "can": lambda action: user is not None and role_allows(user.role, action)}

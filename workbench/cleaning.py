@@ -1,0 +1,514 @@
+"""Cleaning scraped article text, and the canonical form claims anchor to. Pure: no Flask, no DB.
+
+The line-level cleaner splits text into blocks and gives each a role and a reason:
+
+>>> [(b.role, b.text) for b in clean_text("Big Headline\\n\\nShare this story\\n\\nThe mayor said so.").blocks]
+[('title', 'Big Headline'), ('junk', 'Share this story'), ('body', 'The mayor said so.')]
+
+Roles: ``body`` (kept), ``title``, ``dateline``, ``byline`` (become metadata) and ``junk``
+(script fragments, share widgets, navigation, captions, teaser lists, cookie notices, ads).
+Only ``body`` blocks reach the canonical text unless the user flips a block in the preview.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+# ---------------------------------------------------------------------------
+# Canonical text
+# ---------------------------------------------------------------------------
+
+
+def normalize_block(text: str) -> str:
+    """NFC, with every run of whitespace (newlines included) folded to one space."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def canonicalize(paragraphs: list[str]) -> str:
+    """Join paragraphs into canonical text: NFC, one blank line between paragraphs."""
+    return "\n\n".join(p for p in (normalize_block(p) for p in paragraphs) if p)
+
+
+def text_sha256(canonical_text: str) -> str:
+    return hashlib.sha256(canonical_text.encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------------------
+# Blocks
+# ---------------------------------------------------------------------------
+
+KEPT_ROLES = {"body"}
+
+
+@dataclass
+class Block:
+    text: str
+    role: str = "body"
+    reason: str = "article text"
+    #: Hints from the HTML structure (e.g. inside <nav>), empty for plain text.
+    context: str = ""
+
+    @property
+    def kept(self) -> bool:
+        return self.role in KEPT_ROLES
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["kept"] = self.kept
+        return data
+
+
+@dataclass
+class CleanResult:
+    blocks: list[Block]
+    meta: dict = field(default_factory=dict)
+
+    def kept_text(self) -> str:
+        return canonicalize([b.text for b in self.blocks if b.kept])
+
+
+# ---------------------------------------------------------------------------
+# Vocabulary. Lower-case, punctuation-free forms; several languages and scripts.
+# ---------------------------------------------------------------------------
+
+SOCIAL_WORDS = {
+    "share", "shares", "share this", "share this story", "share this article", "share this page", "share article",
+    "share story", "share on facebook", "share on twitter", "share on x", "share via email", "share by email",
+    "facebook", "twitter", "x", "whatsapp", "linkedin", "email", "e mail", "mail", "print", "copy link",
+    "copy url", "link copied", "tweet", "pinterest", "reddit", "telegram", "weibo", "wechat", "line", "messenger",
+    "flipboard", "bluesky", "threads", "mastodon", "vk", "comments", "comment", "0 comments", "view comments",
+    "follow us", "follow", "like", "save", "bookmark", "gift this article", "listen to this article",
+    "分享", "分享到", "分享至", "微信", "微博", "打印", "复制链接", "评论", "收藏",
+    "поделиться", "вконтакте", "одноклассники", "телеграм", "комментарии", "распечатать",
+    "مشاركة", "شارك", "شارك هذا", "تويتر", "فيسبوك", "واتساب", "طباعة", "تعليقات",
+    "κοινοποίηση", "μοιραστείτε", "εκτύπωση", "σχόλια",
+}
+SOCIAL_NETWORKS = {
+    "facebook", "twitter", "x", "whatsapp", "linkedin", "email", "print", "pinterest", "reddit", "telegram",
+    "weibo", "wechat", "line", "messenger", "flipboard", "bluesky", "threads", "mastodon", "vk", "copy", "link",
+    "微信", "微博", "вконтакте", "одноклассники", "تويتر", "فيسبوك", "واتساب",
+}
+SHARE_PREFIXES = {"share", "follow", "分享", "分享到", "分享至", "поделиться", "شارك", "κοινοποίηση", "compartir",
+                  "partager", "teilen"}
+TEASER_HEADINGS = {
+    "recent news", "more stories", "more news", "related", "related news", "related articles", "related stories",
+    "related content", "related coverage", "related topics", "related links", "related news programmes",
+    "read more", "read next", "read also", "also read", "see also", "you may also like", "you might also like",
+    "most read", "most popular", "most viewed", "trending", "trending now", "latest news", "latest stories",
+    "latest", "top stories", "recommended", "recommended for you", "more on this story", "editors picks",
+    "相关新闻", "相关阅读", "相关文章", "推荐阅读", "热门新闻", "热门文章", "延伸阅读", "更多新闻", "最新新闻", "猜你喜欢",
+    "читайте также", "похожие новости", "популярное", "другие новости", "последние новости", "читайте еще",
+    "новости по теме", "по теме", "смотрите также",
+    "اقرأ أيضا", "اقرأ ايضا", "أخبار ذات صلة", "الأكثر قراءة", "مواضيع ذات صلة", "آخر الأخبار",
+    "διαβάστε επίσης", "σχετικά άρθρα", "δημοφιλή", "τελευταία νέα",
+}
+AD_WORDS = {
+    "advertisement", "advertising", "ad", "ads", "sponsored", "sponsored content", "promoted", "paid content",
+    "scroll to continue with content", "story continues below advertisement", "continue reading below",
+    "article continues below", "реклама", "广告", "إعلان", "διαφήμιση",
+}
+NAV_WORDS = {
+    "skip to content", "skip to main content", "skip navigation", "menu", "main menu", "search", "home",
+    "sign in", "log in", "login", "register", "subscribe", "subscribe now", "back to top", "top", "close",
+    "open menu", "toggle navigation", "next article", "previous article", "next", "previous",
+    "返回顶部", "首页", "登录", "注册", "главная", "наверх", "войти", "меню", "الرئيسية", "تسجيل الدخول",
+    "αρχική", "σύνδεση",
+}
+READ_MORE_RE = re.compile(
+    r"(read more|continue reading|read the full story|full story|more\s*»|阅读全文|查看全文|читать далее|подробнее"
+    r"|اقرأ المزيد|διαβάστε περισσότερα)\s*[»›>.…]*\s*$",
+    re.IGNORECASE,
+)
+CREDIT_RE = re.compile(
+    r"((file |handout |stock )?(photo|photograph|image|picture|video|graphic|illustration)s?"
+    r"( credit)?\s*(:|/|by\b|courtesy)"
+    r"|image source,|getty images|\(reuters\)$|\(ap photo|\(afp\)$"
+    r"|图片来源|图片[:：]|资料图|фото[:：]|صورة[:：]|φωτογραφία[:：])",
+    re.IGNORECASE,
+)
+COOKIE_RE = re.compile(
+    r"(\bcookies?\b.*\b(use|accept|consent|policy|settings|preferences|agree)\b"
+    r"|\b(accept|reject) all\b|\bmanage (cookie )?preferences\b|файлы cookie|使用cookie|ملفات تعريف الارتباط)",
+    re.IGNORECASE,
+)
+PROMO_RE = re.compile(
+    r"(newsletter|sign up for|subscribe to (our|the)|get the latest .* (in|to) your inbox|download (our|the) app"
+    r"|订阅|подпишитесь|اشترك في)",
+    re.IGNORECASE,
+)
+FOOTER_RE = re.compile(r"(^©|^copyright\b|all rights reserved|版权所有|все права защищены|جميع الحقوق محفوظة)", re.I)
+TAGS_RE = re.compile(r"^(tags?|topics?|keywords|filed under|标签|теги|الوسوم)\s*[:：]", re.IGNORECASE)
+BYLINE_RE = re.compile(
+    r"^(by|written by|reporting by|words by|von|par|por|автор|текст|作者|记者|記者|بقلم|του|της)\s*[:：]?\s+(?P<name>.+)$",
+    re.IGNORECASE,
+)
+CODE_RE = re.compile(
+    r"(\bjQuery\b|\bdocument\.\w|\bwindow\.\w|\bfunction\s*\(|\bvar\s+\w+\s*=|\bconst\s+\w+\s*=|\blet\s+\w+\s*="
+    r"|\bconsole\.\w|getElementById|addEventListener|googletag|dataLayer|\$\(|=>|</?[a-z]+[^>]*>|\)\s*;\s*$|^\s*[\"']\)\s*;)",
+)
+CODE_SYMBOLS = set("{}()[];=<>$\"'\\|#")
+BULLETS = "•·▪‣◦●■►–—-*"
+SENTENCE_END_RE = re.compile(r"[.!。！](\s*[\"”’»」』)\]])*$")
+
+# Dates -------------------------------------------------------------------
+MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+    "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
+    "nov": 11, "dec": 12,
+    "января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6, "июля": 7, "августа": 8,
+    "сентября": 9, "октября": 10, "ноября": 11, "декабря": 12,
+    "يناير": 1, "فبراير": 2, "مارس": 3, "أبريل": 4, "مايو": 5, "يونيو": 6, "يوليو": 7, "أغسطس": 8,
+    "سبتمبر": 9, "أكتوبر": 10, "نوفمبر": 11, "ديسمبر": 12,
+    "ιανουαρίου": 1, "φεβρουαρίου": 2, "μαρτίου": 3, "απριλίου": 4, "μαΐου": 5, "ιουνίου": 6, "ιουλίου": 7,
+    "αυγούστου": 8, "σεπτεμβρίου": 9, "οκτωβρίου": 10, "νοεμβρίου": 11, "δεκεμβρίου": 12,
+}
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+DATE_PATTERNS = [
+    # 2022-07-20, 2022/7/20, 2022.07.20
+    (re.compile(r"(?P<y>(19|20)\d\d)[-/.](?P<m>0?[1-9]|1[0-2])[-/.](?P<d>0?[1-9]|[12]\d|3[01])(?!\d)"), "ymd"),
+    # 2022年7月20日
+    (re.compile(r"(?P<y>(19|20)\d\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"), "ymd"),
+    # July 20, 2022
+    (re.compile(rf"(?P<mon>{_MONTH_ALT})\.?\s+(?P<d>\d{{1,2}})(st|nd|rd|th)?,?\s+(?P<y>(19|20)\d\d)", re.I), "mdy"),
+    # 20 July 2022, 20 июля 2022 г.
+    (re.compile(rf"(?P<d>\d{{1,2}})(st|nd|rd|th)?\.?\s+(?P<mon>{_MONTH_ALT})\.?,?\s+(?P<y>(19|20)\d\d)", re.I), "dmy"),
+    # 20.07.2022 / 20/07/2022 (day first, as most of the world writes it)
+    (re.compile(r"(?<!\d)(?P<d>0?[1-9]|[12]\d|3[01])[./](?P<m>0?[1-9]|1[0-2])[./](?P<y>(19|20)\d\d)"), "dmy_num"),
+]
+DATELINE_FILLER_RE = re.compile(
+    r"(published|updated|last updated|posted|first published|modified|date|on|at|am|pm|a\.m\.|p\.m\.|"
+    r"[A-Z]{2,4}T|UTC|GMT|HKT|BST|CET|CEST|EST|EDT|PST|PDT|MSK|JST|г\.|года|опубликовано|обновлено|发布时间|更新时间|"
+    r"نشر في|تحديث|δημοσιεύθηκε|ενημερώθηκε|\d{1,2}:\d\d(:\d\d)?|[|,:·\-–—()]|\d+)",
+    re.IGNORECASE,
+)
+WEEKDAYS_RE = re.compile(
+    r"\b(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(day|nesday|sday|urday)?\b\.?", re.IGNORECASE
+)
+
+
+def find_date(text: str) -> date | None:
+    """The first calendar date written in ``text``, in any of the supported forms."""
+    for pattern, order in DATE_PATTERNS:
+        match = pattern.search(text)
+        if not match:
+            continue
+        parts = match.groupdict()
+        try:
+            month = int(parts["m"]) if parts.get("m") else MONTHS[parts["mon"].lower().rstrip(".")]
+            return date(int(parts["y"]), month, int(parts["d"]))
+        except (ValueError, KeyError):
+            continue
+    return None
+
+
+def _date_span(text: str) -> tuple[int, int] | None:
+    for pattern, _order in DATE_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            return match.span()
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Measures of a block
+# ---------------------------------------------------------------------------
+
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def word_count(text: str) -> int:
+    """Words, counting each CJK character as one (those scripts do not separate words)."""
+    cjk = len(_CJK_RE.findall(text))
+    latin = len(_CJK_RE.sub(" ", text).split())
+    return latin + cjk
+
+
+def plain_key(text: str) -> str:
+    """Lower-case text without punctuation or bullets, for matching against the vocabulary."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"[^\w\s]", " ", text)
+    return " ".join(text.split())
+
+
+def strip_bullet(text: str) -> str:
+    stripped = text.lstrip()
+    if stripped[:1] in BULLETS and (len(stripped) == 1 or stripped[1:2].isspace()):
+        return stripped[1:].strip()
+    return stripped
+
+
+def ends_sentence(text: str) -> bool:
+    text = text.rstrip()
+    return bool(SENTENCE_END_RE.search(text)) and not text.endswith(("...", "…"))
+
+
+def looks_like_code(text: str) -> bool:
+    if CODE_RE.search(text):
+        return True
+    visible = [c for c in text if not c.isspace()]
+    if not visible:
+        return False
+    symbols = sum(1 for c in visible if c in CODE_SYMBOLS)
+    letters = sum(1 for c in visible if c.isalpha())
+    return symbols >= 3 and symbols / len(visible) > 0.3 and letters < 40
+
+
+def is_social(text: str) -> bool:
+    key = plain_key(text)
+    if not key:
+        return False
+    if key in SOCIAL_WORDS:
+        return True
+    words = key.split()
+    if len(words) <= 8 and words[0] in SHARE_PREFIXES and word_count(text) <= 8:
+        return True
+    # "Facebook Twitter WhatsApp Email": nothing but the names of networks.
+    return len(words) >= 2 and all(w in SOCIAL_NETWORKS or w in SHARE_PREFIXES or w in {"on", "via", "and"}
+                                   for w in words)
+
+
+def is_teaser_heading(text: str) -> bool:
+    key = plain_key(text)
+    if key in TEASER_HEADINGS:
+        return True
+    words = key.split()
+    return 0 < len(words) <= 4 and words[0] == "related" or (0 < len(words) <= 5 and key.startswith("more from"))
+
+
+def is_nav(text: str) -> bool:
+    key = plain_key(text)
+    if key in NAV_WORDS:
+        return True
+    # Breadcrumbs and menus: three or more short items between separators.
+    parts = [p.strip() for p in re.split(r"\s+[|>›»/·]\s+|\s*\|\s*", text) if p.strip()]
+    return len(parts) >= 3 and all(word_count(p) <= 3 for p in parts)
+
+
+def dateline_date(text: str) -> date | None:
+    """The date of a line that is nothing but a date (with time, zone or 'Published'), else None."""
+    if word_count(text) > 12:
+        return None
+    span = _date_span(text)
+    if span is None:
+        return None
+    rest = text[: span[0]] + " " + text[span[1]:]
+    rest = WEEKDAYS_RE.sub(" ", rest)
+    rest = DATELINE_FILLER_RE.sub(" ", rest)
+    if word_count(rest) > 2:
+        return None
+    return find_date(text)
+
+
+# ---------------------------------------------------------------------------
+# The classifier
+# ---------------------------------------------------------------------------
+
+
+def classify(text: str) -> tuple[str, str] | None:
+    """Role and reason for a block judged on its own text, or None when it reads as article text."""
+    if looks_like_code(text):
+        return "junk", "script or code fragment"
+    if is_social(text):
+        return "junk", "share or social widget"
+    if COOKIE_RE.search(text) and word_count(text) <= 60:
+        return "junk", "cookie notice"
+    key = plain_key(text)
+    if key in AD_WORDS:
+        return "junk", "advertisement"
+    if is_teaser_heading(text):
+        return "junk", "related or recent news list"
+    if READ_MORE_RE.search(text):
+        return "junk", "teaser ending in 'Read more'"
+    if is_nav(text):
+        return "junk", "navigation"
+    if PROMO_RE.search(text) and word_count(text) <= 30:
+        return "junk", "newsletter or subscription prompt"
+    if FOOTER_RE.search(text) and word_count(text) <= 30:
+        return "junk", "copyright footer"
+    if TAGS_RE.search(text):
+        return "junk", "tag list"
+    if CREDIT_RE.search(text) and word_count(text) <= 45:
+        return "junk", "photo caption or credit"
+    if dateline_date(text) is not None:
+        return "dateline", "dateline (used as the published date)"
+    if BYLINE_RE.match(text) and word_count(text) <= 10 and not ends_sentence(text):
+        return "byline", "byline (used as the author)"
+    return None
+
+
+def looks_like_headline(text: str) -> bool:
+    words = word_count(text)
+    return 1 <= words <= 25 and not ends_sentence(text) and not text.rstrip().endswith((",", ";", ":"))
+
+
+def classify_blocks(blocks: list[Block]) -> list[Block]:
+    """Judge each block in the light of its neighbours; returns the same blocks, roles set.
+
+    Blocks that already carry a junk role (e.g. from HTML structure) keep it.
+    """
+    for block in blocks:
+        if block.role == "body":
+            verdict = classify(block.text)
+            if verdict:
+                block.role, block.reason = verdict
+
+    _drop_repeats(blocks)
+    _drop_teaser_runs(blocks)
+    _pick_title(blocks)
+    return blocks
+
+
+def _drop_repeats(blocks: list[Block]) -> None:
+    """A caption printed twice goes entirely; a repeated paragraph keeps its first copy."""
+    seen: dict[str, list[Block]] = {}
+    for block in blocks:
+        key = plain_key(strip_bullet(block.text))
+        if key and word_count(block.text) >= 3:
+            seen.setdefault(key, []).append(block)
+    for copies in seen.values():
+        if len(copies) < 2:
+            continue
+        caption_like = any(c.role == "junk" and "caption" in c.reason for c in copies) or any(
+            c.text.lstrip()[:1] in BULLETS for c in copies
+        )
+        repeated = copies if caption_like else copies[1:]
+        for block in repeated:
+            block.role, block.reason = "junk", "duplicated photo caption" if caption_like else "repeated text"
+
+
+def _drop_teaser_runs(blocks: list[Block]) -> None:
+    """After a 'Related' / 'Recent news' heading, drop teaser titles and snippets until prose resumes.
+
+    A short line right before a 'Read more' snippet is a teaser title wherever it stands.
+    """
+    in_run = False
+    for i, block in enumerate(blocks):
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if block.role == "junk" and block.reason == "related or recent news list":
+            in_run = True
+            continue
+        if block.role != "body":
+            continue
+        before_read_more = following is not None and bool(READ_MORE_RE.search(following.text))
+        if before_read_more and word_count(block.text) <= 20 and not ends_sentence(block.text):
+            block.role, block.reason = "junk", "teaser headline"
+            continue
+        if in_run:
+            if ends_sentence(block.text) and word_count(block.text) >= 8:
+                in_run = False  # the article goes on
+            else:
+                block.role, block.reason = "junk", "related or recent news list"
+
+
+def _pick_title(blocks: list[Block]) -> None:
+    """The first headline-like block before any body paragraph is the title."""
+    for block in blocks:
+        if block.role == "body":
+            if looks_like_headline(block.text):
+                block.role, block.reason = "title", "headline (used as the title)"
+            return
+        if block.role == "title":
+            return
+
+
+# ---------------------------------------------------------------------------
+# Plain text and Markdown
+# ---------------------------------------------------------------------------
+
+_MD_HEADING_RE = re.compile(r"^#{1,6}\s+")
+_MD_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+def split_blocks(text: str, *, markdown: bool = False) -> list[Block]:
+    """Split plain text into blocks: paragraphs at blank lines, lines where a scrape put one item a line.
+
+    A chunk of consecutive lines is one paragraph when it looks hard-wrapped (every line but the
+    last is long); otherwise each line is its own block.
+    """
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    blocks: list[Block] = []
+    for chunk in re.split(r"\n\s*\n", text):
+        lines = [line.strip() for line in chunk.split("\n") if line.strip()]
+        if not lines:
+            continue
+        if markdown:
+            lines = [_MD_LINK_RE.sub(r"\1", _MD_HEADING_RE.sub("", line)) for line in lines]
+        wrapped = len(lines) > 1 and all(len(line) >= 50 for line in lines[:-1]) and not any(
+            line[:1] in BULLETS and line[1:2] == " " for line in lines
+        )
+        pieces = [" ".join(lines)] if wrapped else lines
+        for piece in pieces:
+            piece = normalize_block(strip_bullet(piece)) if piece.lstrip()[:1] in "•·▪‣◦●■►" else normalize_block(piece)
+            if piece:
+                blocks.append(Block(text=piece))
+    return blocks
+
+
+def clean_text(text: str, *, markdown: bool = False) -> CleanResult:
+    """Clean pasted or uploaded plain text (or Markdown) into judged blocks and metadata."""
+    blocks = classify_blocks(split_blocks(text, markdown=markdown))
+    return CleanResult(blocks=blocks, meta=meta_from_blocks(blocks, body_text=" ".join(b.text for b in blocks)))
+
+
+def meta_from_blocks(blocks: list[Block], *, body_text: str = "") -> dict:
+    """Title, published date and byline found among the blocks, and a language guess."""
+    meta: dict = {}
+    for block in blocks:
+        if block.role == "title" and "title" not in meta:
+            meta["title"] = block.text
+        elif block.role == "dateline" and "published" not in meta:
+            found = find_date(block.text)
+            if found:
+                meta["published"] = found.isoformat()
+        elif block.role == "byline" and "byline" not in meta:
+            match = BYLINE_RE.match(block.text)
+            meta["byline"] = match.group("name").strip() if match else block.text
+    language = guess_language(" ".join(b.text for b in blocks if b.kept) or body_text)
+    if language:
+        meta["language"] = language
+    return meta
+
+
+# ---------------------------------------------------------------------------
+# Language: by script where it is unambiguous, by common words for Latin-script languages
+# ---------------------------------------------------------------------------
+
+_SCRIPT_LANGS = [
+    (re.compile(r"[\u3040-\u30ff]"), "ja"),
+    (re.compile(r"[\uac00-\ud7af]"), "ko"),
+    (re.compile(r"[\u4e00-\u9fff]"), "zh"),
+    (re.compile(r"[\u0600-\u06ff]"), "ar"),
+    (re.compile(r"[\u0590-\u05ff]"), "he"),
+    (re.compile(r"[\u0370-\u03ff]"), "el"),
+    (re.compile(r"[\u0400-\u04ff]"), "ru"),
+    (re.compile(r"[\u0900-\u097f]"), "hi"),
+    (re.compile(r"[\u0e00-\u0e7f]"), "th"),
+]
+_STOPWORDS = {
+    "en": {"the", "and", "of", "to", "in", "is", "that", "said", "was", "for", "on", "with"},
+    "fr": {"le", "la", "les", "et", "des", "est", "une", "dans", "que", "pour", "du", "pas"},
+    "de": {"der", "die", "und", "das", "ist", "nicht", "mit", "den", "von", "zu", "ein", "sich"},
+    "es": {"el", "la", "los", "las", "y", "que", "en", "del", "por", "una", "con", "para"},
+    "pt": {"o", "os", "as", "e", "que", "em", "do", "da", "não", "uma", "com", "para"},
+    "it": {"il", "di", "che", "e", "la", "per", "non", "una", "gli", "del", "con", "sono"},
+    "nl": {"de", "het", "een", "en", "van", "is", "dat", "niet", "op", "te", "met", "voor"},
+}
+
+
+def guess_language(text: str) -> str | None:
+    sample = text[:5000]
+    letters = sum(1 for c in sample if c.isalpha()) or 1
+    for pattern, lang in _SCRIPT_LANGS:
+        if len(pattern.findall(sample)) / letters > 0.3:
+            return lang
+    words = re.findall(r"[a-zà-ÿ]+", sample.lower())
+    if len(words) < 5:
+        return None
+    scores = {lang: sum(1 for w in words if w in stop) for lang, stop in _STOPWORDS.items()}
+    best = max(scores, key=scores.get)
+    return best if scores[best] >= 3 else None

@@ -1,0 +1,161 @@
+"""Command line: ``flask --app workbench <command>`` or the ``workbench`` script."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlmodel import select
+
+from workbench import articles, auth, users
+from workbench.db import get_engine, get_session, upgrade_database
+from workbench.errors import WorkbenchError
+from workbench.models import Role, User
+
+DEMO_DIR = Path(__file__).resolve().parent / "demo"
+DEMO_USERS = [("admin", Role.admin), ("editor", Role.editor), ("checker", Role.checker), ("viewer", Role.viewer)]
+
+
+def _fail(err: WorkbenchError) -> None:
+    raise click.ClickException(err.message)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command():
+    """Create the database tables, or migrate them to the newest schema."""
+    upgrade_database(get_engine())
+    click.echo("The database is ready.")
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command():
+    """Add demo users and a demo article (prints the users' passwords)."""
+    upgrade_database(get_engine())
+    db = get_session()
+    credentials_file = Path(current_app.instance_path) / "demo-credentials.txt"
+    saved = _read_credentials(credentials_file)
+    for name, role in DEMO_USERS:
+        if db.exec(select(User).where(User.username == name)).first() is None:
+            saved[name] = secrets.token_urlsafe(9)
+            users.create_user(db, username=name, password=saved[name], role=role.value, display_name=name.title())
+    credentials_file.write_text("".join(f"{name} {password}\n" for name, password in saved.items()))
+    credentials_file.chmod(0o600)
+
+    admin = db.exec(select(User).where(User.username == "admin")).first()
+    demo_article = DEMO_DIR / "harbour-bridge-tolls.txt"
+    existing, _ = articles.list_articles(db, search="Harbour Bridge")
+    if not existing:
+        article = articles.import_article(db, actor=admin, data=demo_article.read_bytes(), media_type="text/plain",
+                                          origin="demo", max_bytes=current_app.config["MAX_IMPORT_BYTES"])
+        click.echo(f"Imported demo article {article.id}: {article.title}")
+    click.echo("Demo users (username password):")
+    for name, _role in DEMO_USERS:
+        click.echo(f"  {name:8} {saved.get(name, '(created earlier; password unchanged)')}")
+
+
+def _read_credentials(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    pairs = (line.split(" ", 1) for line in path.read_text().splitlines() if " " in line)
+    return {name: password for name, password in pairs}
+
+
+@click.group("users")
+def users_group():
+    """Manage user accounts."""
+
+
+@users_group.command("create")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]), help="The user's role.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--display-name", default="", help="Name shown in pages and exports.")
+@with_appcontext
+def users_create(name: str, role: str, password_stdin: bool, display_name: str):
+    """Create user NAME with a role."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = users.create_user(get_session(), username=name, password=password, role=role,
+                                 display_name=display_name)
+    except WorkbenchError as err:
+        _fail(err)
+    click.echo(f"Created {user.username} ({user.role}).")
+
+
+@click.group("tokens")
+def tokens_group():
+    """Manage API tokens."""
+
+
+@tokens_group.command("create")
+@click.argument("name")
+@click.option("--label", default="", help="What the token is for.")
+@with_appcontext
+def tokens_create(name: str, label: str):
+    """Create an API token for user NAME and print it (it is shown only once)."""
+    db = get_session()
+    try:
+        user = users.find_user(db, name)
+    except WorkbenchError as err:
+        _fail(err)
+    click.echo(auth.create_token(db, user, label=label))
+
+
+@click.command("import")
+@click.argument("source")
+@click.option("--title", default=None, help="Title to use instead of the headline found.")
+@click.option("--as", "as_user", default=None, help="User recorded as the importer (default: the first admin).")
+@with_appcontext
+def import_command(source: str, title: str | None, as_user: str | None):
+    """Import an article from FILE_OR_URL (.html .htm .txt .md, or an http(s) URL)."""
+    from workbench.ingest import fetch_url, media_type_for_upload
+
+    config = current_app.config
+    db = get_session()
+    try:
+        actor = users.find_user(db, as_user) if as_user else db.exec(
+            select(User).where(User.role == Role.admin.value).order_by(User.id)).first()
+        if source.startswith(("http://", "https://")):
+            fetched = fetch_url(source, allow_private=config["FETCH_ALLOW_PRIVATE"], timeout=config["FETCH_TIMEOUT"],
+                                max_bytes=config["MAX_IMPORT_BYTES"], max_redirects=config["FETCH_MAX_REDIRECTS"])
+            data, media_type, origin, charset = fetched.body, fetched.media_type, fetched.url, fetched.charset
+            overrides = {"title": title, "source_url": fetched.url}
+        else:
+            path = Path(source)
+            if not path.is_file():
+                raise click.ClickException(f"No such file: {source}")
+            data, media_type, origin, charset = path.read_bytes(), media_type_for_upload(path.name), \
+                f"file:{path.name}", None
+            overrides = {"title": title}
+        article = articles.import_article(db, actor=actor, data=data, media_type=media_type, origin=origin,
+                                          charset=charset, max_bytes=config["MAX_IMPORT_BYTES"], overrides=overrides)
+    except WorkbenchError as err:
+        _fail(err)
+    revision = articles.get_revision(db, article)
+    dropped = sum(1 for b in revision.blocks if not b["kept"])
+    click.echo(f"Imported article {article.id}: {article.title} "
+               f"({len(revision.blocks) - dropped} blocks kept, {dropped} dropped)")
+
+
+COMMANDS = [init_db_command, demo_command, users_group, tokens_group, import_command]
+
+
+def init_app(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+def main() -> None:
+    """The ``workbench`` console script: the same commands as ``flask --app workbench``."""
+    from workbench import create_app
+
+    FlaskGroup(create_app=create_app, help="Workbench: fact-check and annotation workbench.")(prog_name="workbench")

@@ -1,0 +1,79 @@
+"""Settings: defaults, then ``instance/config.py``, then ``WORKBENCH_*`` environment variables.
+
+A test config passed to ``create_app`` wins over all of them.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+#: Default rating scale: (key, label, ordinal for ClaimReview or None).
+DEFAULT_RATING_SCALE = [
+    ("true", "True", 5),
+    ("mostly_true", "Mostly true", 4),
+    ("mixed", "Half true", 3),
+    ("mostly_false", "Mostly false", 2),
+    ("false", "False", 1),
+    ("misleading", "Misleading", None),
+    ("unproven", "Unproven", None),
+]
+
+DEFAULTS = {
+    "DATABASE_URL": None,  # filled in from the instance path when unset
+    "FETCH_ALLOW_PRIVATE": False,
+    "FETCH_TIMEOUT": 10.0,
+    "FETCH_MAX_REDIRECTS": 5,
+    "MAX_IMPORT_BYTES": 5 * 1024 * 1024,
+    "ORG_NAME": "Workbench Fact Check",
+    "FOUR_EYES": True,
+    "RATING_SCALE": DEFAULT_RATING_SCALE,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SQLITE_BUSY_TIMEOUT_MS": 5000,
+}
+
+#: Environment variables that are part of the contract, and how to read them.
+ENV_SETTINGS = {
+    "WORKBENCH_DATABASE_URL": ("DATABASE_URL", str),
+    "WORKBENCH_SECRET_KEY": ("SECRET_KEY", str),
+    "WORKBENCH_FETCH_ALLOW_PRIVATE": ("FETCH_ALLOW_PRIVATE", lambda v: v.strip().lower() in {"1", "true", "yes", "on"}),
+    "WORKBENCH_ORG_NAME": ("ORG_NAME", str),
+    "WORKBENCH_MAX_IMPORT_BYTES": ("MAX_IMPORT_BYTES", int),
+    "WORKBENCH_FETCH_TIMEOUT": ("FETCH_TIMEOUT", float),
+}
+
+
+def load_config(app, test_config: dict | None) -> None:
+    """Fill ``app.config`` in order of precedence; see the module docstring."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    for env_name, (key, parse) in ENV_SETTINGS.items():
+        raw = os.environ.get(env_name)
+        if raw not in (None, ""):
+            app.config[key] = parse(raw)
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    instance = Path(app.instance_path)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = f"sqlite:///{instance / 'workbench.sqlite3'}"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance)
+    # Requests larger than the import cap plus room for form fields are refused with 413.
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_IMPORT_BYTES"]) + 64 * 1024
+
+
+def _instance_secret(instance: Path) -> str:
+    """A per-installation secret kept in ``instance/`` so sessions survive restarts.
+
+    Never committed: ``instance/`` is ignored by git.
+    """
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

@@ -1,0 +1,119 @@
+"""Errors that services raise, and the one app-level handler that presents them.
+
+API paths get ``{"error": {"code", "message"}}``; pages get ``errors/<status>.html``
+or, for htmx requests, the inline flash fragment with the same message.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+
+class WorkbenchError(Exception):
+    """A failure a user can act on: it carries a stable code, a message and an HTTP status."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        if status:
+            self.status = status
+
+
+class MalformedRequestError(WorkbenchError):
+    status, code = 400, "malformed"
+
+
+class NotAuthenticatedError(WorkbenchError):
+    status, code = 401, "unauthenticated"
+
+
+class ForbiddenError(WorkbenchError):
+    status, code = 403, "forbidden"
+
+
+class NotFoundError(WorkbenchError):
+    status, code = 404, "not_found"
+
+
+class InvalidTransitionError(WorkbenchError):
+    status, code = 409, "invalid_transition"
+
+
+class StaleVersionError(WorkbenchError):
+    status, code = 412, "stale_version"
+
+
+class TooLargeError(WorkbenchError):
+    status, code = 413, "too_large"
+
+
+class InvalidContentError(WorkbenchError):
+    status, code = 422, "invalid_content"
+
+
+class PreconditionRequiredError(WorkbenchError):
+    status, code = 428, "precondition_required"
+
+
+class FetchError(WorkbenchError):
+    """The URL could not be fetched (network failure, timeout, bad status)."""
+
+    status, code = 502, "fetch_failed"
+
+
+_HTTP_CODES = {
+    400: "malformed",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    429: "too_many_requests",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _present(status: int, code: str, message: str):
+    if wants_json():
+        response = jsonify({"error": {"code": code, "message": message}})
+        response.status_code = status
+        return response
+    from workbench.htmx import is_htmx
+
+    if is_htmx():
+        # htmx 4 swaps error responses too: the fragment lands where the request aimed.
+        body = render_template("_flash.html", messages=[("error", message)])
+    else:
+        template = f"errors/{status}.html" if status in (403, 404) else "errors/generic.html"
+        body = render_template(template, status=status, message=message)
+    return body, status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(WorkbenchError)
+    def _workbench_error(err: WorkbenchError):
+        return _present(err.status, err.code, err.message)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(err: HTTPException):
+        status = err.code or 500
+        if status == 413:
+            limit = app.config["MAX_IMPORT_BYTES"]
+            message = f"The request is larger than the limit of {limit // (1024 * 1024)} MB."
+        else:
+            message = err.description or err.name
+        return _present(status, _HTTP_CODES.get(status, "http_error"), message)
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception):  # pragma: no cover - last resort
+        app.logger.exception("unhandled error")
+        return _present(500, "internal_error", "Something went wrong on the server; nothing was saved.")

@@ -1,0 +1,53 @@
+"""Data models for input and output that are not tables (validated at the edges)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import ConfigDict, field_validator
+from sqlmodel import Field, SQLModel
+
+from workbench.errors import InvalidContentError
+
+
+def parse_date(value: str | date | None, *, field: str = "published") -> date | None:
+    """A date from ISO text (``2022-07-20`` or a full timestamp); empty gives None."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date() if "T" in text else date.fromisoformat(text)
+    except ValueError:
+        raise InvalidContentError(f"{field} must be a date like 2024-05-31, not {text!r}.", code="bad_date") from None
+
+
+class ArticleImport(SQLModel):
+    """Body of ``POST /api/articles`` and of a new revision."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, max_length=500)
+    text: str | None = None
+    html: str | None = None
+    url: str | None = Field(default=None, max_length=2000)
+    source_url: str | None = Field(default=None, max_length=2000)
+    publisher: str | None = Field(default=None, max_length=300)
+    published: str | None = Field(default=None, max_length=40)
+
+    @field_validator("title", "publisher", "source_url", "url")
+    @classmethod
+    def _strip(cls, value: str | None) -> str | None:
+        return value.strip() or None if isinstance(value, str) else value
+
+
+class ArticleMeta(SQLModel):
+    """Metadata the user may correct in the import preview."""
+
+    title: str = ""
+    source_url: str | None = None
+    publisher: str | None = None
+    byline: str | None = None
+    published: date | None = None
+    language: str | None = None

@@ -1,0 +1,29 @@
+"""Template filters and globals shared by all pages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from flask import Flask
+
+from workbench.static_assets import asset_integrity
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def format_date(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.globals["asset_integrity"] = asset_integrity
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,14 @@
+"""Blueprints: HTML pages under ``views/html`` and the JSON API under ``views/api``."""
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from workbench.views.api import api
+    from workbench.views.html import admin, articles, auth, health
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(articles.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(api)

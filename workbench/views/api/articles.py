@@ -1,0 +1,108 @@
+"""``/api/articles``: import, list and read articles."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, request, url_for
+from pydantic import ValidationError
+
+from workbench import articles, auth
+from workbench.db import get_session
+from workbench.errors import InvalidContentError, MalformedRequestError
+from workbench.ingest import fetch_url
+from workbench.models import Article, Revision
+from workbench.schemas import ArticleImport
+from workbench.views.api import api
+
+MAX_PAGE_SIZE = 200
+
+
+def parse_json(model):
+    """Validate the request body against ``model``; 400 when it is not JSON of that shape."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise MalformedRequestError("The body must be a JSON object (Content-Type: application/json).")
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "body"
+        raise MalformedRequestError(f"{where}: {first['msg']}.") from None
+
+
+def article_json(article: Article, revision: Revision | None = None) -> dict:
+    data = {
+        "id": article.id,
+        "url": url_for("api.get_article", article_id=article.id, _external=True),
+        "title": article.title,
+        "source_url": article.source_url,
+        "created": article.created.isoformat(),
+        "modified": article.modified.isoformat(),
+        "current_revision": article.current_revision,
+    }
+    if revision is not None:
+        data["revision"] = {
+            "number": revision.number,
+            "title": revision.title,
+            "publisher": revision.publisher,
+            "byline": revision.byline,
+            "published": revision.published.isoformat() if revision.published else None,
+            "language": revision.language,
+            "source_url": revision.source_url,
+            "sha256": revision.sha256,
+            "origin": revision.origin,
+            "created": revision.created.isoformat(),
+            "text": revision.canonical_text,
+            "blocks": {"kept": sum(1 for b in revision.blocks if b["kept"]),
+                       "dropped": sum(1 for b in revision.blocks if not b["kept"])},
+        }
+    return data
+
+
+def _import_body(body: ArticleImport) -> tuple[bytes, str, str, str | None]:
+    """(bytes, media type, origin, source url) for the one input the body gives."""
+    given = [name for name in ("text", "html", "url") if getattr(body, name)]
+    if len(given) != 1:
+        raise MalformedRequestError("Give exactly one of text, html or url.")
+    config = current_app.config
+    if body.url:
+        fetched = fetch_url(body.url, allow_private=config["FETCH_ALLOW_PRIVATE"], timeout=config["FETCH_TIMEOUT"],
+                            max_bytes=config["MAX_IMPORT_BYTES"], max_redirects=config["FETCH_MAX_REDIRECTS"])
+        return fetched.body, fetched.media_type, fetched.url, fetched.url
+    if body.html is not None:
+        return body.html.encode("utf-8"), "text/html", "api", None
+    return body.text.encode("utf-8"), "text/plain", "api", None
+
+
+@api.post("/articles")
+@auth.requires("import_article")
+def create_article():
+    body = parse_json(ArticleImport)
+    data, media_type, origin, fetched_url = _import_body(body)
+    if not data.strip():
+        raise InvalidContentError("There is nothing to import: the text is empty.", code="empty")
+    overrides = {"title": body.title, "publisher": body.publisher, "published": body.published,
+                 "source_url": body.source_url or fetched_url}
+    db = get_session()
+    article = articles.import_article(db, actor=auth.current_user(), data=data, media_type=media_type, origin=origin,
+                                      max_bytes=current_app.config["MAX_IMPORT_BYTES"], overrides=overrides)
+    response = jsonify(article_json(article, articles.get_revision(db, article)))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_article", article_id=article.id, _external=True)
+    return response
+
+
+@api.get("/articles")
+@auth.requires("read")
+def list_articles():
+    limit = min(max(request.args.get("limit", 50, type=int), 1), MAX_PAGE_SIZE)
+    offset = max(request.args.get("offset", 0, type=int), 0)
+    rows, total = articles.list_articles(get_session(), search=request.args.get("q", ""), limit=limit, offset=offset)
+    return jsonify({"total": total, "limit": limit, "offset": offset, "items": [article_json(a) for a in rows]})
+
+
+@api.get("/articles/<int:article_id>")
+@auth.requires("read")
+def get_article(article_id: int):
+    db = get_session()
+    article = articles.get_article(db, article_id)
+    return jsonify(article_json(article, articles.get_revision(db, article)))

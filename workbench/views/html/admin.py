@@ -1,0 +1,42 @@
+"""Admin pages: users and their roles."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from workbench import auth, users
+from workbench.db import get_session
+from workbench.errors import InvalidContentError
+from workbench.models import Role
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/users")
+@auth.requires("manage_users")
+def list_users():
+    return render_template("admin/users.html", users=users.list_users(get_session()), roles=list(Role))
+
+
+@bp.post("/users")
+@auth.requires("manage_users")
+def create_user():
+    form = request.form
+    try:
+        user = users.create_user(get_session(), username=form.get("username", ""), password=form.get("password", ""),
+                                 role=form.get("role", "viewer"), display_name=form.get("display_name", ""))
+    except InvalidContentError as err:
+        return render_template("admin/users.html", users=users.list_users(get_session()), roles=list(Role),
+                               error=err.message, form=form), 422
+    flash(f"Added {user.username} as {user.role}.", "success")
+    return redirect(url_for("admin.list_users"))
+
+
+@bp.post("/users/<int:user_id>/role")
+@auth.requires("manage_users")
+def change_role(user_id: int):
+    db = get_session()
+    user = users.set_role(db, user=users.get_user(db, user_id), role=request.form.get("role", ""),
+                          actor=auth.current_user())
+    flash(f"{user.username} is now {user.role}.", "success")
+    return redirect(url_for("admin.list_users"))

@@ -1,0 +1,143 @@
+"""Article pages: the list, the reading view, and import with its kept/dropped preview."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+
+from workbench import articles, auth
+from workbench.db import get_session
+from workbench.errors import InvalidContentError, WorkbenchError
+from workbench.htmx import is_htmx
+from workbench.ingest import fetch_url, media_type_for_upload
+from workbench.schemas import ArticleMeta, parse_date
+
+bp = Blueprint("articles", __name__)
+
+IMPORT_VIAS = ("paste", "upload", "url")
+PAGE_SIZE = 50
+
+
+@bp.get("/")
+@auth.requires("read")
+def home():
+    return redirect(url_for("articles.index"))
+
+
+@bp.get("/articles")
+@auth.requires("read")
+def index():
+    search = request.args.get("q", "")
+    rows, total = articles.list_articles(get_session(), search=search, limit=PAGE_SIZE)
+    template = "articles/_rows.html" if is_htmx() else "articles/index.html"
+    return render_template(template, articles=rows, total=total, search=search)
+
+
+@bp.get("/articles/<int:article_id>")
+@auth.requires("read")
+def show(article_id: int):
+    db = get_session()
+    article = articles.get_article(db, article_id)
+    number = request.args.get("revision", type=int)
+    revision = articles.get_revision(db, article, number)
+    return render_template("articles/show.html", article=article, revision=revision,
+                           revisions=articles.list_revisions(db, article))
+
+
+@bp.get("/import")
+@auth.requires("import_article")
+def import_form():
+    via = request.args.get("via", "paste")
+    via = via if via in IMPORT_VIAS else "paste"
+    return render_template("articles/import.html", via=via, values={})
+
+
+@bp.post("/import")
+@auth.requires("import_article")
+def import_preview():
+    """Clean the input and show the preview; nothing is saved as an article yet."""
+    via = request.form.get("via", "paste")
+    config = current_app.config
+    try:
+        data, media_type, origin, charset, source_url = _read_import_input(via)
+        draft = articles.start_import(get_session(), actor=auth.current_user(), data=data, media_type=media_type,
+                                      origin=origin, charset=charset, source_url=source_url,
+                                      max_bytes=config["MAX_IMPORT_BYTES"])
+    except WorkbenchError as err:
+        values = {k: v for k, v in request.form.items() if k != "csrf_token"}
+        return render_template("articles/import.html", via=via, values=values, error=err.message), err.status
+    if request.form.get("title", "").strip():
+        draft.meta = dict(draft.meta, title=request.form["title"].strip())
+        db = get_session()
+        db.add(draft)
+        db.commit()
+    target = url_for("articles.review_import", key=draft.key)
+    if is_htmx():
+        # htmx navigates to the preview itself, after showing progress while the import ran.
+        return "", 200, {"HX-Redirect": target}
+    return redirect(target)
+
+
+def _read_import_input(via: str) -> tuple[bytes, str, str, str | None, str | None]:
+    """(bytes, media type, origin, charset, source URL) from whichever import form was used."""
+    config = current_app.config
+    if via == "upload":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            raise InvalidContentError("Choose a file to upload (.html, .htm, .txt or .md).", code="no_file")
+        media_type = media_type_for_upload(upload.filename)
+        return upload.read(), media_type, f"upload:{upload.filename}", None, None
+    if via == "url":
+        url = request.form.get("url", "").strip()
+        if not url:
+            raise InvalidContentError("Give the address (URL) of the article.", code="no_url")
+        fetched = fetch_url(url, allow_private=config["FETCH_ALLOW_PRIVATE"], timeout=config["FETCH_TIMEOUT"],
+                            max_bytes=config["MAX_IMPORT_BYTES"], max_redirects=config["FETCH_MAX_REDIRECTS"])
+        return fetched.body, fetched.media_type, fetched.url, fetched.charset, fetched.url
+    content = request.form.get("content", "")
+    if not content.strip():
+        raise InvalidContentError("Paste the article's text or HTML first.", code="empty")
+    return content.encode("utf-8"), "text/plain", "paste", "utf-8", None
+
+
+@bp.get("/import/<key>")
+@auth.requires("import_article")
+def review_import(key: str):
+    draft = articles.get_draft(get_session(), key=key, actor=auth.current_user())
+    return render_template("articles/preview.html", draft=draft, meta=draft.meta,
+                           kept=[i for i, b in enumerate(draft.blocks) if b["kept"]])
+
+
+@bp.post("/import/<key>")
+@auth.requires("import_article")
+def save_import(key: str):
+    db = get_session()
+    draft = articles.get_draft(db, key=key, actor=auth.current_user())
+    form = request.form
+    keep = [int(i) for i in form.getlist("keep") if i.isdigit()]
+    try:
+        meta = ArticleMeta(
+            title=form.get("title", "").strip(),
+            source_url=form.get("source_url", "").strip() or None,
+            publisher=form.get("publisher", "").strip() or None,
+            byline=form.get("byline", "").strip() or None,
+            published=parse_date(form.get("published", "").strip()),
+            language=form.get("language", "").strip() or None,
+        )
+        article = articles.commit_draft(db, draft=draft, actor=auth.current_user(), keep=keep, meta=meta)
+    except WorkbenchError as err:
+        db.rollback()
+        submitted = {k: form.get(k, "") for k in ("title", "source_url", "publisher", "byline", "published", "language")}
+        return render_template("articles/preview.html", draft=draft, meta=submitted, kept=keep,
+                               error=err.message), err.status
+    flash(f"Imported “{article.title}”.", "success")
+    return redirect(url_for("articles.show", article_id=article.id))
+
+
+@bp.post("/import/<key>/discard")
+@auth.requires("import_article")
+def discard_import(key: str):
+    db = get_session()
+    db.delete(articles.get_draft(db, key=key, actor=auth.current_user()))
+    db.commit()
+    flash("The import was discarded.", "info")
+    return redirect(url_for("articles.import_form"))

@@ -1,0 +1,42 @@
+"""Sign in and sign out."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from workbench import auth
+from workbench.db import get_session
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths: an open redirect would let a phishing link borrow our sign-in page.
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("articles.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@auth.requires("public")
+def login():
+    if request.method == "POST":
+        user = auth.authenticate(get_session(), request.form.get("username", ""), request.form.get("password", ""))
+        if user is None:
+            return render_template("auth/login.html", error="Wrong username or password.",
+                                   username=request.form.get("username", "")), 401
+        auth.login(user)
+        return redirect(_safe_next(request.args.get("next")))
+    if auth.current_user() is not None:
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html")
+
+
+@bp.post("/logout")
+@auth.requires("public")
+def logout():
+    auth.logout()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
