@@ -43,32 +43,43 @@ def sqlite_template(tmp_path_factory) -> Path:
     return path
 
 
+def _with_search_path(url: str, schema: str) -> str:
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3D{schema}"
+
+
 @pytest.fixture(scope="session")
-def postgres_ready():
-    """Migrate the PostgreSQL test database from empty once per run."""
-    engine = make_engine(PG_URL)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
+def postgres_url():
+    """A schema of its own for this test run (runs may share the database), migrated from empty."""
+    schema = f"workbench_test_{os.getpid()}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    url = _with_search_path(PG_URL, schema)
+    engine = make_engine(url)
     upgrade_database(engine)
-    yield engine
+    yield url, engine, schema
     engine.dispose()
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    admin.dispose()
 
 
-def _truncate_postgres(engine) -> None:
+def _truncate_postgres(engine, schema: str) -> None:
     with engine.begin() as conn:
         tables = conn.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
-        )).scalars().all()
+            "SELECT tablename FROM pg_tables WHERE schemaname = :schema AND tablename <> 'alembic_version'"
+        ), {"schema": schema}).scalars().all()
         conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture(params=BACKENDS)
 def database_url(request, tmp_path, sqlite_template) -> str:
     if request.param == "postgresql":
-        engine = request.getfixturevalue("postgres_ready")
-        _truncate_postgres(engine)  # isolate the database for each test
-        return PG_URL
+        url, engine, schema = request.getfixturevalue("postgres_url")
+        _truncate_postgres(engine, schema)  # isolate the database for each test
+        return url
     path = tmp_path / "workbench.sqlite3"
     shutil.copy(sqlite_template, path)
     return f"sqlite:///{path}"

@@ -86,6 +86,8 @@ SOCIAL_WORDS = {
     "поделиться", "вконтакте", "одноклассники", "телеграм", "комментарии", "распечатать",
     "مشاركة", "شارك", "شارك هذا", "تويتر", "فيسبوك", "واتساب", "طباعة", "تعليقات",
     "κοινοποίηση", "μοιραστείτε", "εκτύπωση", "σχόλια",
+    "compartir", "comentarios", "imprimir", "partager", "commentaires", "imprimer", "teilen", "kommentare",
+    "drucken", "compartilhar", "comentários", "condividi", "commenti", "stampa",
 }
 SOCIAL_NETWORKS = {
     "facebook", "twitter", "x", "whatsapp", "linkedin", "email", "print", "pinterest", "reddit", "telegram",
@@ -105,18 +107,25 @@ TEASER_HEADINGS = {
     "новости по теме", "по теме", "смотрите также",
     "اقرأ أيضا", "اقرأ ايضا", "أخبار ذات صلة", "الأكثر قراءة", "مواضيع ذات صلة", "آخر الأخبار",
     "διαβάστε επίσης", "σχετικά άρθρα", "δημοφιλή", "τελευταία νέα",
+    "te puede interesar", "también te puede interesar", "lee también", "noticias relacionadas", "lo más leído",
+    "más noticias", "à lire aussi", "lire aussi", "sur le même sujet", "les plus lus", "à lire également",
+    "das könnte sie auch interessieren", "mehr zum thema", "meistgelesen", "auch interessant",
+    "leia também", "notícias relacionadas", "mais lidas", "leggi anche", "più letti", "articoli correlati",
 }
 AD_WORDS = {
     "advertisement", "advertising", "ad", "ads", "sponsored", "sponsored content", "promoted", "paid content",
     "scroll to continue with content", "story continues below advertisement", "continue reading below",
     "article continues below", "реклама", "广告", "إعلان", "διαφήμιση",
+    "publicidad", "publicité", "anzeige", "werbung", "publicidade", "pubblicità",
 }
 NAV_WORDS = {
     "skip to content", "skip to main content", "skip navigation", "menu", "main menu", "search", "home",
     "sign in", "log in", "login", "register", "subscribe", "subscribe now", "back to top", "top", "close",
     "open menu", "toggle navigation", "next article", "previous article", "next", "previous",
     "返回顶部", "首页", "登录", "注册", "главная", "наверх", "войти", "меню", "الرئيسية", "تسجيل الدخول",
-    "αρχική", "σύνδεση",
+    "αρχική", "σύνδεση", "inicio", "accueil", "startseite", "início",
+    "view this email in your browser", "view in browser", "view online", "forward to a friend",
+    "forward this email", "unsubscribe", "update your preferences", "manage your subscription",
 }
 READ_MORE_RE = re.compile(
     r"(read more|continue reading|read the full story|full story|more\s*»|阅读全文|查看全文|читать далее|подробнее"
@@ -141,6 +150,9 @@ PROMO_RE = re.compile(
     re.IGNORECASE,
 )
 FOOTER_RE = re.compile(r"(^©|^copyright\b|all rights reserved|版权所有|все права защищены|جميع الحقوق محفوظة)", re.I)
+EDITOR_CREDIT_RE = re.compile(
+    r"^(责任编辑|编辑|編輯|editor|edited by|editing by|additional reporting by|редактор|تحرير)\s*[:：]?\s*\S", re.IGNORECASE
+)
 TAGS_RE = re.compile(r"^(tags?|topics?|keywords|filed under|标签|теги|الوسوم)\s*[:：]", re.IGNORECASE)
 BYLINE_RE = re.compile(
     r"^(by|written by|reporting by|words by|von|par|por|автор|текст|作者|记者|記者|بقلم|του|της)\s*[:：]?\s+(?P<name>.+)$",
@@ -166,6 +178,15 @@ MONTHS = {
     "سبتمبر": 9, "أكتوبر": 10, "نوفمبر": 11, "ديسمبر": 12,
     "ιανουαρίου": 1, "φεβρουαρίου": 2, "μαρτίου": 3, "απριλίου": 4, "μαΐου": 5, "ιουνίου": 6, "ιουλίου": 7,
     "αυγούστου": 8, "σεπτεμβρίου": 9, "οκτωβρίου": 10, "νοεμβρίου": 11, "δεκεμβρίου": 12,
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8,
+    "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
+    "janvier": 1, "février": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "août": 8,
+    "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12,
+    "januar": 1, "februar": 2, "märz": 3, "juni": 6, "juli": 7, "oktober": 10, "dezember": 12,
+    "janeiro": 1, "fevereiro": 2, "março": 3, "maio": 5, "junho": 6, "julho": 7, "setembro": 9,
+    "outubro": 10, "novembro": 11, "dezembro": 12,
+    "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7, "settembre": 9,
+    "ottobre": 10, "dicembre": 12,
 }
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 DATE_PATTERNS = [
@@ -175,8 +196,9 @@ DATE_PATTERNS = [
     (re.compile(r"(?P<y>(19|20)\d\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"), "ymd"),
     # July 20, 2022
     (re.compile(rf"(?P<mon>{_MONTH_ALT})\.?\s+(?P<d>\d{{1,2}})(st|nd|rd|th)?,?\s+(?P<y>(19|20)\d\d)", re.I), "mdy"),
-    # 20 July 2022, 20 июля 2022 г.
-    (re.compile(rf"(?P<d>\d{{1,2}})(st|nd|rd|th)?\.?\s+(?P<mon>{_MONTH_ALT})\.?,?\s+(?P<y>(19|20)\d\d)", re.I), "dmy"),
+    # 20 July 2022, 20 июля 2022 г., 20 de julio de 2022, 20. Juli 2022
+    (re.compile(rf"(?P<d>\d{{1,2}})(st|nd|rd|th|er|º)?\.?\s+(de\s+)?(?P<mon>{_MONTH_ALT})\.?,?\s+(de\s+)?(?P<y>(19|20)\d\d)",
+                re.I), "dmy"),
     # 20.07.2022 / 20/07/2022 (day first, as most of the world writes it)
     (re.compile(r"(?<!\d)(?P<d>0?[1-9]|[12]\d|3[01])[./](?P<m>0?[1-9]|1[0-2])[./](?P<y>(19|20)\d\d)"), "dmy_num"),
 ]
@@ -262,9 +284,9 @@ def is_social(text: str) -> bool:
     key = plain_key(text)
     if not key:
         return False
-    if key in SOCIAL_WORDS:
-        return True
     words = key.split()
+    if key in SOCIAL_WORDS or " ".join(w for w in words if not w.isdigit()) in SOCIAL_WORDS:
+        return True
     if len(words) <= 8 and words[0] in SHARE_PREFIXES and word_count(text) <= 8:
         return True
     # "Facebook Twitter WhatsApp Email": nothing but the names of networks.
@@ -289,14 +311,19 @@ def is_nav(text: str) -> bool:
     return len(parts) >= 3 and all(word_count(p) <= 3 for p in parts)
 
 
+# "来源：江城日报", "Source: Reuters", "作者：李华" may share the dateline's line.
+DATELINE_PARTS_RE = re.compile(r"(来源|作者|记者|source|author|quelle|fuente|источник|المصدر)\s*[:：]\s*\S+", re.I)
+
+
 def dateline_date(text: str) -> date | None:
-    """The date of a line that is nothing but a date (with time, zone or 'Published'), else None."""
-    if word_count(text) > 12:
+    """The date of a line that is nothing but a date (with time, zone, 'Published' or its source), else None."""
+    if len(text) > 100:
         return None
     span = _date_span(text)
     if span is None:
         return None
     rest = text[: span[0]] + " " + text[span[1]:]
+    rest = DATELINE_PARTS_RE.sub(" ", rest)
     rest = WEEKDAYS_RE.sub(" ", rest)
     rest = DATELINE_FILLER_RE.sub(" ", rest)
     if word_count(rest) > 2:
@@ -332,6 +359,8 @@ def classify(text: str) -> tuple[str, str] | None:
         return "junk", "copyright footer"
     if TAGS_RE.search(text):
         return "junk", "tag list"
+    if EDITOR_CREDIT_RE.search(text) and word_count(text) <= 12:
+        return "junk", "editor credit"
     if CREDIT_RE.search(text) and word_count(text) <= 45:
         return "junk", "photo caption or credit"
     if dateline_date(text) is not None:
@@ -405,15 +434,34 @@ def _drop_teaser_runs(blocks: list[Block]) -> None:
                 block.role, block.reason = "junk", "related or recent news list"
 
 
+def _is_kicker(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters) and word_count(text) <= 4
+
+
 def _pick_title(blocks: list[Block]) -> None:
-    """The first headline-like block before any body paragraph is the title."""
+    """The first headline-like block before any body paragraph is the title.
+
+    A short all-capitals label above it ("WORLD", "THE MORNING BRIEF") is a section kicker.
+    """
+    candidates = []
     for block in blocks:
-        if block.role == "body":
-            if looks_like_headline(block.text):
-                block.role, block.reason = "title", "headline (used as the title)"
-            return
         if block.role == "title":
             return
+        if block.role != "body":
+            continue
+        if not looks_like_headline(block.text):
+            break
+        candidates.append(block)
+        if len(candidates) == 2:
+            break
+    if not candidates:
+        return
+    title = candidates[0]
+    if len(candidates) == 2 and _is_kicker(candidates[0].text) and not _is_kicker(candidates[1].text):
+        candidates[0].role, candidates[0].reason = "junk", "section label"
+        title = candidates[1]
+    title.role, title.reason = "title", "headline (used as the title)"
 
 
 # ---------------------------------------------------------------------------
@@ -422,6 +470,15 @@ def _pick_title(blocks: list[Block]) -> None:
 
 _MD_HEADING_RE = re.compile(r"^#{1,6}\s+")
 _MD_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_PREFIX_RE = re.compile(r"^(>\s?)+|^([-*+]|\d{1,3}[.)])\s+")
+_MD_EMPHASIS_RE = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])[*_](?![\s*_])(.+?)(?<![\s*_])[*_](?![\w*])")
+
+
+def strip_markdown(line: str) -> str:
+    """The words of a Markdown line without its markup (headings, quotes, bullets, emphasis, links)."""
+    line = _MD_PREFIX_RE.sub("", _MD_HEADING_RE.sub("", line))
+    line = _MD_LINK_RE.sub(r"\1", line)
+    return _MD_EMPHASIS_RE.sub(lambda m: m.group(2) or m.group(3), line)
 
 
 def split_blocks(text: str, *, markdown: bool = False) -> list[Block]:
@@ -437,7 +494,7 @@ def split_blocks(text: str, *, markdown: bool = False) -> list[Block]:
         if not lines:
             continue
         if markdown:
-            lines = [_MD_LINK_RE.sub(r"\1", _MD_HEADING_RE.sub("", line)) for line in lines]
+            lines = [strip_markdown(line) for line in lines]
         wrapped = len(lines) > 1 and all(len(line) >= 50 for line in lines[:-1]) and not any(
             line[:1] in BULLETS and line[1:2] == " " for line in lines
         )
