@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from pydantic import ConfigDict, field_validator
 from sqlmodel import Field, SQLModel
@@ -21,6 +21,19 @@ def parse_date(value: str | date | None, *, field: str = "published") -> date | 
         return datetime.fromisoformat(text.replace("Z", "+00:00")).date() if "T" in text else date.fromisoformat(text)
     except ValueError:
         raise InvalidContentError(f"{field} must be a date like 2024-05-31, not {text!r}.", code="bad_date") from None
+
+
+def parse_datetime(value: str | None, *, field: str) -> datetime | None:
+    """A moment from ISO text; a date alone means midnight UTC, a time without zone means UTC."""
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidContentError(f"{field} must be a date or time like 2024-05-31T10:00:00Z, not {text!r}.",
+                                  code="bad_date") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 class ArticleImport(SQLModel):
@@ -51,3 +64,31 @@ class ArticleMeta(SQLModel):
     byline: str | None = None
     published: date | None = None
     language: str | None = None
+
+
+MAX_RATIONALE = 20_000
+MAX_TAGS = 20
+MAX_TAG_LENGTH = 64
+
+
+class SourceInput(SQLModel):
+    """A source as a user gives it: the URL is required, the rest optional."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str
+    title: str = ""
+    publisher: str | None = None
+    date_published: str | None = None
+    archived_url: str | None = None
+    archived_date: str | None = None
+    excerpt: str = ""
+    stance: str = "context"
+
+
+class ClaimFields(SQLModel):
+    """The editable fields of a claim, as they arrive from a form or the API."""
+
+    verdict: str | None = None
+    rationale: str = ""
+    tags: list[str] = []

@@ -40,22 +40,32 @@ def article_json(article: Article, revision: Revision | None = None) -> dict:
         "current_revision": article.current_revision,
     }
     if revision is not None:
-        data["revision"] = {
-            "number": revision.number,
-            "title": revision.title,
-            "publisher": revision.publisher,
-            "byline": revision.byline,
-            "published": revision.published.isoformat() if revision.published else None,
-            "language": revision.language,
-            "source_url": revision.source_url,
-            "sha256": revision.sha256,
-            "origin": revision.origin,
-            "created": revision.created.isoformat(),
-            "text": revision.canonical_text,
-            "blocks": {"kept": sum(1 for b in revision.blocks if b["kept"]),
-                       "dropped": sum(1 for b in revision.blocks if not b["kept"])},
-        }
+        data["revision"] = revision_dict(revision)
     return data
+
+
+def revision_dict(revision: Revision) -> dict:
+    return {
+        "url": url_for("api.get_revision", article_id=revision.article_id, number=revision.number, _external=True),
+        "number": revision.number,
+        "title": revision.title,
+        "publisher": revision.publisher,
+        "byline": revision.byline,
+        "published": revision.published.isoformat() if revision.published else None,
+        "language": revision.language,
+        "source_url": revision.source_url,
+        "sha256": revision.sha256,
+        "origin": revision.origin,
+        "created": revision.created.isoformat(),
+        "text": revision.canonical_text,
+        "blocks": {"kept": sum(1 for b in revision.blocks if b["kept"]),
+                   "dropped": sum(1 for b in revision.blocks if not b["kept"])},
+    }
+
+
+def revision_json(revision: Revision):
+    return jsonify(dict(revision_dict(revision), article=url_for("api.get_article", article_id=revision.article_id,
+                                                                  _external=True)))
 
 
 def _import_body(body: ArticleImport) -> tuple[bytes, str, str, str | None]:

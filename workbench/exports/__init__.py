@@ -1,0 +1,1 @@
+"""Presenters that turn claims into the formats Workbench publishes."""

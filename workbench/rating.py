@@ -1,0 +1,40 @@
+"""The rating scale: verdict keys, their labels, and ordinals for ClaimReview (5 best)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+
+from workbench.config import DEFAULT_RATING_SCALE
+
+
+@dataclass(frozen=True)
+class Verdict:
+    key: str
+    label: str
+    #: 1 (worst) to 5 (best) for ClaimReview's ratingValue; None where the verdict has no place on that line.
+    ordinal: int | None
+
+
+def rating_scale(config: dict | None = None) -> list[Verdict]:
+    """The configured scale (``RATING_SCALE``: ``[(key, label, ordinal-or-None), ...]``)."""
+    raw = (config if config is not None else current_app.config).get("RATING_SCALE", DEFAULT_RATING_SCALE)
+    return [Verdict(key=str(k), label=str(label), ordinal=ordinal) for k, label, ordinal in raw]
+
+
+def verdict_for(key: str | None, config: dict | None = None) -> Verdict | None:
+    if not key:
+        return None
+    return next((v for v in rating_scale(config) if v.key == key), None)
+
+
+def css_class(key: str | None, config: dict | None = None) -> str:
+    """Classes naming the verdict's colour: by ordinal, so a replaced scale still gets sensible colours,
+    plus the key itself for the verdicts without an ordinal (misleading and unproven differ)."""
+    verdict = verdict_for(key, config)
+    if verdict is None:
+        return "v-none"
+    if verdict.ordinal is None:
+        return f"v-other v-key-{verdict.key}"
+    return f"v-o{verdict.ordinal}"

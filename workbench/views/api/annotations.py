@@ -1,0 +1,200 @@
+"""The W3C Web Annotation Protocol endpoints: an annotation container per article, and annotations."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, request, url_for
+
+from workbench import articles, auth, claims
+from workbench.annotation_input import parse_annotation
+from workbench.annotations import annotations_for
+from workbench.db import get_session
+from workbench.errors import MalformedRequestError, NotFoundError, PreconditionRequiredError, StaleVersionError
+from workbench.exports import w3c
+from workbench.models import Claim, User
+from workbench.views.api import api
+
+PAGE_SIZE = 100
+CONTAINER_LINKS = ", ".join([
+    '<http://www.w3.org/ns/ldp#BasicContainer>; rel="type"',
+    '<http://www.w3.org/TR/annotation-protocol/>; rel="http://www.w3.org/ns/ldp#constrainedBy"',
+])
+ANNOTATION_LINKS = '<http://www.w3.org/ns/ldp#Resource>; rel="type"'
+PREFER_CONTAINED_IRIS = "http://www.w3.org/ns/oa#PreferContainedIRIs"
+
+
+def links() -> w3c.Links:
+    return w3c.Links(
+        context=url_for("api.context", _external=True),
+        annotation=lambda claim_id: url_for("api.get_annotation", annotation_id=claim_id, _external=True),
+        revision=lambda article_id, number: url_for("api.get_revision", article_id=article_id, number=number,
+                                                    _external=True),
+        user=lambda user_id: url_for("api.get_user", user_id=user_id, _external=True),
+    )
+
+
+def ld_response(data: dict, status: int = 200, headers: dict | None = None) -> Response:
+    response = Response(json.dumps(data, ensure_ascii=False), status=status, mimetype="application/ld+json")
+    response.headers["Content-Type"] = w3c.MEDIA_TYPE
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def etag(claim: Claim) -> str:
+    return f'"claim-{claim.id}-v{claim.version}"'
+
+
+def _annotation_response(claim: Claim, status: int = 200, extra: dict | None = None) -> Response:
+    data = annotations_for(get_session(), [claim], links=links())[0]
+    headers = {"ETag": etag(claim), "Link": ANNOTATION_LINKS, "Allow": "GET, PUT, DELETE, HEAD, OPTIONS",
+               "Vary": "Accept"}
+    headers.update(extra or {})
+    return ld_response(data, status, headers)
+
+
+def expected_version(claim: Claim) -> int:
+    """The version the client's If-Match names: 428 without one, 412 when it is not the current one."""
+    header = request.headers.get("If-Match")
+    if not header:
+        raise PreconditionRequiredError("Send If-Match with the annotation's ETag to change it.")
+    tags = [tag.strip() for tag in header.split(",")]
+    if "*" in tags or etag(claim) in tags or f"W/{etag(claim)}" in tags:
+        return claim.version
+    raise StaleVersionError(
+        f"The annotation has changed: its ETag is now {etag(claim)}. Fetch it again before changing it."
+    )
+
+
+def _json_body() -> dict:
+    data = request.get_json(silent=True)
+    if data is None:
+        raise MalformedRequestError("The body must be JSON: a W3C Web Annotation.")
+    return data
+
+
+@api.get("/context.jsonld")
+@auth.requires("public")
+def context():
+    response = Response(json.dumps(w3c.project_context(url_for("api.context", _external=True) + "#")),
+                        mimetype="application/ld+json")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@api.get("/users/<int:user_id>")
+@auth.requires("read")
+def get_user(user_id: int):
+    user = get_session().get(User, user_id)
+    if user is None:
+        raise NotFoundError(f"There is no user {user_id}.")
+    return ld_response({"@context": "http://www.w3.org/ns/anno.jsonld",
+                        "id": url_for("api.get_user", user_id=user.id, _external=True), "type": "Person",
+                        "name": user.display_name or user.username, "nickname": user.username})
+
+
+@api.get("/articles/<int:article_id>/annotations/")
+@auth.requires("read")
+def list_annotations(article_id: int):
+    db = get_session()
+    article = articles.get_article(db, article_id)
+    total = claims.count_claims(db, article)
+    collection_id = url_for("api.list_annotations", article_id=article.id, _external=True)
+    page_count = max(1, -(-total // PAGE_SIZE))
+    embed_iris = PREFER_CONTAINED_IRIS in request.headers.get("Prefer", "")
+
+    label = f"Claims in “{article.title}”"
+
+    def page_url(number: int) -> str:
+        return url_for("api.list_annotations", article_id=article.id, page=number, _external=True)
+
+    def build_page(number: int, embedded: bool) -> dict:
+        rows = claims.claims_of_article(db, article, limit=PAGE_SIZE, offset=number * PAGE_SIZE)
+        items = ([url_for("api.get_annotation", annotation_id=c.id, _external=True) for c in rows] if embed_iris
+                 else annotations_for(db, rows, links=links(), embedded=True))
+        return w3c.page(items, links=links(), page_id=page_url(number), collection_id=collection_id,
+                        label=label, total=total, start_index=number * PAGE_SIZE,
+                        next_id=page_url(number + 1) if number + 1 < page_count else None,
+                        prev_id=page_url(number - 1) if number > 0 else None, embedded=embedded)
+
+    page_arg = request.args.get("page")
+    if page_arg is not None:
+        if not page_arg.isdigit() or int(page_arg) >= page_count:
+            raise NotFoundError(f"There is no page {page_arg}; pages run from 0 to {page_count - 1}.")
+        return ld_response(build_page(int(page_arg), embedded=False), headers={"Link": ANNOTATION_LINKS})
+    data = w3c.collection(links=links(), collection_id=collection_id, label=label,
+                          total=total, first=build_page(0, embedded=True) if total else None,
+                          last_id=page_url(page_count - 1) if total else None)
+    headers = {"Link": CONTAINER_LINKS, "Allow": "GET, POST, HEAD, OPTIONS",
+               "Accept-Post": 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"', "Vary": "Accept, Prefer"}
+    return ld_response(data, headers=headers)
+
+
+@api.post("/articles/<int:article_id>/annotations/")
+@auth.requires("annotate")
+def create_annotation(article_id: int):
+    db = get_session()
+    article = articles.get_article(db, article_id)
+    parsed = parse_annotation(_json_body())
+    revision = _target_revision(article, parsed.target_source)
+    claim = claims.create_claim(db, article=article, revision=revision, actor=auth.current_user(),
+                                start=parsed.start, end=parsed.end, exact=parsed.exact, prefix=parsed.prefix,
+                                suffix=parsed.suffix, fields=parsed.fields, sources=parsed.sources)
+    location = url_for("api.get_annotation", annotation_id=claim.id, _external=True)
+    return _annotation_response(claim, 201, {"Location": location})
+
+
+def _target_revision(article, target_source: str | None):
+    """The revision a target names by its IRI (any revision of this article), else the current one."""
+    db = get_session()
+    if target_source:
+        for revision in articles.list_revisions(db, article):
+            if target_source == url_for("api.get_revision", article_id=article.id, number=revision.number,
+                                        _external=True):
+                return revision
+    return articles.get_revision(db, article)
+
+
+@api.get("/annotations/<int:annotation_id>")
+@auth.requires("read")
+def get_annotation(annotation_id: int):
+    claim = claims.get_claim(get_session(), annotation_id)
+    if request.headers.get("If-None-Match") == etag(claim):
+        return Response(status=304, headers={"ETag": etag(claim)})
+    return _annotation_response(claim)
+
+
+@api.put("/annotations/<int:annotation_id>")
+@auth.requires("annotate")
+def replace_annotation(annotation_id: int):
+    db = get_session()
+    claim = claims.get_claim(db, annotation_id)
+    claims.require_edit(auth.current_user(), claim)
+    version = expected_version(claim)
+    parsed = parse_annotation(_json_body())
+    claims.replace_claim(db, claim=claim, actor=auth.current_user(), expected_version=version, fields=parsed.fields,
+                         sources=parsed.sources, start=parsed.start, end=parsed.end, exact=parsed.exact)
+    return _annotation_response(claim)
+
+
+@api.delete("/annotations/<int:annotation_id>")
+@auth.requires("annotate")
+def delete_annotation(annotation_id: int):
+    db = get_session()
+    claim = claims.get_claim(db, annotation_id)
+    claims.require_edit(auth.current_user(), claim)
+    claims.delete_claim(db, claim=claim, actor=auth.current_user(), expected_version=expected_version(claim))
+    return Response(status=204)
+
+
+@api.get("/articles/<int:article_id>/revisions/<int:number>")
+@auth.requires("read")
+def get_revision(article_id: int, number: int):
+    from workbench.views.api.articles import revision_json
+
+    db = get_session()
+    article = articles.get_article(db, article_id)
+    return revision_json(articles.get_revision(db, article, number))
+
+
