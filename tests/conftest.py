@@ -116,8 +116,13 @@ def app(database_url, tmp_path, app_config):
 
 @pytest.fixture
 def db(app):
-    with app.app_context():
-        yield get_session()
+    """A session of the test's own: not the one requests use, so tests see only what was committed."""
+    from sqlmodel import Session
+
+    from workbench.db import get_engine
+
+    with Session(get_engine(app), expire_on_commit=False) as session:
+        yield session
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from datetime import date, datetime, timezone
 
 from flask import Flask
 
+from workbench.rating import css_class
 from workbench.static_assets import asset_integrity
 
 
@@ -25,5 +26,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.globals["asset_integrity"] = asset_integrity
+    app.jinja_env.filters["verdict_class"] = css_class
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

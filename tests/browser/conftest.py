@@ -96,3 +96,55 @@ def sign_in(page, role: str):
     page.get_by_label("Password").fill(PASSWORDS[role])
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/articles")
+
+
+@pytest.fixture
+def import_text(live_server):
+    """Import plain text as the checker on the live server; returns the article id."""
+    from workbench.articles import import_article
+    from workbench.db import get_session
+    from workbench.models import User
+    from sqlmodel import select
+
+    def make(text: str) -> int:
+        with live_server.app.app_context():
+            db = get_session()
+            checker = db.exec(select(User).where(User.username == "checker")).one()
+            return import_article(db, actor=checker, data=text.encode(), media_type="text/plain", origin="test",
+                                  max_bytes=5_000_000).id
+
+    return make
+
+
+SELECT_JS = """([phrase, occurrence]) => {
+  // Select the words as a mouse drag would: a DOM range over the article's text nodes.
+  const root = document.getElementById('article-text');
+  const text = Array.from(root.querySelectorAll('p[data-offset]')).map(p => p.textContent).join('\\n\\n');
+  let at = -1;
+  for (let i = 0; i <= occurrence; i++) at = text.indexOf(phrase, at + 1);
+  if (at < 0) return false;
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const ps = Array.from(root.querySelectorAll('p[data-offset]'));
+  function point(offset) {   // offset in UTF-16 units of the joined text
+    let base = 0;
+    for (const p of ps) {
+      const len = p.textContent.length;
+      if (offset <= base + len) {
+        let rest = offset - base;
+        const w = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+        let n;
+        while ((n = w.nextNode())) { if (rest <= n.data.length) return [n, rest]; rest -= n.data.length; }
+      }
+      base += len + 2;
+    }
+  }
+  const [sn, so] = point(at), [en, eo] = point(at + phrase.length);
+  const r = document.createRange(); r.setStart(sn, so); r.setEnd(en, eo);
+  const s = getSelection(); s.removeAllRanges(); s.addRange(r);
+  document.dispatchEvent(new Event('selectionchange'));
+  return true;
+}"""
+
+
+def select_words(page, phrase: str, occurrence: int = 0):
+    assert page.evaluate(SELECT_JS, [phrase, occurrence]), phrase

@@ -5,10 +5,11 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from workbench.views.api import api
-    from workbench.views.html import admin, articles, auth, health
+    from workbench.views.html import admin, articles, auth, claims, health
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(articles.bp)
+    app.register_blueprint(claims.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(api)

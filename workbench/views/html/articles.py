@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from workbench import articles, auth
+from workbench import articles, auth, claims
 from workbench.db import get_session
-from workbench.errors import InvalidContentError, WorkbenchError
+from workbench.errors import InvalidContentError, NotFoundError, WorkbenchError
 from workbench.htmx import is_htmx
 from workbench.ingest import fetch_url, media_type_for_upload
 from workbench.schemas import ArticleMeta, parse_date
@@ -35,12 +35,18 @@ def index():
 @bp.get("/articles/<int:article_id>")
 @auth.requires("read")
 def show(article_id: int):
+    from workbench.views.html.claims import workspace_context
+
     db = get_session()
     article = articles.get_article(db, article_id)
-    number = request.args.get("revision", type=int)
-    revision = articles.get_revision(db, article, number)
-    return render_template("articles/show.html", article=article, revision=revision,
-                           revisions=articles.list_revisions(db, article))
+    revision = articles.get_revision(db, article, request.args.get("revision", type=int))
+    selected = None
+    claim_id = request.args.get("claim", type=int)
+    if claim_id:
+        selected = claims.get_claim(db, claim_id)
+        if selected.article_id != article.id:
+            raise NotFoundError(f"Claim {claim_id} is not on this article.")
+    return render_template("articles/show.html", **workspace_context(article, revision, selected=selected))
 
 
 @bp.get("/import")

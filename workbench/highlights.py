@@ -1,0 +1,67 @@
+"""The article's text as HTML with a ``<mark>`` for every stretch covered by claims.
+
+Paragraph elements carry ``data-offset``, the code point where they start in the canonical
+text, so the page can turn a browser selection into canonical positions. Nothing but the
+paragraphs' own text goes inside them: the page rebuilds the canonical text from them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from workbench.anchoring import segments
+from workbench.sanitize import clean_html
+
+PARAGRAPH_BREAK = "\n\n"
+
+
+@dataclass(frozen=True)
+class Highlight:
+    claim_id: int
+    start: int
+    end: int
+    #: CSS classes for a stretch covered by this claim alone (verdict colour, review status).
+    classes: str
+
+
+def paragraphs(text: str) -> list[tuple[int, str]]:
+    """(start offset, paragraph) for each paragraph of canonical text."""
+    result, offset = [], 0
+    for paragraph in text.split(PARAGRAPH_BREAK):
+        result.append((offset, paragraph))
+        offset += len(paragraph) + len(PARAGRAPH_BREAK)
+    return result
+
+
+def render_text(text: str, highlights: list[Highlight]) -> Markup:
+    """Paragraphs with marks; overlapping claims give marks listing several ids."""
+    classes = {h.claim_id: h.classes for h in highlights}
+    pieces = segments(len(text), [(h.claim_id, h.start, h.end) for h in highlights])
+    out: list[str] = []
+    index = 0
+    for start, paragraph in paragraphs(text):
+        end = start + len(paragraph)
+        out.append(f'<p data-offset="{start}">')
+        # Walk the segments that fall inside this paragraph.
+        while index < len(pieces) and pieces[index].end <= start:
+            index += 1
+        scan = index
+        while scan < len(pieces) and pieces[scan].start < end:
+            piece = pieces[scan]
+            left, right = max(piece.start, start), min(piece.end, end)
+            chunk = escape(text[left:right])
+            if piece.claims:
+                ids = " ".join(str(c) for c in piece.claims)
+                if len(piece.claims) == 1:
+                    css = f"hl {classes[piece.claims[0]]}"
+                else:
+                    css = "hl overlap"
+                out.append(f'<mark data-claims="{ids}" class="{css}">{chunk}</mark>')
+            else:
+                out.append(str(chunk))
+            scan += 1
+        out.append("</p>\n")
+    # Built from escaped text and our own attribute values; the sanitizer checks it all the same.
+    return Markup(clean_html("".join(out)))

@@ -1,0 +1,285 @@
+"""Claim pages and fragments: create from a selection, read and edit in the side panel,
+sources, comments. htmx requests get fragments; plain form posts are redirected back."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from sqlmodel import select
+
+from workbench import articles, auth, claims
+from workbench.db import get_session
+from workbench.errors import InvalidContentError, StaleVersionError, WorkbenchError
+from workbench.highlights import Highlight, render_text
+from workbench.htmx import is_htmx
+from workbench.models import Claim, User
+from workbench.rating import css_class, rating_scale, verdict_for
+from workbench.sanitize import render_markdown
+from workbench.schemas import ClaimFields, SourceInput
+
+bp = Blueprint("claims", __name__)
+
+
+def highlights_for(claim_list: list[Claim]) -> list[Highlight]:
+    config = current_app.config
+    return [Highlight(c.id, c.start, c.end, f"{css_class(c.verdict, config)} s-{c.status}") for c in claim_list]
+
+
+def workspace_context(article, revision, *, selected: Claim | None = None, **extra) -> dict:
+    """Everything the article page's workspace (text, panel) needs."""
+    db = get_session()
+    on_revision = claims.claims_on_revision(db, revision)
+    names = {u.id: u.display_name or u.username for u in
+             db.exec(select(User).where(User.id.in_({c.creator_id for c in on_revision} or {0}))).all()}
+    context = {
+        "article": article,
+        "revision": revision,
+        "revisions": articles.list_revisions(db, article),
+        "claims": on_revision,
+        "creator_names": names,
+        "article_html": render_text(revision.canonical_text, highlights_for(on_revision)),
+        "scale": rating_scale(),
+        "selected": selected,
+        "is_current": revision.number == article.current_revision,
+    }
+    if selected is not None:
+        context.update(detail_context(selected))
+    context.update(extra)
+    return context
+
+
+def detail_context(claim: Claim, **extra) -> dict:
+    db = get_session()
+    context = {
+        "claim": claim,
+        "verdict": verdict_for(claim.verdict),
+        "verdict_class": css_class(claim.verdict),
+        "rationale_html": render_markdown(claim.rationale),
+        "sources": claims.claim_sources(db, claim),
+        "comments": [(c, u, render_markdown(c.body)) for c, u in claims.comments_of(db, claim)],
+        "history": claims.history_of(db, claim),
+        "creator": db.get(User, claim.creator_id),
+        "last_editor": db.get(User, claim.last_editor_id),
+        "can_edit": claims.can_edit(auth.current_user(), claim),
+        "scale": rating_scale(),
+    }
+    context.update(extra)
+    return context
+
+
+def render_detail(claim: Claim, status: int = 200, **extra):
+    """The claim panel fragment; with ``oob_text`` the article's highlights are refreshed too."""
+    response = render_template("claims/_detail.html", **detail_context(claim, **extra))
+    return response, status
+
+
+def _article_page(article, revision, status: int = 200, **extra):
+    return render_template("articles/show.html", **workspace_context(article, revision, **extra)), status
+
+
+def _back_to(claim: Claim):
+    return redirect(url_for("articles.show", article_id=claim.article_id, claim=claim.id) + f"#claim-{claim.id}")
+
+
+def _version() -> int | None:
+    value = request.form.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+def _claim_fields(form) -> ClaimFields:
+    return ClaimFields(verdict=form.get("verdict") or None, rationale=form.get("rationale", ""),
+                       tags=claims.parse_tags(form.get("tags", "")))
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        raise InvalidContentError(f"{value!r} is not a position in the text.", code="quote_mismatch") from None
+
+
+@bp.post("/articles/<int:article_id>/claims")
+@auth.requires("annotate")
+def create(article_id: int):
+    db = get_session()
+    article = articles.get_article(db, article_id)
+    revision = articles.get_revision(db, article)
+    form = request.form
+    try:
+        claim = claims.create_claim(
+            db, article=article, revision=revision, actor=auth.current_user(), start=_int(form.get("start")),
+            end=_int(form.get("end")), exact=form.get("exact"), fields=_claim_fields(form),
+        )
+    except WorkbenchError as err:
+        db.rollback()
+        return _article_page(article, revision, err.status, new_claim=dict(form), new_claim_error=err.message)
+    if is_htmx():
+        return _article_page(article, revision, selected=claim, flash_message="Claim saved.")
+    return _back_to(claim)
+
+
+@bp.get("/claims/<int:claim_id>")
+@auth.requires("read")
+def show(claim_id: int):
+    claim = claims.get_claim(get_session(), claim_id)
+    if is_htmx():
+        return render_detail(claim)
+    return _back_to(claim)
+
+
+@bp.get("/articles/<int:article_id>/claims/pick")
+@auth.requires("read")
+def pick(article_id: int):
+    """Choose among the claims that share an overlapping highlight."""
+    db = get_session()
+    ids = [int(i) for i in request.args.get("ids", "").split(",") if i.strip().isdigit()]
+    chosen = [c for c in (db.get(Claim, i) for i in ids) if c and not c.deleted and c.article_id == article_id]
+    if not chosen:
+        abort(404)
+    return render_template("claims/_pick.html", claims=chosen, scale={v.key: v for v in rating_scale()})
+
+
+@bp.post("/claims/<int:claim_id>")
+@auth.requires("annotate")
+def update(claim_id: int):
+    db = get_session()
+    claim = claims.get_claim(db, claim_id)
+    try:
+        claims.update_claim(db, claim=claim, actor=auth.current_user(), expected_version=_version(),
+                            fields=_claim_fields(request.form))
+    except StaleVersionError as err:
+        db.rollback()
+        db.refresh(claim)
+        return _edit_failed(claim, err, conflict=True)
+    except WorkbenchError as err:
+        db.rollback()
+        db.refresh(claim)
+        return _edit_failed(claim, err)
+    return _after_change(claim, "Claim saved.")
+
+
+def _edit_failed(claim: Claim, err: WorkbenchError, conflict: bool = False):
+    """Show the error in the panel, keeping what the user typed (nothing is lost)."""
+    if not is_htmx():
+        article = articles.get_article(get_session(), claim.article_id)
+        revision = articles.get_revision(get_session(), article)
+        return _article_page(article, revision, err.status, selected=claim, edit_error=err.message,
+                             edit_values=dict(request.form), conflict=conflict)
+    return render_detail(claim, err.status, edit_error=err.message, edit_values=dict(request.form), conflict=conflict)
+
+
+def _after_change(claim: Claim, message: str):
+    if is_htmx():
+        article = articles.get_article(get_session(), claim.article_id)
+        revision = articles.get_revision(get_session(), article)
+        # The highlight colours may have changed: refresh the article text too.
+        return render_detail(claim, flash_message=message, claim_revision=revision,
+                             oob_text=render_text(revision.canonical_text,
+                                                  highlights_for(claims.claims_on_revision(get_session(), revision))))
+    return _back_to(claim)
+
+
+@bp.post("/claims/<int:claim_id>/delete")
+@auth.requires("annotate")
+def delete(claim_id: int):
+    db = get_session()
+    claim = claims.get_claim(db, claim_id)
+    claims.delete_claim(db, claim=claim, actor=auth.current_user(), expected_version=_version())
+    target = url_for("articles.show", article_id=claim.article_id)
+    if is_htmx():
+        return "", 200, {"HX-Redirect": target}
+    return redirect(target)
+
+
+def _source_input(form) -> SourceInput:
+    return SourceInput(url=form.get("url", ""), title=form.get("title", ""), publisher=form.get("publisher") or None,
+                       date_published=form.get("date_published") or None,
+                       archived_url=form.get("archived_url") or None, excerpt=form.get("excerpt", ""),
+                       stance=form.get("stance", "context"))
+
+
+@bp.post("/claims/<int:claim_id>/sources")
+@auth.requires("annotate")
+def add_source(claim_id: int):
+    db = get_session()
+    claim = claims.get_claim(db, claim_id)
+    try:
+        claims.add_source(db, claim=claim, actor=auth.current_user(), data=_source_input(request.form),
+                          expected_version=_version())
+    except WorkbenchError as err:
+        db.rollback()
+        db.refresh(claim)
+        return _source_failed(claim, err)
+    return _after_change(claim, "Source added.")
+
+
+def _source_failed(claim: Claim, err: WorkbenchError):
+    if not is_htmx():
+        article = articles.get_article(get_session(), claim.article_id)
+        revision = articles.get_revision(get_session(), article)
+        return _article_page(article, revision, err.status, selected=claim, source_error=err.message,
+                             source_values=dict(request.form))
+    return render_detail(claim, err.status, source_error=err.message, source_values=dict(request.form),
+                         conflict=isinstance(err, StaleVersionError))
+
+
+@bp.post("/claims/<int:claim_id>/sources/<int:link_id>")
+@auth.requires("annotate")
+def update_source(claim_id: int, link_id: int):
+    db = get_session()
+    claim = claims.get_claim(db, claim_id)
+    try:
+        claims.update_source(db, claim=claim, actor=auth.current_user(), link_id=link_id,
+                             data=_source_input(request.form), expected_version=_version())
+    except WorkbenchError as err:
+        db.rollback()
+        db.refresh(claim)
+        return _source_failed(claim, err)
+    return _after_change(claim, "Source updated.")
+
+
+@bp.post("/claims/<int:claim_id>/sources/<int:link_id>/delete")
+@auth.requires("annotate")
+def remove_source(claim_id: int, link_id: int):
+    db = get_session()
+    claim = claims.get_claim(db, claim_id)
+    try:
+        claims.remove_source(db, claim=claim, actor=auth.current_user(), link_id=link_id,
+                             expected_version=_version())
+    except WorkbenchError as err:
+        db.rollback()
+        db.refresh(claim)
+        return _source_failed(claim, err)
+    return _after_change(claim, "Source removed.")
+
+
+@bp.post("/claims/<int:claim_id>/comments")
+@auth.requires("annotate")
+def add_comment(claim_id: int):
+    db = get_session()
+    claim = claims.get_claim(db, claim_id)
+    try:
+        claims.add_comment(db, claim=claim, actor=auth.current_user(), body=request.form.get("body", ""))
+    except WorkbenchError as err:
+        db.rollback()
+        if is_htmx():
+            return render_detail(claim, err.status, comment_error=err.message, comment_value=request.form.get("body"))
+        raise
+    if is_htmx():
+        return render_detail(claim, flash_message="Comment added.")
+    return _back_to(claim)
+
+
+@bp.get("/sources/suggest")
+@auth.requires("annotate")
+def suggest_sources():
+    """Options for the source URL field: sources already cited, matched by title or URL."""
+    found = claims.suggest_sources(get_session(), request.args.get("url", "") or request.args.get("q", ""))
+    return render_template("claims/_source_options.html", sources=found)
+
+
+@bp.post("/markdown/preview")
+@auth.requires("annotate")
+def markdown_preview():
+    """The rationale as readers will see it (sanitized)."""
+    html = render_markdown(request.form.get("rationale", ""))
+    return render_template("claims/_markdown_preview.html", html=html)
