@@ -23,8 +23,9 @@ setup-test:
 browser:
 	@scripts/install-chromium.sh
 
-bench: setup-test
+bench: setup-test browser
 	$(PY) scripts/cleaner_report.py
+	$(PY) scripts/bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
