@@ -7,6 +7,7 @@ an older version is refused, never applied over someone else's change.
 from __future__ import annotations
 
 from sqlalchemy import func, or_
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from workbench.anchoring import AnchorError, locate_quote, verify_quote
@@ -40,15 +41,35 @@ def check_version(claim: Claim, expected: int | None, db: Session | None = None)
     """Refuse a change made from an older version of the claim."""
     if expected is None or int(expected) == claim.version:
         return
+    raise stale_error(db, claim, expected)
+
+
+def stale_error(db: Session | None, claim: Claim, expected: int | None) -> StaleVersionError:
+    """The error for a change based on an old version, naming who changed the claim last and when."""
     who = ""
     if db is not None:
-        editor = db.get(User, claim.last_editor_id)
-        when = claim.modified.strftime("%Y-%m-%d %H:%M UTC") if claim.modified else ""
-        who = f" by {editor.display_name or editor.username} at {when}" if editor else ""
-    raise StaleVersionError(
-        f"This claim was changed{who} (now version {claim.version}; you edited version {expected}). "
+        row = db.exec(select(HistoryEvent, User).join(User, User.id == HistoryEvent.actor_id, isouter=True)
+                      .where(HistoryEvent.claim_id == claim.id)
+                      .order_by(HistoryEvent.id.desc()).limit(1)).first()
+        if row is not None:
+            event, user = row
+            name = (user.display_name or user.username) if user else "someone"
+            who = f" by {name} at {event.at.strftime('%Y-%m-%d %H:%M UTC')}"
+    yours = f"; you edited version {expected}" if expected is not None else ""
+    return StaleVersionError(
+        f"This claim was changed{who} (now version {claim.version}{yours}). "
         "Reload it to see the change, then apply yours again."
     )
+
+
+def commit_change(db: Session, claim: Claim, expected: int | None) -> None:
+    """Commit; when another writer changed the claim first, roll back and say who did."""
+    try:
+        db.commit()
+    except StaleDataError:
+        db.rollback()
+        db.refresh(claim)
+        raise stale_error(db, claim, expected) from None
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -155,39 +176,44 @@ def update_claim(db: Session, *, claim: Claim, actor: User, expected_version: in
         setattr(claim, key, new)
     _touch(db, claim, actor)
     record(db, claim=claim, article_id=claim.article_id, actor=actor, action="updated", changes=changes)
-    db.commit()
+    commit_change(db, claim, expected_version)
     return claim
 
 
 def replace_claim(db: Session, *, claim: Claim, actor: User, expected_version: int, fields: ClaimFields,
                   sources: list[SourceInput], start: int | None, end: int | None, exact: str | None,
                   config: dict | None = None) -> Claim:
-    """Replace a claim's fields and sources (API PUT); a new span must match its revision's text."""
+    """Replace a claim's fields and sources (API PUT); a new span must match its revision's text.
+
+    One replacement is one new version: the sources change first (their own rows), then the
+    claim's row is written once.
+    """
     require_edit(actor, claim)
     check_version(claim, expected_version, db)
     values = clean_fields(fields, config=config)
     changes = {k: [getattr(claim, k), v] for k, v in values.items() if getattr(claim, k) != v}
+    moved = None
     if start is not None and (start, end) != (claim.start, claim.end):
         revision = db.get(Revision, claim.revision_id)
         try:
-            selectors = verify_quote(revision.canonical_text, start, end,
-                                     exact if exact is not None else revision.canonical_text[start:end])
+            moved = verify_quote(revision.canonical_text, start, end,
+                                 exact if exact is not None else revision.canonical_text[start:end])
         except AnchorError as err:
             raise InvalidContentError(f"The claim does not match the article: {err}.", code="quote_mismatch") from None
-        changes.update({"start": [claim.start, selectors.start], "end": [claim.end, selectors.end],
-                        "quote": [claim.exact, selectors.exact]})
-        claim.start, claim.end, claim.exact = selectors.start, selectors.end, selectors.exact
-        claim.prefix, claim.suffix = selectors.prefix, selectors.suffix
+        changes.update({"start": [claim.start, moved.start], "end": [claim.end, moved.end],
+                        "quote": [claim.exact, moved.exact]})
     elif exact is not None and start is None and exact != claim.exact:
         raise InvalidContentError("To move a claim, give its new TextPositionSelector.", code="quote_mismatch")
+    replace_sources(db, claim=claim, actor=actor, sources=sources)
+    if moved is not None:
+        claim.start, claim.end, claim.exact = moved.start, moved.end, moved.exact
+        claim.prefix, claim.suffix = moved.prefix, moved.suffix
     for key in values:
         setattr(claim, key, values[key])
     if changes:
-        record(db, claim=claim, article_id=claim.article_id, actor=actor, action="updated",
-               changes={k: v for k, v in changes.items()})
-    replace_sources(db, claim=claim, actor=actor, sources=sources)
+        record(db, claim=claim, article_id=claim.article_id, actor=actor, action="updated", changes=changes)
     _touch(db, claim, actor)
-    db.commit()
+    commit_change(db, claim, expected_version)
     return claim
 
 
@@ -218,11 +244,11 @@ def delete_claim(db: Session, *, claim: Claim, actor: User, expected_version: in
     _touch(db, claim, actor)
     record(db, claim=claim, article_id=claim.article_id, actor=actor, action="deleted",
            changes={"deleted": [False, True]})
-    db.commit()
+    commit_change(db, claim, expected_version)
 
 
 def _touch(db: Session, claim: Claim, actor: User) -> None:
-    claim.version += 1
+    """Mark the claim changed; the ORM bumps its version when the row is written."""
     claim.modified = utcnow()
     claim.last_editor_id = actor.id
     db.add(claim)
@@ -332,7 +358,7 @@ def add_source(db: Session, *, claim: Claim, actor: User, data: SourceInput, exp
     check_version(claim, expected_version, db)
     link = _attach_source(db, claim=claim, actor=actor, data=data)
     _touch(db, claim, actor)
-    db.commit()
+    commit_change(db, claim, expected_version)
     return link
 
 
@@ -346,7 +372,7 @@ def update_source(db: Session, *, claim: Claim, actor: User, link_id: int, data:
         raise InvalidContentError("To cite a different URL, remove this source and add the new one.", code="bad_url")
     _update_link(db, claim=claim, actor=actor, link=link, data=data)
     _touch(db, claim, actor)
-    db.commit()
+    commit_change(db, claim, expected_version)
 
 
 def remove_source(db: Session, *, claim: Claim, actor: User, link_id: int, expected_version: int | None) -> None:
@@ -358,7 +384,7 @@ def remove_source(db: Session, *, claim: Claim, actor: User, link_id: int, expec
     record(db, claim=claim, article_id=claim.article_id, actor=actor, action="source_removed",
            changes={"source": [{"url": source.url, "title": source.title, "stance": link.stance}, None]})
     _touch(db, claim, actor)
-    db.commit()
+    commit_change(db, claim, expected_version)
 
 
 def _get_link(db: Session, claim: Claim, link_id: int) -> ClaimSource:

@@ -25,12 +25,28 @@ def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 5000) -> Engine:
             cursor.execute(f"PRAGMA busy_timeout={int(sqlite_busy_timeout_ms)}")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
+            # We emit BEGIN ourselves (below) instead of the driver's implicit one.
+            dbapi_conn.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):
+            # A request that changes things takes SQLite's write lock when its transaction starts.
+            # With a plain BEGIN, a transaction that read a row and then writes it fails at once if
+            # another writer committed in between (WAL snapshots cannot be upgraded), instead of
+            # waiting its turn and then seeing the other writer's version.
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if _state_changing_request() else "BEGIN")
 
         return engine
     if url.startswith("postgresql://"):
         # Use psycopg 3, the driver this project installs.
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     return create_engine(url, pool_pre_ping=True)
+
+
+def _state_changing_request() -> bool:
+    from flask import has_request_context, request
+
+    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
 
 
 def get_engine(app: Flask | None = None) -> Engine:

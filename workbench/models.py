@@ -10,7 +10,7 @@ from datetime import date, datetime, timezone
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Integer, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -129,7 +129,13 @@ class ImportDraft(SQLModel, table=True):
     created: datetime = Field(default_factory=utcnow)
 
 
+# The ORM's optimistic-locking counter: every UPDATE says "WHERE version = <the version read>",
+# so of two writers working from the same version only the first succeeds.
+_claim_version = Column("version", Integer, nullable=False, default=1)
+
+
 class Claim(SQLModel, table=True):
+    __mapper_args__ = {"version_id_col": _claim_version}
     id: int | None = Field(default=None, primary_key=True)
     article_id: int = Field(foreign_key="article.id", index=True)
     #: The revision whose canonical text the selectors below refer to.
@@ -148,8 +154,10 @@ class Claim(SQLModel, table=True):
     tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     #: One of :class:`ReviewStatus`.
     status: str = Field(default=ReviewStatus.draft.value, max_length=32, index=True)
-    #: Incremented on every change; the ETag and the optimistic-concurrency check.
-    version: int = 1
+    #: When the status last changed (the review queue waits from here).
+    status_changed: datetime | None = None
+    #: Incremented on every change (by the ORM); the ETag and the optimistic-concurrency check.
+    version: int = Field(default=1, sa_column=_claim_version)
     #: anchored, moved or orphan (set by re-anchoring).
     anchor_state: str = Field(default="anchored", max_length=16)
     creator_id: int = Field(foreign_key="user.id")

@@ -33,7 +33,7 @@ def test_admin_changes_a_role(client, auth, users, db):
     auth.login_as("admin")
     response = auth.post(f"/admin/users/{users['viewer'].id}/role", data={"role": "editor"})
     assert response.status_code == 302
-    db.expire_all()
+    db.rollback()  # end the read transaction: see what requests committed
     assert db.get(User, users["viewer"].id).role == "editor"
 
 

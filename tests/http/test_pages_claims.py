@@ -27,7 +27,7 @@ def create(auth, article_id, words, htmx=False, **fields):
 
 
 def only_claim(db):
-    db.expire_all()
+    db.rollback()  # end the read transaction: see what requests committed
     return db.exec(select(Claim)).one()
 
 
@@ -94,6 +94,7 @@ def test_edit_records_old_and_new_values(client, auth, db, article_id):
     assert soup.select_one(".rationale strong").text == "reason"
     # The highlight colour is refreshed out of band.
     assert soup.select_one('#article-text[hx-swap-oob] mark')["class"] == ["hl", "v-o2", "s-draft"]
+    db.rollback()
     event = db.exec(select(HistoryEvent).where(HistoryEvent.action == "updated")).one()
     assert event.changes == {"verdict": ["false", "mostly_false"], "rationale": ["", "New **reason**"]}
     assert only_claim(db).version == 2
@@ -149,6 +150,7 @@ def test_sources_add_edit_remove_and_reuse(client, auth, db, article_id):
     assert add_source(auth, first, archived_url="https://archive.example/x", excerpt="It says so.").status_code == 200
     # The same URL on another claim reuses the source.
     assert add_source(auth, second, title="", stance="supports").status_code == 200
+    db.rollback()
     assert len(db.exec(select(Source)).all()) == 1
     links = db.exec(select(ClaimSource).order_by(ClaimSource.id)).all()
     assert [link.stance for link in links] == ["contradicts", "supports"]
@@ -164,13 +166,14 @@ def test_sources_add_edit_remove_and_reuse(client, auth, db, article_id):
     response = auth.post(f"/claims/{first.id}/sources/{links[0].id}/delete", data={"version": first.version},
                          headers={"HX-Request": "true", "X-CSRF-Token": auth.csrf})
     assert response.status_code == 200
+    db.rollback()
     actions = [e.action for e in db.exec(select(HistoryEvent).where(HistoryEvent.claim_id == first.id)
                                          .order_by(HistoryEvent.id))]
     assert actions == ["created", "source_added", "source_updated", "source_removed"]
 
 
 def only_claim_by_id(db, claim_id):
-    db.expire_all()
+    db.rollback()  # end the read transaction: see what requests committed
     return db.get(Claim, claim_id)
 
 
@@ -251,6 +254,6 @@ def test_delete_keeps_history(client, auth, db, article_id):
     response = auth.post(f"/claims/{claim.id}/delete", data={"version": claim.version})
     assert response.status_code == 302
     assert client.get(f"/claims/{claim.id}").status_code == 404
-    db.expire_all()
+    db.rollback()  # end the read transaction: see what requests committed
     assert db.get(Claim, claim.id).deleted is True
     assert [e.action for e in db.exec(select(HistoryEvent).where(HistoryEvent.claim_id == claim.id))] == ["created", "deleted"]

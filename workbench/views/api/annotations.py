@@ -198,3 +198,24 @@ def get_revision(article_id: int, number: int):
     return revision_json(articles.get_revision(db, article, number))
 
 
+
+
+@api.post("/annotations/<int:annotation_id>/review")
+@auth.requires("annotate")
+def review_annotation(annotation_id: int):
+    """``{action: submit | approve | request_changes | reopen, comment?}``; If-Match is optional here."""
+    from workbench.review import transition
+    from workbench.settings import get_setting
+
+    db = get_session()
+    claim = claims.get_claim(db, annotation_id)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("action"), str):
+        raise MalformedRequestError('The body must be JSON like {"action": "approve", "comment": "..."}.')
+    comment = body.get("comment") or ""
+    if not isinstance(comment, str):
+        raise MalformedRequestError("comment must be text.")
+    expected = expected_version(claim) if request.headers.get("If-Match") else None
+    transition(db, claim=claim, action=body["action"], actor=auth.current_user(), comment=comment,
+               expected_version=expected, four_eyes=bool(get_setting(db, "FOUR_EYES")))
+    return _annotation_response(claim)

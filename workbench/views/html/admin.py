@@ -40,3 +40,16 @@ def change_role(user_id: int):
                           actor=auth.current_user())
     flash(f"{user.username} is now {user.role}.", "success")
     return redirect(url_for("admin.list_users"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@auth.requires("manage_users")
+def settings():
+    from workbench.settings import get_setting, set_setting
+
+    db = get_session()
+    if request.method == "POST":
+        set_setting(db, key="FOUR_EYES", value=request.form.get("four_eyes") == "on", actor=auth.current_user())
+        flash("Settings saved.", "success")
+        return redirect(url_for("admin.settings"))
+    return render_template("admin/settings.html", four_eyes=bool(get_setting(db, "FOUR_EYES")))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from sqlmodel import select
 
-from workbench import articles, auth, claims
+from workbench import articles, auth, claims, review
 from workbench.db import get_session
 from workbench.errors import InvalidContentError, StaleVersionError, WorkbenchError
 from workbench.highlights import Highlight, render_text
@@ -61,9 +61,22 @@ def detail_context(claim: Claim, **extra) -> dict:
         "last_editor": db.get(User, claim.last_editor_id),
         "can_edit": claims.can_edit(auth.current_user(), claim),
         "scale": rating_scale(),
+        "review_actions": review.allowed_actions(auth.current_user(), claim),
+        "transitions": review.TRANSITIONS,
+        "returned_reason": _returned_reason(db, claim),
     }
     context.update(extra)
     return context
+
+
+def _returned_reason(db, claim: Claim) -> str:
+    if claim.status != "changes_requested":
+        return ""
+    from workbench.models import HistoryEvent
+
+    event = db.exec(select(HistoryEvent).where(HistoryEvent.claim_id == claim.id, HistoryEvent.action == "transition")
+                    .order_by(HistoryEvent.id.desc()).limit(1)).first()
+    return event.note if event else ""
 
 
 def render_detail(claim: Claim, status: int = 200, **extra):
