@@ -101,6 +101,9 @@ PAGES = [
     ("GET", "/admin/users", "admin"),
     ("POST", "/admin/users", "admin"),
     ("POST", "/admin/users/1/role", "admin"),
+    ("GET", "/review", "editor"),
+    ("GET", "/my/claims", "checker"),
+    ("GET", "/admin/settings", "admin"),
 ]
 ROLES = ["viewer", "checker", "editor", "admin"]
 
