@@ -6,7 +6,7 @@ PORT ?= 5000
 
 .PHONY: run test setup setup-test browser bench clean
 
-run: setup
+run: setup browser
 	$(VENV)/bin/flask --app workbench demo
 	@echo "Workbench is at http://$(HOST):$(PORT)/ (sign in with a demo user above; Ctrl-C stops it)"
 	$(VENV)/bin/flask --app workbench run --host $(HOST) --port $(PORT)

@@ -3,6 +3,7 @@
 - Article page: a 10,000-word article with 500 claims. Server render time (median and p95 of
   repeated requests through the WSGI app), and the time until Chromium has painted the
   highlights (from navigation start, and from the end of the response).
+- Exports of the same article with all 500 claims approved: HTML report, W3C JSON-LD, PDF.
 """
 
 from __future__ import annotations
@@ -124,6 +125,51 @@ def measure_paint(app, article_id: int) -> tuple[list[float], list[float], int] 
     return from_start, from_response, marks
 
 
+def approve_all(app, article_id: int) -> None:
+    from workbench.claims import add_source
+    from workbench.models import Claim
+    from workbench.review import transition
+    from workbench.schemas import SourceInput
+
+    with app.app_context():
+        db = get_session()
+        checker = db.exec(select(User).where(User.username == "checker")).one()
+        editor = create_user(db, username="editor", password="bench-password", role="editor")
+        for claim in db.exec(select(Claim).where(Claim.article_id == article_id)).all():
+            if not claim.verdict:
+                claim.verdict = "unproven"
+            claim.rationale = f"Checked against the **{claim.id}th** bulletin."
+            db.add(claim)
+            db.commit()
+            add_source(db, claim=claim, actor=checker, expected_version=None,
+                       data=SourceInput(url=f"https://stats.example/{claim.id % 40}", title="Bulletin"))
+            transition(db, claim=claim, action="submit", actor=checker)
+            transition(db, claim=claim, action="approve", actor=editor)
+
+
+def measure_exports(app, article_id: int) -> dict[str, list[float]]:
+    from workbench.articles import get_article
+    from workbench.exports.service import build
+
+    runs = {"html": 10, "jsonld": 10, "pdf": 3}
+    results: dict[str, list[float]] = {}
+    with app.test_request_context("/", base_url="http://127.0.0.1:5000"):
+        db = get_session()
+        article = get_article(db, article_id)
+        for fmt, count in runs.items():
+            if fmt == "pdf" and shutil.which("chromium") is None:
+                continue
+            build(db, article=article, fmt=fmt)  # warm up
+            times = []
+            for _ in range(count):
+                started = time.perf_counter()
+                export = build(db, article=article, fmt=fmt)
+                times.append((time.perf_counter() - started) * 1000)
+            results[fmt] = times
+            results[fmt + "_size"] = [len(export.content)]
+    return results
+
+
 def describe(values: list[float]) -> str:
     ordered = sorted(values)
     p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
@@ -149,6 +195,15 @@ def main() -> None:
             from_start, from_response, marks = paint
             print(f"  highlights painted, from navigation: {describe(from_start)}   ({marks} marks)")
             print(f"  highlights painted, after response:  {describe(from_response)}   target: < 300 ms")
+        approve_all(app, article_id)
+        exports = measure_exports(app, article_id)
+        print(f"Exports of {CLAIMS} approved claims:")
+        targets = {"html": "HTML report", "jsonld": "W3C JSON-LD", "pdf": "PDF"}
+        limits = {"html": "< 500 ms", "jsonld": "< 300 ms", "pdf": "< 5000 ms"}
+        for fmt, label in targets.items():
+            if fmt in exports:
+                size = exports[fmt + "_size"][0] / 1024
+                print(f"  {label:12} {describe(exports[fmt])}   ({size:,.0f} KB)   target: {limits[fmt]}")
         get_engine(app).dispose()
 
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Install Debian's Chromium for the browser tests when it is missing.
-# Without it the browser tests are skipped, except under CI, where they must run.
+# Install Debian's Chromium (browser tests, PDF export) and poppler-utils (pdftotext, to read PDFs
+# back in tests) when missing. Without them those tests are skipped, except under CI.
 set -euo pipefail
-command -v chromium >/dev/null 2>&1 && exit 0
+command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && exit 0
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo"; else
@@ -17,6 +17,6 @@ if ! command -v apt-get >/dev/null 2>&1; then
   [ -n "${CI:-}" ] && exit 1
   exit 0
 fi
-echo "Installing Chromium from Debian's packages (for the browser tests)..."
+echo "Installing Chromium and poppler-utils from Debian's packages..."
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium poppler-utils >/dev/null

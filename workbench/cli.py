@@ -146,7 +146,34 @@ def import_command(source: str, title: str | None, as_user: str | None):
                f"({len(revision.blocks) - dropped} blocks kept, {dropped} dropped)")
 
 
-COMMANDS = [init_db_command, demo_command, users_group, tokens_group, import_command]
+@click.command("export")
+@click.argument("article_id", type=int)
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["html", "md", "csv", "jsonld", "claimreview", "pdf"]), help="What to export.")
+@click.option("--include", default="approved", type=click.Choice(["approved", "all"]),
+              help="Approved claims only (default) or all, with their status.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
+@with_appcontext
+def export_command(article_id: int, fmt: str, include: str, output: str | None):
+    """Export ARTICLE_ID's claims (annotated report, Markdown, CSV, W3C JSON-LD, ClaimReview or PDF)."""
+    from workbench.exports.service import build
+
+    app = current_app._get_current_object()
+    # IRIs in the export name the public address of the app (WORKBENCH_PUBLIC_URL).
+    with app.test_request_context("/", base_url=app.config["PUBLIC_URL"]):
+        db = get_session()
+        try:
+            export = build(db, article=articles.get_article(db, article_id), fmt=fmt, include=include)
+        except WorkbenchError as err:
+            _fail(err)
+    if output:
+        Path(output).write_bytes(export.content)
+        click.echo(f"Wrote {output} ({len(export.content):,} bytes)", err=True)
+    else:
+        click.get_binary_stream("stdout").write(export.content)
+
+
+COMMANDS = [init_db_command, demo_command, users_group, tokens_group, import_command, export_command]
 
 
 def init_app(app: Flask) -> None:

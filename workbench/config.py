@@ -27,6 +27,8 @@ DEFAULTS = {
     "FETCH_MAX_REDIRECTS": 5,
     "MAX_IMPORT_BYTES": 5 * 1024 * 1024,
     "ORG_NAME": "Workbench Fact Check",
+    # Where users reach the app; names things in exports made from the command line.
+    "PUBLIC_URL": "http://127.0.0.1:5000",
     "FOUR_EYES": True,
     "RATING_SCALE": DEFAULT_RATING_SCALE,
     "SESSION_COOKIE_HTTPONLY": True,
@@ -42,6 +44,7 @@ ENV_SETTINGS = {
     "WORKBENCH_ORG_NAME": ("ORG_NAME", str),
     "WORKBENCH_MAX_IMPORT_BYTES": ("MAX_IMPORT_BYTES", int),
     "WORKBENCH_FETCH_TIMEOUT": ("FETCH_TIMEOUT", float),
+    "WORKBENCH_PUBLIC_URL": ("PUBLIC_URL", str),
 }
 
 

@@ -35,9 +35,17 @@ def paragraphs(text: str) -> list[tuple[int, str]]:
     return result
 
 
-def render_text(text: str, highlights: list[Highlight]) -> Markup:
-    """Paragraphs with marks; overlapping claims give marks listing several ids."""
+def render_text(text: str, highlights: list[Highlight], markers: dict[int, int] | None = None) -> Markup:
+    """Paragraphs with marks; overlapping claims give marks listing several ids.
+
+    With ``markers`` ({claim id: number}), a numbered link to ``#claim-<number>`` follows the
+    end of each claim (the exported report's footnote markers).
+    """
     classes = {h.claim_id: h.classes for h in highlights}
+    ends: dict[int, list[int]] = {}
+    for h in highlights:
+        if markers and h.claim_id in markers:
+            ends.setdefault(h.end, []).append(markers[h.claim_id])
     pieces = segments(len(text), [(h.claim_id, h.start, h.end) for h in highlights])
     out: list[str] = []
     index = 0
@@ -61,6 +69,8 @@ def render_text(text: str, highlights: list[Highlight]) -> Markup:
                 out.append(f'<mark data-claims="{ids}" class="{css}">{chunk}</mark>')
             else:
                 out.append(str(chunk))
+            for number in sorted(ends.get(right, ())):
+                out.append(f'<sup><a href="#claim-{number}">{number}</a></sup>')
             scan += 1
         out.append("</p>\n")
     # Built from escaped text and our own attribute values; the sanitizer checks it all the same.

@@ -149,3 +149,13 @@ def collection(*, links: Links, collection_id: str, label: str, total: int, firs
     if last_id:
         data["last"] = last_id
     return data
+
+
+def export_collection(annotations: list[dict], *, links: Links, collection_id: str, label: str) -> dict:
+    """The whole set as one AnnotationCollection whose first (and only) page holds every annotation."""
+    page_id = collection_id + "#page-1"
+    first = page(annotations, links=links, page_id=page_id, collection_id=collection_id, label=label,
+                 total=len(annotations), start_index=0, next_id=None, prev_id=None, embedded=True)
+    data = collection(links=links, collection_id=collection_id, label=label, total=len(annotations),
+                      first=first, last_id=page_id)
+    return data

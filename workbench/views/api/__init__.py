@@ -4,4 +4,4 @@ from flask import Blueprint
 
 api = Blueprint("api", __name__, url_prefix="/api")
 
-from workbench.views.api import annotations, articles  # noqa: E402,F401  (routes register on import)
+from workbench.views.api import annotations, articles, exports  # noqa: E402,F401  (routes register on import)

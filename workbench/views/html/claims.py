@@ -15,6 +15,7 @@ from workbench.models import Claim, User
 from workbench.rating import css_class, rating_scale, verdict_for
 from workbench.sanitize import render_markdown
 from workbench.schemas import ClaimFields, SourceInput
+from workbench.views.html.exports import formats as export_formats
 
 bp = Blueprint("claims", __name__)
 
@@ -40,6 +41,7 @@ def workspace_context(article, revision, *, selected: Claim | None = None, **ext
         "scale": rating_scale(),
         "selected": selected,
         "is_current": revision.number == article.current_revision,
+        "export_formats": export_formats(),
     }
     if selected is not None:
         context.update(detail_context(selected))

@@ -1,0 +1,79 @@
+"""Everything an export needs about one article, loaded in a few queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from workbench.models import Article, Claim, ClaimSource, HistoryEvent, Revision, Source, User
+from workbench.rating import Verdict, rating_scale, verdict_for
+
+INCLUDE_CHOICES = ("approved", "all")
+
+
+@dataclass
+class ExportedClaim:
+    number: int
+    claim: Claim
+    verdict: Verdict | None
+    sources: list[tuple[ClaimSource, Source]]
+    checker: User | None
+    reviewer: User | None
+    approved_at: datetime | None
+    #: Transitions and corrections, oldest first: (event, actor).
+    history: list[tuple[HistoryEvent, User | None]] = field(default_factory=list)
+
+
+@dataclass
+class ExportData:
+    article: Article
+    revision: Revision
+    claims: list[ExportedClaim]
+    include: str
+    scale: list[Verdict]
+    org_name: str
+    generated: datetime
+
+
+def load(db: Session, *, article: Article, revision: Revision, include: str = "approved",
+         config: dict) -> ExportData:
+    """Claims on ``revision`` (approved only unless ``include == "all"``), numbered in text order."""
+    from workbench.models import utcnow
+
+    query = select(Claim).where(Claim.revision_id == revision.id, Claim.deleted == False)  # noqa: E712
+    if include == "approved":
+        query = query.where(Claim.status == "approved")
+    claims = list(db.exec(query.order_by(Claim.start, Claim.end, Claim.id)).all())
+    ids = [c.id for c in claims] or [0]
+
+    sources: dict[int, list] = defaultdict(list)
+    for link, source in db.exec(select(ClaimSource, Source).join(Source, Source.id == ClaimSource.source_id)
+                                .where(ClaimSource.claim_id.in_(ids))
+                                .order_by(ClaimSource.position, ClaimSource.id)).all():
+        sources[link.claim_id].append((link, source))
+    users = {u.id: u for u in db.exec(select(User)).all()}
+    history: dict[int, list] = defaultdict(list)
+    for event in db.exec(select(HistoryEvent).where(HistoryEvent.claim_id.in_(ids))
+                         .order_by(HistoryEvent.at, HistoryEvent.id)).all():
+        history[event.claim_id].append((event, users.get(event.actor_id)))
+
+    exported = []
+    for number, claim in enumerate(claims, start=1):
+        approval = next((e for e, _u in reversed(history[claim.id])
+                         if e.action == "transition" and e.changes.get("status", [None, None])[1] == "approved"), None)
+        kept = [(e, u) for e, u in history[claim.id] if e.action in ("created", "updated", "transition", "reanchored")]
+        exported.append(ExportedClaim(
+            number=number, claim=claim, verdict=verdict_for(claim.verdict, config), sources=sources[claim.id],
+            checker=users.get(claim.creator_id),
+            reviewer=users.get(approval.actor_id) if approval and claim.status == "approved" else None,
+            approved_at=approval.at if approval and claim.status == "approved" else None, history=kept,
+        ))
+    return ExportData(article=article, revision=revision, claims=exported, include=include,
+                      scale=rating_scale(config), org_name=config["ORG_NAME"], generated=utcnow())
+
+
+def name_of(user: User | None) -> str:
+    return (user.display_name or user.username) if user else ""

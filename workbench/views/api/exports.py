@@ -1,0 +1,28 @@
+"""``GET /api/articles/{id}/export?format=…&include=…``."""
+
+from __future__ import annotations
+
+from flask import Response, request
+
+from workbench import articles, auth
+from workbench.db import get_session
+from workbench.exports.service import build
+from workbench.views.api import api
+
+
+def file_response(export, *, download: bool = True) -> Response:
+    response = Response(export.content, mimetype=export.media_type.split(";")[0])
+    response.headers["Content-Type"] = export.media_type
+    disposition = "attachment" if download else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{export.filename}"'
+    return response
+
+
+@api.get("/articles/<int:article_id>/export")
+@auth.requires("read")
+def export_article(article_id: int):
+    db = get_session()
+    article = articles.get_article(db, article_id)
+    export = build(db, article=article, fmt=request.args.get("format", "html"),
+                   include=request.args.get("include", "approved"))
+    return file_response(export, download=request.args.get("download") == "1")
