@@ -122,6 +122,12 @@ def _store(db: Session, *, actor: User | None, article: Article | None, original
         check_url_syntax(meta.source_url)
     title = (meta.title or "").strip() or _fallback_title(canonical)
     now = utcnow()
+    if article is not None:
+        current = get_revision(db, article)
+        if current.sha256 == text_sha256(canonical):
+            raise InvalidContentError(
+                f"This text is the same as revision {current.number}; there is nothing new to store.", code="unchanged"
+            )
     if article is None:
         article = Article(title=title, source_url=meta.source_url, created_by_id=actor.id if actor else None, current_revision=1)
         number = 1

@@ -158,7 +158,8 @@ class Claim(SQLModel, table=True):
     status_changed: datetime | None = None
     #: Incremented on every change (by the ORM); the ETag and the optimistic-concurrency check.
     version: int = Field(default=1, sa_column=_claim_version)
-    #: anchored, moved or orphan (set by re-anchoring).
+    #: anchored, changed (its words were edited in a new revision) or orphan (its words are gone;
+    #: it stays on its last revision until re-attached or retired).
     anchor_state: str = Field(default="anchored", max_length=16)
     creator_id: int = Field(foreign_key="user.id")
     last_editor_id: int = Field(foreign_key="user.id")
@@ -166,6 +167,25 @@ class Claim(SQLModel, table=True):
     modified: datetime = Field(default_factory=utcnow)
     #: Deleted claims are kept (with their history) but hidden.
     deleted: bool = False
+
+
+class ClaimAnchor(SQLModel, table=True):
+    """Where a claim sat on an earlier revision, kept when it moved on to a newer one."""
+
+    __tablename__ = "claim_anchor"
+    __table_args__ = (UniqueConstraint("claim_id", "revision_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+    revision_id: int = Field(foreign_key="revision.id", index=True)
+    start: int
+    end: int
+    exact: str = Field(sa_column=Column(Text, nullable=False))
+    prefix: str = Field(default="", max_length=200)
+    suffix: str = Field(default="", max_length=200)
+    #: The claim's verdict and status when it left this revision.
+    verdict: str | None = Field(default=None, max_length=64)
+    status: str = Field(default=ReviewStatus.draft.value, max_length=32)
+    created: datetime = Field(default_factory=utcnow)
 
 
 class Source(SQLModel, table=True):

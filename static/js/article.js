@@ -187,6 +187,24 @@
 
   // Once the claim is being saved, the selection has done its job.
   document.addEventListener("submit", (event) => {
+    const reattach = event.target.closest("form[data-reattach]");
+    if (reattach) {
+      const span = selectedSpan();
+      reattach.querySelector(".flash-error")?.remove();
+      if (!span) {
+        event.preventDefault();
+        const note = document.createElement("p");
+        note.className = "flash flash-error";
+        note.setAttribute("role", "alert");
+        note.textContent = "Select the new words in the article first, then press Re-attach.";
+        reattach.prepend(note);
+        return;
+      }
+      reattach.elements.namedItem("start").value = String(span.start);
+      reattach.elements.namedItem("end").value = String(span.end);
+      reattach.elements.namedItem("exact").value = span.exact;
+      return;
+    }
     if (event.target.id === "new-claim") {
       document.getSelection().removeAllRanges();
       if (addButton()) addButton().hidden = true;

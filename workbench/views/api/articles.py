@@ -116,3 +116,26 @@ def get_article(article_id: int):
     db = get_session()
     article = articles.get_article(db, article_id)
     return jsonify(article_json(article, articles.get_revision(db, article)))
+
+
+@api.post("/articles/<int:article_id>/revisions")
+@auth.requires("import_article")
+def create_revision(article_id: int):
+    """A new revision (same body as an import); answers with the re-anchoring report."""
+    from workbench.revisions import add_revision
+
+    db = get_session()
+    article = articles.get_article(db, article_id)
+    body = parse_json(ArticleImport)
+    data, media_type, origin, fetched_url = _import_body(body)
+    if not data.strip():
+        raise InvalidContentError("There is nothing to import: the text is empty.", code="empty")
+    overrides = {"title": body.title, "publisher": body.publisher, "published": body.published,
+                 "source_url": body.source_url or fetched_url}
+    revision, report = add_revision(db, article=article, actor=auth.current_user(), data=data, media_type=media_type,
+                                    origin=origin, max_bytes=current_app.config["MAX_IMPORT_BYTES"],
+                                    overrides=overrides)
+    response = jsonify({"revision": revision_dict(revision), "reanchoring": report.to_dict()})
+    response.status_code = 201
+    response.headers["Location"] = revision_dict(revision)["url"]
+    return response

@@ -49,12 +49,18 @@ def show(article_id: int):
     return render_template("articles/show.html", **workspace_context(article, revision, selected=selected))
 
 
+def _revision_target():
+    """The article a new revision is for (``article`` in the query or form), or None for a new article."""
+    article_id = request.values.get("article", type=int)
+    return articles.get_article(get_session(), article_id) if article_id else None
+
+
 @bp.get("/import")
 @auth.requires("import_article")
 def import_form():
     via = request.args.get("via", "paste")
     via = via if via in IMPORT_VIAS else "paste"
-    return render_template("articles/import.html", via=via, values={})
+    return render_template("articles/import.html", via=via, values={}, target=_revision_target())
 
 
 @bp.post("/import")
@@ -63,14 +69,16 @@ def import_preview():
     """Clean the input and show the preview; nothing is saved as an article yet."""
     via = request.form.get("via", "paste")
     config = current_app.config
+    target = _revision_target()
     try:
         data, media_type, origin, charset, source_url = _read_import_input(via)
         draft = articles.start_import(get_session(), actor=auth.current_user(), data=data, media_type=media_type,
                                       origin=origin, charset=charset, source_url=source_url,
-                                      max_bytes=config["MAX_IMPORT_BYTES"])
+                                      max_bytes=config["MAX_IMPORT_BYTES"], article=target)
     except WorkbenchError as err:
         values = {k: v for k, v in request.form.items() if k != "csrf_token"}
-        return render_template("articles/import.html", via=via, values=values, error=err.message), err.status
+        return render_template("articles/import.html", via=via, values=values, error=err.message,
+                               target=target), err.status
     if request.form.get("title", "").strip():
         draft.meta = dict(draft.meta, title=request.form["title"].strip())
         db = get_session()
@@ -109,8 +117,24 @@ def _read_import_input(via: str) -> tuple[bytes, str, str, str | None, str | Non
 @auth.requires("import_article")
 def review_import(key: str):
     draft = articles.get_draft(get_session(), key=key, actor=auth.current_user())
-    return render_template("articles/preview.html", draft=draft, meta=draft.meta,
-                           kept=[i for i, b in enumerate(draft.blocks) if b["kept"]])
+    return render_template("articles/preview.html", draft=draft, meta=_preview_meta(draft),
+                           kept=[i for i, b in enumerate(draft.blocks) if b["kept"]], target=_draft_target(draft))
+
+
+def _draft_target(draft):
+    return articles.get_article(get_session(), draft.article_id) if draft.article_id else None
+
+
+def _preview_meta(draft) -> dict:
+    """What the preview's fields start with; a new revision keeps the article's details unless found anew."""
+    meta = dict(draft.meta)
+    target = _draft_target(draft)
+    if target is not None:
+        current = articles.get_revision(get_session(), target)
+        for key in ("title", "source_url", "publisher", "byline", "language"):
+            meta.setdefault(key, getattr(current, key) or "")
+        meta.setdefault("published", current.published.isoformat() if current.published else "")
+    return meta
 
 
 @bp.post("/import/<key>")
@@ -129,14 +153,26 @@ def save_import(key: str):
             published=parse_date(form.get("published", "").strip()),
             language=form.get("language", "").strip() or None,
         )
+        is_revision = draft.article_id is not None
         article = articles.commit_draft(db, draft=draft, actor=auth.current_user(), keep=keep, meta=meta)
     except WorkbenchError as err:
         db.rollback()
         submitted = {k: form.get(k, "") for k in ("title", "source_url", "publisher", "byline", "published", "language")}
         return render_template("articles/preview.html", draft=draft, meta=submitted, kept=keep,
-                               error=err.message), err.status
-    flash(f"Imported “{article.title}”.", "success")
-    return redirect(url_for("articles.show", article_id=article.id))
+                               error=err.message, target=_draft_target(draft)), err.status
+    if is_revision:
+        from workbench.revisions import reanchor_claims
+
+        revision = articles.get_revision(db, article)
+        reanchor_claims(db, article=article, new=revision, actor=auth.current_user())
+        target = url_for("revisions.report", article_id=article.id, number=revision.number)
+        flash(f"Revision {revision.number} saved; the claims were re-anchored.", "success")
+    else:
+        target = url_for("articles.show", article_id=article.id)
+        flash(f"Imported “{article.title}”.", "success")
+    if is_htmx():
+        return "", 200, {"HX-Redirect": target}
+    return redirect(target)
 
 
 @bp.post("/import/<key>/discard")

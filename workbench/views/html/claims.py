@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from sqlmodel import select
 
-from workbench import articles, auth, claims, review
+from workbench import articles, auth, claims, review, revisions
 from workbench.db import get_session
 from workbench.errors import InvalidContentError, StaleVersionError, WorkbenchError
 from workbench.highlights import Highlight, render_text
@@ -28,7 +28,9 @@ def highlights_for(claim_list: list[Claim]) -> list[Highlight]:
 def workspace_context(article, revision, *, selected: Claim | None = None, **extra) -> dict:
     """Everything the article page's workspace (text, panel) needs."""
     db = get_session()
-    on_revision = claims.claims_on_revision(db, revision)
+    is_current = revision.number == article.current_revision
+    # Earlier revisions show their claims as they were there.
+    on_revision = claims.claims_on_revision(db, revision) if is_current else revisions.claims_as_of(db, revision)
     names = {u.id: u.display_name or u.username for u in
              db.exec(select(User).where(User.id.in_({c.creator_id for c in on_revision} or {0}))).all()}
     context = {
@@ -40,7 +42,8 @@ def workspace_context(article, revision, *, selected: Claim | None = None, **ext
         "article_html": render_text(revision.canonical_text, highlights_for(on_revision)),
         "scale": rating_scale(),
         "selected": selected,
-        "is_current": revision.number == article.current_revision,
+        "is_current": is_current,
+        "orphans": revisions.orphans(db, article) if is_current else [],
         "export_formats": export_formats(),
     }
     if selected is not None:
