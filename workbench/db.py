@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
 from flask import Flask, current_app, g
@@ -83,9 +84,19 @@ def upgrade_database(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
+_ENGINES: "weakref.WeakSet[Engine]" = weakref.WeakSet()
+
+
+def dispose_engines() -> None:
+    """Drop pooled connections (after a fork: a child must open its own)."""
+    for engine in _ENGINES:
+        engine.dispose(close=False)
+
+
 def init_app(app: Flask) -> None:
     url = app.config["DATABASE_URL"]
     if url.startswith("sqlite:///"):
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
     app.extensions[_ENGINE_KEY] = make_engine(url, sqlite_busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    _ENGINES.add(app.extensions[_ENGINE_KEY])
     app.teardown_appcontext(close_session)

@@ -1,0 +1,32 @@
+"""gunicorn settings for Workbench: `gunicorn -c gunicorn.conf.py "workbench:create_app()"`.
+
+Every value can be overridden from the environment (WORKBENCH_BIND, WORKBENCH_WORKERS, ...).
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("WORKBENCH_BIND", "127.0.0.1:8000")
+# Processes do the work (the GIL makes threads poor at CPU); a few threads each hide I/O waits.
+workers = int(os.environ.get("WORKBENCH_WORKERS", max(2, multiprocessing.cpu_count() * 2)))
+threads = int(os.environ.get("WORKBENCH_THREADS", 4))
+worker_class = "gthread"
+timeout = int(os.environ.get("WORKBENCH_TIMEOUT", 60))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so a slow leak can never grow without bound.
+max_requests = int(os.environ.get("WORKBENCH_MAX_REQUESTS", 5000))
+max_requests_jitter = 500
+# The app writes one JSON line per request (logger "workbench.request"); gunicorn's own access log is off.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("WORKBENCH_LOG_LEVEL", "info")
+# Load the app once in the master: workers fork with it ready and share its memory pages.
+preload_app = True
+
+
+def post_fork(server, worker):
+    # Database connections must not cross a fork: each worker opens its own.
+    from workbench.db import dispose_engines
+
+    dispose_engines()

@@ -1,0 +1,93 @@
+"""Operations: the health check, structured request logs, SQLite settings, migrations on both databases."""
+
+import logging
+import os
+import uuid
+
+import pytest
+from alembic import command
+from sqlalchemy import inspect, text
+
+from tests.conftest import PG_URL
+from workbench.db import alembic_config, get_engine, make_engine, upgrade_database
+
+
+def test_health(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+
+
+def test_each_request_is_logged_with_its_fields(client, auth, caplog):
+    auth.login_as("viewer")
+    with caplog.at_level(logging.INFO, logger="workbench.request"):
+        response = client.get("/articles", headers={"X-Request-Id": "abc123"})
+    record = next(r for r in caplog.records if r.name == "workbench.request" and r.fields["path"] == "/articles")
+    assert record.fields["method"] == "GET" and record.fields["status"] == 200
+    assert record.fields["user"] == "viewer" and record.fields["request_id"] == "abc123"
+    assert record.fields["duration_ms"] >= 0
+    assert response.headers["X-Request-Id"] == "abc123"
+
+
+def test_json_formatter_writes_one_json_object():
+    import json
+
+    from workbench.request_log import JsonFormatter
+
+    record = logging.LogRecord("workbench.request", logging.INFO, __file__, 1, "request", None, None)
+    record.fields = {"method": "GET", "status": 200}
+    line = JsonFormatter().format(record)
+    assert json.loads(line)["status"] == 200 and "\n" not in line
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app):
+    if not app.config["DATABASE_URL"].startswith("sqlite"):
+        pytest.skip("SQLite only")
+    with get_engine(app).connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+@pytest.fixture(params=["sqlite"] + (["postgresql"] if PG_URL else []))
+def empty_database(request, tmp_path):
+    """An engine on an empty database (a fresh SQLite file, or a fresh PostgreSQL schema)."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+        yield engine
+        engine.dispose()
+        return
+    schema = f"workbench_mig_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    engine = make_engine(f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}")
+    yield engine
+    engine.dispose()
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+def test_migrations_upgrade_from_each_previous_revision(empty_database):
+    """From empty to 0001, then each later revision in turn; data written early survives."""
+    config = alembic_config(empty_database)
+    command.upgrade(config, "0001")
+    with empty_database.begin() as conn:
+        conn.execute(text('INSERT INTO "user" (username, display_name, password_hash, role, active, created) '
+                          "VALUES ('early', 'Early', 'x', 'admin', true, CURRENT_TIMESTAMP)"))
+    for target in ("0002", "0003", "head"):
+        command.upgrade(config, target)
+    tables = set(inspect(empty_database).get_table_names())
+    assert {"claim_anchor", "history_event", "claim"} <= tables
+    assert "status_changed" in {c["name"] for c in inspect(empty_database).get_columns("claim")}
+    with empty_database.connect() as conn:
+        assert conn.execute(text('SELECT username FROM "user"')).scalar() == "early"
+
+
+def test_migrations_downgrade_and_upgrade_again(empty_database):
+    config = alembic_config(empty_database)
+    upgrade_database(empty_database)
+    command.downgrade(config, "0001")
+    assert "claim_anchor" not in inspect(empty_database).get_table_names()
+    upgrade_database(empty_database)
+    assert "claim_anchor" in inspect(empty_database).get_table_names()
