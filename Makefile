@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup setup-test browser bench clean
+.PHONY: run test setup setup-test browser bench load clean
 
 run: setup browser
 	$(VENV)/bin/flask --app workbench demo
@@ -26,6 +26,9 @@ browser:
 bench: setup-test browser
 	$(PY) scripts/cleaner_report.py
 	$(PY) scripts/bench.py
+
+load: setup-test
+	$(PY) scripts/load_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

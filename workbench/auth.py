@@ -7,12 +7,16 @@ so that a browser's cookies can never be used to call it (no CSRF surface there)
 from __future__ import annotations
 
 import functools
+import logging
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta, timezone
 from typing import Callable
 
 from flask import Flask, g, redirect, request, session, url_for
+from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -90,10 +94,35 @@ def user_for_token(db: Session, token: str) -> User | None:
     user = db.get(User, row.user_id)
     if user is None or not user.active:
         return None
-    row.last_used = utcnow()
-    db.add(row)
-    db.commit()
+    _note_token_use(db, row)
     return user
+
+
+#: How stale a token's "last used" time may get; recording every request would cost a write each.
+TOKEN_USE_RESOLUTION = timedelta(minutes=10)
+
+
+def _note_token_use(db: Session, row: ApiToken) -> None:
+    """Record when a token was last used, at most every few minutes, in a transaction of its own.
+
+    Best effort: under write contention the note is skipped rather than failing the request.
+    """
+    now = utcnow()
+    last = row.last_used if row.last_used is None or row.last_used.tzinfo else row.last_used.replace(tzinfo=timezone.utc)
+    if last is not None and now - last < TOKEN_USE_RESOLUTION:
+        return
+    from workbench.db import state_changing_request
+
+    statement = update(ApiToken).where(ApiToken.id == row.id).values(last_used=now)
+    if state_changing_request():
+        # This request already holds the write lock (SQLite): a second connection would wait on it.
+        db.execute(statement)
+        return
+    try:
+        with db.get_bind().begin() as conn:
+            conn.execute(statement)
+    except OperationalError:
+        logging.getLogger(__name__).info("skipped recording the use of token %s (database busy)", row.prefix)
 
 
 def current_user() -> User | None:

@@ -35,7 +35,7 @@ def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 5000) -> Engine:
             # With a plain BEGIN, a transaction that read a row and then writes it fails at once if
             # another writer committed in between (WAL snapshots cannot be upgraded), instead of
             # waiting its turn and then seeing the other writer's version.
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if _state_changing_request() else "BEGIN")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if state_changing_request() else "BEGIN")
 
         return engine
     if url.startswith("postgresql://"):
@@ -44,7 +44,7 @@ def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 5000) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def _state_changing_request() -> bool:
+def state_changing_request() -> bool:
     from flask import has_request_context, request
 
     return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")

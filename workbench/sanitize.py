@@ -9,6 +9,7 @@ from __future__ import annotations
 import html as html_lib
 
 import re
+import threading
 from functools import partial
 
 import bleach
@@ -46,19 +47,30 @@ def _nofollow(attrs, new=False):
 
 _NEVER = re.compile(r"(?!)")  # the filter only rewrites existing links; it never makes new ones
 
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-    filters=[partial(LinkifyFilter, callbacks=[_nofollow], url_re=_NEVER, parse_email=False)],
-)
+def _make_cleaner() -> bleach.Cleaner:
+    return bleach.Cleaner(
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+        filters=[partial(LinkifyFilter, callbacks=[_nofollow], url_re=_NEVER, parse_email=False)],
+    )
+
+
+# A Cleaner keeps parser state while it works: one per thread, or concurrent requests corrupt it.
+_local = threading.local()
+
+
+def _cleaner() -> bleach.Cleaner:
+    if not hasattr(_local, "cleaner"):
+        _local.cleaner = _make_cleaner()
+    return _local.cleaner
 
 
 def clean_html(fragment: str) -> str:
     """Return ``fragment`` with everything outside the allowlist removed."""
-    return _cleaner.clean(fragment)
+    return _cleaner().clean(fragment)
 
 
 def render_markdown(text: str) -> str:

@@ -122,3 +122,20 @@ def test_edits_and_transitions_racing_together(claim, api_as, db):
     assert statuses[200] == 1 and statuses[412] == WRITERS - 1, results
     db.rollback()
     assert db.get(Claim, claim["id"]).version == current.get_json()["version"] + 1
+
+
+def test_token_reads_and_writes_together_never_fail(claim, api_as):
+    """Many API reads and writes at once, every token fresh: no request fails (none waits on itself)."""
+    tokens = [api_as("checker").token for _ in range(4)]
+    path = claim["url"]
+    article_path = claim["url"].rsplit("/api/", 1)[0] + f"/api/articles/{claim['article']['id']}/annotations/"
+    jobs = []
+    for i in range(16):
+        token = tokens[i % 4]
+        if i % 2:
+            jobs.append(lambda t=token: call("GET", path, t))
+        else:
+            jobs.append(lambda t=token: call("POST", article_path, t,
+                                             annotation_for(claim["article"], "rose by 40%")))
+    results = race(jobs)
+    assert sorted({status for status, _ in results}) == [200, 201], results

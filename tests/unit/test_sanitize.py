@@ -61,3 +61,28 @@ def test_paragraph_rendering_escapes_text():
     soup = BeautifulSoup(render_paragraphs("a <b>not bold</b>\n\nsecond & last"), "html.parser")
     assert [p.text for p in soup.find_all("p")] == ["a <b>not bold</b>", "second & last"]
     assert soup.find("b") is None
+
+
+def test_sanitizing_from_many_threads_at_once():
+    """Web servers sanitize in several threads at once; each must get the single-threaded result."""
+    import threading
+
+    fragments = [f"<p>Paragraph {i} with <mark class='hl'>marks</mark> and <a href='https://x.example/{i}'>a link</a>"
+                 f"<script>alert({i})</script></p>" * 200 for i in range(8)]
+    expected = [clean_html(f) for f in fragments]
+    results, errors = {}, []
+
+    def work(index):
+        try:
+            for _ in range(5):
+                results[index] = clean_html(fragments[index])
+                assert results[index] == expected[index]
+        except Exception as err:  # noqa: BLE001 - report any failure from the thread
+            errors.append(err)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and [results[i] for i in range(8)] == expected

@@ -1,0 +1,271 @@
+"""Load benchmark (not a test): `make load`.
+
+Starts the app under gunicorn (gunicorn.conf.py) on loopback, first on SQLite and then on
+PostgreSQL (WORKBENCH_BENCH_DATABASE_URL, default the local `test` database), drives it with 16
+keep-alive clients for a fixed time per scenario, and does the same for a bare baseline: a
+minimal Flask endpoint inserting one SQLite row per request under the same gunicorn settings.
+Prints requests/s, p50/p95/p99 latency, errors and peak RSS per worker for each, and the ratio
+of claim-creation throughput to the baseline's. The clients run on the same two cores as the
+server, so the figures are a floor for a separate load machine.
+
+`--profile` instead profiles claim creation in-process with pyinstrument.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+CLIENTS = 16
+DURATION = float(os.environ.get("WORKBENCH_BENCH_SECONDS", 8))
+PG_URL = os.environ.get("WORKBENCH_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Gunicorn:
+    def __init__(self, app: str, env: dict, cwd: Path):
+        self.port = free_port()
+        self.env = dict(os.environ, **env, WORKBENCH_BIND=f"127.0.0.1:{self.port}", WORKBENCH_LOG_LEVEL="warning")
+        self.app, self.cwd = app, cwd
+        self.rss: dict[int, int] = {}
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), self.app],
+            cwd=self.cwd, env=self.env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=open(os.environ.get("WORKBENCH_BENCH_LOG", os.devnull), "ab"))
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.5).close()
+                time.sleep(0.5)
+                return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"gunicorn ({self.app}) did not start")
+
+    def __exit__(self, *exc):
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(20)
+
+    def workers(self) -> list[int]:
+        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.process.pid)], capture_output=True, text=True)
+        return [int(p) for p in out.stdout.split()]
+
+    def sample_rss(self) -> None:
+        for pid in self.workers():
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        self.rss[pid] = max(self.rss.get(pid, 0), int(line.split()[1]))
+            except FileNotFoundError:
+                pass
+
+
+def run_load(server: Gunicorn, make_request, setup=None) -> dict:
+    """16 clients, each with its own keep-alive connection, for DURATION seconds."""
+    latencies, errors, lock = [], [0], threading.Lock()
+    stop = time.monotonic() + DURATION
+    barrier = threading.Barrier(CLIENTS + 1)
+
+    def client(index: int):
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        state = setup(conn) if setup else {}
+        rng = random.Random(index)
+        barrier.wait()
+        mine, failed = [], 0
+        while time.monotonic() < stop:
+            method, path, body, headers, expected = make_request(rng, state)
+            started = time.perf_counter()
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == expected
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+            mine.append((time.perf_counter() - started) * 1000)
+            failed += not ok
+        with lock:
+            latencies.extend(mine)
+            errors[0] += failed
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    started = time.monotonic()
+    while any(t.is_alive() for t in threads):
+        server.sample_rss()
+        time.sleep(0.2)
+    elapsed = time.monotonic() - started
+    ordered = sorted(latencies)
+
+    def pct(p):
+        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else float("nan")
+
+    return {"requests": len(latencies), "rps": len(latencies) / elapsed, "p50": pct(50), "p95": pct(95),
+            "p99": pct(99), "errors": errors[0], "rss_mb": max(server.rss.values(), default=0) / 1024}
+
+
+def prepare(database_url: str, instance: Path) -> dict:
+    """A checker with a token and a session password, and a 10,000-word article with 500 claims."""
+    import bench
+
+    from workbench import create_app
+    from workbench.auth import create_token
+    from workbench.db import get_engine, get_session
+    from workbench.models import Revision, User
+    from sqlmodel import select
+
+    app = create_app({"DATABASE_URL": database_url, "INSTANCE_PATH": str(instance), "SECRET_KEY": "load-bench",
+                      "MAX_IMPORT_BYTES": 50_000_000})
+    article_id = bench.build(app, random.Random(7))
+    with app.app_context():
+        db = get_session()
+        checker = db.exec(select(User).where(User.username == "checker")).one()
+        token = create_token(db, checker)
+        text = db.exec(select(Revision).where(Revision.article_id == article_id)).one().canonical_text
+    get_engine(app).dispose()
+    spans = []
+    for match in re.finditer(r"\S+(?: \S+){2,5}", text):
+        spans.append((match.start(), match.end(), match.group()))
+    return {"token": token, "article_id": article_id, "spans": spans}
+
+
+def scenarios(data: dict):
+    auth = {"Authorization": f"Bearer {data['token']}"}
+
+    def create_claim(rng, _state):
+        start, end, exact = rng.choice(data["spans"])
+        body = json.dumps({"type": "Annotation", "target": {"selector": [
+            {"type": "TextPositionSelector", "start": start, "end": end},
+            {"type": "TextQuoteSelector", "exact": exact}]},
+            "body": [{"type": "TextualBody", "purpose": "assessing", "value": "false"}]})
+        return ("POST", f"/api/articles/{data['article_id']}/annotations/", body,
+                {**auth, "Content-Type": "application/ld+json"}, 201)
+
+    def login(conn):
+        conn.request("GET", "/login")
+        page = conn.getresponse()
+        cookie = page.getheader("Set-Cookie").split(";", 1)[0]
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.read().decode()).group(1)
+        conn.request("POST", "/login", body=f"username=checker&password=bench-password&csrf_token={token}",
+                     headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+        response = conn.getresponse()
+        response.read()
+        return {"cookie": response.getheader("Set-Cookie").split(";", 1)[0]}
+
+    def article_page(_rng, state):
+        return ("GET", f"/articles/{data['article_id']}", None, {"Cookie": state["cookie"]}, 200)
+
+    def w3c_export(_rng, _state):
+        return ("GET", f"/api/articles/{data['article_id']}/export?format=jsonld&include=all", None, auth, 200)
+
+    return [("claim creation", create_claim, None), ("article page (500 claims)", article_page, login),
+            ("W3C export", w3c_export, None)]
+
+
+def pg_schema_url() -> tuple[str, str]:
+    schema = f"workbench_load_{uuid.uuid4().hex[:8]}"
+    subprocess.run(["psql", PG_URL, "-qc", f"CREATE SCHEMA {schema}"], check=True)
+    return f"{PG_URL}?options=-csearch_path%3D{schema}", schema
+
+
+def line(name: str, r: dict) -> str:
+    return (f"  {name:28} {r['rps']:8.1f} req/s  p50 {r['p50']:7.1f}  p95 {r['p95']:7.1f}  p99 {r['p99']:7.1f} ms"
+            f"  errors {r['errors']:3}  peak RSS/worker {r['rss_mb']:6.1f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--profile", action="store_true", help="profile claim creation in-process instead")
+    parser.add_argument("--sqlite-only", action="store_true")
+    args = parser.parse_args()
+    if args.profile:
+        return profile()
+    tmp = Path(tempfile.mkdtemp(prefix="workbench-load-"))
+    results = {}
+    try:
+        baseline_db = tmp / "baseline.sqlite3"
+        with Gunicorn("baseline_app:app", {"BASELINE_DATABASE": str(baseline_db)}, ROOT / "scripts") as server:
+            results["baseline"] = run_load(server, lambda rng, s: ("POST", "/", b"", {}, 201))
+        print(f"Load: {CLIENTS} clients, {DURATION:g} s a scenario, gunicorn.conf.py "
+              f"({os.cpu_count()} cores; clients share them)")
+        print("Baseline (bare Flask, one SQLite insert a request):")
+        print(line("insert one row", results["baseline"]))
+        backends = [("SQLite", f"sqlite:///{tmp / 'workbench.sqlite3'}", None)]
+        if not args.sqlite_only and shutil.which("psql"):
+            url, schema = pg_schema_url()
+            backends.append(("PostgreSQL", url, schema))
+        for label, url, schema in backends:
+            instance = tmp / f"instance-{label}"
+            data = prepare(url, instance)
+            env = {"WORKBENCH_DATABASE_URL": url, "WORKBENCH_INSTANCE_PATH": str(instance),
+                   "WORKBENCH_SECRET_KEY": "load-bench"}
+            print(f"Workbench on {label}:")
+            with Gunicorn("workbench:create_app()", env, ROOT) as server:
+                for name, make_request, setup in scenarios(data):
+                    server.rss.clear()
+                    result = run_load(server, make_request, setup)
+                    results[(label, name)] = result
+                    print(line(name, result))
+            ratio = results[(label, "claim creation")]["rps"] / results["baseline"]["rps"]
+            print(f"  claim creation / baseline throughput: {ratio:.0%}   (target ≥ 40%; p99 < 150 ms; "
+                  f"0 errors; < 150 MB a worker)")
+            if schema:
+                subprocess.run(["psql", PG_URL, "-qc", f"DROP SCHEMA {schema} CASCADE"], check=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def profile() -> None:
+    """Where claim creation spends its time, measured in-process over 300 requests."""
+    from pyinstrument import Profiler
+
+    from workbench import create_app
+
+    tmp = Path(tempfile.mkdtemp(prefix="workbench-profile-"))
+    data = prepare(f"sqlite:///{tmp / 'p.sqlite3'}", tmp / "instance")
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp / 'p.sqlite3'}", "INSTANCE_PATH": str(tmp / "instance"),
+                      "SECRET_KEY": "p"})
+    client = app.test_client()
+    make = scenarios(data)[0][1]
+    rng = random.Random(1)
+    profiler = Profiler()
+    profiler.start()
+    for _ in range(300):
+        method, path, body, headers, _ = make(rng, {})
+        client.open(path, method=method, data=body, headers=headers)
+    profiler.stop()
+    print(profiler.output_text(unicode=False, color=False))
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
