@@ -146,16 +146,22 @@ def prepare(database_url: str, instance: Path) -> dict:
     app = create_app({"DATABASE_URL": database_url, "INSTANCE_PATH": str(instance), "SECRET_KEY": "load-bench",
                       "MAX_IMPORT_BYTES": 50_000_000})
     article_id = bench.build(app, random.Random(7))
+    from workbench.articles import import_article
+
     with app.app_context():
         db = get_session()
         checker = db.exec(select(User).where(User.username == "checker")).one()
         token = create_token(db, checker)
         text = db.exec(select(Revision).where(Revision.article_id == article_id)).one().canonical_text
+        # Claims are created on a copy, so the page and export scenarios keep exactly 500 claims.
+        target = import_article(db, actor=checker, data=("Copy Headline\n\n" + text).encode(),
+                                media_type="text/plain", origin="bench", max_bytes=50_000_000)
+        target_id = target.id
     get_engine(app).dispose()
     spans = []
     for match in re.finditer(r"\S+(?: \S+){2,5}", text):
         spans.append((match.start(), match.end(), match.group()))
-    return {"token": token, "article_id": article_id, "spans": spans}
+    return {"token": token, "article_id": article_id, "target_id": target_id, "spans": spans}
 
 
 def scenarios(data: dict):
@@ -167,7 +173,7 @@ def scenarios(data: dict):
             {"type": "TextPositionSelector", "start": start, "end": end},
             {"type": "TextQuoteSelector", "exact": exact}]},
             "body": [{"type": "TextualBody", "purpose": "assessing", "value": "false"}]})
-        return ("POST", f"/api/articles/{data['article_id']}/annotations/", body,
+        return ("POST", f"/api/articles/{data['target_id']}/annotations/", body,
                 {**auth, "Content-Type": "application/ld+json"}, 201)
 
     def login(conn):

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Iterable
 
 from sqlalchemy import func, or_
+from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from workbench.cleaning import CleanResult, canonicalize, text_sha256
@@ -191,9 +192,11 @@ def get_article(db: Session, article_id: int) -> Article:
 
 
 def get_revision(db: Session, article: Article, number: int | None = None) -> Revision:
+    """One revision; its heavy columns (original bytes, HTML, preview blocks) load only when read."""
     number = number or article.current_revision
     revision = db.exec(
         select(Revision).where(Revision.article_id == article.id, Revision.number == number)
+        .options(defer(Revision.original), defer(Revision.html), defer(Revision.blocks))
     ).first()
     if revision is None:
         raise NotFoundError(f"Article {article.id} has no revision {number}.")
