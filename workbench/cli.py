@@ -117,7 +117,7 @@ def tokens_create(name: str, label: str):
 @with_appcontext
 def import_command(source: str, title: str | None, as_user: str | None):
     """Import an article from FILE_OR_URL (.html .htm .txt .md, or an http(s) URL)."""
-    from workbench.ingest import fetch_url, media_type_for_upload
+    from workbench.ingest import fetch_with_settings, media_type_for_upload
 
     config = current_app.config
     db = get_session()
@@ -125,8 +125,7 @@ def import_command(source: str, title: str | None, as_user: str | None):
         actor = users.find_user(db, as_user) if as_user else db.exec(
             select(User).where(User.role == Role.admin.value).order_by(User.id)).first()
         if source.startswith(("http://", "https://")):
-            fetched = fetch_url(source, allow_private=config["FETCH_ALLOW_PRIVATE"], timeout=config["FETCH_TIMEOUT"],
-                                max_bytes=config["MAX_IMPORT_BYTES"], max_redirects=config["FETCH_MAX_REDIRECTS"])
+            fetched = fetch_with_settings(source, config)
             data, media_type, origin, charset = fetched.body, fetched.media_type, fetched.url, fetched.charset
             overrides = {"title": title, "source_url": fetched.url}
         else:

@@ -142,6 +142,12 @@ def fetch_url(
     raise FetchError(f"Too many redirects (more than {max_redirects}).", code="too_many_redirects")
 
 
+def fetch_with_settings(url: str, config) -> Fetched:
+    """``fetch_url`` with the app's settings (private addresses, timeout, size cap, redirects)."""
+    return fetch_url(url, allow_private=config["FETCH_ALLOW_PRIVATE"], timeout=config["FETCH_TIMEOUT"],
+                     max_bytes=config["MAX_IMPORT_BYTES"], max_redirects=config["FETCH_MAX_REDIRECTS"])
+
+
 def _resolve_checked(host: str, port: int, address_allowed: Callable[[str], bool]) -> str:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from workbench import articles, auth
 from workbench.db import get_session
 from workbench.errors import InvalidContentError, MalformedRequestError
-from workbench.ingest import fetch_url
+from workbench.ingest import fetch_with_settings
 from workbench.models import Article, Revision
 from workbench.schemas import ArticleImport
 from workbench.views.api import api
@@ -75,23 +75,28 @@ def _import_body(body: ArticleImport) -> tuple[bytes, str, str, str | None]:
         raise MalformedRequestError("Give exactly one of text, html or url.")
     config = current_app.config
     if body.url:
-        fetched = fetch_url(body.url, allow_private=config["FETCH_ALLOW_PRIVATE"], timeout=config["FETCH_TIMEOUT"],
-                            max_bytes=config["MAX_IMPORT_BYTES"], max_redirects=config["FETCH_MAX_REDIRECTS"])
+        fetched = fetch_with_settings(body.url, config)
         return fetched.body, fetched.media_type, fetched.url, fetched.url
     if body.html is not None:
         return body.html.encode("utf-8"), "text/html", "api", None
     return body.text.encode("utf-8"), "text/plain", "api", None
 
 
-@api.post("/articles")
-@auth.requires("import_article")
-def create_article():
+def _import_request() -> tuple[bytes, str, str, dict]:
+    """(bytes, media type, origin, metadata overrides) from an import or revision request body."""
     body = parse_json(ArticleImport)
     data, media_type, origin, fetched_url = _import_body(body)
     if not data.strip():
         raise InvalidContentError("There is nothing to import: the text is empty.", code="empty")
     overrides = {"title": body.title, "publisher": body.publisher, "published": body.published,
                  "source_url": body.source_url or fetched_url}
+    return data, media_type, origin, overrides
+
+
+@api.post("/articles")
+@auth.requires("import_article")
+def create_article():
+    data, media_type, origin, overrides = _import_request()
     db = get_session()
     article = articles.import_article(db, actor=auth.current_user(), data=data, media_type=media_type, origin=origin,
                                       max_bytes=current_app.config["MAX_IMPORT_BYTES"], overrides=overrides)
@@ -126,12 +131,7 @@ def create_revision(article_id: int):
 
     db = get_session()
     article = articles.get_article(db, article_id)
-    body = parse_json(ArticleImport)
-    data, media_type, origin, fetched_url = _import_body(body)
-    if not data.strip():
-        raise InvalidContentError("There is nothing to import: the text is empty.", code="empty")
-    overrides = {"title": body.title, "publisher": body.publisher, "published": body.published,
-                 "source_url": body.source_url or fetched_url}
+    data, media_type, origin, overrides = _import_request()
     revision, report = add_revision(db, article=article, actor=auth.current_user(), data=data, media_type=media_type,
                                     origin=origin, max_bytes=current_app.config["MAX_IMPORT_BYTES"],
                                     overrides=overrides)

@@ -8,7 +8,7 @@ from workbench import articles, auth, claims
 from workbench.db import get_session
 from workbench.errors import InvalidContentError, NotFoundError, WorkbenchError
 from workbench.htmx import is_htmx
-from workbench.ingest import fetch_url, media_type_for_upload
+from workbench.ingest import fetch_with_settings, media_type_for_upload
 from workbench.schemas import ArticleMeta, parse_date
 
 bp = Blueprint("articles", __name__)
@@ -104,8 +104,7 @@ def _read_import_input(via: str) -> tuple[bytes, str, str, str | None, str | Non
         url = request.form.get("url", "").strip()
         if not url:
             raise InvalidContentError("Give the address (URL) of the article.", code="no_url")
-        fetched = fetch_url(url, allow_private=config["FETCH_ALLOW_PRIVATE"], timeout=config["FETCH_TIMEOUT"],
-                            max_bytes=config["MAX_IMPORT_BYTES"], max_redirects=config["FETCH_MAX_REDIRECTS"])
+        fetched = fetch_with_settings(url, config)
         return fetched.body, fetched.media_type, fetched.url, fetched.charset, fetched.url
     content = request.form.get("content", "")
     if not content.strip():

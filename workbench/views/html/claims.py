@@ -11,6 +11,7 @@ from workbench.db import get_session
 from workbench.errors import InvalidContentError, StaleVersionError, WorkbenchError
 from workbench.highlights import Highlight, render_text
 from workbench.htmx import is_htmx
+from workbench.views.html import form_version
 from workbench.models import Claim, User
 from workbench.rating import css_class, rating_scale, verdict_for
 from workbench.sanitize import render_markdown
@@ -98,10 +99,6 @@ def _back_to(claim: Claim):
     return redirect(url_for("articles.show", article_id=claim.article_id, claim=claim.id) + f"#claim-{claim.id}")
 
 
-def _version() -> int | None:
-    value = request.form.get("version", "")
-    return int(value) if value.isdigit() else None
-
 
 def _claim_fields(form) -> ClaimFields:
     return ClaimFields(verdict=form.get("verdict") or None, rationale=form.get("rationale", ""),
@@ -162,7 +159,7 @@ def update(claim_id: int):
     db = get_session()
     claim = claims.get_claim(db, claim_id)
     try:
-        claims.update_claim(db, claim=claim, actor=auth.current_user(), expected_version=_version(),
+        claims.update_claim(db, claim=claim, actor=auth.current_user(), expected_version=form_version(),
                             fields=_claim_fields(request.form))
     except StaleVersionError as err:
         db.rollback()
@@ -201,7 +198,7 @@ def _after_change(claim: Claim, message: str):
 def delete(claim_id: int):
     db = get_session()
     claim = claims.get_claim(db, claim_id)
-    claims.delete_claim(db, claim=claim, actor=auth.current_user(), expected_version=_version())
+    claims.delete_claim(db, claim=claim, actor=auth.current_user(), expected_version=form_version())
     target = url_for("articles.show", article_id=claim.article_id)
     if is_htmx():
         return "", 200, {"HX-Redirect": target}
@@ -222,7 +219,7 @@ def add_source(claim_id: int):
     claim = claims.get_claim(db, claim_id)
     try:
         claims.add_source(db, claim=claim, actor=auth.current_user(), data=_source_input(request.form),
-                          expected_version=_version())
+                          expected_version=form_version())
     except WorkbenchError as err:
         db.rollback()
         db.refresh(claim)
@@ -247,7 +244,7 @@ def update_source(claim_id: int, link_id: int):
     claim = claims.get_claim(db, claim_id)
     try:
         claims.update_source(db, claim=claim, actor=auth.current_user(), link_id=link_id,
-                             data=_source_input(request.form), expected_version=_version())
+                             data=_source_input(request.form), expected_version=form_version())
     except WorkbenchError as err:
         db.rollback()
         db.refresh(claim)
@@ -262,7 +259,7 @@ def remove_source(claim_id: int, link_id: int):
     claim = claims.get_claim(db, claim_id)
     try:
         claims.remove_source(db, claim=claim, actor=auth.current_user(), link_id=link_id,
-                             expected_version=_version())
+                             expected_version=form_version())
     except WorkbenchError as err:
         db.rollback()
         db.refresh(claim)

@@ -11,16 +11,13 @@ from workbench import articles, auth, claims, review
 from workbench.db import get_session
 from workbench.errors import WorkbenchError
 from workbench.htmx import is_htmx
+from workbench.views.html import form_version
 from workbench.models import Article, User, utcnow
 from workbench.rating import rating_scale
 from workbench.settings import get_setting
 
 bp = Blueprint("review", __name__)
 
-
-def _version() -> int | None:
-    value = request.form.get("version", "")
-    return int(value) if value.isdigit() else None
 
 
 @bp.post("/claims/<int:claim_id>/review")
@@ -35,7 +32,7 @@ def act(claim_id: int):
     from_queue = request.form.get("from") == "queue"
     try:
         review.transition(db, claim=claim, action=action, actor=auth.current_user(),
-                          comment=request.form.get("comment", ""), expected_version=_version(),
+                          comment=request.form.get("comment", ""), expected_version=form_version(),
                           four_eyes=bool(get_setting(db, "FOUR_EYES")))
     except WorkbenchError as err:
         db.rollback()

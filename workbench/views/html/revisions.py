@@ -9,7 +9,8 @@ from workbench.db import get_session
 from workbench.diffing import word_diff
 from workbench.errors import InvalidContentError, WorkbenchError
 from workbench.htmx import is_htmx
-from workbench.ingest import fetch_url
+from workbench.views.html import form_version
+from workbench.ingest import fetch_with_settings
 
 bp = Blueprint("revisions", __name__)
 
@@ -24,9 +25,7 @@ def refetch(article_id: int):
     if not article.source_url:
         raise InvalidContentError("This article has no source URL to fetch again.", code="no_url")
     try:
-        fetched = fetch_url(article.source_url, allow_private=config["FETCH_ALLOW_PRIVATE"],
-                            timeout=config["FETCH_TIMEOUT"], max_bytes=config["MAX_IMPORT_BYTES"],
-                            max_redirects=config["FETCH_MAX_REDIRECTS"])
+        fetched = fetch_with_settings(article.source_url, config)
         draft = articles.start_import(db, actor=auth.current_user(), data=fetched.body, media_type=fetched.media_type,
                                       origin=fetched.url, charset=fetched.charset, source_url=fetched.url,
                                       max_bytes=config["MAX_IMPORT_BYTES"], article=article)
@@ -67,10 +66,6 @@ def diff(article_id: int):
                            revisions=articles.list_revisions(db, article))
 
 
-def _version() -> int | None:
-    value = request.form.get("version", "")
-    return int(value) if value.isdigit() else None
-
 
 @bp.post("/claims/<int:claim_id>/reattach")
 @auth.requires("annotate")
@@ -86,7 +81,7 @@ def reattach(claim_id: int):
         raise InvalidContentError("Select the new words in the article first, then press Re-attach.",
                                   code="no_selection") from None
     revisions.reattach(db, claim=claim, revision=revision, actor=auth.current_user(), start=start, end=end,
-                       exact=form.get("exact", ""), expected_version=_version())
+                       exact=form.get("exact", ""), expected_version=form_version())
     flash("The claim is attached to the selected words.", "success")
     target = url_for("articles.show", article_id=article.id, claim=claim.id)
     if is_htmx():
@@ -100,7 +95,7 @@ def retire(claim_id: int):
     db = get_session()
     claim = claims.get_claim(db, claim_id)
     revisions.retire(db, claim=claim, actor=auth.current_user(), reason=request.form.get("reason", ""),
-                     expected_version=_version())
+                     expected_version=form_version())
     flash("The claim is retired; its history is kept.", "success")
     target = url_for("articles.show", article_id=claim.article_id)
     if is_htmx():
