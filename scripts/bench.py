@@ -213,6 +213,7 @@ def main() -> None:
     import logging
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    logging.getLogger("workbench.request").setLevel(logging.WARNING)  # one line a request would bury the figures
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3", "INSTANCE_PATH": f"{tmp}/instance",

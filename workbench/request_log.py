@@ -25,7 +25,8 @@ def init_app(app: Flask) -> None:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(JsonFormatter())
         logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
+        if logger.level == logging.NOTSET:  # a level set by the deployment wins
+            logger.setLevel(logging.INFO)
         logger.propagate = False
 
     @app.before_request
