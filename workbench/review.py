@@ -143,16 +143,25 @@ def queue_count(db: Session) -> int:
         Claim.status == S.in_review, Claim.deleted == False)).one()  # noqa: E712
 
 
-def returned_claims(db: Session, user: User) -> list[tuple[Claim, str]]:
-    """The user's claims sent back with changes requested, each with the editor's latest reason."""
+def _returned(user: User):
+    return (Claim.creator_id == user.id, Claim.status == S.changes_requested, Claim.deleted == False)  # noqa: E712
+
+
+def returned_count(db: Session, user: User) -> int:
+    """How many of the user's claims came back with changes requested (shown on every page)."""
+    return db.exec(select(func.count()).select_from(Claim).where(*_returned(user))).one()
+
+
+def latest_reason(db: Session, claim: Claim) -> str:
+    """The comment of the claim's latest transition (why changes were requested, or why reopened)."""
     from workbench.models import HistoryEvent
 
-    claims = db.exec(select(Claim).where(Claim.creator_id == user.id, Claim.status == S.changes_requested,
-                                         Claim.deleted == False).order_by(Claim.status_changed.desc())).all()  # noqa: E712
-    result = []
-    for claim in claims:
-        event = db.exec(select(HistoryEvent).where(HistoryEvent.claim_id == claim.id,
-                                                   HistoryEvent.action == "transition")
-                        .order_by(HistoryEvent.id.desc()).limit(1)).first()
-        result.append((claim, event.note if event else ""))
-    return result
+    event = db.exec(select(HistoryEvent).where(HistoryEvent.claim_id == claim.id, HistoryEvent.action == "transition")
+                    .order_by(HistoryEvent.id.desc()).limit(1)).first()
+    return event.note if event else ""
+
+
+def returned_claims(db: Session, user: User) -> list[tuple[Claim, str]]:
+    """The user's claims sent back with changes requested, each with the editor's latest reason."""
+    claims = db.exec(select(Claim).where(*_returned(user)).order_by(Claim.status_changed.desc())).all()
+    return [(claim, latest_reason(db, claim)) for claim in claims]

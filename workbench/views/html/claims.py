@@ -76,13 +76,7 @@ def detail_context(claim: Claim, **extra) -> dict:
 
 
 def _returned_reason(db, claim: Claim) -> str:
-    if claim.status != "changes_requested":
-        return ""
-    from workbench.models import HistoryEvent
-
-    event = db.exec(select(HistoryEvent).where(HistoryEvent.claim_id == claim.id, HistoryEvent.action == "transition")
-                    .order_by(HistoryEvent.id.desc()).limit(1)).first()
-    return event.note if event else ""
+    return review.latest_reason(db, claim) if claim.status == "changes_requested" else ""
 
 
 def render_detail(claim: Claim, status: int = 200, **extra):

@@ -122,7 +122,7 @@ def init_nav(app) -> None:
         if auth.role_allows(user.role, "review"):
             counts["queue_count"] = review.queue_count(db)
         if auth.role_allows(user.role, "annotate"):
-            counts["returned_count"] = len(review.returned_claims(db, user))
+            counts["returned_count"] = review.returned_count(db, user)
         return counts
 
     app.jinja_env.filters["waiting"] = waiting
