@@ -191,12 +191,16 @@ def get_article(db: Session, article_id: int) -> Article:
     return article
 
 
+# A revision's heavy columns load only when something reads them.
+_LIGHT_REVISION = (defer(Revision.original), defer(Revision.html), defer(Revision.blocks))
+
+
 def get_revision(db: Session, article: Article, number: int | None = None) -> Revision:
-    """One revision; its heavy columns (original bytes, HTML, preview blocks) load only when read."""
+    """One revision (original bytes, HTML and preview blocks load when read)."""
     number = number or article.current_revision
     revision = db.exec(
         select(Revision).where(Revision.article_id == article.id, Revision.number == number)
-        .options(defer(Revision.original), defer(Revision.html), defer(Revision.blocks))
+        .options(*_LIGHT_REVISION)
     ).first()
     if revision is None:
         raise NotFoundError(f"Article {article.id} has no revision {number}.")
@@ -204,4 +208,5 @@ def get_revision(db: Session, article: Article, number: int | None = None) -> Re
 
 
 def list_revisions(db: Session, article: Article) -> list[Revision]:
-    return list(db.exec(select(Revision).where(Revision.article_id == article.id).order_by(Revision.number)).all())
+    return list(db.exec(select(Revision).where(Revision.article_id == article.id).order_by(Revision.number)
+                        .options(*_LIGHT_REVISION, defer(Revision.canonical_text))).all())
