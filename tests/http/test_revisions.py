@@ -168,3 +168,21 @@ def test_unchanged_text_is_refused(api_as, article):
 
 def test_viewer_cannot_add_revisions(api_as, article):
     assert_api_error(api_as("viewer").post(f"/api/articles/{article['id']}/revisions", json={"text": V2}), 403)
+
+
+def test_annotation_naming_an_earlier_revision_follows_its_words(api_as, article):
+    """An integrator posting against revision 1 after revision 2 exists gets a claim on the current text."""
+    v1 = api_as("viewer").get(f"/api/articles/{article['id']}/revisions/1").get_json()
+    new_revision(api_as, article)
+    api = api_as("checker")
+    body = annotation_for({"revision": v1}, "tolls paid for the bridge")
+    response = api.post(f"/api/articles/{article['id']}/annotations/", json=body)
+    assert response.status_code == 201, response.text
+    target = response.get_json()["target"]
+    assert target["source"].endswith("/revisions/2")
+    current = api.get(f"/api/articles/{article['id']}").get_json()["revision"]["text"]
+    position = target["selector"][1]
+    assert current[position["start"]:position["end"]] == "tolls paid for the bridge"
+    gone = annotation_for({"revision": v1}, "the concession favoured the operator")
+    error = assert_api_error(api.post(f"/api/articles/{article['id']}/annotations/", json=gone), 422, "quote_mismatch")
+    assert "gone from the current revision 2" in error["message"]

@@ -10,7 +10,7 @@ from workbench import articles, auth, claims
 from workbench.annotation_input import parse_annotation
 from workbench.annotations import annotations_for
 from workbench.db import get_session
-from workbench.errors import MalformedRequestError, NotFoundError, PreconditionRequiredError, StaleVersionError
+from workbench.errors import InvalidContentError, MalformedRequestError, NotFoundError, PreconditionRequiredError, StaleVersionError
 from workbench.exports import w3c
 from workbench.models import Claim, User
 from workbench.views.api import api
@@ -138,11 +138,42 @@ def create_annotation(article_id: int):
     article = articles.get_article(db, article_id)
     parsed = parse_annotation(_json_body())
     revision = _target_revision(article, parsed.target_source)
+    current = articles.get_revision(db, article)
+    if revision.id != current.id:
+        # Claims live on the current text: words quoted from an earlier revision follow into it.
+        parsed = _follow_into(parsed, revision, current)
+        revision = current
     claim = claims.create_claim(db, article=article, revision=revision, actor=auth.current_user(),
                                 start=parsed.start, end=parsed.end, exact=parsed.exact, prefix=parsed.prefix,
                                 suffix=parsed.suffix, fields=parsed.fields, sources=parsed.sources)
     location = url_for("api.get_annotation", annotation_id=claim.id, _external=True)
     return _annotation_response(claim, 201, {"Location": location})
+
+
+def _follow_into(parsed, old, current):
+    """Selectors given for revision ``old``, moved onto ``current`` the way re-anchoring moves claims."""
+    from dataclasses import replace
+
+    from workbench.anchoring import build_selectors, locate_quote, reanchor
+
+    text = old.canonical_text
+    start = parsed.start
+    if start is None:
+        start = locate_quote(text, parsed.exact or "", parsed.prefix, parsed.suffix)
+    end = parsed.end if parsed.start is not None else (start + len(parsed.exact) if start is not None else None)
+    exact = text[start:end] if start is not None and end is not None and 0 <= start < end <= len(text) else None
+    if exact is None or (parsed.exact is not None and parsed.exact != exact):
+        raise InvalidContentError(f"The target does not match revision {old.number} of the article.",
+                                  code="quote_mismatch")
+    selectors = build_selectors(text, start, end)
+    result = reanchor(text, current.canonical_text, start=start, end=end, exact=exact, prefix=selectors.prefix,
+                      suffix=selectors.suffix)
+    if result.state == "orphan":
+        raise InvalidContentError(
+            f"The quoted words of revision {old.number} are gone from the current revision {current.number}.",
+            code="quote_mismatch")
+    return replace(parsed, start=result.start, end=result.end,
+                   exact=current.canonical_text[result.start:result.end], prefix="", suffix="")
 
 
 def _target_revision(article, target_source: str | None):
