@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from workbench import articles, auth, claims
 from workbench.db import get_session
 from workbench.errors import InvalidContentError, NotFoundError, WorkbenchError
-from workbench.htmx import is_htmx
+from workbench.htmx import is_htmx, redirect_to
 from workbench.ingest import fetch_with_settings, media_type_for_upload
 from workbench.schemas import ArticleMeta, parse_date
 
@@ -84,11 +84,8 @@ def import_preview():
         db = get_session()
         db.add(draft)
         db.commit()
-    target = url_for("articles.review_import", key=draft.key)
-    if is_htmx():
-        # htmx navigates to the preview itself, after showing progress while the import ran.
-        return "", 200, {"HX-Redirect": target}
-    return redirect(target)
+    # htmx navigates to the preview itself, after showing progress while the import ran.
+    return redirect_to(url_for("articles.review_import", key=draft.key))
 
 
 def _read_import_input(via: str) -> tuple[bytes, str, str, str | None, str | None]:
@@ -169,9 +166,7 @@ def save_import(key: str):
     else:
         target = url_for("articles.show", article_id=article.id)
         flash(f"Imported “{article.title}”.", "success")
-    if is_htmx():
-        return "", 200, {"HX-Redirect": target}
-    return redirect(target)
+    return redirect_to(target)
 
 
 @bp.post("/import/<key>/discard")
@@ -181,4 +176,4 @@ def discard_import(key: str):
     db.delete(articles.get_draft(db, key=key, actor=auth.current_user()))
     db.commit()
     flash("The import was discarded.", "info")
-    return redirect(url_for("articles.import_form"))
+    return redirect_to(url_for("articles.import_form"))

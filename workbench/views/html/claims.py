@@ -10,7 +10,7 @@ from workbench import articles, auth, claims, review, revisions
 from workbench.db import get_session
 from workbench.errors import InvalidContentError, StaleVersionError, WorkbenchError
 from workbench.highlights import Highlight, render_text
-from workbench.htmx import is_htmx
+from workbench.htmx import is_htmx, redirect_to
 from workbench.views.html import form_version
 from workbench.models import Claim, User
 from workbench.rating import css_class, rating_scale, verdict_for
@@ -194,9 +194,7 @@ def delete(claim_id: int):
     claim = claims.get_claim(db, claim_id)
     claims.delete_claim(db, claim=claim, actor=auth.current_user(), expected_version=form_version())
     target = url_for("articles.show", article_id=claim.article_id)
-    if is_htmx():
-        return "", 200, {"HX-Redirect": target}
-    return redirect(target)
+    return redirect_to(target)
 
 
 def _source_input(form) -> SourceInput:

@@ -8,7 +8,7 @@ from workbench import articles, auth, claims, revisions
 from workbench.db import get_session
 from workbench.diffing import word_diff
 from workbench.errors import InvalidContentError, WorkbenchError
-from workbench.htmx import is_htmx
+from workbench.htmx import redirect_to
 from workbench.views.html import form_version
 from workbench.ingest import fetch_with_settings
 
@@ -33,9 +33,7 @@ def refetch(article_id: int):
         flash(err.message, "error")
         return redirect(url_for("articles.show", article_id=article.id))
     target = url_for("articles.review_import", key=draft.key)
-    if is_htmx():
-        return "", 200, {"HX-Redirect": target}
-    return redirect(target)
+    return redirect_to(target)
 
 
 @bp.get("/articles/<int:article_id>/revisions/<int:number>/report")
@@ -84,9 +82,7 @@ def reattach(claim_id: int):
                        exact=form.get("exact", ""), expected_version=form_version())
     flash("The claim is attached to the selected words.", "success")
     target = url_for("articles.show", article_id=article.id, claim=claim.id)
-    if is_htmx():
-        return "", 200, {"HX-Redirect": target}
-    return redirect(target)
+    return redirect_to(target)
 
 
 @bp.post("/claims/<int:claim_id>/retire")
@@ -98,6 +94,4 @@ def retire(claim_id: int):
                      expected_version=form_version())
     flash("The claim is retired; its history is kept.", "success")
     target = url_for("articles.show", article_id=claim.article_id)
-    if is_htmx():
-        return "", 200, {"HX-Redirect": target}
-    return redirect(target)
+    return redirect_to(target)
