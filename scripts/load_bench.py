@@ -68,7 +68,11 @@ class Gunicorn:
 
     def __exit__(self, *exc):
         os.killpg(self.process.pid, signal.SIGTERM)
-        self.process.wait(20)
+        try:
+            self.process.wait(40)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
 
     def workers(self) -> list[int]:
         out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.process.pid)], capture_output=True, text=True)
@@ -110,6 +114,7 @@ def run_load(server: Gunicorn, make_request, setup=None) -> dict:
                 conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
             mine.append((time.perf_counter() - started) * 1000)
             failed += not ok
+        conn.close()
         with lock:
             latencies.extend(mine)
             errors[0] += failed

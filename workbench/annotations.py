@@ -31,3 +31,10 @@ def annotations_for(db: Session, claims: list[Claim], *, links: w3c.Links, embed
                        verdict=verdict_for(claim.verdict, config), embedded=embedded)
         for claim in claims
     ]
+
+
+def annotation_of_new_claim(claim: Claim, *, revision: Revision, creator: User, links: w3c.Links,
+                            config: dict | None = None) -> dict:
+    """A claim just created, without sources, as an annotation: from what the caller holds, no queries."""
+    return w3c.annotation(claim, links=links, revision_number=revision.number, creator=creator, sources=[],
+                          verdict=verdict_for(claim.verdict, config))

@@ -87,12 +87,13 @@ def create_token(db: Session, user: User, label: str = "") -> str:
 
 
 def user_for_token(db: Session, token: str) -> User | None:
-    row = db.exec(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).first()
-    # The lookup is by hash; compare again in constant time for good measure.
-    if row is None or row.revoked or not hmac.compare_digest(row.token_hash, hash_token(token)):
+    found = db.exec(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+                    .where(ApiToken.token_hash == hash_token(token))).first()
+    if found is None:
         return None
-    user = db.get(User, row.user_id)
-    if user is None or not user.active:
+    row, user = found
+    # The lookup is by hash; compare again in constant time for good measure.
+    if row.revoked or not hmac.compare_digest(row.token_hash, hash_token(token)) or not user.active:
         return None
     _note_token_use(db, row)
     return user
@@ -111,10 +112,10 @@ def _note_token_use(db: Session, row: ApiToken) -> None:
     last = row.last_used if row.last_used is None or row.last_used.tzinfo else row.last_used.replace(tzinfo=timezone.utc)
     if last is not None and now - last < TOKEN_USE_RESOLUTION:
         return
-    from workbench.db import state_changing_request
+    from workbench.db import in_read_phase, state_changing_request
 
     statement = update(ApiToken).where(ApiToken.id == row.id).values(last_used=now)
-    if state_changing_request():
+    if state_changing_request() and not in_read_phase():
         # This request already holds the write lock (SQLite): a second connection would wait on it.
         db.execute(statement)
         return
@@ -131,20 +132,22 @@ def current_user() -> User | None:
 
 def load_user() -> None:
     """Before each request: find the user from the bearer token (API) or the session (pages)."""
-    from workbench.db import get_session
+    from workbench.db import get_session, read_phase
 
     g.user = None
     if request.path.startswith("/api/"):
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() == "bearer" and token.strip():
-            g.user = user_for_token(get_session(), token.strip())
+            with read_phase(get_session()) as db:
+                g.user = user_for_token(db, token.strip())
             if g.user is None:
                 g.auth_error = "The API token is not valid."
         return
     user_id = session.get("user_id")
     if user_id is not None:
-        user = get_session().get(User, user_id)
+        with read_phase(get_session()) as db:
+            user = db.get(User, user_id)
         if user is not None and user.active:
             g.user = user
         else:

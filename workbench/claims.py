@@ -147,6 +147,13 @@ def create_claim(db: Session, *, article: Article, revision: Revision, actor: Us
     except AnchorError as err:
         raise InvalidContentError(f"The claim does not match the article: {err}.", code="quote_mismatch") from None
     values = clean_fields(fields, config=config)
+    # The article may have been read before this transaction: check it still shows this revision.
+    current = db.exec(select(Article.current_revision).where(Article.id == article.id)).one()
+    if current != revision.number:
+        raise StaleVersionError(
+            f"Article {article.id} now shows revision {current}, not revision {revision.number} that this claim "
+            "quotes. Reload the article and select the words again."
+        )
     claim = Claim(
         article_id=article.id, revision_id=revision.id, start=selectors.start, end=selectors.end,
         exact=selectors.exact, prefix=selectors.prefix, suffix=selectors.suffix,

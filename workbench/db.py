@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import weakref
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from flask import Flask, current_app, g
 from sqlalchemy import event
@@ -35,7 +37,8 @@ def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 5000) -> Engine:
             # With a plain BEGIN, a transaction that read a row and then writes it fails at once if
             # another writer committed in between (WAL snapshots cannot be upgraded), instead of
             # waiting its turn and then seeing the other writer's version.
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if state_changing_request() else "BEGIN")
+            # Reads inside `read_phase` are the exception: they run before the lock is needed.
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if state_changing_request() and not in_read_phase() else "BEGIN")
 
         return engine
     if url.startswith("postgresql://"):
@@ -48,6 +51,39 @@ def state_changing_request() -> bool:
     from flask import has_request_context, request
 
     return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+
+
+def in_read_phase() -> bool:
+    from flask import has_app_context
+
+    return has_app_context() and g.get("_read_phase", False)
+
+
+@contextmanager
+def read_phase(db: Session) -> Iterator[Session]:
+    """Reads a state-changing request makes before it writes, without SQLite's write lock.
+
+    On SQLite the block runs in a plain read transaction that ends with it; what it loaded stays
+    usable, and the first write afterwards starts a transaction of its own that takes the lock.
+    That write must re-check what it relies on and could have changed in between. Writers then
+    queue only for their writes, not for a whole request. Elsewhere (PostgreSQL, or a session
+    already inside a transaction) the block is just the block.
+    """
+    if in_read_phase() or db.in_transaction() or db.get_bind().dialect.name != "sqlite":
+        yield db
+        return
+    g._read_phase = True
+    try:
+        yield db
+    except BaseException:
+        g._read_phase = False
+        db.rollback()
+        raise
+    g._read_phase = False
+    if db.new or db.dirty or db.deleted:
+        db.rollback()
+        raise RuntimeError("read_phase() must not write")
+    db.commit()
 
 
 def get_engine(app: Flask | None = None) -> Engine:

@@ -8,8 +8,8 @@ from flask import Response, request, url_for
 
 from workbench import articles, auth, claims
 from workbench.annotation_input import parse_annotation
-from workbench.annotations import annotations_for
-from workbench.db import get_session
+from workbench.annotations import annotation_of_new_claim, annotations_for
+from workbench.db import get_session, read_phase
 from workbench.errors import InvalidContentError, MalformedRequestError, NotFoundError, PreconditionRequiredError, StaleVersionError
 from workbench.exports import w3c
 from workbench.models import Claim, User
@@ -46,8 +46,10 @@ def etag(claim: Claim) -> str:
     return f'"claim-{claim.id}-v{claim.version}"'
 
 
-def _annotation_response(claim: Claim, status: int = 200, extra: dict | None = None) -> Response:
-    data = annotations_for(get_session(), [claim], links=links())[0]
+def _annotation_response(claim: Claim, status: int = 200, extra: dict | None = None, data: dict | None = None) -> Response:
+    if data is None:
+        with read_phase(get_session()) as db:
+            data = annotations_for(db, [claim], links=links())[0]
     headers = {"ETag": etag(claim), "Link": ANNOTATION_LINKS, "Allow": "GET, PUT, DELETE, HEAD, OPTIONS",
                "Vary": "Accept"}
     headers.update(extra or {})
@@ -134,20 +136,23 @@ def list_annotations(article_id: int):
 @api.post("/articles/<int:article_id>/annotations/")
 @auth.requires("annotate")
 def create_annotation(article_id: int):
-    db = get_session()
-    article = articles.get_article(db, article_id)
     parsed = parse_annotation(_json_body())
-    revision = _target_revision(article, parsed.target_source)
-    current = articles.get_revision(db, article)
-    if revision.id != current.id:
-        # Claims live on the current text: words quoted from an earlier revision follow into it.
-        parsed = _follow_into(parsed, revision, current)
-        revision = current
-    claim = claims.create_claim(db, article=article, revision=revision, actor=auth.current_user(),
+    with read_phase(get_session()) as db:
+        article = articles.get_article(db, article_id)
+        current = articles.get_revision(db, article)
+        revision = _target_revision(article, parsed.target_source, current)
+        if revision.id != current.id:
+            # Claims live on the current text: words quoted from an earlier revision follow into it.
+            parsed = _follow_into(parsed, revision, current)
+            revision = current
+    user = auth.current_user()
+    claim = claims.create_claim(db, article=article, revision=revision, actor=user,
                                 start=parsed.start, end=parsed.end, exact=parsed.exact, prefix=parsed.prefix,
                                 suffix=parsed.suffix, fields=parsed.fields, sources=parsed.sources)
     location = url_for("api.get_annotation", annotation_id=claim.id, _external=True)
-    return _annotation_response(claim, 201, {"Location": location})
+    # A claim without sources is presented from what is in hand; sources are read back with it.
+    data = None if parsed.sources else annotation_of_new_claim(claim, revision=revision, creator=user, links=links())
+    return _annotation_response(claim, 201, {"Location": location}, data)
 
 
 def _follow_into(parsed, old, current):
@@ -176,15 +181,16 @@ def _follow_into(parsed, old, current):
                    exact=current.canonical_text[result.start:result.end], prefix="", suffix="")
 
 
-def _target_revision(article, target_source: str | None):
+def _target_revision(article, target_source: str | None, current):
     """The revision a target names by its IRI (any revision of this article), else the current one."""
     db = get_session()
-    if target_source:
+    if target_source and target_source != url_for("api.get_revision", article_id=article.id,
+                                                  number=current.number, _external=True):
         for revision in articles.list_revisions(db, article):
             if target_source == url_for("api.get_revision", article_id=article.id, number=revision.number,
                                         _external=True):
-                return revision
-    return articles.get_revision(db, article)
+                return articles.get_revision(db, article, revision.number)
+    return current
 
 
 @api.get("/annotations/<int:annotation_id>")

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from sqlmodel import select
 
 from workbench import articles, auth, claims, review, revisions
-from workbench.db import get_session
+from workbench.db import get_session, read_phase
 from workbench.errors import InvalidContentError, StaleVersionError, WorkbenchError
 from workbench.highlights import Highlight, render_text
 from workbench.htmx import is_htmx, redirect_to
@@ -109,10 +109,10 @@ def _int(value: str | None) -> int | None:
 @bp.post("/articles/<int:article_id>/claims")
 @auth.requires("annotate")
 def create(article_id: int):
-    db = get_session()
-    article = articles.get_article(db, article_id)
-    revision = articles.get_revision(db, article)
     form = request.form
+    with read_phase(get_session()) as db:
+        article = articles.get_article(db, article_id)
+        revision = articles.get_revision(db, article)
     try:
         claim = claims.create_claim(
             db, article=article, revision=revision, actor=auth.current_user(), start=_int(form.get("start")),
@@ -120,9 +120,11 @@ def create(article_id: int):
         )
     except WorkbenchError as err:
         db.rollback()
-        return _article_page(article, revision, err.status, new_claim=dict(form), new_claim_error=err.message)
+        with read_phase(db):
+            return _article_page(article, revision, err.status, new_claim=dict(form), new_claim_error=err.message)
     if is_htmx():
-        return _article_page(article, revision, selected=claim, flash_message="Claim saved.")
+        with read_phase(db):
+            return _article_page(article, revision, selected=claim, flash_message="Claim saved.")
     return _back_to(claim)
 
 
