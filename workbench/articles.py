@@ -124,6 +124,7 @@ def _store(db: Session, *, actor: User | None, article: Article | None, original
     title = (meta.title or "").strip() or _fallback_title(canonical)
     now = utcnow()
     if article is not None:
+        db.refresh(article)  # it may have been read before this transaction (see db.read_phase)
         current = get_revision(db, article)
         if current.sha256 == text_sha256(canonical):
             raise InvalidContentError(
@@ -205,6 +206,19 @@ def get_revision(db: Session, article: Article, number: int | None = None) -> Re
     if revision is None:
         raise NotFoundError(f"Article {article.id} has no revision {number}.")
     return revision
+
+
+def get_article_and_revision(db: Session, article_id: int) -> tuple[Article, Revision]:
+    """An article with its current revision, in one query (heavy revision columns load when read)."""
+    found = db.exec(
+        select(Article, Revision)
+        .join(Revision, (Revision.article_id == Article.id) & (Revision.number == Article.current_revision))
+        .where(Article.id == article_id).options(*_LIGHT_REVISION)
+    ).first()
+    if found is None:
+        get_article(db, article_id)  # the article's own 404
+        raise NotFoundError(f"Article {article_id} has no current revision.")
+    return found[0], found[1]
 
 
 def list_revisions(db: Session, article: Article) -> list[Revision]:

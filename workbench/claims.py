@@ -6,7 +6,8 @@ an older version is refused, never applied over someone else's change.
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_
+from sqlalchemy import bindparam, func, insert, or_
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
@@ -147,27 +148,40 @@ def create_claim(db: Session, *, article: Article, revision: Revision, actor: Us
     except AnchorError as err:
         raise InvalidContentError(f"The claim does not match the article: {err}.", code="quote_mismatch") from None
     values = clean_fields(fields, config=config)
-    # The article may have been read before this transaction: check it still shows this revision.
-    current = db.exec(select(Article.current_revision).where(Article.id == article.id)).one()
+    now = utcnow()
+    claim = Claim(
+        article_id=article.id, revision_id=revision.id, start=selectors.start, end=selectors.end,
+        exact=selectors.exact, prefix=selectors.prefix, suffix=selectors.suffix,
+        creator_id=actor.id, last_editor_id=actor.id, status=ReviewStatus.draft.value, created=now, modified=now,
+        **values,
+    )
+    event = {"article_id": article.id, "actor_id": actor.id, "at": now, "action": "created", "note": "",
+             "changes": {"quote": [None, claim.exact], "start": [None, claim.start], "end": [None, claim.end],
+                         **{k: [None, v] for k, v in values.items() if v}}}
+    # Everything is prepared: the write transaction (which holds SQLite's write lock) is three statements.
+    conn = db.connection()
+    current = conn.execute(_CURRENT_REVISION, {"article_id": article.id}).scalar_one()
     if current != revision.number:
+        db.rollback()
         raise StaleVersionError(
             f"Article {article.id} now shows revision {current}, not revision {revision.number} that this claim "
             "quotes. Reload the article and select the words again."
         )
-    claim = Claim(
-        article_id=article.id, revision_id=revision.id, start=selectors.start, end=selectors.end,
-        exact=selectors.exact, prefix=selectors.prefix, suffix=selectors.suffix,
-        creator_id=actor.id, last_editor_id=actor.id, status=ReviewStatus.draft.value, **values,
-    )
-    db.add(claim)
-    db.flush()
-    record(db, claim=claim, article_id=article.id, actor=actor, action="created",
-           changes={"quote": [None, claim.exact], "start": [None, claim.start], "end": [None, claim.end],
-                    **{k: [None, v] for k, v in values.items() if v}})
+    claim.id = conn.execute(_INSERT_CLAIM, {c.name: getattr(claim, c.name) for c in _CLAIM_COLUMNS}).scalar_one()
+    conn.execute(_INSERT_EVENT, dict(event, claim_id=claim.id))
+    make_transient_to_detached(claim)
+    db.add(claim)  # the session now knows the row it just wrote, without reading it back
     for source in sources:
         _attach_source(db, claim=claim, actor=actor, data=source)
     db.commit()
     return claim
+
+
+# The statements of create_claim, built once.
+_CURRENT_REVISION = select(Article.current_revision).where(Article.id == bindparam("article_id"))
+_CLAIM_COLUMNS = [c for c in Claim.__table__.columns if c.name != "id"]
+_INSERT_CLAIM = insert(Claim.__table__).returning(Claim.__table__.c.id)
+_INSERT_EVENT = insert(HistoryEvent.__table__)
 
 
 def update_claim(db: Session, *, claim: Claim, actor: User, expected_version: int | None, fields: ClaimFields,

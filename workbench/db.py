@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Iterator
 
 from flask import Flask, current_app, g
+
+from workbench.writer_queue import queue_for_writing, writer_queue_connection
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
@@ -19,7 +21,11 @@ _ENGINE_KEY = "workbench.engine"
 def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 5000) -> Engine:
     """Create an engine; SQLite gets WAL, a busy timeout and enforced foreign keys."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": sqlite_busy_timeout_ms / 1000})
+        path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else ""
+        connect_args = {"check_same_thread": False, "timeout": sqlite_busy_timeout_ms / 1000}
+        if path and path != ":memory:":
+            connect_args["factory"] = writer_queue_connection(path + ".writers")
+        engine = create_engine(url, connect_args=connect_args)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - exercised by every test
@@ -38,7 +44,11 @@ def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 5000) -> Engine:
             # another writer committed in between (WAL snapshots cannot be upgraded), instead of
             # waiting its turn and then seeing the other writer's version.
             # Reads inside `read_phase` are the exception: they run before the lock is needed.
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if state_changing_request() and not in_read_phase() else "BEGIN")
+            if state_changing_request() and not in_read_phase():
+                queue_for_writing(conn.connection.dbapi_connection)
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                conn.exec_driver_sql("BEGIN")
 
         return engine
     if url.startswith("postgresql://"):

@@ -138,8 +138,7 @@ def list_annotations(article_id: int):
 def create_annotation(article_id: int):
     parsed = parse_annotation(_json_body())
     with read_phase(get_session()) as db:
-        article = articles.get_article(db, article_id)
-        current = articles.get_revision(db, article)
+        article, current = articles.get_article_and_revision(db, article_id)
         revision = _target_revision(article, parsed.target_source, current)
         if revision.id != current.id:
             # Claims live on the current text: words quoted from an earlier revision follow into it.

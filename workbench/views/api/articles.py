@@ -6,7 +6,7 @@ from flask import current_app, jsonify, request, url_for
 from pydantic import ValidationError
 
 from workbench import articles, auth
-from workbench.db import get_session
+from workbench.db import get_session, read_phase
 from workbench.errors import InvalidContentError, MalformedRequestError
 from workbench.ingest import fetch_with_settings
 from workbench.models import Article, Revision
@@ -100,7 +100,8 @@ def create_article():
     db = get_session()
     article = articles.import_article(db, actor=auth.current_user(), data=data, media_type=media_type, origin=origin,
                                       max_bytes=current_app.config["MAX_IMPORT_BYTES"], overrides=overrides)
-    response = jsonify(article_json(article, articles.get_revision(db, article)))
+    with read_phase(db):
+        response = jsonify(article_json(article, articles.get_revision(db, article)))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_article", article_id=article.id, _external=True)
     return response
@@ -129,8 +130,9 @@ def create_revision(article_id: int):
     """A new revision (same body as an import); answers with the re-anchoring report."""
     from workbench.revisions import add_revision
 
-    db = get_session()
-    article = articles.get_article(db, article_id)
+    with read_phase(get_session()) as db:
+        article = articles.get_article(db, article_id)  # a 404 before fetching anything
+    # Fetching and cleaning happen before the write, which re-reads the article.
     data, media_type, origin, overrides = _import_request()
     revision, report = add_revision(db, article=article, actor=auth.current_user(), data=data, media_type=media_type,
                                     origin=origin, max_bytes=current_app.config["MAX_IMPORT_BYTES"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from workbench import articles, auth, claims
-from workbench.db import get_session
+from workbench.db import get_session, read_phase
 from workbench.errors import InvalidContentError, NotFoundError, WorkbenchError
 from workbench.htmx import is_htmx, redirect_to
 from workbench.ingest import fetch_with_settings, media_type_for_upload
@@ -69,7 +69,8 @@ def import_preview():
     """Clean the input and show the preview; nothing is saved as an article yet."""
     via = request.form.get("via", "paste")
     config = current_app.config
-    target = _revision_target()
+    with read_phase(get_session()):
+        target = _revision_target()  # fetching and cleaning below must not hold SQLite's write lock
     try:
         data, media_type, origin, charset, source_url = _read_import_input(via)
         draft = articles.start_import(get_session(), actor=auth.current_user(), data=data, media_type=media_type,

@@ -111,8 +111,7 @@ def _int(value: str | None) -> int | None:
 def create(article_id: int):
     form = request.form
     with read_phase(get_session()) as db:
-        article = articles.get_article(db, article_id)
-        revision = articles.get_revision(db, article)
+        article, revision = articles.get_article_and_revision(db, article_id)
     try:
         claim = claims.create_claim(
             db, article=article, revision=revision, actor=auth.current_user(), start=_int(form.get("start")),
