@@ -1,0 +1,165 @@
+"""How writes take turns: SQLite's write lock only around writes, a queue for writers, fresh re-checks.
+
+The SQLite tests look at the lock itself, from a second raw connection that refuses to wait.
+"""
+
+import fcntl
+import sqlite3
+import threading
+import time
+
+import pytest
+from sqlmodel import func, select
+
+from tests.http.test_api_annotations import annotation_for
+from workbench.articles import get_article_and_revision, import_article
+from workbench.claims import create_claim
+from workbench.db import get_session, make_engine, read_phase
+from workbench.errors import StaleVersionError
+from workbench.models import Claim, HistoryEvent, User
+from workbench.schemas import ClaimFields
+
+
+def sqlite_path(app) -> str:
+    url = app.config["DATABASE_URL"]
+    if not url.startswith("sqlite:///"):
+        pytest.skip("SQLite only")
+    return url[len("sqlite:///"):]
+
+
+def write_lock_is_free(path: str) -> bool:
+    """Whether another connection could start writing right now (it does not wait)."""
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError as err:
+        assert "locked" in str(err)
+        return False
+    finally:
+        other.close()
+
+
+def test_reads_before_a_write_leave_the_lock_free_and_the_write_takes_it(app, users, make_article):
+    path = sqlite_path(app)
+    article_id = make_article()
+    with app.test_request_context(method="POST"):
+        db = get_session()
+        with read_phase(db):
+            article, revision = get_article_and_revision(db, article_id)
+            assert write_lock_is_free(path)
+        checker = db.get(User, users["checker"].id)
+        start = revision.canonical_text.index("The first")
+        claim = create_claim(db, article=article, revision=revision, actor=checker, start=start, end=start + 9,
+                             exact="The first", fields=ClaimFields())
+        assert claim.id is not None and write_lock_is_free(path)
+        # Outside a read phase, a state-changing request's transaction holds the lock from its start.
+        db.get(Claim, claim.id)
+        db.exec(select(func.count()).select_from(Claim)).one()
+        assert not write_lock_is_free(path)
+        db.rollback()
+
+
+def test_a_read_phase_refuses_to_write_and_stores_nothing(app, users, make_article, db):
+    sqlite_path(app)
+    article_id = make_article()
+    with app.test_request_context(method="POST"):
+        session = get_session()
+        with pytest.raises(RuntimeError, match="must not write"):
+            with read_phase(session):
+                article, _ = get_article_and_revision(session, article_id)
+                article.title = "Changed"
+    assert db.exec(select(func.count()).select_from(Claim)).one() == 0
+    from workbench.models import Article
+
+    assert db.get(Article, article_id).title != "Changed"
+
+
+def test_a_claim_on_a_revision_that_is_no_longer_current_is_refused(app, users, make_article, db):
+    """The article was read before the write; a new revision arrived in between."""
+    article_id = make_article()
+    with app.test_request_context(method="POST"):
+        session = get_session()
+        with read_phase(session):
+            article, revision = get_article_and_revision(session, article_id)
+        with app.app_context():  # another request stores revision 2 meanwhile
+            other = get_session()
+            import_article(other, actor=other.get(User, users["editor"].id), data=b"A Headline\n\nNew words.",
+                           media_type="text/plain", origin="test", max_bytes=10_000,
+                           article=other.get(type(article), article_id))
+        checker = session.get(User, users["checker"].id)
+        with pytest.raises(StaleVersionError, match="now shows revision 2"):
+            create_claim(session, article=article, revision=revision, actor=checker, start=0, end=9,
+                         exact="The first", fields=ClaimFields())
+    assert db.exec(select(func.count()).select_from(Claim)).one() == 0
+    assert db.exec(select(func.count()).select_from(HistoryEvent).where(HistoryEvent.action == "created")).one() == 0
+
+
+def test_the_created_annotation_is_what_reading_it_back_gives(api_as):
+    """The 201 body is built from what was written; it must equal the stored annotation."""
+    api = api_as("checker")
+    article = api.post("/api/articles", json={"text": "Tolls Headline\n\nTolls paid for the bridge twice."}).get_json()
+    for words, tags in (("Tolls paid for the bridge", ("tolls", "bridge")), ("twice", ())):
+        body = annotation_for(article, words, sources=[], tags=tags)
+        created = api.post(f"/api/articles/{article['id']}/annotations/", json=body)
+        assert created.status_code == 201, created.text
+        read = api.get(created.headers["Location"])
+        assert created.get_json() == read.get_json()
+        assert created.headers["ETag"] == read.headers["ETag"]
+
+
+def test_writers_wait_in_the_queue_until_the_holder_is_done(app, api_as):
+    """A writer holding the queue (here: another process's lock on the queue file) makes claim
+    creation wait, not fail; it proceeds as soon as the queue is released."""
+    path = sqlite_path(app)
+    api = api_as("checker")
+    article = api.post("/api/articles", json={"text": "Queue Headline\n\nWriters take turns here."}).get_json()
+    body = annotation_for(article, "Writers take turns", sources=[], tags=())
+    result = {}
+
+    def create():
+        result["response"] = api.post(f"/api/articles/{article['id']}/annotations/", json=body)
+        result["done"] = time.monotonic()
+
+    with open(path + ".writers", "a+") as holder:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        writer = threading.Thread(target=create)
+        writer.start()
+        time.sleep(0.5)
+        waiting = writer.is_alive() and "response" not in result
+        released = time.monotonic()
+        fcntl.flock(holder, fcntl.LOCK_UN)
+    writer.join(10)
+    assert waiting
+    assert result["response"].status_code == 201
+    assert result["done"] - released < 2
+
+
+def test_a_thread_already_holding_the_queue_does_not_wait_for_itself(app, users, make_article):
+    """A second connection in the same thread skips the queue; SQLite's busy timeout answers instead."""
+    path = sqlite_path(app)
+    impatient = make_engine(app.config["DATABASE_URL"], sqlite_busy_timeout_ms=200)
+    article_id = make_article()
+    outcome = {}
+
+    def nested_writes():
+        with app.test_request_context(method="POST"):
+            session = get_session()
+            session.exec(select(User)).all()  # holds the queue and the lock
+            try:
+                with impatient.connect() as second:
+                    second.exec_driver_sql("UPDATE article SET title = 'x' WHERE id = ?", (article_id,))
+                    second.commit()
+                outcome["second"] = "wrote"
+            except Exception as err:  # noqa: BLE001 - the error is what is checked
+                outcome["second"] = str(err)
+            session.rollback()
+
+    thread = threading.Thread(target=nested_writes)
+    thread.start()
+    thread.join(30)
+    assert not thread.is_alive(), "the second connection waited for its own thread"
+    impatient.dispose()
+    assert "locked" in outcome["second"]
+    assert write_lock_is_free(path)
