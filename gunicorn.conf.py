@@ -7,9 +7,11 @@ import multiprocessing
 import os
 
 bind = os.environ.get("WORKBENCH_BIND", "127.0.0.1:8000")
-# Processes do the work (the GIL makes threads poor at CPU); a few threads each hide I/O waits.
-workers = int(os.environ.get("WORKBENCH_WORKERS", max(2, multiprocessing.cpu_count() * 2)))
-threads = int(os.environ.get("WORKBENCH_THREADS", 4))
+# Processes do the work: (2 x cores) + 1, gunicorn's own rule of thumb. Two threads each hide I/O
+# waits (a URL fetch, the database); more would queue for the GIL, and a thread that holds
+# SQLite's write lock while it waits for the GIL holds up every writer (`make load` shows it).
+workers = int(os.environ.get("WORKBENCH_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("WORKBENCH_THREADS", 2))
 worker_class = "gthread"
 timeout = int(os.environ.get("WORKBENCH_TIMEOUT", 60))
 graceful_timeout = 30

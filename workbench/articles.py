@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 from typing import Iterable
 
-from sqlalchemy import func, or_
+from sqlalchemy import bindparam, func, or_
 from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
@@ -210,15 +210,18 @@ def get_revision(db: Session, article: Article, number: int | None = None) -> Re
 
 def get_article_and_revision(db: Session, article_id: int) -> tuple[Article, Revision]:
     """An article with its current revision, in one query (heavy revision columns load when read)."""
-    found = db.exec(
-        select(Article, Revision)
-        .join(Revision, (Revision.article_id == Article.id) & (Revision.number == Article.current_revision))
-        .where(Article.id == article_id).options(*_LIGHT_REVISION)
-    ).first()
+    found = db.exec(_ARTICLE_AND_REVISION, params={"article_id": article_id}).first()
     if found is None:
         get_article(db, article_id)  # the article's own 404
         raise NotFoundError(f"Article {article_id} has no current revision.")
     return found[0], found[1]
+
+
+_ARTICLE_AND_REVISION = (
+    select(Article, Revision)
+    .join(Revision, (Revision.article_id == Article.id) & (Revision.number == Article.current_revision))
+    .where(Article.id == bindparam("article_id")).options(*_LIGHT_REVISION)
+)
 
 
 def list_revisions(db: Session, article: Article) -> list[Revision]:

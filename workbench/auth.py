@@ -15,7 +15,7 @@ from datetime import timedelta, timezone
 from typing import Callable
 
 from flask import Flask, g, redirect, request, session, url_for
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -86,9 +86,12 @@ def create_token(db: Session, user: User, label: str = "") -> str:
     return token
 
 
+_TOKEN_AND_USER = (select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+                   .where(ApiToken.token_hash == bindparam("token_hash")))
+
+
 def user_for_token(db: Session, token: str) -> User | None:
-    found = db.exec(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
-                    .where(ApiToken.token_hash == hash_token(token))).first()
+    found = db.exec(_TOKEN_AND_USER, params={"token_hash": hash_token(token)}).first()
     if found is None:
         return None
     row, user = found

@@ -178,7 +178,10 @@ def create_claim(db: Session, *, article: Article, revision: Revision, actor: Us
 
 
 # The statements of create_claim, built once.
-_CURRENT_REVISION = select(Article.current_revision).where(Article.id == bindparam("article_id"))
+# FOR SHARE (PostgreSQL; SQLite's queue already excludes other writers) holds off a new revision
+# until this claim is committed, so re-anchoring the new revision will see it.
+_CURRENT_REVISION = (select(Article.current_revision).where(Article.id == bindparam("article_id"))
+                     .with_for_update(read=True))
 _CLAIM_COLUMNS = [c for c in Claim.__table__.columns if c.name != "id"]
 _INSERT_CLAIM = insert(Claim.__table__).returning(Claim.__table__.c.id)
 _INSERT_EVENT = insert(HistoryEvent.__table__)
