@@ -65,7 +65,7 @@ def build(app, rng: random.Random) -> int:
         for i in range(CLAIMS):
             start = i * step + rng.randint(0, step // 3)
             end = min(len(text), start + rng.randint(15, step + step // 2))  # some overlap the next
-            create_claim(db, article=article, revision=revision, actor=checker, start=start, end=end,
+            create_claim(db, revision=revision, actor=checker, start=start, end=end,
                          exact=text[start:end], fields=ClaimFields(verdict=scale[i % len(scale)]))
         return article.id
 

@@ -19,6 +19,7 @@ from workbench.models import (
     Article, Claim, ClaimSource, Comment, HistoryEvent, ReviewStatus, Revision, Role, Source, Stance, User, utcnow,
 )
 from workbench.rating import rating_scale
+from workbench.revision_text import RevisionText
 from workbench.schemas import MAX_RATIONALE, MAX_TAG_LENGTH, MAX_TAGS, ClaimFields, SourceInput, parse_date, parse_datetime
 
 MAX_COMMENT = 10_000
@@ -126,12 +127,12 @@ def record(db: Session, *, claim: Claim | None, article_id: int, actor: User | N
                         actor_id=actor.id if actor else None, action=action, changes=changes or {}, note=note))
 
 
-def create_claim(db: Session, *, article: Article, revision: Revision, actor: User, start: int | None, end: int | None,
+def create_claim(db: Session, *, revision: Revision | RevisionText, actor: User, start: int | None, end: int | None,
                  exact: str | None, fields: ClaimFields, sources: list[SourceInput] = (),
                  prefix: str = "", suffix: str = "", config: dict | None = None) -> Claim:
-    """Create a draft claim on ``revision``'s text; the quote must match the text at the position."""
-    if revision.article_id != article.id:
-        raise InvalidContentError("That revision belongs to another article.", code="bad_target")
+    """Create a draft claim on ``revision``'s text (its article's current one); the quote must match
+    the text at the position."""
+    article_id = revision.article_id
     text = revision.canonical_text
     try:
         if start is None or end is None:
@@ -150,21 +151,21 @@ def create_claim(db: Session, *, article: Article, revision: Revision, actor: Us
     values = clean_fields(fields, config=config)
     now = utcnow()
     claim = Claim(
-        article_id=article.id, revision_id=revision.id, start=selectors.start, end=selectors.end,
+        article_id=article_id, revision_id=revision.id, start=selectors.start, end=selectors.end,
         exact=selectors.exact, prefix=selectors.prefix, suffix=selectors.suffix,
         creator_id=actor.id, last_editor_id=actor.id, status=ReviewStatus.draft.value, created=now, modified=now,
         **values,
     )
-    event = {"article_id": article.id, "actor_id": actor.id, "at": now, "action": "created", "note": "",
+    event = {"article_id": article_id, "actor_id": actor.id, "at": now, "action": "created", "note": "",
              "changes": {"quote": [None, claim.exact], "start": [None, claim.start], "end": [None, claim.end],
                          **{k: [None, v] for k, v in values.items() if v}}}
     # Everything is prepared: the write transaction (which holds SQLite's write lock) is three statements.
     conn = db.connection()
-    current = conn.execute(_CURRENT_REVISION, {"article_id": article.id}).scalar_one()
+    current = conn.execute(_CURRENT_REVISION, {"article_id": article_id}).scalar_one()
     if current != revision.number:
         db.rollback()
         raise StaleVersionError(
-            f"Article {article.id} now shows revision {current}, not revision {revision.number} that this claim "
+            f"Article {article_id} now shows revision {current}, not revision {revision.number} that this claim "
             "quotes. Reload the article and select the words again."
         )
     claim.id = conn.execute(_INSERT_CLAIM, {c.name: getattr(claim, c.name) for c in _CLAIM_COLUMNS}).scalar_one()

@@ -25,7 +25,7 @@ def test_report_works_without_javascript(browser, live_server, import_text, tmp_
         article = db.get(Article, article_id)
         revision = get_revision(db, article)
         start = revision.canonical_text.index("doubled to 40 million crowns")
-        claim = create_claim(db, article=article, revision=revision, actor=checker, start=start, end=start + 28,
+        claim = create_claim(db, revision=revision, actor=checker, start=start, end=start + 28,
                              exact="doubled to 40 million crowns",
                              fields=ClaimFields(verdict="false", rationale=f"It rose 10%. {PAYLOAD}"))
         add_source(db, claim=claim, actor=checker, expected_version=None,

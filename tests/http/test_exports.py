@@ -46,7 +46,7 @@ def exported(app, users):
                                         ("830 million crowns", "misleading", True),
                                         ("since it opened in 2009", "true", False)]:
             start = text.index(words)
-            claim = create_claim(db, article=article, revision=get_revision(db, article), actor=checker,
+            claim = create_claim(db, revision=get_revision(db, article), actor=checker,
                                  start=start, end=start + len(words), exact=words,
                                  fields=ClaimFields(verdict=verdict, rationale=f"Because **{verdict}**. {PAYLOAD}",
                                                     tags=["bridge", PAYLOAD]))
@@ -193,7 +193,7 @@ def test_csv_neutralizes_formulas(app, api_as, users):
         checker = db.get(User, users["checker"].id)
         article = import_article(db, actor=checker, data=b"H\n\n=HYPERLINK(\"x\") is the claim here.",
                                  media_type="text/plain", origin="t", max_bytes=10**6)
-        create_claim(db, article=article, revision=get_revision(db, article), actor=checker, start=0, end=14,
+        create_claim(db, revision=get_revision(db, article), actor=checker, start=0, end=14,
                      exact='=HYPERLINK("x"', fields=ClaimFields(verdict="false"))
         article_id = article.id
     rows = list(csv.DictReader(io.StringIO(get_export(api_as("viewer"), article_id, "csv", "all").text)))

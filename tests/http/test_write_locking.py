@@ -51,7 +51,7 @@ def test_reads_before_a_write_leave_the_lock_free_and_the_write_takes_it(app, us
             assert write_lock_is_free(path)
         checker = db.get(User, users["checker"].id)
         start = revision.canonical_text.index("The first")
-        claim = create_claim(db, article=article, revision=revision, actor=checker, start=start, end=start + 9,
+        claim = create_claim(db, revision=revision, actor=checker, start=start, end=start + 9,
                              exact="The first", fields=ClaimFields())
         assert claim.id is not None and write_lock_is_free(path)
         # Outside a read phase, a state-changing request's transaction holds the lock from its start.
@@ -90,7 +90,7 @@ def test_a_claim_on_a_revision_that_is_no_longer_current_is_refused(app, users, 
                            article=other.get(type(article), article_id))
         checker = session.get(User, users["checker"].id)
         with pytest.raises(StaleVersionError, match="now shows revision 2"):
-            create_claim(session, article=article, revision=revision, actor=checker, start=0, end=9,
+            create_claim(session, revision=revision, actor=checker, start=0, end=9,
                          exact="The first", fields=ClaimFields())
     assert db.exec(select(func.count()).select_from(Claim)).one() == 0
     assert db.exec(select(func.count()).select_from(HistoryEvent).where(HistoryEvent.action == "created")).one() == 0

@@ -13,6 +13,7 @@ from workbench.db import get_session, read_phase
 from workbench.errors import InvalidContentError, MalformedRequestError, NotFoundError, PreconditionRequiredError, StaleVersionError
 from workbench.exports import w3c
 from workbench.models import Claim, User
+from workbench.revision_text import RevisionText, current_revision_text, revision_text
 from workbench.views.api import api
 
 PAGE_SIZE = 100
@@ -138,14 +139,14 @@ def list_annotations(article_id: int):
 def create_annotation(article_id: int):
     parsed = parse_annotation(_json_body())
     with read_phase(get_session()) as db:
-        article, current = articles.get_article_and_revision(db, article_id)
-        revision = _target_revision(article, parsed.target_source, current)
+        current = current_revision_text(db, article_id)
+        revision = _target_revision(db, parsed.target_source, current)
         if revision.id != current.id:
             # Claims live on the current text: words quoted from an earlier revision follow into it.
             parsed = _follow_into(parsed, revision, current)
             revision = current
     user = auth.current_user()
-    claim = claims.create_claim(db, article=article, revision=revision, actor=user,
+    claim = claims.create_claim(db, revision=revision, actor=user,
                                 start=parsed.start, end=parsed.end, exact=parsed.exact, prefix=parsed.prefix,
                                 suffix=parsed.suffix, fields=parsed.fields, sources=parsed.sources)
     location = url_for("api.get_annotation", annotation_id=claim.id, _external=True)
@@ -180,15 +181,14 @@ def _follow_into(parsed, old, current):
                    exact=current.canonical_text[result.start:result.end], prefix="", suffix="")
 
 
-def _target_revision(article, target_source: str | None, current):
+def _target_revision(db, target_source: str | None, current: RevisionText) -> RevisionText:
     """The revision a target names by its IRI (any revision of this article), else the current one."""
-    db = get_session()
-    if target_source and target_source != url_for("api.get_revision", article_id=article.id,
-                                                  number=current.number, _external=True):
-        for revision in articles.list_revisions(db, article):
-            if target_source == url_for("api.get_revision", article_id=article.id, number=revision.number,
+    if target_source:
+        # Revisions are numbered 1, 2, ... up to the current one.
+        for number in range(current.number - 1, 0, -1):
+            if target_source == url_for("api.get_revision", article_id=current.article_id, number=number,
                                         _external=True):
-                return articles.get_revision(db, article, revision.number)
+                return revision_text(db, current.article_id, number)
     return current
 
 

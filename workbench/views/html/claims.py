@@ -114,7 +114,7 @@ def create(article_id: int):
         article, revision = articles.get_article_and_revision(db, article_id)
     try:
         claim = claims.create_claim(
-            db, article=article, revision=revision, actor=auth.current_user(), start=_int(form.get("start")),
+            db, revision=revision, actor=auth.current_user(), start=_int(form.get("start")),
             end=_int(form.get("end")), exact=form.get("exact"), fields=_claim_fields(form),
         )
     except WorkbenchError as err:
