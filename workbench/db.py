@@ -44,11 +44,13 @@ def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 5000) -> Engine:
             # another writer committed in between (WAL snapshots cannot be upgraded), instead of
             # waiting its turn and then seeing the other writer's version.
             # Reads inside `read_phase` are the exception: they run before the lock is needed.
+            # Straight to the driver: this runs for every transaction.
+            dbapi_connection = conn.connection.dbapi_connection
             if state_changing_request() and not in_read_phase():
-                queue_for_writing(conn.connection.dbapi_connection)
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                queue_for_writing(dbapi_connection)
+                dbapi_connection.execute("BEGIN IMMEDIATE")
             else:
-                conn.exec_driver_sql("BEGIN")
+                dbapi_connection.execute("BEGIN")
 
         return engine
     if url.startswith("postgresql://"):
