@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from workbench.anchoring import AnchorError, locate_quote, verify_quote
 from workbench.auth import ROLE_RANK, role_allows
+from workbench.driver_statements import DriverStatements
 from workbench.errors import ForbiddenError, InvalidContentError, NotFoundError, StaleVersionError
 from workbench.ingest import check_url_syntax
 from workbench.models import (
@@ -160,16 +161,22 @@ def create_claim(db: Session, *, revision: Revision | RevisionText, actor: User,
              "changes": {"quote": [None, claim.exact], "start": [None, claim.start], "end": [None, claim.end],
                          **{k: [None, v] for k, v in values.items() if v}}}
     # Everything is prepared: the write transaction (which holds SQLite's write lock) is three statements.
+    dialect = db.get_bind().dialect
+    check, insert_claim, insert_event = (_CURRENT_REVISION.for_dialect(dialect), _INSERT_CLAIM.for_dialect(dialect),
+                                         _INSERT_EVENT.for_dialect(dialect))
+    check_values = check.convert({"article_id": article_id})
+    claim_values = insert_claim.convert({c.name: getattr(claim, c.name) for c in _CLAIM_COLUMNS})
+    event_values = insert_event.convert(event)
     conn = db.connection()
-    current = conn.execute(_CURRENT_REVISION, {"article_id": article_id}).scalar_one()
+    current = check.execute(conn, check_values).fetchone()[0]
     if current != revision.number:
         db.rollback()
         raise StaleVersionError(
             f"Article {article_id} now shows revision {current}, not revision {revision.number} that this claim "
             "quotes. Reload the article and select the words again."
         )
-    claim.id = conn.execute(_INSERT_CLAIM, {c.name: getattr(claim, c.name) for c in _CLAIM_COLUMNS}).scalar_one()
-    conn.execute(_INSERT_EVENT, dict(event, claim_id=claim.id))
+    claim.id = insert_claim.execute(conn, claim_values).fetchone()[0]
+    insert_event.execute(conn, dict(event_values, claim_id=claim.id))
     make_transient_to_detached(claim)
     db.add(claim)  # the session now knows the row it just wrote, without reading it back
     for source in sources:
@@ -181,11 +188,13 @@ def create_claim(db: Session, *, revision: Revision | RevisionText, actor: User,
 # The statements of create_claim, built once.
 # FOR SHARE (PostgreSQL; SQLite's queue already excludes other writers) holds off a new revision
 # until this claim is committed, so re-anchoring the new revision will see it.
-_CURRENT_REVISION = (select(Article.current_revision).where(Article.id == bindparam("article_id"))
-                     .with_for_update(read=True))
+_CURRENT_REVISION = DriverStatements(select(Article.current_revision).where(Article.id == bindparam("article_id"))
+                                     .with_for_update(read=True))
 _CLAIM_COLUMNS = [c for c in Claim.__table__.columns if c.name != "id"]
-_INSERT_CLAIM = insert(Claim.__table__).returning(Claim.__table__.c.id)
-_INSERT_EVENT = insert(HistoryEvent.__table__)
+_INSERT_CLAIM = DriverStatements(insert(Claim.__table__).returning(Claim.__table__.c.id),
+                                 column_keys=[c.name for c in _CLAIM_COLUMNS])
+_EVENT_COLUMNS = ["article_id", "claim_id", "actor_id", "at", "action", "changes", "note"]
+_INSERT_EVENT = DriverStatements(insert(HistoryEvent.__table__), column_keys=_EVENT_COLUMNS)
 
 
 def update_claim(db: Session, *, claim: Claim, actor: User, expected_version: int | None, fields: ClaimFields,
