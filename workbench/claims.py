@@ -177,11 +177,14 @@ def create_claim(db: Session, *, revision: Revision | RevisionText, actor: User,
         )
     claim.id = insert_claim.execute(conn, claim_values).fetchone()[0]
     insert_event.execute(conn, dict(event_values, claim_id=claim.id))
-    make_transient_to_detached(claim)
-    db.add(claim)  # the session now knows the row it just wrote, without reading it back
     for source in sources:
         _attach_source(db, claim=claim, actor=actor, data=source)
+    # The driver commits straight away, which ends the lock at once; the session's commit after
+    # it finds nothing left to write.
+    conn.connection.dbapi_connection.commit()
     db.commit()
+    make_transient_to_detached(claim)
+    db.add(claim)  # the session now knows the row it wrote, without reading it back
     return claim
 
 
