@@ -163,3 +163,23 @@ def test_a_thread_already_holding_the_queue_does_not_wait_for_itself(app, users,
     impatient.dispose()
     assert "locked" in outcome["second"]
     assert write_lock_is_free(path)
+
+
+def test_a_created_claim_reads_back_column_for_column(app, users, make_article, db):
+    """Claim creation writes through the driver: every column must read back as the ORM would have it."""
+    article_id = make_article()
+    with app.test_request_context(method="POST"):
+        session = get_session()
+        article, revision = get_article_and_revision(session, article_id)
+        checker = session.get(User, users["checker"].id)
+        start = revision.canonical_text.index("second one")
+        made = create_claim(session, revision=revision, actor=checker, start=start, end=start + 10,
+                            exact="second one", fields=ClaimFields(verdict="false", rationale="Ünïcode **md**",
+                                                                   tags=["a tag", "ещё"]))
+    stored = db.get(Claim, made.id)
+    for column in Claim.__table__.columns:
+        assert getattr(stored, column.name) == getattr(made, column.name), column.name
+    assert stored.tags == ["a tag", "ещё"] and stored.deleted is False and stored.version == 1
+    event = db.exec(select(HistoryEvent).where(HistoryEvent.claim_id == made.id)).one()
+    assert event.action == "created" and event.actor_id == checker.id and event.at == stored.created
+    assert event.changes["quote"] == [None, "second one"] and event.changes["tags"] == [None, ["a tag", "ещё"]]
