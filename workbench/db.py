@@ -78,10 +78,11 @@ def read_phase(db: Session) -> Iterator[Session]:
     On SQLite the block runs in a plain read transaction that ends with it; what it loaded stays
     usable, and the first write afterwards starts a transaction of its own that takes the lock.
     That write must re-check what it relies on and could have changed in between. Writers then
-    queue only for their writes, not for a whole request. Elsewhere (PostgreSQL, or a session
-    already inside a transaction) the block is just the block.
+    queue only for their writes, not for a whole request. Elsewhere (PostgreSQL, a request that
+    only reads, or a session already inside a transaction) the block is just the block.
     """
-    if in_read_phase() or db.in_transaction() or db.get_bind().dialect.name != "sqlite":
+    if (not state_changing_request() or in_read_phase() or db.in_transaction()
+            or db.get_bind().dialect.name != "sqlite"):
         yield db
         return
     g._read_phase = True

@@ -55,6 +55,15 @@ def writer_queue_connection(lock_path: str) -> type[sqlite3.Connection]:
             finally:
                 super().close()
 
+        def __del__(self):
+            # A connection dropped without being closed must not keep its place in the queue.
+            try:
+                self.leave_queue()
+                if self._queue_fd is not None:
+                    os.close(self._queue_fd)
+            except Exception:  # noqa: BLE001 - nothing can be reported from a finalizer
+                pass
+
         def enter_queue(self, timeout: float) -> None:
             """Wait for this connection's turn; ``timeout`` is the wait after which a warning is logged."""
             if self._queued or getattr(_held, "count", 0):

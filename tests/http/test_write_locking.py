@@ -183,3 +183,32 @@ def test_a_created_claim_reads_back_column_for_column(app, users, make_article, 
     event = db.exec(select(HistoryEvent).where(HistoryEvent.claim_id == made.id)).one()
     assert event.action == "created" and event.actor_id == checker.id and event.at == stored.created
     assert event.changes["quote"] == [None, "second one"] and event.changes["tags"] == [None, ["a tag", "ещё"]]
+
+
+@pytest.mark.parametrize("end", ["commit", "rollback", "close", "drop"])
+def test_the_queue_is_left_however_a_transaction_ends(tmp_path, end):
+    import gc
+
+    from workbench.writer_queue import queue_for_writing, writer_queue_connection
+
+    path = tmp_path / "q.sqlite3"
+    conn = sqlite3.connect(path, factory=writer_queue_connection(f"{path}.writers"), isolation_level=None)
+    queue_for_writing(conn)
+    conn.execute("BEGIN IMMEDIATE")
+
+    def queue_is_free() -> bool:
+        with open(f"{path}.writers", "a+") as probe:
+            try:
+                fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            fcntl.flock(probe, fcntl.LOCK_UN)
+            return True
+
+    assert not queue_is_free()
+    if end == "drop":
+        del conn
+        gc.collect()
+    else:
+        getattr(conn, end)()
+    assert queue_is_free()
