@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import weakref
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,6 +12,7 @@ from flask import Flask, current_app, g
 
 from workbench.writer_queue import queue_for_writing, writer_queue_connection
 from sqlalchemy import event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -56,7 +58,34 @@ def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 5000) -> Engine:
     if url.startswith("postgresql://"):
         # Use psycopg 3, the driver this project installs.
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url)
+    _ping_idle_connections(engine)
+    return engine
+
+
+#: A pooled connection unused for longer than this is checked before a request gets it.
+PING_AFTER_IDLE_SECONDS = 10.0
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    """Check a connection that sat idle in the pool before handing it out (the database may have
+    restarted meanwhile); one in steady use is not, which spares a round trip on every request."""
+
+    @event.listens_for(engine, "checkin")
+    def _note_idle_since(_dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, _proxy):
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dbapi_connection.execute(";")
+            dbapi_connection.rollback()
+        except Exception as err:  # noqa: BLE001 - any failure means: not this connection
+            # The pool discards this connection and tries another (a new one if need be).
+            raise DisconnectionError(f"pooled connection failed its check: {err}") from err
 
 
 def state_changing_request() -> bool:

@@ -91,3 +91,53 @@ def test_migrations_downgrade_and_upgrade_again(empty_database):
     assert "claim_anchor" not in inspect(empty_database).get_table_names()
     upgrade_database(empty_database)
     assert "claim_anchor" in inspect(empty_database).get_table_names()
+
+
+def _end_backend_of(pid: int) -> None:
+    admin = make_engine(PG_URL)
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            conn.commit()
+    finally:
+        admin.dispose()
+
+
+@pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL (WORKBENCH_TEST_DATABASE_URL)")
+def test_a_pooled_connection_lost_while_idle_is_replaced_unnoticed(monkeypatch):
+    """The database restarted (here: the server ended the connection) while the connection sat idle
+    in the pool; the next user gets a working connection, not an error."""
+    import workbench.db
+
+    engine = make_engine(PG_URL)
+    try:
+        with engine.connect() as conn:
+            first_backend = conn.execute(text("SELECT pg_backend_pid()")).scalar()
+        _end_backend_of(first_backend)
+        monkeypatch.setattr(workbench.db, "PING_AFTER_IDLE_SECONDS", 0.0)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT pg_backend_pid()")).scalar() != first_backend
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL (WORKBENCH_TEST_DATABASE_URL)")
+def test_a_connection_in_steady_use_is_handed_out_unchecked(monkeypatch):
+    """Within the idle threshold there is no check (no round trip): a connection the server ended a
+    moment ago fails on first use instead, and the pool then replaces it."""
+    import workbench.db
+    from sqlalchemy.exc import OperationalError
+
+    engine = make_engine(PG_URL)
+    try:
+        with engine.connect() as conn:
+            first_backend = conn.execute(text("SELECT pg_backend_pid()")).scalar()
+        _end_backend_of(first_backend)
+        monkeypatch.setattr(workbench.db, "PING_AFTER_IDLE_SECONDS", 3600.0)
+        with pytest.raises(OperationalError):
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT pg_backend_pid()")).scalar() != first_backend
+    finally:
+        engine.dispose()
