@@ -232,7 +232,7 @@ def scenarios(data: dict):
 def pg_schema_url() -> tuple[str, str]:
     schema = f"workbench_load_{uuid.uuid4().hex[:8]}"
     subprocess.run(["psql", PG_URL, "-qc", f"CREATE SCHEMA {schema}"], check=True)
-    return f"{PG_URL}?options=-csearch_path%3D{schema}", schema
+    return f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}", schema
 
 
 def line(name: str, r: dict) -> str:
