@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from workbench.anchoring import AnchorError, locate_quote, verify_quote
 from workbench.auth import ROLE_RANK, role_allows
 from workbench.driver_statements import DriverStatements
-from workbench.errors import ForbiddenError, InvalidContentError, NotFoundError, StaleVersionError
+from workbench.errors import ConflictError, ForbiddenError, InvalidContentError, NotFoundError, StaleVersionError
 from workbench.ingest import check_url_syntax
 from workbench.models import (
     Article, Claim, ClaimSource, Comment, HistoryEvent, ReviewStatus, Revision, Role, Source, Stance, User, utcnow,
@@ -171,9 +171,9 @@ def create_claim(db: Session, *, revision: Revision | RevisionText, actor: User,
     current = check.execute(conn, check_values).fetchone()[0]
     if current != revision.number:
         db.rollback()
-        raise StaleVersionError(
+        raise ConflictError(
             f"Article {article_id} now shows revision {current}, not revision {revision.number} that this claim "
-            "quotes. Reload the article and select the words again."
+            "quotes. Reload the article and select the words again.", code="revision_changed"
         )
     claim.id = insert_claim.execute(conn, claim_values).fetchone()[0]
     insert_event.execute(conn, dict(event_values, claim_id=claim.id))

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Iterator
 
 from flask import Flask, current_app, g
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
+from sqlmodel import Session, create_engine
 
 from workbench.writer_queue import queue_for_writing, writer_queue_connection
-from sqlalchemy import event
-from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _ENGINE_KEY = "workbench.engine"

@@ -45,6 +45,12 @@ class InvalidTransitionError(WorkbenchError):
     status, code = 409, "invalid_transition"
 
 
+class ConflictError(WorkbenchError):
+    """Something the request relied on changed meanwhile; the user must look again."""
+
+    status, code = 409, "conflict"
+
+
 class StaleVersionError(WorkbenchError):
     status, code = 412, "stale_version"
 

@@ -15,7 +15,7 @@ from tests.http.test_api_annotations import annotation_for
 from workbench.articles import get_article_and_revision, import_article
 from workbench.claims import create_claim
 from workbench.db import get_session, make_engine, read_phase
-from workbench.errors import StaleVersionError
+from workbench.errors import ConflictError
 from workbench.models import Claim, HistoryEvent, User
 from workbench.schemas import ClaimFields
 
@@ -89,9 +89,10 @@ def test_a_claim_on_a_revision_that_is_no_longer_current_is_refused(app, users, 
                            media_type="text/plain", origin="test", max_bytes=10_000,
                            article=other.get(type(article), article_id))
         checker = session.get(User, users["checker"].id)
-        with pytest.raises(StaleVersionError, match="now shows revision 2"):
+        with pytest.raises(ConflictError, match="now shows revision 2") as refused:
             create_claim(session, revision=revision, actor=checker, start=0, end=9,
                          exact="The first", fields=ClaimFields())
+    assert refused.value.status == 409 and refused.value.code == "revision_changed"
     assert db.exec(select(func.count()).select_from(Claim)).one() == 0
     assert db.exec(select(func.count()).select_from(HistoryEvent).where(HistoryEvent.action == "created")).one() == 0
 
