@@ -168,14 +168,14 @@ def create_claim(db: Session, *, revision: Revision | RevisionText, actor: User,
     claim_values = insert_claim.convert({c.name: getattr(claim, c.name) for c in _CLAIM_COLUMNS})
     event_values = insert_event.convert(event)
     conn = db.connection()
-    current = check.execute(conn, check_values).fetchone()[0]
+    current = check.execute(conn, check_values)[0]
     if current != revision.number:
         db.rollback()
         raise ConflictError(
             f"Article {article_id} now shows revision {current}, not revision {revision.number} that this claim "
             "quotes. Reload the article and select the words again.", code="revision_changed"
         )
-    claim.id = insert_claim.execute(conn, claim_values).fetchone()[0]
+    claim.id = insert_claim.execute(conn, claim_values)[0]
     insert_event.execute(conn, dict(event_values, claim_id=claim.id))
     for source in sources:
         _attach_source(db, claim=claim, actor=actor, data=source)

@@ -31,12 +31,16 @@ class DriverStatement:
         return {name: (self.converters[name](value) if name in self.converters else value)
                 for name, value in values.items()}
 
-    def execute(self, connection: Connection, converted: dict[str, Any]):
-        """Run on ``connection``'s driver connection, inside its current transaction; the cursor."""
+    def execute(self, connection: Connection, converted: dict[str, Any]) -> tuple | None:
+        """Run on ``connection``'s driver connection, inside its current transaction; the first row
+        it returns, if any."""
         params = converted if self.positions is None else tuple(converted[name] for name in self.positions)
         cursor = connection.connection.dbapi_connection.cursor()
-        cursor.execute(self.sql, params)
-        return cursor
+        try:
+            cursor.execute(self.sql, params)
+            return cursor.fetchone() if cursor.description is not None else None
+        finally:
+            cursor.close()
 
 
 class DriverStatements:
