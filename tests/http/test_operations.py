@@ -103,41 +103,40 @@ def _end_backend_of(pid: int) -> None:
         admin.dispose()
 
 
-@pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL (WORKBENCH_TEST_DATABASE_URL)")
-def test_a_pooled_connection_lost_while_idle_is_replaced_unnoticed(monkeypatch):
-    """The database restarted (here: the server ended the connection) while the connection sat idle
-    in the pool; the next user gets a working connection, not an error."""
+@pytest.fixture
+def ended_pooled_connection():
+    """An engine whose one pooled connection the server has ended (as a restart would); its backend pid."""
+    if not PG_URL:
+        pytest.skip("needs PostgreSQL (WORKBENCH_TEST_DATABASE_URL)")
+    engine = make_engine(PG_URL)
+    with engine.connect() as conn:
+        backend = conn.execute(text("SELECT pg_backend_pid()")).scalar()
+    _end_backend_of(backend)
+    yield engine, backend
+    engine.dispose()
+
+
+def test_a_pooled_connection_lost_while_idle_is_replaced_unnoticed(ended_pooled_connection, monkeypatch):
+    """The database restarted while the connection sat idle in the pool: the next user gets a
+    working connection, not an error."""
     import workbench.db
 
-    engine = make_engine(PG_URL)
-    try:
-        with engine.connect() as conn:
-            first_backend = conn.execute(text("SELECT pg_backend_pid()")).scalar()
-        _end_backend_of(first_backend)
-        monkeypatch.setattr(workbench.db, "PING_AFTER_IDLE_SECONDS", 0.0)
-        with engine.connect() as conn:
-            assert conn.execute(text("SELECT pg_backend_pid()")).scalar() != first_backend
-    finally:
-        engine.dispose()
+    engine, ended_backend = ended_pooled_connection
+    monkeypatch.setattr(workbench.db, "PING_AFTER_IDLE_SECONDS", 0.0)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT pg_backend_pid()")).scalar() != ended_backend
 
 
-@pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL (WORKBENCH_TEST_DATABASE_URL)")
-def test_a_connection_in_steady_use_is_handed_out_unchecked(monkeypatch):
+def test_a_connection_in_steady_use_is_handed_out_unchecked(ended_pooled_connection, monkeypatch):
     """Within the idle threshold there is no check (no round trip): a connection the server ended a
     moment ago fails on first use instead, and the pool then replaces it."""
     import workbench.db
     from sqlalchemy.exc import OperationalError
 
-    engine = make_engine(PG_URL)
-    try:
+    engine, ended_backend = ended_pooled_connection
+    monkeypatch.setattr(workbench.db, "PING_AFTER_IDLE_SECONDS", 3600.0)
+    with pytest.raises(OperationalError):
         with engine.connect() as conn:
-            first_backend = conn.execute(text("SELECT pg_backend_pid()")).scalar()
-        _end_backend_of(first_backend)
-        monkeypatch.setattr(workbench.db, "PING_AFTER_IDLE_SECONDS", 3600.0)
-        with pytest.raises(OperationalError):
-            with engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-        with engine.connect() as conn:
-            assert conn.execute(text("SELECT pg_backend_pid()")).scalar() != first_backend
-    finally:
-        engine.dispose()
+            conn.execute(text("SELECT 1"))
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT pg_backend_pid()")).scalar() != ended_backend
