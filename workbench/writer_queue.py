@@ -10,8 +10,9 @@ and busy timeout still guard the database itself.
 
 The wait has no deadline of its own: a writer waits for those ahead of it, and each holds the
 queue for one transaction (released on commit, rollback or close; by the kernel if its
-process dies). A wait longer than the busy timeout is logged as a warning. A thread that already holds the queue through one connection does not queue again through
-another: it would wait for itself.
+process dies). A wait longer than the busy timeout is logged as a warning. A thread that
+already holds the queue through one connection does not queue again through another: it would
+wait for itself.
 """
 
 from __future__ import annotations
