@@ -11,7 +11,8 @@ import logging
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta, timezone
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from flask import Flask, g, redirect, request, session, url_for
@@ -22,6 +23,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from workbench.errors import ForbiddenError, InvalidContentError, NotAuthenticatedError
 from workbench.models import ApiToken, Role, User, utcnow
+from workbench.orm_rows import attach_loaded
 
 ROLE_RANK = {Role.viewer: 0, Role.checker: 1, Role.editor: 2, Role.admin: 3}
 
@@ -86,45 +88,53 @@ def create_token(db: Session, user: User, label: str = "") -> str:
     return token
 
 
-_TOKEN_AND_USER = (select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+_TOKEN_AND_USER = (select(ApiToken.id.label("token_id"), ApiToken.token_hash, ApiToken.prefix.label("token_prefix"),
+                          ApiToken.revoked, ApiToken.last_used, *User.__table__.columns)
+                   .join(User, User.id == ApiToken.user_id)
                    .where(ApiToken.token_hash == bindparam("token_hash")))
+_USER_COLUMNS = [column.key for column in User.__table__.columns]
 
 
-def user_for_token(db: Session, token: str) -> User | None:
-    found = db.exec(_TOKEN_AND_USER, params={"token_hash": hash_token(token)}).first()
-    if found is None:
+@dataclass(frozen=True)
+class TokenUse:
+    """The token a request came with: what ``note_token_use`` needs."""
+
+    id: int
+    prefix: str
+    last_used: datetime | None
+
+
+def token_and_user(db: Session, token: str) -> tuple[TokenUse, User] | None:
+    """The token and its active user, or None when the token is unknown, revoked or its user
+    inactive. Only reads (see ``note_token_use``): one light query, no ORM loading."""
+    row = db.connection().execute(_TOKEN_AND_USER, {"token_hash": hash_token(token)}).first()
+    if row is None:
         return None
-    row, user = found
+    found = row._mapping
     # The lookup is by hash; compare again in constant time for good measure.
-    if row.revoked or not hmac.compare_digest(row.token_hash, hash_token(token)) or not user.active:
+    if found["revoked"] or not hmac.compare_digest(found["token_hash"], hash_token(token)) or not found["active"]:
         return None
-    _note_token_use(db, row)
-    return user
+    user = attach_loaded(db, User, {key: found[key] for key in _USER_COLUMNS})
+    return TokenUse(found["token_id"], found["token_prefix"], found["last_used"]), user
 
 
 #: How stale a token's "last used" time may get; recording every request would cost a write each.
 TOKEN_USE_RESOLUTION = timedelta(minutes=10)
 
 
-def _note_token_use(db: Session, row: ApiToken) -> None:
+def note_token_use(db: Session, row: TokenUse) -> None:
     """Record when a token was last used, at most every few minutes, in a transaction of its own.
 
     Best effort: under write contention the note is skipped rather than failing the request.
+    Called before the request's own transaction begins, so it never waits for that one.
     """
     now = utcnow()
     last = row.last_used if row.last_used is None or row.last_used.tzinfo else row.last_used.replace(tzinfo=timezone.utc)
     if last is not None and now - last < TOKEN_USE_RESOLUTION:
         return
-    from workbench.db import in_read_phase, state_changing_request
-
-    statement = update(ApiToken).where(ApiToken.id == row.id).values(last_used=now)
-    if state_changing_request() and not in_read_phase():
-        # This request already holds the write lock (SQLite): a second connection would wait on it.
-        db.execute(statement)
-        return
     try:
         with db.get_bind().begin() as conn:
-            conn.execute(statement)
+            conn.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used=now))
     except OperationalError:
         logging.getLogger(__name__).info("skipped recording the use of token %s (database busy)", row.prefix)
 
@@ -143,9 +153,12 @@ def load_user() -> None:
         scheme, _, token = header.partition(" ")
         if scheme.lower() == "bearer" and token.strip():
             with read_phase(get_session()) as db:
-                g.user = user_for_token(db, token.strip())
-            if g.user is None:
+                found = token_and_user(db, token.strip())
+            if found is None:
                 g.auth_error = "The API token is not valid."
+            else:
+                row, g.user = found
+                note_token_use(db, row)
         return
     user_id = session.get("user_id")
     if user_id is not None:

@@ -7,18 +7,20 @@ an older version is refused, never applied over someone else's change.
 from __future__ import annotations
 
 from sqlalchemy import bindparam, func, insert, or_
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from workbench.anchoring import AnchorError, locate_quote, verify_quote
 from workbench.auth import ROLE_RANK, role_allows
+from workbench.db import start_writing
 from workbench.driver_statements import DriverStatements
 from workbench.errors import ConflictError, ForbiddenError, InvalidContentError, NotFoundError, StaleVersionError
 from workbench.ingest import check_url_syntax
 from workbench.models import (
     Article, Claim, ClaimSource, Comment, HistoryEvent, ReviewStatus, Revision, Role, Source, Stance, User, utcnow,
 )
+from workbench.orm_rows import attach_loaded, static_defaults
 from workbench.rating import rating_scale
 from workbench.revision_text import RevisionText
 from workbench.schemas import MAX_RATIONALE, MAX_TAG_LENGTH, MAX_TAGS, ClaimFields, SourceInput, parse_date, parse_datetime
@@ -151,53 +153,101 @@ def create_claim(db: Session, *, revision: Revision | RevisionText, actor: User,
         raise InvalidContentError(f"The claim does not match the article: {err}.", code="quote_mismatch") from None
     values = clean_fields(fields, config=config)
     now = utcnow()
-    claim = Claim(
-        article_id=article_id, revision_id=revision.id, start=selectors.start, end=selectors.end,
-        exact=selectors.exact, prefix=selectors.prefix, suffix=selectors.suffix,
-        creator_id=actor.id, last_editor_id=actor.id, status=ReviewStatus.draft.value, created=now, modified=now,
-        **values,
-    )
+    row = {**_CLAIM_DEFAULTS, "article_id": article_id, "revision_id": revision.id, "start": selectors.start,
+           "end": selectors.end, "exact": selectors.exact, "prefix": selectors.prefix, "suffix": selectors.suffix,
+           "creator_id": actor.id, "last_editor_id": actor.id, "status": ReviewStatus.draft.value,
+           "created": now, "modified": now, **values}
     event = {"article_id": article_id, "actor_id": actor.id, "at": now, "action": "created", "note": "",
-             "changes": {"quote": [None, claim.exact], "start": [None, claim.start], "end": [None, claim.end],
-                         **{k: [None, v] for k, v in values.items() if v}}}
-    # Everything is prepared: the write transaction (which holds SQLite's write lock) is three statements.
-    dialect = db.get_bind().dialect
-    check, insert_claim, insert_event = (_CURRENT_REVISION.for_dialect(dialect), _INSERT_CLAIM.for_dialect(dialect),
-                                         _INSERT_EVENT.for_dialect(dialect))
-    check_values = check.convert({"article_id": article_id})
-    claim_values = insert_claim.convert({c.name: getattr(claim, c.name) for c in _CLAIM_COLUMNS})
-    event_values = insert_event.convert(event)
+             "changes": {"quote": [None, selectors.exact], "start": [None, selectors.start],
+                         "end": [None, selectors.end], **{k: [None, v] for k, v in values.items() if v}}}
+    # Everything is prepared: what follows is the write, and on SQLite it holds the write lock.
     conn = db.connection()
-    current = check.execute(conn, check_values)[0]
-    if current != revision.number:
+    if conn.dialect.name == "postgresql":
+        current, claim_id = _write_claim_in_one_statement(conn, row, event, revision, sources)
+    else:
+        current, claim_id = _write_claim(conn, row, event, revision)
+    if claim_id is None:
         db.rollback()
         raise ConflictError(
             f"Article {article_id} now shows revision {current}, not revision {revision.number} that this claim "
             "quotes. Reload the article and select the words again.", code="revision_changed"
         )
-    claim.id = insert_claim.execute(conn, claim_values)[0]
-    insert_event.execute(conn, dict(event_values, claim_id=claim.id))
+    # The session takes the row it wrote as it is, without reading it back.
+    claim = attach_loaded(db, Claim, dict(row, id=claim_id))
     for source in sources:
         _attach_source(db, claim=claim, actor=actor, data=source)
-    # The driver commits straight away, which ends the lock at once; the session's commit after
-    # it finds nothing left to write.
+    # The driver commits straight away, which ends the lock at once (PostgreSQL's one statement
+    # without sources has committed already); the session's commit after it finds nothing to write.
     conn.connection.dbapi_connection.commit()
     db.commit()
-    make_transient_to_detached(claim)
-    db.add(claim)  # the session now knows the row it wrote, without reading it back
     return claim
+
+
+def _write_claim(conn: Connection, claim_values: dict, event: dict,
+                 revision: Revision | RevisionText) -> tuple[int, int | None]:
+    """Check that the revision is still current, then insert the claim and its history event:
+    three statements in one transaction. The article's current revision and the new claim's id
+    (None when the revision is no longer current)."""
+    dialect = conn.dialect
+    check, insert_claim, insert_event = (_CURRENT_REVISION.for_dialect(dialect), _INSERT_CLAIM.for_dialect(dialect),
+                                         _INSERT_EVENT.for_dialect(dialect))
+    check_values = check.convert({"article_id": revision.article_id})
+    claim_values = insert_claim.convert(claim_values)
+    event_values = insert_event.convert(event)
+    start_writing(conn)
+    current = check.execute(conn, check_values)[0]
+    if current != revision.number:
+        return current, None
+    claim_id = insert_claim.execute(conn, claim_values)[0]
+    insert_event.execute(conn, dict(event_values, claim_id=claim_id))
+    return current, claim_id
+
+
+def _write_claim_in_one_statement(conn: Connection, claim_values: dict, event: dict,
+                                  revision: Revision | RevisionText, sources: list) -> tuple[int, int | None]:
+    """PostgreSQL: the same check and inserts as one statement (one round trip, atomic on its
+    own, so after a read phase it needs no transaction around it unless sources follow)."""
+    statement = _CHECK_AND_INSERT.for_dialect(conn.dialect)
+    values = statement.convert({**claim_values, **event, "revision_number": revision.number})
+    if sources:
+        start_writing(conn)
+    return statement.execute(conn, values)
 
 
 # The statements of create_claim, built once.
 # FOR SHARE (PostgreSQL; SQLite's queue already excludes other writers) holds off a new revision
 # until this claim is committed, so re-anchoring the new revision will see it.
-_CURRENT_REVISION = DriverStatements(select(Article.current_revision).where(Article.id == bindparam("article_id"))
-                                     .with_for_update(read=True))
+_CURRENT_REVISION_FOR_SHARE = (select(Article.current_revision).where(Article.id == bindparam("article_id"))
+                               .with_for_update(read=True))
+_CURRENT_REVISION = DriverStatements(_CURRENT_REVISION_FOR_SHARE)
 _CLAIM_COLUMNS = [c for c in Claim.__table__.columns if c.name != "id"]
+_CLAIM_DEFAULTS = static_defaults(Claim)
 _INSERT_CLAIM = DriverStatements(insert(Claim.__table__).returning(Claim.__table__.c.id),
                                  column_keys=[c.name for c in _CLAIM_COLUMNS])
 _EVENT_COLUMNS = ["article_id", "claim_id", "actor_id", "at", "action", "changes", "note"]
 _INSERT_EVENT = DriverStatements(insert(HistoryEvent.__table__), column_keys=_EVENT_COLUMNS)
+
+
+def _check_and_insert():
+    """WITH current (the article's current revision, FOR SHARE), new_claim (inserted only if
+    current is the claim's revision), new_event (its history row) SELECT current, new claim id."""
+    events = HistoryEvent.__table__
+    current = _CURRENT_REVISION_FOR_SHARE.cte("current_revision")
+    new_claim = (insert(Claim.__table__)
+                 .from_select([c.name for c in _CLAIM_COLUMNS],
+                              select(*[bindparam(c.name, type_=c.type) for c in _CLAIM_COLUMNS])
+                              .where(current.c.current_revision == bindparam("revision_number")))
+                 .returning(Claim.__table__.c.id).cte("new_claim"))
+    new_event = (insert(events)
+                 .from_select(_EVENT_COLUMNS, select(*[new_claim.c.id if name == "claim_id" else
+                                                       bindparam(name, type_=events.c[name].type)
+                                                       for name in _EVENT_COLUMNS]))
+                 .returning(events.c.claim_id).cte("new_event"))
+    return select(select(current.c.current_revision).scalar_subquery(),
+                  select(new_event.c.claim_id).scalar_subquery())
+
+
+_CHECK_AND_INSERT = DriverStatements(_check_and_insert())
 
 
 def update_claim(db: Session, *, claim: Claim, actor: User, expected_version: int | None, fields: ClaimFields,

@@ -10,7 +10,7 @@ from typing import Iterator
 
 from flask import Flask, current_app, g
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, create_engine
 
@@ -45,22 +45,97 @@ def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 5000) -> Engine:
             # With a plain BEGIN, a transaction that read a row and then writes it fails at once if
             # another writer committed in between (WAL snapshots cannot be upgraded), instead of
             # waiting its turn and then seeing the other writer's version.
-            # Reads inside `read_phase` are the exception: they run before the lock is needed.
+            # Reads inside `read_phase` are the exception: they run before the lock is needed, each
+            # on its own (no BEGIN), and the lock is taken when the first write comes.
             # Straight to the driver: this runs for every transaction.
             dbapi_connection = conn.connection.dbapi_connection
-            if state_changing_request() and not in_read_phase():
+            if _begin_reading(conn):
+                return
+            if state_changing_request():
                 queue_for_writing(dbapi_connection)
                 dbapi_connection.execute("BEGIN IMMEDIATE")
             else:
                 dbapi_connection.execute("BEGIN")
 
+        _watch_for_writes_after_reading(engine)
         return engine
     if url.startswith("postgresql://"):
         # Use psycopg 3, the driver this project installs.
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     engine = create_engine(url)
     _ping_idle_connections(engine)
+
+    @event.listens_for(engine, "begin")
+    def _postgresql_begin(conn):
+        # Reads inside `read_phase` run in autocommit: no BEGIN and COMMIT round trips around them.
+        _begin_reading(conn)
+
+    @event.listens_for(engine, "checkin")
+    def _no_autocommit_in_the_pool(dbapi_connection, record):
+        if record.info.get(_READING):
+            record.info[_READING] = False
+            try:
+                dbapi_connection.autocommit = False
+            except Exception:  # noqa: BLE001 - a closed connection: its next use fails and is replaced
+                pass
+
+    _watch_for_writes_after_reading(engine)
     return engine
+
+
+#: In a connection's ``info``: it is serving a read phase, outside any database transaction.
+_READING = "workbench.reading"
+
+
+def _begin_reading(conn: Connection) -> bool:
+    """At the start of a transaction: whether it is a read phase's, which begins nothing yet."""
+    reading = state_changing_request() and in_read_phase()
+    info = conn.info
+    if reading:
+        info[_READING] = True
+        if conn.dialect.name != "sqlite":
+            conn.connection.dbapi_connection.autocommit = True
+    elif info.get(_READING):  # left from the connection's last transaction
+        info[_READING] = False
+        if conn.dialect.name != "sqlite":
+            conn.connection.dbapi_connection.autocommit = False
+    return reading
+
+
+def _watch_for_writes_after_reading(engine: Engine) -> None:
+    @event.listens_for(engine, "before_cursor_execute")
+    def _write_after_reading(conn, _cursor, _statement, _parameters, context, _executemany):
+        if not conn.info.get(_READING):
+            return
+        if not in_read_phase():
+            start_writing(conn)
+        elif context is not None and (context.isinsert or context.isupdate or context.isdelete):
+            raise RuntimeError("read_phase() must not write")
+
+
+def start_writing(conn: Connection) -> None:
+    """After a read phase, begin the transaction its writes run in (a no-op when one has begun).
+
+    On SQLite this waits in the writer queue and takes the write lock (BEGIN IMMEDIATE); on
+    PostgreSQL the connection leaves autocommit, so the next statement begins the transaction.
+    Statements sent through SQLAlchemy call this themselves; code that talks to the driver
+    directly (``driver_statements``) calls it first.
+    """
+    info = conn.info
+    if not info.get(_READING):
+        return
+    info[_READING] = False
+    dbapi_connection = conn.connection.dbapi_connection
+    if conn.dialect.name == "sqlite":
+        queue_for_writing(dbapi_connection)
+        dbapi_connection.execute("BEGIN IMMEDIATE")
+    else:
+        dbapi_connection.autocommit = False
+
+
+def is_reading(conn: Connection) -> bool:
+    """Whether ``conn`` is still in a read phase's autocommit reads (no transaction yet)."""
+    return bool(conn.info.get(_READING))
 
 
 #: A pooled connection unused for longer than this is checked before a request gets it.
@@ -102,30 +177,35 @@ def in_read_phase() -> bool:
 
 @contextmanager
 def read_phase(db: Session) -> Iterator[Session]:
-    """Reads a state-changing request makes before it writes, without SQLite's write lock.
+    """Reads a state-changing request makes before it writes, outside any database transaction.
 
-    On SQLite the block runs in a plain read transaction that ends with it; what it loaded stays
-    usable, and the first write afterwards starts a transaction of its own that takes the lock.
-    That write must re-check what it relies on and could have changed in between. Writers then
-    queue only for their writes, not for a whole request. Elsewhere (PostgreSQL, a request that
-    only reads, or a session already inside a transaction) the block is just the block.
+    Each read stands on its own (SQLite without BEGIN, PostgreSQL in autocommit), so on SQLite
+    no write lock is held and on PostgreSQL no BEGIN and COMMIT round trips are spent. The
+    session's first statement after the block begins the transaction the writes run in (on
+    SQLite: the writer queue, then the lock). Those writes must re-check what they rely on and
+    could have changed in between. What the block loaded stays usable. Several read phases in a
+    row share the same reading connection. Elsewhere (a request that only reads, or a session
+    whose transaction has begun) the block is just the block.
     """
-    if (not state_changing_request() or in_read_phase() or db.in_transaction()
-            or db.get_bind().dialect.name != "sqlite"):
+    if not state_changing_request() or in_read_phase() or db.new or db.dirty or db.deleted:
         yield db
         return
     g._read_phase = True
     try:
-        yield db
-    except BaseException:
+        if db.in_transaction() and not is_reading(db.connection()):
+            g._read_phase = False  # the session's transaction has begun: a plain block
+            yield db
+            return
+        try:
+            yield db
+        except BaseException:
+            db.rollback()
+            raise
+        if db.new or db.dirty or db.deleted:
+            db.rollback()
+            raise RuntimeError("read_phase() must not write")
+    finally:
         g._read_phase = False
-        db.rollback()
-        raise
-    g._read_phase = False
-    if db.new or db.dirty or db.deleted:
-        db.rollback()
-        raise RuntimeError("read_phase() must not write")
-    db.commit()
 
 
 def get_engine(app: Flask | None = None) -> Engine:

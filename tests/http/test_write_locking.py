@@ -12,6 +12,7 @@ import pytest
 from sqlmodel import func, select
 
 from tests.http.test_api_annotations import annotation_for
+from tests.http.test_api_articles import assert_api_error
 from workbench.articles import get_article_and_revision, import_article
 from workbench.claims import create_claim
 from workbench.db import get_session, make_engine, read_phase
@@ -74,6 +75,69 @@ def test_a_read_phase_refuses_to_write_and_stores_nothing(app, users, make_artic
     from workbench.models import Article
 
     assert db.get(Article, article_id).title != "Changed"
+
+
+def test_writes_after_a_read_phase_are_one_transaction(app, users, make_article, db):
+    """The reads ran outside a transaction; the writes after them must not: a rollback undoes all."""
+    from workbench.models import Article
+
+    article_id = make_article()
+    with app.test_request_context(method="POST"):
+        session = get_session()
+        with read_phase(session):
+            article = session.get(Article, article_id)
+        article.title = "Changed"
+        session.flush()
+        session.add(HistoryEvent(article_id=article_id, action="note", changes={}))
+        session.flush()
+        session.rollback()
+    assert db.get(Article, article_id).title == "A Headline"
+    assert db.exec(select(func.count()).select_from(HistoryEvent).where(HistoryEvent.action == "note")).one() == 0
+
+
+def test_a_connection_that_only_read_goes_back_to_the_pool_as_it_came(app, users, make_article, db):
+    """After a request whose read phase was all it did, the next user of the pooled connection
+    gets transactions again (not PostgreSQL's autocommit)."""
+    from workbench.db import get_engine
+    from workbench.models import Article
+
+    article_id = make_article()
+    get_engine(app).dispose()  # one pooled connection, reused below
+    with app.test_request_context(method="POST"):
+        with read_phase(get_session()) as session:
+            session.get(Article, article_id)
+    with app.app_context():
+        session = get_session()
+        session.get(Article, article_id).title = "Changed"
+        session.flush()
+        session.rollback()
+    assert db.get(Article, article_id).title == "A Headline"
+
+
+def test_a_read_phase_on_postgresql_leaves_no_transaction_open(app, users, make_article, db):
+    """Reads before the write run in autocommit: the server sees the connection idle, not idle in
+    a transaction; the write afterwards runs in one."""
+    from sqlalchemy import text
+
+    from workbench.models import Article
+
+    if not app.config["DATABASE_URL"].startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    article_id = make_article()
+
+    def state_of(pid: int) -> str:
+        return db.execute(text("SELECT state FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}).scalar_one()
+
+    with app.test_request_context(method="POST"):
+        session = get_session()
+        with read_phase(session):
+            session.get(Article, article_id)
+            pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+            assert state_of(pid) == "idle"
+        session.get(Article, article_id).title = "Changed"
+        session.flush()
+        assert state_of(pid) == "idle in transaction"
+        session.rollback()
 
 
 def test_a_claim_on_a_revision_that_is_no_longer_current_is_refused(app, users, make_article, db):
@@ -213,3 +277,15 @@ def test_the_queue_is_left_however_a_transaction_ends(tmp_path, end):
     else:
         getattr(conn, end)()
     assert queue_is_free()
+
+
+def test_a_claim_whose_sources_fail_is_not_stored(api_as, db):
+    """The claim's row is written before its sources; when a source is refused, neither stays."""
+    api = api_as("checker")
+    article = api.post("/api/articles", json={"text": "Tolls Headline\n\nTolls paid for the bridge twice."}).get_json()
+    source = {"type": "SpecificResource", "purpose": "linking", "source": "https://stats.example/bridge",
+              "title": "Crossings", "stance": "contradicts"}
+    body = annotation_for(article, "Tolls paid", sources=[source, dict(source)])
+    assert_api_error(api.post(f"/api/articles/{article['id']}/annotations/", json=body), 422, "duplicate_source")
+    assert db.exec(select(func.count()).select_from(Claim)).one() == 0
+    assert db.exec(select(func.count()).select_from(HistoryEvent).where(HistoryEvent.claim_id.is_not(None))).one() == 0
