@@ -17,7 +17,7 @@ from workbench.articles import get_article_and_revision, import_article
 from workbench.claims import create_claim
 from workbench.db import get_session, make_engine, read_phase
 from workbench.errors import ConflictError
-from workbench.models import Claim, HistoryEvent, User
+from workbench.models import Article, Claim, HistoryEvent, User
 from workbench.schemas import ClaimFields
 
 
@@ -289,3 +289,30 @@ def test_a_claim_whose_sources_fail_is_not_stored(api_as, db):
     assert_api_error(api.post(f"/api/articles/{article['id']}/annotations/", json=body), 422, "duplicate_source")
     assert db.exec(select(func.count()).select_from(Claim)).one() == 0
     assert db.exec(select(func.count()).select_from(HistoryEvent).where(HistoryEvent.claim_id.is_not(None))).one() == 0
+
+
+def test_a_claim_made_after_another_server_stored_a_new_revision_lands_on_it(app, api_as, db, users):
+    """A server may still take revision 1 for the current one when another has stored revision 2
+    meanwhile: the write's check catches it, and the claim is made on revision 2 all the same."""
+    api = api_as("checker")
+    article = api.post("/api/articles", json={"text": "Tolls Headline\n\nTolls paid for the bridge twice."}).get_json()
+    assert api.post(f"/api/articles/{article['id']}/annotations/",
+                    json=annotation_for(article, "Tolls paid", sources=[])).status_code == 201
+    with app.app_context():  # revision 2, stored the way another server would: unseen by this one
+        session = get_session()
+        import_article(session, actor=session.get(User, users["editor"].id), media_type="text/plain",
+                       data=b"Tolls Headline\n\nA new first line.\n\nTolls paid for the bridge twice.",
+                       origin="test", max_bytes=10_000, article=session.get(Article, article["id"]))
+    second = api.get(f"/api/articles/{article['id']}").get_json()
+    assert second["revision"]["number"] == 2
+    created = api.post(f"/api/articles/{article['id']}/annotations/",
+                       json=annotation_for(second, "bridge twice", sources=[]))
+    assert created.status_code == 201, created.text
+    assert created.get_json()["target"]["source"] == second["revision"]["url"]
+    stored = db.get(Claim, int(created.headers["Location"].rsplit("/", 1)[1]))
+    start = second["revision"]["text"].index("bridge twice")
+    assert (stored.start, stored.exact) == (start, "bridge twice")
+    # Words that are in no revision are still refused, after one fresh look.
+    missing = annotation_for(second, "bridge twice", sources=[])
+    missing["target"]["selector"][0]["exact"] = "bridge thrice"
+    assert_api_error(api.post(f"/api/articles/{article['id']}/annotations/", json=missing), 422, "quote_mismatch")

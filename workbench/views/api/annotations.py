@@ -7,10 +7,12 @@ import json
 from flask import Response, request, url_for
 
 from workbench import articles, auth, claims
-from workbench.annotation_input import parse_annotation
+from workbench.annotation_input import AnnotationInput, parse_annotation
 from workbench.annotations import annotation_of_new_claim, annotations_for
 from workbench.db import get_session, read_phase
-from workbench.errors import InvalidContentError, MalformedRequestError, NotFoundError, PreconditionRequiredError, StaleVersionError
+from workbench.errors import (
+    ConflictError, InvalidContentError, MalformedRequestError, NotFoundError, PreconditionRequiredError, StaleVersionError,
+)
 from workbench.exports import w3c
 from workbench.models import Claim, User
 from workbench.revision_text import RevisionText, current_revision_text, revision_text
@@ -139,7 +141,23 @@ def list_annotations(article_id: int):
 def create_annotation(article_id: int):
     parsed = parse_annotation(_json_body())
     with read_phase(get_session()) as db:
-        current = current_revision_text(db, article_id)
+        # The revision this process last saw current will do: the write checks it still is.
+        current = current_revision_text(db, article_id, recent_ok=True)
+    try:
+        return _create_annotation_on(current, parsed)
+    except (ConflictError, InvalidContentError):
+        if not current.recent:
+            raise
+        with read_phase(get_session()) as db:
+            fresh = current_revision_text(db, article_id)
+        if fresh.number == current.number:
+            raise
+    # The article had moved on since this process last saw it: once more, on its current text.
+    return _create_annotation_on(fresh, parsed)
+
+
+def _create_annotation_on(current: RevisionText, parsed: AnnotationInput) -> Response:
+    with read_phase(get_session()) as db:
         revision = _target_revision(db, parsed.target_source, current)
         if revision.id != current.id:
             # Claims live on the current text: words quoted from an earlier revision follow into it.
