@@ -16,11 +16,13 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from flask import Flask, g, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import bindparam, update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from workbench.driver_statements import DriverStatements
 from workbench.errors import ForbiddenError, InvalidContentError, NotAuthenticatedError
 from workbench.models import ApiToken, Role, User, utcnow
 from workbench.orm_rows import attach_loaded
@@ -88,10 +90,11 @@ def create_token(db: Session, user: User, label: str = "") -> str:
     return token
 
 
-_TOKEN_AND_USER = (select(ApiToken.id.label("token_id"), ApiToken.token_hash, ApiToken.prefix.label("token_prefix"),
-                          ApiToken.revoked, ApiToken.last_used, *User.__table__.columns)
-                   .join(User, User.id == ApiToken.user_id)
-                   .where(ApiToken.token_hash == bindparam("token_hash")))
+_TOKEN_AND_USER = DriverStatements(
+    select(ApiToken.id.label("token_id"), ApiToken.token_hash, ApiToken.prefix.label("token_prefix"),
+           ApiToken.revoked, ApiToken.last_used, *User.__table__.columns)
+    .join(User, User.id == ApiToken.user_id)
+    .where(ApiToken.token_hash == bindparam("token_hash")))
 _USER_COLUMNS = [column.key for column in User.__table__.columns]
 
 
@@ -107,10 +110,11 @@ class TokenUse:
 def token_and_user(db: Session, token: str) -> tuple[TokenUse, User] | None:
     """The token and its active user, or None when the token is unknown, revoked or its user
     inactive. Only reads (see ``note_token_use``): one light query, no ORM loading."""
-    row = db.connection().execute(_TOKEN_AND_USER, {"token_hash": hash_token(token)}).first()
-    if row is None:
+    conn = db.connection()
+    lookup = _TOKEN_AND_USER.for_dialect(conn.dialect)
+    found = lookup.first(conn, lookup.convert({"token_hash": hash_token(token)}))
+    if found is None:
         return None
-    found = row._mapping
     # The lookup is by hash; compare again in constant time for good measure.
     if found["revoked"] or not hmac.compare_digest(found["token_hash"], hash_token(token)) or not found["active"]:
         return None
@@ -209,7 +213,18 @@ def requires(action: str) -> Callable:
     return decorator
 
 
+class PagesOnlySessionInterface(SecureCookieSessionInterface):
+    """The cookie session, for pages only: under /api/ it is never opened (nothing is read from
+    a cookie, and no cookie is ever set), since the API takes bearer tokens alone."""
+
+    def open_session(self, app: Flask, request):
+        if request.path.startswith("/api/"):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = PagesOnlySessionInterface()
     app.before_request(load_user)
 
     @app.context_processor

@@ -1,10 +1,11 @@
 """Statements compiled once per database dialect and run on the driver's cursor directly.
 
-For the one write path that runs inside SQLite's write lock on every saved selection (claim
-creation): SQLAlchemy still writes the SQL and converts every value with its column's own type,
-but the per-call work of its execution layer is gone, so the lock is held for the database's
-work alone. Parameters are converted before the caller takes the lock (``convert``), and only
-``execute`` runs inside it.
+For the statements every saved selection runs (claim creation, and the API token's lookup
+before it): SQLAlchemy still writes the SQL and converts every value with its column's own type,
+both ways, but the per-call work of its execution layer is gone, and inside SQLite's write lock
+only the database's work is left. Parameters are converted before the caller takes the lock
+(``convert``), and only ``execute`` runs inside it. These statements bypass SQLAlchemy's events:
+a caller that writes begins its transaction itself (``db.start_writing``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ class DriverStatement:
             converter = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if converter is not None:
                 self.converters[name] = converter
+        # What a SELECT returns goes through its columns' own conversions (SQLite's dates, say).
+        columns = getattr(statement, "selected_columns", ())
+        self.keys = tuple(column.key for column in columns)
+        self.result_converters = [(index, converter) for index, converter in (
+            (index, column.type.dialect_impl(dialect).result_processor(dialect, None))
+            for index, column in enumerate(columns)) if converter is not None]
 
     def convert(self, values: dict[str, Any]) -> dict[str, Any]:
         """The values as the driver takes them (each through its column type's conversion)."""
@@ -38,9 +45,20 @@ class DriverStatement:
         cursor = connection.connection.dbapi_connection.cursor()
         try:
             cursor.execute(self.sql, params)
-            return cursor.fetchone() if cursor.description is not None else None
+            row = cursor.fetchone() if cursor.description is not None else None
         finally:
             cursor.close()
+        if row is None or not self.result_converters:
+            return row
+        row = list(row)
+        for index, converter in self.result_converters:
+            row[index] = converter(row[index])
+        return tuple(row)
+
+    def first(self, connection: Connection, converted: dict[str, Any]) -> dict[str, Any] | None:
+        """The first row a SELECT returns, by column key."""
+        row = self.execute(connection, converted)
+        return None if row is None else dict(zip(self.keys, row))
 
 
 class DriverStatements:

@@ -122,6 +122,17 @@ def test_session_cookie_is_not_enough_for_the_api(client, auth):
     assert_api_error(client.get("/api/articles"), 401)
 
 
+def test_the_api_never_reads_or_sets_a_cookie(client, auth, api_as):
+    """Bearer tokens only: a signed-in browser's cookie is not even opened, and no answer sets one."""
+    auth.login_as("admin")
+    api = api_as("checker")
+    for response in (api.get("/api/articles"), api.post("/api/articles", json={"text": "Headline\n\nWords."}),
+                     client.get("/api/articles"), client.get("/api/no-such-thing"),
+                     client.post("/api/articles", data="x", headers={"Authorization": f"Bearer {api.token}"})):
+        assert "Set-Cookie" not in response.headers
+    assert client.get("/articles").status_code == 200  # still signed in to the pages
+
+
 def test_viewer_cannot_import_403(api_as):
     assert_api_error(api_as("viewer").post("/api/articles", json={"text": MESSY}), 403, "forbidden")
 
