@@ -11,7 +11,7 @@ worker for each, and the ratio of claim-creation throughput to the baseline's. T
 on the same cores as the server, so the figures are a floor for a separate load machine.
 
 Settings: WORKBENCH_BENCH_SECONDS (8: per scenario; claim creation and the baseline get half of
-it per round), WORKBENCH_BENCH_ROUNDS (3), WORKBENCH_BENCH_LOG (a file for gunicorn's log).
+it per round), WORKBENCH_BENCH_ROUNDS (5), WORKBENCH_BENCH_LOG (a file for gunicorn's log).
 `--profile [sqlite|postgresql]` instead times claim creation in-process and profiles it."""
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 CLIENTS = 16
 DURATION = float(os.environ.get("WORKBENCH_BENCH_SECONDS", 8))
-ROUNDS = int(os.environ.get("WORKBENCH_BENCH_ROUNDS", 3))
+ROUNDS = int(os.environ.get("WORKBENCH_BENCH_ROUNDS", 5))
 PG_URL = os.environ.get("WORKBENCH_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 

@@ -26,6 +26,8 @@ class DriverStatement:
             converter = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if converter is not None:
                 self.converters[name] = converter
+        self.returns_rows = bool(compiled.effective_returning) or not (
+            compiled.isinsert or compiled.isupdate or compiled.isdelete)
         # What a SELECT returns goes through its columns' own conversions (SQLite's dates, say).
         columns = getattr(statement, "selected_columns", ())
         self.keys = tuple(column.key for column in columns)
@@ -45,7 +47,7 @@ class DriverStatement:
         cursor = connection.connection.dbapi_connection.cursor()
         try:
             cursor.execute(self.sql, params)
-            row = cursor.fetchone() if cursor.description is not None else None
+            row = cursor.fetchone() if self.returns_rows else None
         finally:
             cursor.close()
         if row is None or not self.result_converters:

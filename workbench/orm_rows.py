@@ -8,6 +8,7 @@ later changes to it are written as usual.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, TypeVar
 
 from pydantic_core import PydanticUndefined
@@ -22,7 +23,7 @@ def attach_loaded(db: Session, model: type[Model], values: dict[str, Any]) -> Mo
     """An instance of ``model`` with ``values`` (every column, the primary key included), part of
     ``db`` as if loaded from the database. The session's own instance, if it has one already."""
     mapper = inspect(model)
-    key = mapper.identity_key_from_primary_key([values[column.key] for column in mapper.primary_key])
+    key = mapper.identity_key_from_primary_key([values[name] for name in _primary_key_names(model)])
     existing = db.identity_map.get(key)
     if existing is not None:
         return existing
@@ -31,6 +32,11 @@ def attach_loaded(db: Session, model: type[Model], values: dict[str, Any]) -> Mo
     make_transient_to_detached(instance)
     db.add(instance)
     return instance
+
+
+@functools.cache
+def _primary_key_names(model: type[SQLModel]) -> tuple[str, ...]:
+    return tuple(column.key for column in inspect(model).primary_key)
 
 
 def static_defaults(model: type[SQLModel]) -> dict[str, Any]:
