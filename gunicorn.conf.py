@@ -15,7 +15,12 @@ threads = int(os.environ.get("WORKBENCH_THREADS", 2))
 worker_class = "gthread"
 timeout = int(os.environ.get("WORKBENCH_TIMEOUT", 60))
 graceful_timeout = 30
-keepalive = 5
+# No keep-alive by default: each request comes on a connection of its own, taken by whichever
+# worker is free. A kept-alive connection stays with its worker even while that worker is busy
+# and others idle; with few CPU-bound workers that made a long latency tail under `make load`
+# (p99 about 1.5 x higher) and cost throughput. Behind a load balancer or on a LAN a new
+# connection costs little. WORKBENCH_KEEPALIVE=5 (seconds) turns it back on.
+keepalive = int(os.environ.get("WORKBENCH_KEEPALIVE", 0))
 # Recycle workers now and then so a slow leak can never grow without bound.
 max_requests = int(os.environ.get("WORKBENCH_MAX_REQUESTS", 5000))
 max_requests_jitter = 500

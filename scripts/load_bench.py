@@ -2,13 +2,14 @@
 
 Starts the app under gunicorn (gunicorn.conf.py) on loopback, first on SQLite and then on
 PostgreSQL (WORKBENCH_BENCH_DATABASE_URL, default the local `test` database), and drives it with
-16 client processes, each with a keep-alive connection, for a fixed time per scenario: claim
-creation, the article page with 500 claims, the W3C export. A bare baseline runs beside it: a
-minimal Flask endpoint inserting one SQLite row per request under the same gunicorn settings.
-Claim creation and the baseline alternate in rounds, so a change in the machine's speed during
-the run touches both alike. Prints requests/s, p50/p95/p99 latency, errors and peak RSS per
-worker for each, and the ratio of claim-creation throughput to the baseline's. The clients run
-on the same cores as the server, so the figures are a floor for a separate load machine.
+16 client processes, each with its own HTTP/1.1 connection (opened again whenever the server
+closes it), for a fixed time per scenario: claim creation, the article page with 500 claims, the
+W3C export. A bare baseline runs beside it: a minimal Flask endpoint inserting one SQLite row per
+request under the same gunicorn settings. Claim creation and the baseline alternate in rounds, so
+a change in the machine's speed during the run touches both alike. Prints requests/s,
+p50/p95/p99 latency, errors and peak RSS per worker for each, and the ratio of claim-creation
+throughput to the baseline's. The clients run on the same cores as the server, so the figures
+are a floor for a separate load machine.
 
 Settings: WORKBENCH_BENCH_SECONDS (8: per scenario; claim creation and the baseline get half of
 it per round), WORKBENCH_BENCH_ROUNDS (5), WORKBENCH_BENCH_LOG (a file for gunicorn's log).
@@ -94,7 +95,7 @@ class Gunicorn:
 
 
 def run_load(server: Gunicorn, make_request, setup=None, duration: float = DURATION) -> dict:
-    """CLIENTS client processes, each with its own keep-alive connection, for ``duration`` seconds.
+    """CLIENTS client processes, each with its own HTTP/1.1 connection, for ``duration`` seconds.
 
     Processes, not threads: sixteen threads in one interpreter would queue for its GIL, and that
     wait would show up as server latency.
@@ -250,7 +251,7 @@ def main() -> None:
     if args.profile:
         return profile(args.profile)
     tmp = Path(tempfile.mkdtemp(prefix="workbench-load-"))
-    print(f"Load: {CLIENTS} client processes, keep-alive; gunicorn.conf.py; {os.cpu_count()} cores, shared "
+    print(f"Load: {CLIENTS} client processes; gunicorn.conf.py; {os.cpu_count()} cores, shared "
           f"with the clients. Claim creation and the baseline alternate in {ROUNDS} rounds of "
           f"{DURATION / 2:g} s, so drift in the machine's speed touches both alike; the other scenarios "
           f"run {DURATION:g} s.")
