@@ -38,11 +38,8 @@ def links() -> w3c.Links:
 
 
 def ld_response(data: dict, status: int = 200, headers: dict | None = None) -> Response:
-    response = Response(json.dumps(data, ensure_ascii=False), status=status, mimetype="application/ld+json")
-    response.headers["Content-Type"] = w3c.MEDIA_TYPE
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response
+    return Response(json.dumps(data, ensure_ascii=False), status=status, content_type=w3c.MEDIA_TYPE,
+                    headers=headers)
 
 
 def etag(claim: Claim) -> str:
@@ -167,9 +164,9 @@ def _create_annotation_on(current: RevisionText, parsed: AnnotationInput) -> Res
     claim = claims.create_claim(db, revision=revision, actor=user,
                                 start=parsed.start, end=parsed.end, exact=parsed.exact, prefix=parsed.prefix,
                                 suffix=parsed.suffix, fields=parsed.fields, sources=parsed.sources)
-    location = url_for("api.get_annotation", annotation_id=claim.id, _external=True)
     # A claim without sources is presented from what is in hand; sources are read back with it.
     data = None if parsed.sources else annotation_of_new_claim(claim, revision=revision, creator=user, links=links())
+    location = data["id"] if data else url_for("api.get_annotation", annotation_id=claim.id, _external=True)
     return _annotation_response(claim, 201, {"Location": location}, data)
 
 
