@@ -94,6 +94,58 @@ class Gunicorn:
                 pass
 
 
+class LeanHttpClient:
+    """HTTP/1.1 with as little client work as can be, since the clients share the server's cores:
+    the request goes out as one prepared buffer, and of the answer only the status, the length and
+    whether the server closes the connection are read. (``http.client`` took about 0.7 ms of CPU a
+    request here, a sixth of the machine at full load.) Opens a connection again when needed."""
+
+    def __init__(self, port: int):
+        self.port, self.sock, self.pending = port, None, b""
+
+    def request(self, method: str, path: str, body: str | bytes | None, headers: dict) -> int:
+        data = body.encode() if isinstance(body, str) else (body or b"")
+        head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+        message = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\nContent-Length: {len(data)}\r\n"
+                   f"{head}\r\n").encode() + data
+        if self.sock is None:
+            self.sock = socket.create_connection(("127.0.0.1", self.port), timeout=30)
+            self.pending = b""
+        self.sock.sendall(message)
+        received = bytearray(self.pending)
+        while (end := received.find(b"\r\n\r\n")) < 0:
+            received += self._receive()
+        lines = bytes(received[:end]).split(b"\r\n")
+        status, length, closing = int(lines[0].split()[1]), 0, False
+        for line in lines[1:]:
+            name, _, value = line.partition(b":")
+            name = name.strip().lower()
+            if name == b"content-length":
+                length = int(value)
+            elif name == b"connection":
+                closing = value.strip().lower() == b"close"
+            elif name == b"transfer-encoding":
+                raise ValueError("chunked answers are not read by this client")
+        start = end + 4
+        while len(received) < start + length:
+            received += self._receive()
+        self.pending = bytes(received[start + length:])
+        if closing:
+            self.close()
+        return status
+
+    def _receive(self) -> bytes:
+        chunk = self.sock.recv(1 << 16)
+        if not chunk:
+            raise ConnectionError("the server closed the connection")
+        return chunk
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
+
 def run_load(server: Gunicorn, make_request, setup=None, duration: float = DURATION) -> dict:
     """CLIENTS client processes, each with its own HTTP/1.1 connection, for ``duration`` seconds.
 
@@ -107,6 +159,8 @@ def run_load(server: Gunicorn, make_request, setup=None, duration: float = DURAT
     def client(index: int):
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
         state = setup(conn) if setup else {}
+        conn.close()
+        http_client = LeanHttpClient(server.port)
         rng = random.Random(index)
         gate.wait()
         stop = time.monotonic() + duration
@@ -115,17 +169,13 @@ def run_load(server: Gunicorn, make_request, setup=None, duration: float = DURAT
             method, path, body, headers, expected = make_request(rng, state)
             started = time.perf_counter()
             try:
-                conn.request(method, path, body=body, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                ok = response.status == expected
-            except (OSError, http.client.HTTPException):
+                ok = http_client.request(method, path, body, headers) == expected
+            except (OSError, ValueError):
                 ok = False
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+                http_client.close()
             mine.append((time.perf_counter() - started) * 1000)
             failed += not ok
-        conn.close()
+        http_client.close()
         results.put((mine, failed))
 
     clients = [context.Process(target=client, args=(i,), daemon=True) for i in range(CLIENTS)]
