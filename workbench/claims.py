@@ -174,8 +174,12 @@ def create_claim(db: Session, *, revision: Revision | RevisionText, actor: User,
         )
     # The session takes the row it wrote as it is, without reading it back.
     claim = attach_loaded(db, Claim, dict(row, id=claim_id))
-    for source in sources:
-        _attach_source(db, claim=claim, actor=actor, data=source)
+    try:
+        for source in sources:
+            _attach_source(db, claim=claim, actor=actor, data=source)
+    except BaseException:
+        db.rollback()  # a refused source takes the claim with it, whatever the caller does next
+        raise
     # The driver commits straight away, which ends the lock at once (PostgreSQL's one statement
     # without sources has committed already); the session's commit after it finds nothing to write.
     conn.connection.dbapi_connection.commit()

@@ -316,3 +316,24 @@ def test_a_claim_made_after_another_server_stored_a_new_revision_lands_on_it(app
     missing = annotation_for(second, "bridge twice", sources=[])
     missing["target"]["selector"][0]["exact"] = "bridge thrice"
     assert_api_error(api.post(f"/api/articles/{article['id']}/annotations/", json=missing), 422, "quote_mismatch")
+
+
+def test_a_refused_source_leaves_nothing_behind_for_the_caller_to_commit(app, users, make_article, db):
+    """The claim's row is already written when a source is refused: the error rolls it back, so a
+    caller that goes on and commits other work does not store half a claim."""
+    from workbench.errors import InvalidContentError
+    from workbench.schemas import SourceInput
+
+    article_id = make_article()
+    with app.test_request_context(method="POST"):
+        session = get_session()
+        with read_phase(session):
+            _, revision = get_article_and_revision(session, article_id)
+        checker = session.get(User, users["checker"].id)
+        source = SourceInput(url="https://stats.example/bridge", title="Crossings", stance="contradicts")
+        with pytest.raises(InvalidContentError, match="already a source"):
+            create_claim(session, revision=revision, actor=checker, start=0, end=9, exact="The first",
+                         fields=ClaimFields(), sources=[source, source])
+        session.commit()
+    assert db.exec(select(func.count()).select_from(Claim)).one() == 0
+    assert db.exec(select(func.count()).select_from(HistoryEvent).where(HistoryEvent.claim_id.is_not(None))).one() == 0
