@@ -122,8 +122,9 @@ def test_session_cookie_is_not_enough_for_the_api(client, auth):
     assert_api_error(client.get("/api/articles"), 401)
 
 
-def test_the_api_never_reads_or_sets_a_cookie(client, auth, api_as):
-    """Bearer tokens only: a signed-in browser's cookie is not even opened, and no answer sets one."""
+def test_no_api_answer_sets_a_cookie(client, auth, api_as):
+    """Bearer tokens only: whatever the request (signed-in browser, token, error), no answer sets a
+    cookie, and the browser's page session is left as it was."""
     auth.login_as("admin")
     api = api_as("checker")
     for response in (api.get("/api/articles"), api.post("/api/articles", json={"text": "Headline\n\nWords."}),
