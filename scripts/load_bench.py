@@ -12,7 +12,8 @@ throughput to the baseline's. The clients run on the same cores as the server, s
 are a floor for a separate load machine.
 
 Settings: WORKBENCH_BENCH_SECONDS (8: per scenario; claim creation and the baseline get half of
-it per round), WORKBENCH_BENCH_ROUNDS (5), WORKBENCH_BENCH_LOG (a file for gunicorn's log).
+it per round), WORKBENCH_BENCH_ROUNDS (5), WORKBENCH_BENCH_WARMUP (1: seconds of load before each
+measured run, not counted), WORKBENCH_BENCH_LOG (a file for gunicorn's log).
 `--profile [sqlite|postgresql]` instead times claim creation in-process and profiles it."""
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 CLIENTS = 16
 DURATION = float(os.environ.get("WORKBENCH_BENCH_SECONDS", 8))
 ROUNDS = int(os.environ.get("WORKBENCH_BENCH_ROUNDS", 5))
+WARMUP = float(os.environ.get("WORKBENCH_BENCH_WARMUP", 1))
 PG_URL = os.environ.get("WORKBENCH_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
@@ -147,7 +149,9 @@ class LeanHttpClient:
 
 
 def run_load(server: Gunicorn, make_request, setup=None, duration: float = DURATION) -> dict:
-    """CLIENTS client processes, each with its own HTTP/1.1 connection, for ``duration`` seconds.
+    """CLIENTS client processes, each with its own HTTP/1.1 connection, for ``duration`` seconds
+    after WARMUP seconds whose requests are not counted (a fresh worker builds its caches then,
+    as a server that has been running has done already).
 
     Processes, not threads: sixteen threads in one interpreter would queue for its GIL, and that
     wait would show up as server latency.
@@ -163,9 +167,10 @@ def run_load(server: Gunicorn, make_request, setup=None, duration: float = DURAT
         http_client = LeanHttpClient(server.port)
         rng = random.Random(index)
         gate.wait()
-        stop = time.monotonic() + duration
+        measure_from = time.monotonic() + WARMUP
+        stop = measure_from + duration
         mine, failed = [], 0
-        while time.monotonic() < stop:
+        while (now := time.monotonic()) < stop:
             method, path, body, headers, expected = make_request(rng, state)
             started = time.perf_counter()
             try:
@@ -173,8 +178,9 @@ def run_load(server: Gunicorn, make_request, setup=None, duration: float = DURAT
             except (OSError, ValueError):
                 ok = False
                 http_client.close()
-            mine.append((time.perf_counter() - started) * 1000)
-            failed += not ok
+            if now >= measure_from:
+                mine.append((time.perf_counter() - started) * 1000)
+                failed += not ok
         http_client.close()
         results.put((mine, failed))
 
@@ -191,7 +197,7 @@ def run_load(server: Gunicorn, make_request, setup=None, duration: float = DURAT
             if not any(p.is_alive() for p in clients):
                 raise RuntimeError("a load client died") from None
         server.sample_rss()
-    elapsed = time.monotonic() - started
+    elapsed = time.monotonic() - started - WARMUP
     for process in clients:
         process.join()
     return summarize([x for mine, _ in collected for x in mine], sum(f for _, f in collected), elapsed,
@@ -304,7 +310,7 @@ def main() -> None:
     print(f"Load: {CLIENTS} client processes; gunicorn.conf.py; {os.cpu_count()} cores, shared "
           f"with the clients. Claim creation and the baseline alternate in {ROUNDS} rounds of "
           f"{DURATION / 2:g} s, so drift in the machine's speed touches both alike; the other scenarios "
-          f"run {DURATION:g} s.")
+          f"run {DURATION:g} s. Each run follows {WARMUP:g} s of uncounted warm-up.")
     try:
         backends = [("SQLite", f"sqlite:///{tmp / 'workbench.sqlite3'}", None)]
         if not args.sqlite_only and shutil.which("psql"):

@@ -6,6 +6,8 @@ an older version is refused, never applied over someone else's change.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from sqlalchemy import bindparam, func, insert, or_
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm.exc import StaleDataError
@@ -350,6 +352,33 @@ def get_claim(db: Session, claim_id: int, *, include_deleted: bool = False) -> C
     if claim is None or (claim.deleted and not include_deleted):
         raise NotFoundError(f"There is no claim {claim_id}.")
     return claim
+
+
+class ShownClaim(NamedTuple):
+    """What the article page shows of a claim on a revision: its highlight and its line in the list.
+
+    A named tuple, so the page's memo keys compare and hash hundreds of them at C speed."""
+
+    id: int
+    start: int
+    end: int
+    exact: str
+    verdict: str | None
+    status: str
+    creator_id: int
+    anchor_state: str = "anchored"
+
+
+_SHOWN_COLUMNS = (Claim.id, Claim.start, Claim.end, Claim.exact, Claim.verdict, Claim.status, Claim.creator_id,
+                  Claim.anchor_state)
+
+
+def shown_on_revision(db: Session, revision: Revision) -> list[ShownClaim]:
+    """The claims on ``revision`` in text order, as the page shows them (columns, not ORM objects:
+    an article with hundreds of claims loads several times faster)."""
+    rows = db.exec(select(*_SHOWN_COLUMNS).where(Claim.revision_id == revision.id, Claim.deleted == False)  # noqa: E712
+                   .order_by(Claim.start, Claim.end, Claim.id)).all()
+    return [ShownClaim(*row) for row in rows]
 
 
 def claims_on_revision(db: Session, revision: Revision) -> list[Claim]:

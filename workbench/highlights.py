@@ -7,18 +7,22 @@ paragraphs' own text goes inside them: the page rebuilds the canonical text from
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
 from workbench.anchoring import segments
+from workbench.memo import Memo
 from workbench.sanitize import clean_html
 
 PARAGRAPH_BREAK = "\n\n"
+#: Rendered texts by (text, highlights, markers): a long article's marks take tens of milliseconds
+#: to build and sanitize, and every reader of an unchanged article would pay for them again.
+_rendered = Memo(max_chars=8_000_000)
+_cleaned_paragraphs = Memo(max_chars=4_000_000)
 
 
-@dataclass(frozen=True)
-class Highlight:
+class Highlight(NamedTuple):
     claim_id: int
     start: int
     end: int
@@ -41,17 +45,22 @@ def render_text(text: str, highlights: list[Highlight], markers: dict[int, int] 
     With ``markers`` ({claim id: number}), a numbered link to ``#claim-<number>`` follows the
     end of each claim (the exported report's footnote markers).
     """
+    key = (text, tuple(highlights), tuple(sorted(markers.items())) if markers else ())
+    return _rendered.get(key, lambda: _render(text, highlights, markers))
+
+
+def _render(text: str, highlights: list[Highlight], markers: dict[int, int] | None) -> Markup:
     classes = {h.claim_id: h.classes for h in highlights}
     ends: dict[int, list[int]] = {}
     for h in highlights:
         if markers and h.claim_id in markers:
             ends.setdefault(h.end, []).append(markers[h.claim_id])
     pieces = segments(len(text), [(h.claim_id, h.start, h.end) for h in highlights])
-    out: list[str] = []
+    cleaned: list[str] = []
     index = 0
     for start, paragraph in paragraphs(text):
         end = start + len(paragraph)
-        out.append(f'<p data-offset="{start}">')
+        out = [f'<p data-offset="{start}">']
         # Walk the segments that fall inside this paragraph.
         while index < len(pieces) and pieces[index].end <= start:
             index += 1
@@ -73,5 +82,14 @@ def render_text(text: str, highlights: list[Highlight], markers: dict[int, int] 
                 out.append(f'<sup><a href="#claim-{number}">{number}</a></sup>')
             scan += 1
         out.append("</p>\n")
-    # Built from escaped text and our own attribute values; the sanitizer checks it all the same.
-    return Markup(clean_html("".join(out)))
+        cleaned.append(_clean_paragraph("".join(out)))
+    return Markup("".join(cleaned))
+
+
+def _clean_paragraph(html: str) -> str:
+    """Built from escaped text and our own attribute values; the sanitizer checks it all the same.
+
+    A paragraph at a time, each a whole element: a new claim changes one or two paragraphs, and
+    the others come from the memo instead of the sanitizer.
+    """
+    return _cleaned_paragraphs.get(html, lambda: clean_html(html))

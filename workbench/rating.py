@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import current_app
 
@@ -19,14 +20,28 @@ class Verdict:
 
 def rating_scale(config: dict | None = None) -> list[Verdict]:
     """The configured scale (``RATING_SCALE``: ``[(key, label, ordinal-or-None), ...]``)."""
-    raw = (config if config is not None else current_app.config).get("RATING_SCALE", DEFAULT_RATING_SCALE)
-    return [Verdict(key=str(k), label=str(label), ordinal=ordinal) for k, label, ordinal in raw]
+    return list(_scale(config)[0])
 
 
 def verdict_for(key: str | None, config: dict | None = None) -> Verdict | None:
     if not key:
         return None
-    return next((v for v in rating_scale(config) if v.key == key), None)
+    return _scale(config)[1].get(key)
+
+
+def _scale(config: dict | None) -> tuple[tuple[Verdict, ...], dict[str, Verdict]]:
+    raw = (config if config is not None else current_app.config).get("RATING_SCALE", DEFAULT_RATING_SCALE)
+    return _parsed(tuple(tuple(item) for item in raw))
+
+
+@lru_cache(maxsize=16)
+def _parsed(raw: tuple) -> tuple[tuple[Verdict, ...], dict[str, Verdict]]:
+    """The scale's verdicts, and the same by key (a page looks one up for each of its claims)."""
+    verdicts = tuple(Verdict(key=str(k), label=str(label), ordinal=ordinal) for k, label, ordinal in raw)
+    by_key: dict[str, Verdict] = {}
+    for verdict in verdicts:
+        by_key.setdefault(verdict.key, verdict)
+    return verdicts, by_key
 
 
 def css_class(key: str | None, config: dict | None = None) -> str:

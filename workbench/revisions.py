@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from workbench.anchoring import AnchorError, TextDiff, build_selectors, reanchor, verify_quote
-from workbench.claims import commit_change, record, require_edit
+from workbench.claims import ShownClaim, commit_change, record, require_edit, shown_on_revision
 from workbench.errors import InvalidContentError, InvalidTransitionError
 from workbench.models import Article, Claim, ClaimAnchor, HistoryEvent, Revision, User
 
@@ -180,25 +180,10 @@ def retire(db: Session, *, claim: Claim, actor: User, reason: str, expected_vers
     return claim
 
 
-@dataclass
-class ShownClaim:
-    """A claim as it sat on a given revision (for reading earlier revisions)."""
-
-    id: int
-    start: int
-    end: int
-    exact: str
-    verdict: str | None
-    status: str
-    creator_id: int
-    anchor_state: str = "anchored"
-
-
 def claims_as_of(db: Session, revision: Revision) -> list[ShownClaim]:
     """The claims of a revision as they were on it: current ones, and snapshots of those that moved on."""
     # Orphans stay on the revision they last fitted, and show there as they were.
-    shown = [ShownClaim(c.id, c.start, c.end, c.exact, c.verdict, c.status, c.creator_id, c.anchor_state)
-             for c in db.exec(select(Claim).where(Claim.revision_id == revision.id, Claim.deleted == False)).all()]  # noqa: E712
+    shown = shown_on_revision(db, revision)
     for anchor, claim in db.exec(select(ClaimAnchor, Claim).join(Claim, Claim.id == ClaimAnchor.claim_id)
                                  .where(ClaimAnchor.revision_id == revision.id)).all():
         shown.append(ShownClaim(claim.id, anchor.start, anchor.end, anchor.exact, anchor.verdict, anchor.status,

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import Text, cast, select as sa_select
 from sqlmodel import Session, select
 
 from workbench.models import Article, Claim, ClaimSource, HistoryEvent, Revision, Source, User
@@ -43,10 +44,7 @@ def load(db: Session, *, article: Article, revision: Revision, include: str = "a
     """Claims on ``revision`` (approved only unless ``include == "all"``), numbered in text order."""
     from workbench.models import utcnow
 
-    query = select(Claim).where(Claim.revision_id == revision.id, Claim.deleted == False)  # noqa: E712
-    if include == "approved":
-        query = query.where(Claim.status == "approved")
-    claims = list(db.exec(query.order_by(Claim.start, Claim.end, Claim.id)).all())
+    claims = claims_for(db, revision=revision, include=include)
     ids = [c.id for c in claims] or [0]
 
     sources: dict[int, list] = defaultdict(list)
@@ -73,6 +71,29 @@ def load(db: Session, *, article: Article, revision: Revision, include: str = "a
         ))
     return ExportData(article=article, revision=revision, claims=exported, include=include,
                       scale=rating_scale(config), org_name=config["ORG_NAME"], generated=utcnow())
+
+
+def claims_for(db: Session, *, revision: Revision, include: str = "approved") -> list[Claim]:
+    """The claims an export holds, in text order."""
+    return list(db.exec(select(Claim).where(*_exported(revision, include))
+                        .order_by(Claim.start, Claim.end, Claim.id)).all())
+
+
+def claim_stamps_for(db: Session, *, revision: Revision, include: str = "approved") -> list:
+    """What tells the same claims' values apart, without reading them: each claim's id and
+    version (every change raises it; its ETag relies on that too) and its creation and last
+    change as stored (so a claim of another database with the same id and version differs),
+    with ``creator_id`` and ``revision_id`` for the rows related to it."""
+    return list(db.exec(sa_select(Claim.id, Claim.version, cast(Claim.created, Text), cast(Claim.modified, Text),
+                                  Claim.creator_id, Claim.revision_id)
+                        .where(*_exported(revision, include)).order_by(Claim.start, Claim.end, Claim.id)).all())
+
+
+def _exported(revision: Revision, include: str) -> list:
+    conditions = [Claim.revision_id == revision.id, Claim.deleted == False]  # noqa: E712
+    if include == "approved":
+        conditions.append(Claim.status == "approved")
+    return conditions
 
 
 def name_of(user: User | None) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 
@@ -11,6 +10,7 @@ from markupsafe import Markup
 
 from workbench.exports.claimreview import claim_reviews
 from workbench.exports.data import ExportData
+from workbench.exports.json_text import indented
 from workbench.highlights import Highlight, render_text
 from workbench.rating import css_class
 from workbench.sanitize import render_markdown
@@ -37,7 +37,7 @@ def verdict_chart(data: ExportData, *, width: float = 360.0) -> list[Bar]:
 
 def json_for_script(value) -> Markup:
     """JSON safe inside <script>: '<', '>' and '&' escaped so no text can close the element."""
-    text = json.dumps(value, ensure_ascii=False, indent=2)
+    text = indented(value).decode("utf-8")
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 

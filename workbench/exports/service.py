@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
@@ -12,7 +11,10 @@ from sqlmodel import Session
 from workbench.articles import get_revision
 from workbench.errors import MalformedRequestError
 from workbench.exports import claimreview, csv_export, data as export_data, html_report, markdown, pdf, w3c
+from workbench.exports.json_text import indented
+from workbench.memo import Memo
 from workbench.models import Article
+from workbench.rating import rating_scale
 
 FORMATS = {
     "html": ("text/html; charset=utf-8", "html"),
@@ -22,6 +24,10 @@ FORMATS = {
     "claimreview": ("application/ld+json; charset=utf-8", "claimreview.jsonld"),
     "pdf": ("application/pdf", "pdf"),
 }
+
+
+#: W3C exports as made, by everything they show.
+_w3c_exports = Memo(max_chars=16_000_000)
 
 
 @dataclass
@@ -46,10 +52,13 @@ def build(db: Session, *, article: Article, fmt: str, include: str = "approved")
     """Needs an application and request context (for the IRIs in the exports)."""
     check_options(fmt, include)
     revision = get_revision(db, article)
-    data = export_data.load(db, article=article, revision=revision, include=include, config=current_app.config)
     media_type, extension = FORMATS[fmt]
     slug = re.sub(r"[^a-z0-9]+", "-", (article.title or "article").lower()).strip("-")[:60] or "article"
     filename = f"{slug}-{article.id}.{extension}"
+    if fmt == "jsonld":
+        return Export(content=_w3c_collection(db, article, revision, include), media_type=media_type,
+                      filename=filename)
+    data = export_data.load(db, article=article, revision=revision, include=include, config=current_app.config)
     article_url = url_for("articles.show", article_id=article.id, _external=True)
 
     def claim_url(item):
@@ -62,17 +71,36 @@ def build(db: Session, *, article: Article, fmt: str, include: str = "approved")
         content = markdown.render(data).encode("utf-8")
     elif fmt == "csv":
         content = csv_export.render(data).encode("utf-8")
-    elif fmt == "claimreview":
-        content = json.dumps(claimreview.claim_reviews(data, url_for_claim=claim_url), ensure_ascii=False,
-                             indent=2).encode("utf-8")
     else:
-        from workbench.annotations import annotations_for
-        from workbench.views.api.annotations import links
-
-        annotations = annotations_for(db, [item.claim for item in data.claims], links=links(), embedded=True)
-        collection_id = url_for("api.export_article", article_id=article.id, format="jsonld", include=include,
-                                _external=True)
-        document = w3c.export_collection(annotations, links=links(), collection_id=collection_id,
-                                         label=f"Claims in “{article.title}”")
-        content = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+        content = indented(claimreview.claim_reviews(data, url_for_claim=claim_url))
     return Export(content=content, media_type=media_type, filename=filename)
+
+
+def _w3c_collection(db: Session, article: Article, revision, include: str) -> bytes:
+    """The claims as one W3C AnnotationCollection, made again only when something in it changed.
+
+    The memo's key names every value the document shows: the claims by their stamps (see
+    ``export_data.claim_stamps_for``), the related rows (sources, creators, revision numbers) by
+    their values, and the IRIs, label and rating scale.
+    """
+    from workbench.annotations import annotations_from, load_related
+    from workbench.views.api.annotations import links as make_links
+
+    links = make_links()
+    collection_id = url_for("api.export_article", article_id=article.id, format="jsonld", include=include,
+                            _external=True)
+    label = f"Claims in “{article.title}”"
+    shown = (collection_id, links.context, label, tuple(rating_scale()))
+    stamps = export_data.claim_stamps_for(db, revision=revision, include=include)
+    found = _w3c_exports.lookup(shown + (tuple(map(tuple, stamps)), load_related(db, stamps).fingerprint))
+    if found is not None:
+        return found
+    claims = export_data.claims_for(db, revision=revision, include=include)
+    related = load_related(db, claims)
+    annotations = annotations_from(claims, related, links=links, embedded=True)
+    document = indented(w3c.export_collection(annotations, links=links, collection_id=collection_id, label=label))
+    # Kept only under the stamps of the very rows it was made from: when a claim changed between
+    # the two reads, its version tells, and the document is served without being kept.
+    if [(s.id, s.version) for s in stamps] == [(c.id, c.version) for c in claims]:
+        _w3c_exports.store(shown + (tuple(map(tuple, stamps)), related.fingerprint), document)
+    return document

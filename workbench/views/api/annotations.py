@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, request, url_for
+from flask import Response, current_app, request, url_for
 
 from workbench import articles, auth, claims
 from workbench.annotation_input import AnnotationInput, parse_annotation
@@ -28,13 +28,40 @@ PREFER_CONTAINED_IRIS = "http://www.w3.org/ns/oa#PreferContainedIRIs"
 
 
 def links() -> w3c.Links:
-    return w3c.Links(
-        context=url_for("api.context", _external=True),
-        annotation=lambda claim_id: url_for("api.get_annotation", annotation_id=claim_id, _external=True),
-        revision=lambda article_id, number: url_for("api.get_revision", article_id=article_id, number=number,
-                                                    _external=True),
-        user=lambda user_id: url_for("api.get_user", user_id=user_id, _external=True),
-    )
+    """IRIs for this request's scheme and host; made from URL patterns built once per site root,
+    since an export names every annotation, revision and user in it (url_for would be called
+    thousands of times)."""
+    made = current_app.extensions.setdefault("workbench.links", {})
+    key = request.url_root
+    if key not in made:
+        if len(made) >= 32:  # the Host header chooses the root: never let it grow without bound
+            made.clear()
+        made[key] = w3c.Links(
+            context=url_for("api.context", _external=True),
+            annotation=url_pattern("api.get_annotation", "annotation_id"),
+            revision=url_pattern("api.get_revision", "article_id", "number"),
+            user=url_pattern("api.get_user", "user_id"),
+        )
+    return made[key]
+
+
+def url_pattern(endpoint: str, *names: str):
+    """A function of ``names`` (integers, in the order the route has them) giving what
+    ``url_for(endpoint, ..., _external=True)`` gives."""
+    marks = {name: str(7_000_000_000_000_000_001 + index) for index, name in enumerate(names)}
+    url = url_for(endpoint, _external=True, **{name: int(mark) for name, mark in marks.items()})
+    pieces: list[str] = []
+    for mark in reversed(list(marks.values())):
+        url, found, tail = url.rpartition(mark)
+        if not found:
+            raise ValueError(f"{endpoint} does not put {mark} in its path")
+        pieces.insert(0, tail)
+    head = url
+
+    def build(*values: int) -> str:
+        return head + "".join(f"{int(value)}{tail}" for value, tail in zip(values, pieces))
+
+    return build
 
 
 def ld_response(data: dict, status: int = 200, headers: dict | None = None) -> Response:

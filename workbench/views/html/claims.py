@@ -4,6 +4,7 @@ sources, comments. htmx requests get fragments; plain form posts are redirected 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from markupsafe import Markup
 from sqlmodel import select
 
 from workbench import articles, auth, claims, review, revisions
@@ -11,6 +12,7 @@ from workbench.db import get_session, read_phase
 from workbench.errors import InvalidContentError, StaleVersionError, WorkbenchError
 from workbench.highlights import Highlight, render_text
 from workbench.htmx import is_htmx, redirect_to
+from workbench.memo import Memo
 from workbench.views.html import form_version
 from workbench.models import Claim, User
 from workbench.rating import css_class, rating_scale, verdict_for
@@ -21,9 +23,22 @@ from workbench.views.html.exports import formats as export_formats
 bp = Blueprint("claims", __name__)
 
 
-def highlights_for(claim_list: list[Claim]) -> list[Highlight]:
+#: The claim list as rendered, by everything it shows (see workbench.memo).
+_claim_lists = Memo(max_chars=4_000_000)
+
+
+def highlights_for(claim_list: list[claims.ShownClaim]) -> list[Highlight]:
     config = current_app.config
-    return [Highlight(c.id, c.start, c.end, f"{css_class(c.verdict, config)} s-{c.status}") for c in claim_list]
+    colours = {verdict: css_class(verdict, config) for verdict in {c.verdict for c in claim_list}}
+    return [Highlight(c.id, c.start, c.end, f"{colours[c.verdict]} s-{c.status}") for c in claim_list]
+
+
+def claim_list_html(article, shown: list[claims.ShownClaim], creator_names: dict[int, str]) -> Markup:
+    """The side panel's list of claims; rendered again only when something it shows has changed."""
+    scale = rating_scale()
+    key = (request.script_root, article.id, tuple(shown), tuple(sorted(creator_names.items())), tuple(scale))
+    return _claim_lists.get(key, lambda: Markup(render_template(
+        "claims/_list.html", article=article, claims=shown, creator_names=creator_names, scale=scale)))
 
 
 def workspace_context(article, revision, *, selected: Claim | None = None, **extra) -> dict:
@@ -31,15 +46,14 @@ def workspace_context(article, revision, *, selected: Claim | None = None, **ext
     db = get_session()
     is_current = revision.number == article.current_revision
     # Earlier revisions show their claims as they were there.
-    on_revision = claims.claims_on_revision(db, revision) if is_current else revisions.claims_as_of(db, revision)
-    names = {u.id: u.display_name or u.username for u in
-             db.exec(select(User).where(User.id.in_({c.creator_id for c in on_revision} or {0}))).all()}
+    on_revision = claims.shown_on_revision(db, revision) if is_current else revisions.claims_as_of(db, revision)
+    names = {u.id: u.display_name or u.username for u in db.exec(
+        select(User.id, User.display_name, User.username).where(User.id.in_({c.creator_id for c in on_revision} or {0})))}
     context = {
         "article": article,
         "revision": revision,
         "revisions": articles.list_revisions(db, article),
-        "claims": on_revision,
-        "creator_names": names,
+        "claim_list_html": claim_list_html(article, on_revision, names),
         "article_html": render_text(revision.canonical_text, highlights_for(on_revision)),
         "scale": rating_scale(),
         "selected": selected,
@@ -184,7 +198,7 @@ def _after_change(claim: Claim, message: str):
         # The highlight colours may have changed: refresh the article text too.
         return render_detail(claim, flash_message=message, claim_revision=revision,
                              oob_text=render_text(revision.canonical_text,
-                                                  highlights_for(claims.claims_on_revision(get_session(), revision))))
+                                                  highlights_for(claims.shown_on_revision(get_session(), revision))))
     return _back_to(claim)
 
 

@@ -1,0 +1,176 @@
+"""The article page and the W3C export are kept once made (workbench.memo): served again after any
+change, they show the change, and never what another database holds."""
+
+import json
+import shutil
+
+from bs4 import BeautifulSoup
+from sqlmodel import select
+
+from tests.conftest import _truncate_postgres, make_test_app
+from tests.http.test_exports import exported  # noqa: F401 (a fixture)
+from workbench.auth import create_token
+from workbench.claims import create_claim, delete_claim, update_claim, update_source
+from workbench.db import get_engine, get_session
+from workbench.articles import get_article, get_revision, import_article
+from workbench.models import Claim, ClaimSource, User
+from workbench.review import transition
+from workbench.schemas import ClaimFields, SourceInput
+from workbench.users import create_user
+
+
+def w3c_items(api, article_id) -> list[dict]:
+    response = api.get(f"/api/articles/{article_id}/export?format=jsonld&include=all")
+    assert response.status_code == 200, response.text
+    return json.loads(response.data)["first"]["items"]
+
+
+def by_quote(items) -> dict[str, dict]:
+    return {item["target"]["selector"][0]["exact"]: item for item in items}
+
+
+def bodies(item, purpose) -> list[dict]:
+    return [b for b in item.get("body", []) if b["purpose"] == purpose]
+
+
+def change(app, action):
+    """Run ``action(db)`` in its own app context and commit, as another request would."""
+    with app.app_context():
+        db = get_session()
+        action(db)
+        db.commit()
+
+
+def test_w3c_export_shows_each_change_made_after_it_was_served(app, api_as, exported, users):  # noqa: F811
+    api, article_id = api_as("viewer"), exported["article_id"]
+    first = w3c_items(api, article_id)
+    assert w3c_items(api, article_id) == first
+    toll, crowns = "tolls paid for the bridge twice over", "830 million crowns"
+
+    def edit(db):
+        claim = db.get(Claim, exported["claims"][toll])
+        update_claim(db, claim=claim, actor=db.get(User, users["editor"].id), expected_version=claim.version,
+                     fields=ClaimFields(verdict="true", rationale="Now checked again.", tags=["rechecked"]))
+
+    change(app, edit)
+    item = by_quote(w3c_items(api, article_id))[toll]
+    assert bodies(item, "assessing")[0]["value"] == "true"
+    assert bodies(item, "commenting")[0]["value"] == "Now checked again."
+    assert [b["value"] for b in bodies(item, "tagging")] == ["rechecked"]
+
+    # The four claims share one source: its new title shows on every one of them.
+    def retitle(db):
+        claim = db.get(Claim, exported["claims"][crowns])
+        link = db.exec(select(ClaimSource).where(ClaimSource.claim_id == claim.id)).one()
+        update_source(db, claim=claim, actor=db.get(User, users["checker"].id), link_id=link.id,
+                      expected_version=claim.version,
+                      data=SourceInput(url="https://stats.example/2024", title="Revised bulletin", stance="supports"))
+
+    change(app, retitle)
+    titles = {quote: bodies(item, "linking")[0]["title"] for quote, item in by_quote(w3c_items(api, article_id)).items()}
+    assert set(titles.values()) == {"Revised bulletin"} and len(titles) == 4
+
+    def rename(db):
+        db.get(User, users["checker"].id).display_name = "Ada Checker"
+
+    change(app, rename)
+    assert {item["creator"]["name"] for item in w3c_items(api, article_id)} == {"Ada Checker"}
+
+    def reopen(db):
+        claim = db.get(Claim, exported["claims"][crowns])
+        transition(db, claim=claim, action="reopen", actor=db.get(User, users["editor"].id), comment="Which year?")
+
+    change(app, reopen)
+    assert by_quote(w3c_items(api, article_id))[crowns]["reviewStatus"] == "draft"
+
+    def remove(db):
+        claim = db.get(Claim, exported["claims"][crowns])
+        delete_claim(db, claim=claim, actor=db.get(User, users["checker"].id), expected_version=claim.version)
+
+    change(app, remove)
+    assert crowns not in by_quote(w3c_items(api, article_id)) and len(w3c_items(api, article_id)) == 3
+
+
+def test_article_page_shows_each_change_made_after_it_was_served(app, client, auth, users, make_article):
+    article_id = make_article("Headline\n\nTolls paid for the bridge twice over.\n\nReceipts were 830 million.")
+    with app.app_context():
+        db = get_session()
+        revision = get_revision(db, get_article(db, article_id))
+        text = revision.canonical_text
+        claim_id = create_claim(db, revision=revision, actor=db.get(User, users["checker"].id),
+                                start=text.index("twice over"), end=text.index("twice over") + 10,
+                                exact="twice over", fields=ClaimFields(verdict="false")).id
+    auth.login_as("viewer")
+
+    def page():
+        response = client.get(f"/articles/{article_id}")
+        assert response.status_code == 200
+        soup = BeautifulSoup(response.text, "html.parser")
+        marks = [(m.text, m["class"]) for m in soup.select("#article-text mark")]
+        lines = [" ".join(li.select_one(".meta").text.split()) for li in soup.select("#claim-list li")]
+        return marks, lines
+
+    marks, lines = page()
+    assert marks == [("twice over", ["hl", "v-o1", "s-draft"])] and lines == ["False · draft · Checker"]
+    assert page() == (marks, lines)
+
+    def edit(db):
+        claim = db.get(Claim, claim_id)
+        update_claim(db, claim=claim, actor=db.get(User, users["checker"].id), expected_version=claim.version,
+                     fields=ClaimFields(verdict="true"))
+
+    change(app, edit)
+    assert page() == ([("twice over", ["hl", "v-o5", "s-draft"])], ["True · draft · Checker"])
+
+    def rename(db):
+        db.get(User, users["checker"].id).display_name = "Ada Checker"
+
+    change(app, rename)
+    assert page()[1] == ["True · draft · Ada Checker"]
+
+    def add(db):
+        words = "830 million"
+        start = text.index(words)
+        create_claim(db, revision=get_revision(db, get_article(db, article_id)), actor=db.get(User, users["checker"].id),
+                     start=start, end=start + len(words), exact=words, fields=ClaimFields())
+
+    change(app, add)
+    marks, lines = page()
+    assert [m[0] for m in marks] == ["twice over", "830 million"] and len(lines) == 2
+
+    def remove(db):
+        claim = db.get(Claim, claim_id)
+        delete_claim(db, claim=claim, actor=db.get(User, users["checker"].id), expected_version=claim.version)
+
+    change(app, remove)
+    marks, lines = page()
+    assert [m[0] for m in marks] == ["830 million"] and lines == ["No verdict · draft · Ada Checker"]
+
+
+def test_an_export_kept_for_a_database_is_not_served_once_it_was_replaced(database_url, tmp_path, request,
+                                                                           sqlite_template):
+    """The database is emptied and filled again while the process lives (as a restore would):
+    its article and claim get the same ids and versions as before, but other words."""
+    rationales = []
+    for round_, rationale in enumerate(["Rationale of the first database.", "Rationale of the second."]):
+        if database_url.startswith("sqlite"):
+            shutil.copy(sqlite_template, database_url.removeprefix("sqlite:///"))
+        else:
+            _url, engine, schema = request.getfixturevalue("postgres_url")
+            _truncate_postgres(engine, schema)
+        app = make_test_app(database_url, tmp_path / f"instance-{round_}")
+        with app.app_context():
+            db = get_session()
+            checker = create_user(db, username="checker", password="checker-password", role="checker")
+            article = import_article(db, actor=checker, data=b"Headline\n\nTolls paid twice over.",
+                                     media_type="text/plain", origin="test", max_bytes=10**6)
+            text = get_revision(db, article).canonical_text
+            claim = create_claim(db, revision=get_revision(db, article), actor=checker, start=text.index("twice"),
+                                 end=text.index("twice") + 5, exact="twice", fields=ClaimFields(rationale=rationale))
+            assert (article.id, claim.id, claim.version) == (1, 1, 1)
+            token = create_token(db, checker)
+        response = app.test_client().get("/api/articles/1/export?format=jsonld&include=all",
+                                         headers={"Authorization": f"Bearer {token}"})
+        rationales.append(bodies(json.loads(response.data)["first"]["items"][0], "commenting")[0]["value"])
+        get_engine(app).dispose()
+    assert rationales == ["Rationale of the first database.", "Rationale of the second."]

@@ -1,0 +1,36 @@
+"""The article text with its highlights: sanitized a paragraph at a time, same as all at once."""
+
+from bs4 import BeautifulSoup
+
+from workbench.highlights import Highlight, render_text
+from workbench.sanitize import clean_html
+
+TEXT = ('Tolls <script>alert(1)</script> paid twice over.\n\n'
+        '<img src=x onerror="alert(2)"> Receipts were 830 million & rising.\n\nA last paragraph.')
+
+
+def test_marks_overlaps_and_markers_in_sanitized_paragraphs():
+    first, second = TEXT.index("paid twice"), TEXT.index("830 million")
+    highlights = [Highlight(1, first, first + 10, "v-o1 s-draft"), Highlight(2, first + 5, first + 15, "v-o5 s-approved"),
+                  Highlight(3, second, second + 11, "v-none s-draft")]
+    html = str(render_text(TEXT, highlights, {1: 1, 2: 2, 3: 3}))
+    assert clean_html(html) == html
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find("script") is None and soup.find("img") is None
+    assert [p["data-offset"] for p in soup.find_all("p")] == ["0", str(TEXT.index("<img")), str(TEXT.index("A last"))]
+    assert [(m.text, m["data-claims"], m["class"]) for m in soup.find_all("mark")] == [
+        ("paid ", "1", ["hl", "v-o1", "s-draft"]), ("twice", "1 2", ["hl", "overlap"]),
+        (" over", "2", ["hl", "v-o5", "s-approved"]), ("830 million", "3", ["hl", "v-none", "s-draft"])]
+    assert [a["href"] for a in soup.find_all("a")] == ["#claim-1", "#claim-2", "#claim-3"]
+    # Every word of the text is there, as text: the page rebuilds the canonical text from it.
+    for marker in soup.find_all("sup"):
+        marker.decompose()
+    assert "\n\n".join(p.get_text() for p in soup.find_all("p")) == TEXT
+
+
+def test_same_input_same_output_and_a_change_shows():
+    start = TEXT.index("paid")
+    before = render_text(TEXT, [Highlight(1, start, start + 4, "v-o1 s-draft")])
+    assert render_text(TEXT, [Highlight(1, start, start + 4, "v-o1 s-draft")]) == before
+    after = render_text(TEXT, [Highlight(1, start, start + 4, "v-o5 s-draft")])
+    assert 'class="hl v-o5 s-draft"' in after and 'class="hl v-o1 s-draft"' not in after

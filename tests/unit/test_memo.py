@@ -1,0 +1,31 @@
+"""workbench.memo: bounded by the size of what it keeps, least recently used out first."""
+
+from workbench.memo import Memo
+
+
+def test_keeps_results_and_makes_each_once():
+    memo, made = Memo(max_chars=100), []
+
+    def make(text):
+        made.append(text)
+        return text
+
+    assert memo.get(("a",), lambda: make("alpha")) == "alpha"
+    assert memo.get(("a",), lambda: make("other")) == "alpha"
+    assert made == ["alpha"]
+
+
+def test_least_recently_used_go_first_once_over_the_bound():
+    memo = Memo(max_chars=10)
+    memo.store("a", "aaaa")
+    memo.store("b", "bbbb")
+    assert memo.lookup("a") == "aaaa"  # now "b" is the least recently used
+    memo.store("c", "cccc")
+    assert (memo.lookup("a"), memo.lookup("b"), memo.lookup("c")) == ("aaaa", None, "cccc")
+    assert len(memo) == 2
+
+
+def test_a_result_larger_than_the_bound_is_returned_but_not_kept():
+    memo = Memo(max_chars=3)
+    assert memo.get("k", lambda: "too long") == "too long"
+    assert memo.lookup("k") is None and len(memo) == 0

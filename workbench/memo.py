@@ -1,0 +1,61 @@
+"""A bounded, thread-safe memo for pure functions whose results are large strings.
+
+The key is the whole input (text, claim rows, ...), compared by value, so a hit can only return
+what the function would make from that same input: nothing to invalidate, nothing stale. It pays
+where many people load the same page between changes, as on a busy article during a live event.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Callable, Hashable, TypeVar
+
+Result = TypeVar("Result")
+
+
+class Memo:
+    """Least recently used results first out, once their total size passes ``max_chars``."""
+
+    def __init__(self, max_chars: int):
+        self.max_chars = max_chars
+        self._entries: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, make: Callable[[], Result]) -> Result:
+        found = self.lookup(key)
+        if found is not None:
+            return found
+        result = make()  # outside the lock: two threads may both make it, and both get the same text
+        self.store(key, result)
+        return result
+
+    def lookup(self, key: Hashable):
+        """The result stored under ``key``, or None."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            return entry[0]
+
+    def store(self, key: Hashable, result) -> None:
+        size = len(result)
+        if size > self.max_chars:
+            return
+        with self._lock:
+            if key not in self._entries:
+                self._entries[key] = (result, size)
+                self._size += size
+                while self._size > self.max_chars:
+                    _key, (_result, dropped) = self._entries.popitem(last=False)
+                    self._size -= dropped
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._size = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
