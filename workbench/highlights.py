@@ -18,8 +18,8 @@ from workbench.sanitize import clean_html
 PARAGRAPH_BREAK = "\n\n"
 #: Rendered texts by (text, highlights, markers): a long article's marks take tens of milliseconds
 #: to build and sanitize, and every reader of an unchanged article would pay for them again.
-_rendered = Memo(max_chars=8_000_000)
-_cleaned_paragraphs = Memo(max_chars=4_000_000)
+_rendered = Memo(max_chars=4_000_000)
+_cleaned_paragraphs = Memo(max_chars=2_000_000)
 
 
 class Highlight(NamedTuple):

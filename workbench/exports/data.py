@@ -75,7 +75,7 @@ def load(db: Session, *, article: Article, revision: Revision, include: str = "a
 
 def claims_for(db: Session, *, revision: Revision, include: str = "approved") -> list[Claim]:
     """The claims an export holds, in text order."""
-    return list(db.exec(select(Claim).where(*_exported(revision, include))
+    return list(db.exec(select(Claim).where(*export_conditions(revision, include))
                         .order_by(Claim.start, Claim.end, Claim.id)).all())
 
 
@@ -86,10 +86,11 @@ def claim_stamps_for(db: Session, *, revision: Revision, include: str = "approve
     with ``creator_id`` and ``revision_id`` for the rows related to it."""
     return list(db.exec(sa_select(Claim.id, Claim.version, cast(Claim.created, Text), cast(Claim.modified, Text),
                                   Claim.creator_id, Claim.revision_id)
-                        .where(*_exported(revision, include)).order_by(Claim.start, Claim.end, Claim.id)).all())
+                        .where(*export_conditions(revision, include)).order_by(Claim.start, Claim.end, Claim.id)).all())
 
 
-def _exported(revision: Revision, include: str) -> list:
+def export_conditions(revision: Revision, include: str) -> list:
+    """The conditions on Claim that choose an export's claims."""
     conditions = [Claim.revision_id == revision.id, Claim.deleted == False]  # noqa: E712
     if include == "approved":
         conditions.append(Claim.status == "approved")

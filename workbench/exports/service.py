@@ -27,7 +27,7 @@ FORMATS = {
 
 
 #: W3C exports as made, by everything they show.
-_w3c_exports = Memo(max_chars=16_000_000)
+_w3c_exports = Memo(max_chars=8_000_000)
 
 
 @dataclass
@@ -91,12 +91,14 @@ def _w3c_collection(db: Session, article: Article, revision, include: str) -> by
                             _external=True)
     label = f"Claims in “{article.title}”"
     shown = (collection_id, links.context, label, tuple(rating_scale()))
+    chosen_by = export_data.export_conditions(revision, include)
     stamps = export_data.claim_stamps_for(db, revision=revision, include=include)
-    found = _w3c_exports.lookup(shown + (tuple(map(tuple, stamps)), load_related(db, stamps).fingerprint))
+    found = _w3c_exports.lookup(shown + (tuple(map(tuple, stamps)),
+                                         load_related(db, stamps, chosen_by=chosen_by).fingerprint))
     if found is not None:
         return found
     claims = export_data.claims_for(db, revision=revision, include=include)
-    related = load_related(db, claims)
+    related = load_related(db, claims, chosen_by=chosen_by)
     annotations = annotations_from(claims, related, links=links, embedded=True)
     document = indented(w3c.export_collection(annotations, links=links, collection_id=collection_id, label=label))
     # Kept only under the stamps of the very rows it was made from: when a claim changed between

@@ -24,7 +24,7 @@ bp = Blueprint("claims", __name__)
 
 
 #: The claim list as rendered, by everything it shows (see workbench.memo).
-_claim_lists = Memo(max_chars=4_000_000)
+_claim_lists = Memo(max_chars=2_000_000)
 
 
 def highlights_for(claim_list: list[claims.ShownClaim]) -> list[Highlight]:
