@@ -149,6 +149,8 @@ def _store(db: Session, *, actor: User | None, article: Article | None, original
         html=render_paragraphs(canonical),
         sha256=text_sha256(canonical),
         blocks=blocks,
+        blocks_kept=sum(1 for block in blocks if block["kept"]),
+        blocks_dropped=sum(1 for block in blocks if not block["kept"]),
         title=title,
         source_url=meta.source_url,
         publisher=meta.publisher,
@@ -208,9 +210,11 @@ def get_revision(db: Session, article: Article, number: int | None = None) -> Re
     return revision
 
 
-def get_article_and_revision(db: Session, article_id: int) -> tuple[Article, Revision]:
-    """An article with its current revision, in one query (heavy revision columns load when read)."""
-    found = db.exec(_ARTICLE_AND_REVISION, params={"article_id": article_id}).first()
+def get_article_and_revision(db: Session, article_id: int, *, with_text: bool = True) -> tuple[Article, Revision]:
+    """An article with its current revision, in one query (heavy revision columns load when read;
+    so does the canonical text, without ``with_text``)."""
+    query = _ARTICLE_AND_REVISION if with_text else _ARTICLE_AND_REVISION_WITHOUT_TEXT
+    found = db.exec(query, params={"article_id": article_id}).first()
     if found is None:
         get_article(db, article_id)  # the article's own 404
         raise NotFoundError(f"Article {article_id} has no current revision.")
@@ -222,6 +226,7 @@ _ARTICLE_AND_REVISION = (
     .join(Revision, (Revision.article_id == Article.id) & (Revision.number == Article.current_revision))
     .where(Article.id == bindparam("article_id")).options(*_LIGHT_REVISION)
 )
+_ARTICLE_AND_REVISION_WITHOUT_TEXT = _ARTICLE_AND_REVISION.options(defer(Revision.canonical_text))
 
 
 def list_revisions(db: Session, article: Article) -> list[Revision]:

@@ -43,19 +43,32 @@ class DriverStatement:
     def execute(self, connection: Connection, converted: dict[str, Any]) -> tuple | None:
         """Run on ``connection``'s driver connection, inside its current transaction; the first row
         it returns, if any."""
+        rows = self._run(connection, converted, every=False)
+        return rows[0] if rows else None
+
+    def all(self, connection: Connection, converted: dict[str, Any]) -> list[tuple]:
+        """Every row a SELECT returns."""
+        return self._run(connection, converted, every=True)
+
+    def _run(self, connection: Connection, converted: dict[str, Any], every: bool) -> list[tuple]:
         params = converted if self.positions is None else tuple(converted[name] for name in self.positions)
         cursor = connection.connection.dbapi_connection.cursor()
         try:
             cursor.execute(self.sql, params)
-            row = cursor.fetchone() if self.returns_rows else None
+            if not self.returns_rows:
+                return []
+            rows = cursor.fetchall() if every else [row for row in [cursor.fetchone()] if row is not None]
         finally:
             cursor.close()
-        if row is None or not self.result_converters:
-            return row
-        row = list(row)
-        for index, converter in self.result_converters:
-            row[index] = converter(row[index])
-        return tuple(row)
+        if not self.result_converters:
+            return rows
+        converted_rows = []
+        for row in rows:
+            row = list(row)
+            for index, converter in self.result_converters:
+                row[index] = converter(row[index])
+            converted_rows.append(tuple(row))
+        return converted_rows
 
     def first(self, connection: Connection, converted: dict[str, Any]) -> dict[str, Any] | None:
         """The first row a SELECT returns, by column key."""

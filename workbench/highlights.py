@@ -49,6 +49,13 @@ def render_text(text: str, highlights: list[Highlight], markers: dict[int, int] 
     return _rendered.get(key, lambda: _render(text, highlights, markers))
 
 
+def render_revision_text(revision, highlights: list[Highlight]) -> Markup:
+    """``render_text`` of a revision's canonical text, known by its SHA-256: the text itself is
+    read (for a deferred column, loaded) only when it must be rendered."""
+    key = ("sha256", revision.sha256, tuple(highlights))
+    return _rendered.get(key, lambda: _render(revision.canonical_text, highlights, None))
+
+
 def _render(text: str, highlights: list[Highlight], markers: dict[int, int] | None) -> Markup:
     classes = {h.claim_id: h.classes for h in highlights}
     ends: dict[int, list[int]] = {}

@@ -100,6 +100,9 @@ class Revision(SQLModel, table=True):
     sha256: str = Field(max_length=64, index=True)
     #: Each block the cleaner saw, with kept/dropped and the reason (the import preview).
     blocks: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    #: How many of ``blocks`` were kept and dropped (the article page shows it without reading them).
+    blocks_kept: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    blocks_dropped: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     title: str = Field(default="", max_length=500)
     source_url: str | None = Field(default=None, max_length=2000)
     publisher: str | None = Field(default=None, max_length=300)

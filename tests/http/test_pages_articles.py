@@ -108,6 +108,8 @@ def test_paste_preview_flip_and_save(client, auth):
     assert soup.h1.text == "Edited title"
     assert [p.text for p in soup.article.find_all("p")] == [
         "The minister told the assembly that tolls had paid for the bridge twice over.", "Ferry Union Calls Strike"]
+    facts = {dt.text: dt.find_next_sibling("dd").text for dt in soup.select(".facts dt")}
+    assert facts["Cleaning"] == f"2 blocks kept, {len(listed) - 2} dropped"
     # The draft is gone once saved.
     assert client.get(url).status_code == 404
 

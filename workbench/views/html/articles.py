@@ -38,8 +38,13 @@ def show(article_id: int):
     from workbench.views.html.claims import workspace_context
 
     db = get_session()
-    article = articles.get_article(db, article_id)
-    revision = articles.get_revision(db, article, request.args.get("revision", type=int))
+    number = request.args.get("revision", type=int)
+    if number is None:
+        # The page's text comes from the memo while the revision's digest and highlights are the same.
+        article, revision = articles.get_article_and_revision(db, article_id, with_text=False)
+    else:
+        article = articles.get_article(db, article_id)
+        revision = articles.get_revision(db, article, number)
     selected = None
     claim_id = request.args.get("claim", type=int)
     if claim_id:

@@ -10,7 +10,7 @@ from sqlmodel import select
 from workbench import articles, auth, claims, review, revisions
 from workbench.db import get_session, read_phase
 from workbench.errors import InvalidContentError, StaleVersionError, WorkbenchError
-from workbench.highlights import Highlight, render_text
+from workbench.highlights import Highlight, render_revision_text
 from workbench.htmx import is_htmx, redirect_to
 from workbench.memo import Memo
 from workbench.views.html import form_version
@@ -54,7 +54,7 @@ def workspace_context(article, revision, *, selected: Claim | None = None, **ext
         "revision": revision,
         "revisions": articles.list_revisions(db, article),
         "claim_list_html": claim_list_html(article, on_revision, names),
-        "article_html": render_text(revision.canonical_text, highlights_for(on_revision)),
+        "article_html": render_revision_text(revision, highlights_for(on_revision)),
         "scale": rating_scale(),
         "selected": selected,
         "is_current": is_current,
@@ -197,8 +197,8 @@ def _after_change(claim: Claim, message: str):
         revision = articles.get_revision(get_session(), article)
         # The highlight colours may have changed: refresh the article text too.
         return render_detail(claim, flash_message=message, claim_revision=revision,
-                             oob_text=render_text(revision.canonical_text,
-                                                  highlights_for(claims.shown_on_revision(get_session(), revision))))
+                             oob_text=render_revision_text(revision,
+                                                           highlights_for(claims.shown_on_revision(get_session(), revision))))
     return _back_to(claim)
 
 
