@@ -29,3 +29,13 @@ def test_a_result_larger_than_the_bound_is_returned_but_not_kept():
     memo = Memo(max_chars=3)
     assert memo.get("k", lambda: "too long") == "too long"
     assert memo.lookup("k") is None and len(memo) == 0
+
+
+def test_forget_everything_empties_every_memo():
+    from workbench.memo import forget_everything
+
+    first, second = Memo(max_chars=10), Memo(max_chars=10)
+    first.store("a", "x")
+    second.store("b", "y")
+    forget_everything()
+    assert (first.lookup("a"), second.lookup("b"), len(first), len(second)) == (None, None, 0, 0)
