@@ -14,7 +14,8 @@ are a floor for a separate load machine.
 Settings: WORKBENCH_BENCH_SECONDS (8: per scenario; claim creation and the baseline get half of
 it per round), WORKBENCH_BENCH_ROUNDS (5), WORKBENCH_BENCH_WARMUP (1: seconds of load before each
 measured run, not counted), WORKBENCH_BENCH_LOG (a file for gunicorn's log).
-`--profile [sqlite|postgresql]` instead times claim creation in-process and profiles it."""
+`--profile [sqlite|postgresql]` instead times claim creation in-process and profiles it (another
+scenario with `--only WORD`)."""
 
 from __future__ import annotations
 
@@ -300,12 +301,12 @@ def line(name: str, r: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--profile", nargs="?", const="sqlite", choices=["sqlite", "postgresql"],
-                        help="profile claim creation in-process instead (on SQLite unless named)")
+                        help="profile claim creation (or the scenario --only names) in-process instead, on SQLite unless named")
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--only", metavar="WORD", help="run only the scenarios whose name contains WORD")
     args = parser.parse_args()
     if args.profile:
-        return profile(args.profile)
+        return profile(args.profile, args.only)
     tmp = Path(tempfile.mkdtemp(prefix="workbench-load-"))
     print(f"Load: {CLIENTS} client processes; gunicorn.conf.py; {os.cpu_count()} cores, shared "
           f"with the clients. Claim creation and the baseline alternate in {ROUNDS} rounds of "
@@ -355,8 +356,9 @@ def insert_one_row(_rng, _state):
     return ("POST", "/", b"", {}, 201)
 
 
-def profile(backend: str) -> None:
-    """Where claim creation spends its time: timed in-process, then profiled."""
+def profile(backend: str, only: str | None = None) -> None:
+    """Where a scenario (claim creation unless ``only`` names another) spends its time: timed
+    in-process, then profiled. Pages and exports are timed as kept: each worker makes them once."""
     import logging
 
     from pyinstrument import Profiler
@@ -369,19 +371,26 @@ def profile(backend: str) -> None:
     app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(tmp / "instance"), "SECRET_KEY": "p"})
     logging.getLogger("workbench.request").setLevel(logging.WARNING)  # as under gunicorn in `make load`
     client = app.test_client()
-    make = scenarios(data)[0][1]
+    name, make, setup = next(s for s in scenarios(data) if only is None or only in s[0])
+    state = {}
+    if setup is not None:  # sign in through the form, as the load clients do
+        page = client.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        client.post("/login", data={"username": "checker", "password": "bench-password", "csrf_token": token})
+        cookie = app.config["SESSION_COOKIE_NAME"]
+        state = {"cookie": f"{cookie}={client.get_cookie(cookie).value}"}
     rng = random.Random(1)
 
     def run(count: int) -> float:
         started = time.perf_counter()
         for _ in range(count):
-            method, path, body, headers, expected = make(rng, {})
+            method, path, body, headers, expected = make(rng, state)
             assert client.open(path, method=method, data=body, headers=headers).status_code == expected
-        return (time.perf_counter() - started) / count * 1000
+        return (time.perf_counter() - started) * 1000 / count
 
     run(50)
     rounds = sorted(run(200) for _ in range(5))
-    print(f"claim creation in-process (Flask test client): {rounds[2]:.2f} ms a request "
+    print(f"{name} in-process (Flask test client): {rounds[2]:.2f} ms a request "
           f"(median of 5 rounds of 200; fastest {rounds[0]:.2f})")
     profiler = Profiler()
     profiler.start()
