@@ -26,7 +26,7 @@ graceful_timeout = 30
 keepalive = int(os.environ.get("WORKBENCH_KEEPALIVE", 0))
 # Without keep-alive, a worker accepts no more connections than it has threads: otherwise one
 # worker takes connections while its threads are all busy, and they wait there while another
-# worker idles (`make load`: claim creation's p99 about 1.7 x lower). With keep-alive, gunicorn's
+# worker idles (`make load`: claim creation's p99 about 1.6 x lower). With keep-alive, gunicorn's
 # default of 1000, since kept-alive connections count too.
 worker_connections = int(os.environ.get("WORKBENCH_WORKER_CONNECTIONS", threads if not keepalive else 1000))
 # Recycle workers now and then so a slow leak can never grow without bound; not often, since a
