@@ -1,8 +1,10 @@
 """A bounded, thread-safe memo for pure functions whose results are large strings.
 
-The key is the whole input (text, claim rows, ...), compared by value, so a hit can only return
-what the function would make from that same input: nothing to invalidate, nothing stale. It pays
-where many people load the same page between changes, as on a busy article during a live event.
+The key names the whole input, compared by value: the values themselves, or what stands for them
+exactly (a text's SHA-256, a claim's id with its version, which every change raises). A hit can
+only return what the function would make from that same input: nothing to invalidate, nothing
+stale, on one server or several sharing a database. It pays where many people load the same page
+between changes, as on a busy article during a live event.
 """
 
 from __future__ import annotations
