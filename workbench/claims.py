@@ -385,11 +385,6 @@ def shown_on_revision(db: Session, revision: Revision) -> list[ShownClaim]:
     return list(map(ShownClaim._make, statement.all(conn, statement.convert({"revision_id": revision.id}))))
 
 
-def claims_on_revision(db: Session, revision: Revision) -> list[Claim]:
-    return list(db.exec(select(Claim).where(Claim.revision_id == revision.id, Claim.deleted == False)  # noqa: E712
-                        .order_by(Claim.start, Claim.end, Claim.id)).all())
-
-
 def claims_of_article(db: Session, article: Article, *, limit: int | None = None, offset: int = 0) -> list[Claim]:
     query = select(Claim).where(Claim.article_id == article.id, Claim.deleted == False).order_by(Claim.id)  # noqa: E712
     if limit is not None:
