@@ -29,3 +29,86 @@ def test_upgrade_from_empty(tmp_path):
     upgrade_database(engine)
     assert "revision" in inspect(engine).get_table_names()
     engine.dispose()
+
+
+def _fresh_database(backend: str, tmp_path):
+    """An empty database of ``backend``, and how to drop it afterwards."""
+    import os
+
+    from sqlalchemy import text
+
+    from workbench.db import make_engine
+
+    if backend == "sqlite":
+        return make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}"), lambda: None
+    url = os.environ["WORKBENCH_TEST_DATABASE_URL"]
+    schema = f"workbench_migrate_{os.getpid()}"
+    admin = make_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    engine = make_engine(f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}")
+
+    def drop():
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        admin.dispose()
+
+    return engine, drop
+
+
+def test_approved_claims_keep_their_approval_across_the_upgrade(database_url, tmp_path):
+    """From the schema before approvals: an approved claim gets a snapshot of its content and stays
+    published; a deleted one gets its withdrawal details from its history."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import text
+    from sqlmodel import Session, select
+
+    from workbench.approvals import content_digest, content_of
+    from workbench.models import Claim, ClaimApproval
+
+    backend = "postgresql" if database_url.startswith("postgresql") else "sqlite"
+    engine, drop = _fresh_database(backend, tmp_path)
+    try:
+        upgrade_database(engine, "0004")
+        now = datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO \"user\" (id, username, display_name, password_hash, role, active, created) "
+                              "VALUES (1, 'ed', 'Ed', 'x', 'editor', :t, :now)"), {"t": True, "now": now})
+            conn.execute(text("INSERT INTO article (id, title, created, modified, current_revision) "
+                              "VALUES (1, 'A', :now, :now, 1)"), {"now": now})
+            conn.execute(text("INSERT INTO revision (id, article_id, number, original, original_media_type, origin, "
+                              "canonical_text, html, sha256, blocks, blocks_kept, blocks_dropped, title, created) "
+                              "VALUES (1, 1, 1, :b, 'text/plain', 'paste', 'Tolls rose.', '<p>Tolls rose.</p>', "
+                              "'0', '[]', 1, 0, 'A', :now)"), {"b": b"Tolls rose.", "now": now})
+            for claim_id, status, deleted in ((1, "approved", False), (2, "draft", True)):
+                conn.execute(text(
+                    "INSERT INTO claim (id, article_id, revision_id, start, \"end\", exact, prefix, suffix, verdict, "
+                    "rationale, tags, status, version, anchor_state, creator_id, last_editor_id, created, modified, "
+                    "deleted) VALUES (:id, 1, 1, 0, 5, 'Tolls', '', ' rose.', 'true', 'Yes.', '[\"money\"]', "
+                    ":status, 3, 'anchored', 1, 1, :now, :now, :deleted)"),
+                    {"id": claim_id, "status": status, "deleted": deleted, "now": now})
+            conn.execute(text("INSERT INTO source (id, url, title, date_published, archived_url, archived_date, "
+                              "created) VALUES (1, 'https://s.example/', 'S', :d, 'https://a.example/', :now, :now)"),
+                         {"d": now.date(), "now": now})
+            conn.execute(text("INSERT INTO claim_source (claim_id, source_id, stance, excerpt, position) "
+                              "VALUES (1, 1, 'supports', 'ex', 0)"))
+            conn.execute(text("INSERT INTO history_event (article_id, claim_id, actor_id, at, action, changes, note) "
+                              "VALUES (1, 1, 1, :now, 'transition', '{\"status\": [\"in_review\", \"approved\"]}', ''),"
+                              " (1, 2, 1, :now, 'deleted', '{}', 'Duplicate')"), {"now": now})
+        upgrade_database(engine)
+        with Session(engine) as db:
+            claim = db.get(Claim, 1)
+            approval = db.exec(select(ClaimApproval).where(ClaimApproval.claim_id == 1)).one()
+            assert claim.status == "approved" and approval.approved_by_id == 1 and approval.withdrawn_at is None
+            assert approval.content["sources"][0]["stance"] == "supports" and approval.content["exact"] == "Tolls"
+            # The snapshot is exactly what the app computes from the claim now: it stays published.
+            assert claim.approved_digest == approval.digest == content_digest(content_of(db, claim))
+            deleted = db.get(Claim, 2)
+            assert deleted.withdrawn_kind == "deleted" and deleted.withdrawn_reason == "Duplicate"
+            assert deleted.withdrawn_by_id == 1
+    finally:
+        engine.dispose()
+        drop()

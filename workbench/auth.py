@@ -37,6 +37,7 @@ PERMISSIONS: dict[str, Role | None] = {
     "annotate": Role.checker,
     "review": Role.editor,
     "manage_users": Role.admin,
+    "purge": Role.admin,  # erase a withdrawn claim's content
 }
 
 TOKEN_PREFIX = "wbt_"

@@ -13,11 +13,15 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
+from workbench import approvals
 from workbench.anchoring import AnchorError, locate_quote, verify_quote
 from workbench.auth import ROLE_RANK, role_allows
 from workbench.db import start_writing
 from workbench.driver_statements import DriverStatements
-from workbench.errors import ConflictError, ForbiddenError, InvalidContentError, NotFoundError, StaleVersionError
+from workbench.errors import (
+    ConflictError, ForbiddenError, GoneError, InvalidContentError, InvalidTransitionError, NotFoundError,
+    StaleVersionError,
+)
 from workbench.ingest import check_url_syntax
 from workbench.models import (
     Article, Claim, ClaimSource, Comment, HistoryEvent, ReviewStatus, Revision, Role, Source, Stance, User, utcnow,
@@ -67,6 +71,13 @@ def stale_error(db: Session | None, claim: Claim, expected: int | None) -> Stale
         f"This claim was changed{who} (now version {claim.version}{yours}). "
         "Reload it to see the change, then apply yours again."
     )
+
+
+def already_applied(claim: Claim, actor: User, expected: int | None) -> bool:
+    """Whether a change based on an older version may be the actor's own, already saved: the
+    claim moved on from ``expected`` and the actor made its last change. The caller then checks
+    that the claim already holds what the request asks for; anyone else's change is a conflict."""
+    return expected is not None and int(expected) < claim.version and claim.last_editor_id == actor.id
 
 
 def commit_change(db: Session, claim: Claim, expected: int | None) -> None:
@@ -128,6 +139,7 @@ def _http_url(value: str | None, field: str) -> str | None:
 
 def record(db: Session, *, claim: Claim | None, article_id: int, actor: User | None, action: str,
            changes: dict | None = None, note: str = "") -> None:
+    approvals.note_actor(db, actor.id if actor else None)
     db.add(HistoryEvent(article_id=article_id, claim_id=claim.id if claim else None,
                         actor_id=actor.id if actor else None, action=action, changes=changes or {}, note=note))
 
@@ -260,14 +272,16 @@ def update_claim(db: Session, *, claim: Claim, actor: User, expected_version: in
                  config: dict | None = None) -> Claim:
     """Change verdict, rationale and tags; records old and new values of what changed."""
     require_edit(actor, claim)
-    check_version(claim, expected_version, db)
     values = clean_fields(fields, config=config)
+    if already_applied(claim, actor, expected_version) and all(getattr(claim, k) == v for k, v in values.items()):
+        return claim  # the same form sent twice (a double click, a retry): it was saved once
+    check_version(claim, expected_version, db)
     changes = {k: [getattr(claim, k), v] for k, v in values.items() if getattr(claim, k) != v}
     if not changes:
         return claim
     for key, (_old, new) in changes.items():
         setattr(claim, key, new)
-    _touch(db, claim, actor)
+    touch(db, claim, actor)
     record(db, claim=claim, article_id=claim.article_id, actor=actor, action="updated", changes=changes)
     commit_change(db, claim, expected_version)
     return claim
@@ -305,7 +319,7 @@ def replace_claim(db: Session, *, claim: Claim, actor: User, expected_version: i
         setattr(claim, key, values[key])
     if changes:
         record(db, claim=claim, article_id=claim.article_id, actor=actor, action="updated", changes=changes)
-    _touch(db, claim, actor)
+    touch(db, claim, actor)
     commit_change(db, claim, expected_version)
     return claim
 
@@ -329,18 +343,68 @@ def replace_sources(db: Session, *, claim: Claim, actor: User, sources: list[Sou
             _update_link(db, claim=claim, actor=actor, link=link, data=data)
 
 
-def delete_claim(db: Session, *, claim: Claim, actor: User, expected_version: int | None) -> None:
-    """Hide a claim; it and its history are kept."""
+def delete_claim(db: Session, *, claim: Claim, actor: User, expected_version: int | None, reason: str = "") -> None:
+    """Withdraw a claim: it and its history are kept, and its page answers 410 saying why."""
     require_edit(actor, claim)
     check_version(claim, expected_version, db)
-    claim.deleted = True
-    _touch(db, claim, actor)
-    record(db, claim=claim, article_id=claim.article_id, actor=actor, action="deleted",
-           changes={"deleted": [False, True]})
+    withdraw(db, claim=claim, actor=actor, kind="deleted", reason=reason)
     commit_change(db, claim, expected_version)
 
 
-def _touch(db: Session, claim: Claim, actor: User) -> None:
+def require_withdraw(actor: User, claim: Claim, reason: str) -> str:
+    """Withdrawing published work is an editor's act, and says why; a draft's checker may drop it."""
+    reason = (reason or "").strip()
+    if claim.status == ReviewStatus.approved:
+        if not role_allows(actor.role, "review"):
+            raise ForbiddenError("This claim is approved (published): only an editor may withdraw it.")
+        if not reason:
+            raise InvalidContentError("Say why this approved claim is withdrawn.", code="comment_required")
+    return reason
+
+
+def withdraw(db: Session, *, claim: Claim, actor: User, kind: str, reason: str) -> None:
+    """Mark ``claim`` withdrawn (deleted or retired) by ``actor``; its approval, if any, ends."""
+    reason = require_withdraw(actor, claim, reason)
+    was_approved = claim.status == ReviewStatus.approved
+    if was_approved:
+        approvals.end_approval(db, claim=claim, reason=f"{kind.capitalize()}: {reason}")
+    claim.deleted = True
+    claim.withdrawn_kind, claim.withdrawn_at, claim.withdrawn_by_id = kind, utcnow(), actor.id
+    claim.withdrawn_reason = reason
+    touch(db, claim, actor)
+    record(db, claim=claim, article_id=claim.article_id, actor=actor, action=kind,
+           changes={"deleted": [False, True], **({"status": ["approved", "withdrawn"]} if was_approved else {})},
+           note=reason)
+
+
+def purge_claim(db: Session, *, claim: Claim, actor: User, reason: str) -> None:
+    """Erase a withdrawn claim's content (an admin's act, for legal takedowns); the purge is recorded.
+
+    The claim's row stays as a tombstone so that its page answers 410 and its history, which is
+    append-only, keeps its place."""
+    if not role_allows(actor.role, "purge"):
+        raise ForbiddenError("Only an admin may purge a claim.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidContentError("Say why the claim is purged.", code="comment_required")
+    if claim.withdrawn_kind == "purged":
+        raise InvalidTransitionError("This claim was purged already.")
+    if not claim.deleted:
+        withdraw(db, claim=claim, actor=actor, kind="deleted", reason=reason)
+    for link in db.exec(select(ClaimSource).where(ClaimSource.claim_id == claim.id)).all():
+        db.delete(link)
+    for comment in db.exec(select(Comment).where(Comment.claim_id == claim.id)).all():
+        db.delete(comment)
+    claim.exact, claim.prefix, claim.suffix, claim.rationale, claim.tags = "", "", "", "", []
+    claim.verdict = None
+    claim.withdrawn_kind, claim.withdrawn_at, claim.withdrawn_by_id = "purged", utcnow(), actor.id
+    claim.withdrawn_reason = reason
+    touch(db, claim, actor)
+    record(db, claim=claim, article_id=claim.article_id, actor=actor, action="purged", note=reason)
+    db.commit()
+
+
+def touch(db: Session, claim: Claim, actor: User) -> None:
     """Mark the claim changed; the ORM bumps its version when the row is written."""
     claim.modified = utcnow()
     claim.last_editor_id = actor.id
@@ -348,10 +412,36 @@ def _touch(db: Session, claim: Claim, actor: User) -> None:
 
 
 def get_claim(db: Session, claim_id: int, *, include_deleted: bool = False) -> Claim:
+    """The claim; a withdrawn one raises :class:`GoneError` (410) saying who withdrew it, when and why."""
     claim = db.get(Claim, claim_id)
-    if claim is None or (claim.deleted and not include_deleted):
+    if claim is None:
         raise NotFoundError(f"There is no claim {claim_id}.")
+    if claim.deleted and not include_deleted:
+        raise gone_error(db, claim)
     return claim
+
+
+WITHDRAWN_WORDS = {"deleted": "deleted", "retired": "retired", "purged": "purged by an admin"}
+
+
+def gone_error(db: Session, claim: Claim) -> GoneError:
+    by = db.get(User, claim.withdrawn_by_id) if claim.withdrawn_by_id else None
+    name = (by.display_name or by.username) if by else "someone"
+    kind = claim.withdrawn_kind or "deleted"
+    when = claim.withdrawn_at or claim.modified
+    reason = claim.withdrawn_reason or "no reason given"
+    details = {"withdrawn": {"kind": kind, "by": name, "at": when.strftime("%Y-%m-%dT%H:%M:%SZ"), "reason": reason},
+               "claim": claim.id, "article": claim.article_id}
+    if kind != "purged":
+        details.update(quote=claim.exact, verdict=claim.verdict)
+    return GoneError(f"Claim {claim.id} was {WITHDRAWN_WORDS.get(kind, kind)} by {name} on "
+                     f"{when.strftime('%Y-%m-%d %H:%M UTC')}: {reason}", details=details)
+
+
+def withdrawn_claims(db: Session, article: Article) -> list[Claim]:
+    """The article's withdrawn claims, most recently withdrawn first."""
+    return list(db.exec(select(Claim).where(Claim.article_id == article.id, Claim.deleted == True)  # noqa: E712
+                        .order_by(Claim.withdrawn_at.desc(), Claim.id.desc())).all())
 
 
 class ShownClaim(NamedTuple):
@@ -420,16 +510,24 @@ def _validated_source(data: SourceInput) -> dict:
     }
 
 
+SOURCE_DETAILS = ("title", "publisher", "date_published", "archived_url", "archived_date")
+
+
 def _find_or_create_source(db: Session, values: dict) -> Source:
-    """Reuse the source with this URL (filling in what it lacked), or make a new one."""
-    source = db.exec(select(Source).where(Source.url == values["url"])).first()
-    if source is None:
-        source = Source(url=values["url"])
-    for key in ("title", "publisher", "date_published", "archived_url"):
-        if values[key] and not getattr(source, key):
-            setattr(source, key, values[key])
-    if values["archived_date"] and not source.archived_date:
-        source.archived_date = values["archived_date"]
+    """A source with this URL and these details: one cited before when it says the same (what
+    was left empty here is taken from it), else a new one. A source cited elsewhere is never
+    changed from here: other claims, perhaps approved, rely on what it says."""
+    for source in db.exec(select(Source).where(Source.url == values["url"]).order_by(Source.id.desc())).all():
+        if all(not values[key] or values[key] == getattr(source, key) for key in SOURCE_DETAILS):
+            return source
+    source = Source(url=values["url"], **{key: values[key] or None for key in SOURCE_DETAILS})
+    source.title = values["title"] or ""
+    reused = db.exec(select(Source).where(Source.url == values["url"]).order_by(Source.id.desc()).limit(1)).first()
+    if reused is not None:
+        # What this citation leaves empty is what the source said before.
+        for key in SOURCE_DETAILS:
+            if not values[key] and getattr(reused, key):
+                setattr(source, key, getattr(reused, key))
     db.add(source)
     db.flush()
     return source
@@ -451,7 +549,16 @@ def _attach_source(db: Session, *, claim: Claim, actor: User, data: SourceInput,
     return link
 
 
-def _update_link(db: Session, *, claim: Claim, actor: User, link: ClaimSource, data: SourceInput) -> None:
+def _plain(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _update_link(db: Session, *, claim: Claim, actor: User, link: ClaimSource, data: SourceInput,
+                 everywhere: bool = False) -> list[Claim]:
+    """Change this claim's citation of a source. The source's own details change in place when
+    only this claim cites it, or everywhere when an editor asks (every citing claim gets a new
+    version and a history event); otherwise this claim gets its own copy (copy on write).
+    The other claims changed, if any."""
     values = _validated_source(data)
     source = db.get(Source, link.source_id)
     changes = {}
@@ -459,38 +566,70 @@ def _update_link(db: Session, *, claim: Claim, actor: User, link: ClaimSource, d
         if getattr(link, key) != values[key]:
             changes[key] = [getattr(link, key), values[key]]
             setattr(link, key, values[key])
-    for key in ("title", "publisher", "date_published", "archived_url"):
-        if values[key] is not None and values[key] != "" and getattr(source, key) != values[key]:
-            old = getattr(source, key)
-            changes[key] = [old.isoformat() if hasattr(old, "isoformat") else old,
-                            values[key].isoformat() if hasattr(values[key], "isoformat") else values[key]]
-            setattr(source, key, values[key])
+    details = {key: values[key] for key in SOURCE_DETAILS
+               if values[key] is not None and values[key] != "" and getattr(source, key) != values[key]}
+    for key, value in details.items():
+        changes[key] = [_plain(getattr(source, key)), _plain(value)]
+    others: list[Claim] = []
+    if details:
+        sharers = [c for c in db.exec(select(Claim).join(ClaimSource, ClaimSource.claim_id == Claim.id)
+                                      .where(ClaimSource.source_id == source.id, Claim.id != claim.id)).all()]
+        if sharers and not (everywhere and role_allows(actor.role, "review")):
+            copy = Source(url=source.url, **{key: getattr(source, key) for key in SOURCE_DETAILS})
+            for key, value in details.items():
+                setattr(copy, key, value)
+            db.add(copy)
+            db.flush()
+            link.source_id = copy.id
+        else:
+            for key, value in details.items():
+                setattr(source, key, value)
+            db.add(source)
+            for other in sharers:
+                approvals.note_cause(db, other.id, f"Its source {source.url} was edited by "
+                                                   f"{actor.display_name or actor.username} through claim {claim.id}.")
+                touch(db, other, actor)
+                record(db, claim=other, article_id=other.article_id, actor=actor, action="source_updated",
+                       changes={key: changes[key] for key in details}, note=f"{source.url} (through claim {claim.id})")
+            others = sharers
     if changes:
         db.add(link)
-        db.add(source)
         record(db, claim=claim, article_id=claim.article_id, actor=actor, action="source_updated",
                changes=changes, note=source.url)
+    return others
+
+
+def source_users(db: Session, link: ClaimSource) -> int:
+    """How many other claims cite the same source as ``link``."""
+    return db.exec(select(func.count()).select_from(ClaimSource).where(
+        ClaimSource.source_id == link.source_id, ClaimSource.claim_id != link.claim_id)).one()
 
 
 def add_source(db: Session, *, claim: Claim, actor: User, data: SourceInput, expected_version: int | None) -> ClaimSource:
     require_edit(actor, claim)
+    if already_applied(claim, actor, expected_version):
+        wanted = _validated_source(data)
+        for link, source in claim_sources(db, claim):
+            if source.url == wanted["url"] and link.stance == wanted["stance"]:
+                return link  # the same source added twice from one form: it was added once
     check_version(claim, expected_version, db)
     link = _attach_source(db, claim=claim, actor=actor, data=data)
-    _touch(db, claim, actor)
+    touch(db, claim, actor)
     commit_change(db, claim, expected_version)
     return link
 
 
 def update_source(db: Session, *, claim: Claim, actor: User, link_id: int, data: SourceInput,
-                  expected_version: int | None) -> None:
+                  expected_version: int | None, everywhere: bool = False) -> None:
+    """Change a source of ``claim``; ``everywhere`` (editors) changes it for every claim citing it."""
     require_edit(actor, claim)
     check_version(claim, expected_version, db)
     link = _get_link(db, claim, link_id)
     source = db.get(Source, link.source_id)
     if _http_url(data.url, "source URL") != source.url:
         raise InvalidContentError("To cite a different URL, remove this source and add the new one.", code="bad_url")
-    _update_link(db, claim=claim, actor=actor, link=link, data=data)
-    _touch(db, claim, actor)
+    _update_link(db, claim=claim, actor=actor, link=link, data=data, everywhere=everywhere)
+    touch(db, claim, actor)
     commit_change(db, claim, expected_version)
 
 
@@ -502,7 +641,7 @@ def remove_source(db: Session, *, claim: Claim, actor: User, link_id: int, expec
     db.delete(link)
     record(db, claim=claim, article_id=claim.article_id, actor=actor, action="source_removed",
            changes={"source": [{"url": source.url, "title": source.title, "stance": link.stance}, None]})
-    _touch(db, claim, actor)
+    touch(db, claim, actor)
     commit_change(db, claim, expected_version)
 
 

@@ -16,9 +16,12 @@ class WorkbenchError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, code: str | None = None, status: int | None = None):
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None,
+                 details: dict | None = None):
         super().__init__(message)
         self.message = message
+        #: More for the client beside code and message (the API adds it to the error object).
+        self.details = details or {}
         if code:
             self.code = code
         if status:
@@ -39,6 +42,12 @@ class ForbiddenError(WorkbenchError):
 
 class NotFoundError(WorkbenchError):
     status, code = 404, "not_found"
+
+
+class GoneError(WorkbenchError):
+    """The thing was withdrawn: it is kept, and the answer says who withdrew it, when and why."""
+
+    status, code = 410, "withdrawn"
 
 
 class InvalidTransitionError(WorkbenchError):
@@ -88,9 +97,9 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _present(status: int, code: str, message: str):
+def _present(status: int, code: str, message: str, details: dict | None = None):
     if wants_json():
-        response = jsonify({"error": {"code": code, "message": message}})
+        response = jsonify({"error": {"code": code, "message": message, **(details or {})}})
         response.status_code = status
         return response
     from workbench.htmx import is_htmx
@@ -99,15 +108,15 @@ def _present(status: int, code: str, message: str):
         # htmx 4 swaps error responses too: the fragment lands where the request aimed.
         body = render_template("_flash.html", messages=[("error", message)])
     else:
-        template = f"errors/{status}.html" if status in (403, 404) else "errors/generic.html"
-        body = render_template(template, status=status, message=message)
+        template = f"errors/{status}.html" if status in (403, 404, 410) else "errors/generic.html"
+        body = render_template(template, status=status, message=message, details=details or {})
     return body, status
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(WorkbenchError)
     def _workbench_error(err: WorkbenchError):
-        return _present(err.status, err.code, err.message)
+        return _present(err.status, err.code, err.message, err.details)
 
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException):

@@ -168,8 +168,20 @@ class Claim(SQLModel, table=True):
     last_editor_id: int = Field(foreign_key="user.id")
     created: datetime = Field(default_factory=utcnow)
     modified: datetime = Field(default_factory=utcnow)
-    #: Deleted claims are kept (with their history) but hidden.
+    #: Withdrawn (retired or deleted) claims are kept with their history: their page answers 410.
     deleted: bool = False
+    #: How it was withdrawn: deleted, retired or purged (an admin erased its content).
+    withdrawn_kind: str | None = Field(default=None, max_length=16)
+    withdrawn_at: datetime | None = None
+    #: The user who withdrew it (an id of ``user``; no foreign key, so that adding it needs no
+    #: rebuild of this table on SQLite).
+    withdrawn_by_id: int | None = None
+    withdrawn_reason: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    #: SHA-256 of the content the current approval covers (see workbench.approvals); None unless
+    #: approved. A claim is published only while its content still has this digest.
+    approved_digest: str | None = Field(default=None, max_length=64)
+    #: Back in review because its approved content changed (the queue flags it as a re-review).
+    re_review: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
 
 class ClaimAnchor(SQLModel, table=True):
@@ -189,6 +201,23 @@ class ClaimAnchor(SQLModel, table=True):
     verdict: str | None = Field(default=None, max_length=64)
     status: str = Field(default=ReviewStatus.draft.value, max_length=32)
     created: datetime = Field(default_factory=utcnow)
+
+
+class ClaimApproval(SQLModel, table=True):
+    """What an editor approved: a snapshot of the claim's content, kept after it is withdrawn."""
+
+    __tablename__ = "claim_approval"
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+    approved_by_id: int | None = Field(default=None, foreign_key="user.id")
+    approved_at: datetime = Field(default_factory=utcnow)
+    #: The approved content: revision, span, quote, verdict, rationale, tags and sources with stance.
+    content: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    #: SHA-256 of ``content`` (workbench.approvals.content_digest).
+    digest: str = Field(max_length=64)
+    #: When and why the approval stopped covering the claim (an edit, new words, a reopen, a withdrawal).
+    withdrawn_at: datetime | None = None
+    withdrawn_reason: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
 class Source(SQLModel, table=True):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, func, select
 
+from workbench import approvals
 from workbench.auth import role_allows
 from workbench.claims import can_edit, check_version, commit_change, record
 from workbench.errors import ForbiddenError, InvalidContentError, InvalidTransitionError, MalformedRequestError
@@ -87,6 +88,8 @@ def transition(db: Session, *, claim: Claim, action: str, actor: User, comment: 
         raise ForbiddenError(f"Your role ({actor.role}) may not {step.label.lower()}; editors review claims.")
     if action == "submit" and not can_edit(actor, claim):
         raise ForbiddenError("Only the claim's checker or an editor may submit it for review.")
+    if _done_already(db, claim, step, actor, expected_version):
+        return claim  # the same button pressed twice: the step was taken once
     check_version(claim, expected_version, db)
     if claim.status not in step.sources:
         allowed = " or ".join(sorted(s.replace("_", " ") for s in step.sources))
@@ -110,6 +113,10 @@ def transition(db: Session, *, claim: Claim, action: str, actor: User, comment: 
     old = claim.status
     claim.status = step.target
     claim.status_changed = claim.modified = utcnow()
+    if action == "approve":
+        approvals.approve(db, claim=claim, actor=actor)
+    elif action == "reopen":
+        approvals.end_approval(db, claim=claim, reason=f"Reopened: {comment}")
     db.add(claim)
     record(db, claim=claim, article_id=claim.article_id, actor=actor, action="transition",
            changes={"status": [old, step.target]}, note=comment)
@@ -117,6 +124,18 @@ def transition(db: Session, *, claim: Claim, action: str, actor: User, comment: 
         db.add(Comment(claim_id=claim.id, author_id=actor.id, body=f"**{step.label}:** {comment}"))
     commit_change(db, claim, expected_version)
     return claim
+
+
+def _done_already(db: Session, claim: Claim, step: Transition, actor: User, expected: int | None) -> bool:
+    """Whether the claim moved on from ``expected`` by this very step, taken by this actor."""
+    from workbench.models import HistoryEvent
+
+    if expected is None or int(expected) >= claim.version or claim.status != step.target:
+        return False
+    last = db.exec(select(HistoryEvent).where(HistoryEvent.claim_id == claim.id)
+                   .order_by(HistoryEvent.id.desc()).limit(1)).first()
+    return (last is not None and last.action == "transition" and last.actor_id == actor.id
+            and last.changes.get("status", [None, None])[1] == step.target)
 
 
 def _join(items: list[str]) -> str:
@@ -157,6 +176,16 @@ def latest_reason(db: Session, claim: Claim) -> str:
     from workbench.models import HistoryEvent
 
     event = db.exec(select(HistoryEvent).where(HistoryEvent.claim_id == claim.id, HistoryEvent.action == "transition")
+                    .order_by(HistoryEvent.id.desc()).limit(1)).first()
+    return event.note if event else ""
+
+
+def latest_withdrawal(db: Session, claim: Claim) -> str:
+    """Why the claim's approval was last withdrawn (shown while it waits for re-review)."""
+    from workbench.models import HistoryEvent
+
+    event = db.exec(select(HistoryEvent).where(HistoryEvent.claim_id == claim.id,
+                                               HistoryEvent.action == "approval_withdrawn")
                     .order_by(HistoryEvent.id.desc()).limit(1)).first()
     return event.note if event else ""
 

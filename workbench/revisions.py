@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
+from workbench import approvals
 from workbench.anchoring import AnchorError, TextDiff, build_selectors, reanchor, verify_quote
-from workbench.claims import ShownClaim, commit_change, record, require_edit, shown_on_revision
+from workbench.claims import ShownClaim, touch, commit_change, record, require_edit, shown_on_revision, withdraw
 from workbench.errors import InvalidContentError, InvalidTransitionError
 from workbench.models import Article, Claim, ClaimAnchor, HistoryEvent, Revision, User
 
@@ -96,8 +97,25 @@ def reanchor_claims(db: Session, *, article: Article, new: Revision, actor: User
         db.add(claim)
         record(db, claim=claim, article_id=article.id, actor=actor, action="reanchored", changes=changes,
                note=f"{result.state}; score {result.score:.2f}")
+        _follow_approval(db, claim, item, new.number)
     db.commit()
     return report
+
+
+def _follow_approval(db: Session, claim: Claim, item: ReanchorItem, number: int) -> None:
+    """Kept and moved words keep their approval; edited or lost words take it away (the
+    approval guard withdraws it at commit, with this as the reason)."""
+    if claim.status != "approved":
+        return
+    if item.state in ("kept", "moved"):
+        approvals.carry(db, claim=claim, note=f"Approval kept: its words are unchanged in revision {number}"
+                                              f" ({item.state}).")
+    elif item.state == "changed":
+        approvals.note_cause(db, claim.id, f"Its words changed in revision {number} (similarity {item.score:.2f}): "
+                                           f"“{item.old_text}” became “{item.new_text}”.")
+    else:
+        approvals.note_cause(db, claim.id, f"Its words are gone from revision {number}: the claim is orphaned "
+                                           f"(it quoted “{item.old_text}”).")
 
 
 def add_revision(db: Session, *, article: Article, actor: User, data: bytes, media_type: str, origin: str,
@@ -154,6 +172,10 @@ def reattach(db: Session, *, claim: Claim, revision: Revision, actor: User, star
     except AnchorError as err:
         raise InvalidContentError(f"The selection does not match the article: {err}.", code="quote_mismatch") from None
     old_revision = db.get(Revision, claim.revision_id)
+    # Re-attaching is an edit: it counts for the four-eyes rule and takes an approval away.
+    approvals.note_cause(db, claim.id, f"Re-attached to other words by {actor.display_name or actor.username}: "
+                                       f"“{selectors.exact}” in revision {revision.number}.")
+    touch(db, claim, actor)
     record(db, claim=claim, article_id=claim.article_id, actor=actor, action="reattached",
            changes={"revision": [old_revision.number, revision.number], "quote": [claim.exact, selectors.exact],
                     "start": [claim.start, selectors.start], "end": [claim.end, selectors.end],
@@ -172,10 +194,7 @@ def retire(db: Session, *, claim: Claim, actor: User, reason: str, expected_vers
     reason = (reason or "").strip()
     if not reason:
         raise InvalidContentError("Say why the claim is retired.", code="comment_required")
-    claim.deleted = True
-    db.add(claim)
-    record(db, claim=claim, article_id=claim.article_id, actor=actor, action="retired",
-           changes={"deleted": [False, True]}, note=reason)
+    withdraw(db, claim=claim, actor=actor, kind="retired", reason=reason)
     commit_change(db, claim, expected_version)
     return claim
 

@@ -18,6 +18,15 @@ def format_datetime(value: datetime | None) -> str:
     return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def format_datetime_iso(value: datetime | None) -> str:
+    """For a <time datetime="…"> attribute."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def format_date(value: date | None) -> str:
     return value.isoformat() if value else ""
 
@@ -25,6 +34,7 @@ def format_date(value: date | None) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime_iso"] = format_datetime_iso
     app.jinja_env.globals["asset_integrity"] = asset_integrity
     app.jinja_env.filters["verdict_class"] = css_class
     app.jinja_env.trim_blocks = True

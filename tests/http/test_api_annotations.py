@@ -157,7 +157,7 @@ def test_get_put_delete_with_etags(api_as, article):
     assert_api_error(api.delete(url, headers={"If-Match": tag}), 412)
     assert_api_error(api.delete(url), 428)
     assert api.delete(url, headers={"If-Match": updated.headers["ETag"]}).status_code == 204
-    assert_api_error(api.get(url), 404)
+    assert_api_error(api.get(url), 410, "withdrawn")  # kept, and says so
 
 
 def test_put_can_move_the_claim_to_other_words(api_as, article):

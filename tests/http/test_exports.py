@@ -168,7 +168,7 @@ def test_claimreview_author_is_the_configured_org(app, api_as, exported):
 def test_markdown(api_as, exported):
     text = get_export(api_as("viewer"), exported["article_id"], "md", "all").text
     headings = [line for line in text.splitlines() if line.startswith("## ")]
-    assert headings == ["## 1. False", "## 2. True", "## 3. Mostly false", "## 4. Misleading"]
+    assert headings == ["## 1. False", "## 2. True", "## 3. Mostly false", "## 4. Misleading", "## Corrections and updates"]
     assert "> tolls paid for the bridge twice over" in text
     assert "<script" not in text and "<img" not in text
     assert "(<https://stats.example/2024>) — contradicts" in text

@@ -253,7 +253,8 @@ def test_delete_keeps_history(client, auth, db, article_id):
     claim = only_claim(db)
     response = auth.post(f"/claims/{claim.id}/delete", data={"version": claim.version})
     assert response.status_code == 302
-    assert client.get(f"/claims/{claim.id}").status_code == 404
+    gone = client.get(f"/claims/{claim.id}")
+    assert gone.status_code == 410 and "deleted by Checker" in gone.text and "twice over" in gone.text
     db.rollback()  # end the read transaction: see what requests committed
     assert db.get(Claim, claim.id).deleted is True
     assert [e.action for e in db.exec(select(HistoryEvent).where(HistoryEvent.claim_id == claim.id))] == ["created", "deleted"]

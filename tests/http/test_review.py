@@ -35,9 +35,16 @@ def complete_claim(api_as):
 
 
 def set_status(db, url: str, status: str) -> None:
+    """Put the claim in ``status`` directly; an approved claim gets its approval snapshot, as an
+    editor's approval would make (without one, the approval guard takes "approved" away)."""
+    from workbench import approvals
+    from workbench.models import User
+
     claim = db.get(Claim, int(url.rsplit("/", 1)[1]))
     claim.status = status
     db.add(claim)
+    if status == "approved":
+        approvals.approve(db, claim=claim, actor=db.exec(select(User).where(User.role == "editor")).first())
     db.commit()
 
 

@@ -58,23 +58,32 @@ def test_w3c_export_shows_each_change_made_after_it_was_served(app, api_as, expo
     assert bodies(item, "commenting")[0]["value"] == "Now checked again."
     assert [b["value"] for b in bodies(item, "tagging")] == ["rechecked"]
 
-    # The four claims share one source: its new title shows on every one of them.
+    # The four claims share one source: an editor's change to it everywhere shows on every one of them.
     def retitle(db):
         claim = db.get(Claim, exported["claims"][crowns])
         link = db.exec(select(ClaimSource).where(ClaimSource.claim_id == claim.id)).one()
-        update_source(db, claim=claim, actor=db.get(User, users["checker"].id), link_id=link.id,
-                      expected_version=claim.version,
+        update_source(db, claim=claim, actor=db.get(User, users["editor"].id), link_id=link.id,
+                      expected_version=claim.version, everywhere=True,
                       data=SourceInput(url="https://stats.example/2024", title="Revised bulletin", stance="supports"))
 
     change(app, retitle)
     titles = {quote: bodies(item, "linking")[0]["title"] for quote, item in by_quote(w3c_items(api, article_id)).items()}
     assert set(titles.values()) == {"Revised bulletin"} and len(titles) == 4
+    # What the approved claims cite changed: none of them stays approved.
+    assert "approved" not in {item["reviewStatus"] for item in w3c_items(api, article_id)}
 
     def rename(db):
         db.get(User, users["checker"].id).display_name = "Ada Checker"
 
     change(app, rename)
     assert {item["creator"]["name"] for item in w3c_items(api, article_id)} == {"Ada Checker"}
+
+    def approve_again(db):
+        claim = db.get(Claim, exported["claims"][crowns])
+        transition(db, claim=claim, action="approve", actor=db.get(User, users["admin"].id))
+
+    change(app, approve_again)
+    assert by_quote(w3c_items(api, article_id))[crowns]["reviewStatus"] == "approved"
 
     def reopen(db):
         claim = db.get(Claim, exported["claims"][crowns])

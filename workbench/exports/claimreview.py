@@ -22,7 +22,8 @@ def summarize(quote: str, limit: int = SUMMARY_LENGTH) -> str:
 
 
 def publishable(item: ExportedClaim) -> bool:
-    return item.claim.status == "approved" and item.verdict is not None
+    """Approved, still as approved, and with a verdict."""
+    return item.verdict is not None and item.published
 
 
 def claim_review(item: ExportedClaim, data: ExportData, *, url: str) -> dict:
@@ -50,7 +51,11 @@ def claim_review(item: ExportedClaim, data: ExportData, *, url: str) -> dict:
         "author": {"@type": "Organization", "name": data.org_name},
     }
     if item.approved_at:
-        review["datePublished"] = item.approved_at.date().isoformat()
+        first = item.first_approved_at or item.approved_at
+        review["datePublished"] = first.date().isoformat()
+        if item.approved_at != first:
+            # Approved again after a change: the published review was modified.
+            review["dateModified"] = item.approved_at.isoformat(timespec="seconds").replace("+00:00", "Z")
     return review
 
 

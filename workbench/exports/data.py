@@ -9,10 +9,14 @@ from datetime import datetime
 from sqlalchemy import Text, cast, select as sa_select
 from sqlmodel import Session, select
 
-from workbench.models import Article, Claim, ClaimSource, HistoryEvent, Revision, Source, User
+from workbench import approvals, corrections as corrections_log
+from workbench.models import Article, Claim, ClaimApproval, ClaimSource, HistoryEvent, Revision, Source, User
 from workbench.rating import Verdict, rating_scale, verdict_for
 
 INCLUDE_CHOICES = ("approved", "all")
+#: The history events a report's appendix shows for each claim.
+HISTORY_SHOWN = ("created", "updated", "transition", "reanchored", "approval_withdrawn", "approval_kept",
+                 "reattached", "source_added", "source_updated", "source_removed")
 
 
 @dataclass
@@ -26,6 +30,13 @@ class ExportedClaim:
     approved_at: datetime | None
     #: Transitions and corrections, oldest first: (event, actor).
     history: list[tuple[HistoryEvent, User | None]] = field(default_factory=list)
+    #: When a review of this claim was first published (approved), if it was approved before.
+    first_approved_at: datetime | None = None
+
+    @property
+    def published(self) -> bool:
+        """Approved, and its content is still what the approval covers."""
+        return approvals.is_covered(self.claim, self.sources)
 
 
 @dataclass
@@ -37,6 +48,8 @@ class ExportData:
     scale: list[Verdict]
     org_name: str
     generated: datetime
+    #: The article's corrections log (workbench.corrections), oldest first.
+    corrections: list = field(default_factory=list)
 
 
 def load(db: Session, *, article: Article, revision: Revision, include: str = "approved",
@@ -58,19 +71,27 @@ def load(db: Session, *, article: Article, revision: Revision, include: str = "a
                          .order_by(HistoryEvent.at, HistoryEvent.id)).all():
         history[event.claim_id].append((event, users.get(event.actor_id)))
 
+    current = {a.claim_id: a for a in db.exec(select(ClaimApproval).where(
+        ClaimApproval.claim_id.in_(ids), ClaimApproval.withdrawn_at == None)).all()}  # noqa: E711
+    first = corrections_log.last_changed(db, ids)
+
     exported = []
-    for number, claim in enumerate(claims, start=1):
-        approval = next((e for e, _u in reversed(history[claim.id])
-                         if e.action == "transition" and e.changes.get("status", [None, None])[1] == "approved"), None)
-        kept = [(e, u) for e, u in history[claim.id] if e.action in ("created", "updated", "transition", "reanchored")]
-        exported.append(ExportedClaim(
-            number=number, claim=claim, verdict=verdict_for(claim.verdict, config), sources=sources[claim.id],
-            checker=users.get(claim.creator_id),
-            reviewer=users.get(approval.actor_id) if approval and claim.status == "approved" else None,
-            approved_at=approval.at if approval and claim.status == "approved" else None, history=kept,
-        ))
+    for claim in claims:
+        approval = current.get(claim.id) if claim.status == "approved" else None
+        kept = [(e, u) for e, u in history[claim.id] if e.action in HISTORY_SHOWN]
+        item = ExportedClaim(
+            number=len(exported) + 1, claim=claim, verdict=verdict_for(claim.verdict, config),
+            sources=sources[claim.id], checker=users.get(claim.creator_id),
+            reviewer=users.get(approval.approved_by_id) if approval else None,
+            approved_at=approval.approved_at if approval else None, history=kept,
+            first_approved_at=first[claim.id][0] if claim.id in first else None,
+        )
+        if include == "approved" and not item.published:
+            continue  # its content is not what was approved: never published (the guard should have said so)
+        exported.append(item)
     return ExportData(article=article, revision=revision, claims=exported, include=include,
-                      scale=rating_scale(config), org_name=config["ORG_NAME"], generated=utcnow())
+                      scale=rating_scale(config), org_name=config["ORG_NAME"], generated=utcnow(),
+                      corrections=corrections_log.log(db, article, config=config))
 
 
 def claims_for(db: Session, *, revision: Revision, include: str = "approved") -> list[Claim]:
@@ -93,7 +114,7 @@ def export_conditions(revision: Revision, include: str) -> list:
     """The conditions on Claim that choose an export's claims."""
     conditions = [Claim.revision_id == revision.id, Claim.deleted == False]  # noqa: E712
     if include == "approved":
-        conditions.append(Claim.status == "approved")
+        conditions += [Claim.status == "approved", Claim.approved_digest != None]  # noqa: E711
     return conditions
 
 

@@ -61,4 +61,10 @@ def render(data: ExportData) -> str:
                     entry += f" ([archived copy](<{source.archived_url}>))"
                 lines.append(entry)
             lines.append("")
+    lines += ["## Corrections and updates", ""]
+    if data.corrections:
+        lines += [f"- {entry.at.strftime('%Y-%m-%d %H:%M UTC')} — **{escape(entry.label)}.** {escape(entry.text)}"
+                  for entry in data.corrections]
+    else:
+        lines.append("None: nothing has been corrected or withdrawn since the first check.")
     return "\n".join(lines).rstrip() + "\n"

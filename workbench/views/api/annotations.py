@@ -262,8 +262,18 @@ def delete_annotation(annotation_id: int):
     db = get_session()
     claim = claims.get_claim(db, annotation_id)
     claims.require_edit(auth.current_user(), claim)
-    claims.delete_claim(db, claim=claim, actor=auth.current_user(), expected_version=expected_version(claim))
+    claims.delete_claim(db, claim=claim, actor=auth.current_user(), expected_version=expected_version(claim),
+                        reason=_withdrawal_reason())
     return Response(status=204)
+
+
+def _withdrawal_reason() -> str:
+    """Why a claim is deleted: ``?reason=`` or a JSON body ``{"reason": ...}`` (an approved claim needs one)."""
+    body = request.get_json(silent=True) if request.content_length else None
+    reason = body.get("reason") if isinstance(body, dict) else request.args.get("reason", "")
+    if not isinstance(reason, str):
+        raise MalformedRequestError("reason must be text.")
+    return reason
 
 
 @api.get("/articles/<int:article_id>/revisions/<int:number>")

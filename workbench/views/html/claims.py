@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from markupsafe import Markup
 from sqlmodel import select
 
-from workbench import articles, auth, claims, review, revisions
+from workbench import articles, auth, claims, corrections, review, revisions
 from workbench.db import get_session, read_phase
 from workbench.errors import InvalidContentError, StaleVersionError, WorkbenchError
 from workbench.highlights import Highlight, render_revision_text
@@ -59,6 +59,11 @@ def workspace_context(article, revision, *, selected: Claim | None = None, **ext
         "selected": selected,
         "is_current": is_current,
         "orphans": revisions.orphans(db, article) if is_current else [],
+        "withdrawn": (withdrawn := claims.withdrawn_claims(db, article)),
+        "withdrawn_names": {u.id: u.display_name or u.username for u in db.exec(select(User).where(
+            User.id.in_({c.withdrawn_by_id for c in withdrawn} or {0})))},
+        "scale_labels": {v.key: v.label for v in rating_scale()},
+        "corrections": corrections.log(db, article, config=current_app.config),
         "export_formats": export_formats(),
     }
     if selected is not None:
@@ -84,6 +89,8 @@ def detail_context(claim: Claim, **extra) -> dict:
         "review_actions": review.allowed_actions(auth.current_user(), claim),
         "transitions": review.TRANSITIONS,
         "returned_reason": _returned_reason(db, claim),
+        "withdrawn_reason": review.latest_withdrawal(db, claim) if claim.re_review else "",
+        "shared_counts": {link.id: claims.source_users(db, link) for link, _source in claims.claim_sources(db, claim)},
     }
     context.update(extra)
     return context
@@ -207,9 +214,39 @@ def _after_change(claim: Claim, message: str):
 def delete(claim_id: int):
     db = get_session()
     claim = claims.get_claim(db, claim_id)
-    claims.delete_claim(db, claim=claim, actor=auth.current_user(), expected_version=form_version())
+    try:
+        claims.delete_claim(db, claim=claim, actor=auth.current_user(), expected_version=form_version(),
+                            reason=request.form.get("reason", ""))
+    except WorkbenchError as err:
+        db.rollback()
+        db.refresh(claim)
+        if is_htmx():
+            return render_detail(claim, err.status, delete_error=err.message)
+        raise
     target = url_for("articles.show", article_id=claim.article_id)
     return redirect_to(target)
+
+
+@bp.get("/claims/<int:claim_id>/history")
+@auth.requires("read")
+def history(claim_id: int):
+    """A claim's whole history, withdrawn claims' too (a purged claim's only to admins)."""
+    db = get_session()
+    claim = claims.get_claim(db, claim_id, include_deleted=True)
+    if claim.withdrawn_kind == "purged" and not auth.role_allows(auth.current_user().role, "purge"):
+        raise claims.gone_error(db, claim)
+    return render_template("claims/history.html", claim=claim, history=claims.history_of(db, claim),
+                           article=articles.get_article(db, claim.article_id),
+                           gone=claims.gone_error(db, claim) if claim.deleted else None)
+
+
+@bp.post("/claims/<int:claim_id>/purge")
+@auth.requires("purge")
+def purge(claim_id: int):
+    db = get_session()
+    claim = claims.get_claim(db, claim_id, include_deleted=True)
+    claims.purge_claim(db, claim=claim, actor=auth.current_user(), reason=request.form.get("reason", ""))
+    return redirect_to(url_for("articles.show", article_id=claim.article_id) + "#withdrawn-claims")
 
 
 def _source_input(form) -> SourceInput:
@@ -251,7 +288,8 @@ def update_source(claim_id: int, link_id: int):
     claim = claims.get_claim(db, claim_id)
     try:
         claims.update_source(db, claim=claim, actor=auth.current_user(), link_id=link_id,
-                             data=_source_input(request.form), expected_version=form_version())
+                             data=_source_input(request.form), expected_version=form_version(),
+                             everywhere=request.form.get("everywhere") == "1")
     except WorkbenchError as err:
         db.rollback()
         db.refresh(claim)

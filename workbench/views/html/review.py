@@ -59,7 +59,8 @@ def act(claim_id: int):
 def _row_context(claim) -> dict:
     db = get_session()
     return {"claim": claim, "article": db.get(Article, claim.article_id), "checker": db.get(User, claim.creator_id),
-            "scale": {v.key: v for v in rating_scale()}, "now": utcnow()}
+            "scale": {v.key: v for v in rating_scale()}, "now": utcnow(),
+            "re_review_reasons": {claim.id: review.latest_withdrawal(db, claim)} if claim.re_review else {}}
 
 
 @bp.get("/review")
@@ -77,6 +78,7 @@ def queue():
     context = {
         "rows": rows, "articles_by_id": articles_by_id, "users_by_id": users_by_id, "filters": filters,
         "scale": {v.key: v for v in rating_scale()}, "now": utcnow(),
+        "re_review_reasons": {c.id: review.latest_withdrawal(db, c) for c in rows if c.re_review},
         "all_articles": articles.list_articles(db, limit=500)[0],
         "checkers": [u for u in users_by_id.values() if u.role != "viewer"],
     }
