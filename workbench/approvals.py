@@ -105,7 +105,8 @@ def approve(db: Session, *, claim: Claim, actor: User) -> ClaimApproval:
     db.flush()
     content = content_of(db, claim)
     digest = content_digest(content)
-    approval = ClaimApproval(claim_id=claim.id, approved_by_id=actor.id, content=content, digest=digest)
+    approval = ClaimApproval(claim_id=claim.id, approved_by_id=actor.id, content=content, digest=digest,
+                             verdict=claim.verdict)
     db.add(approval)
     claim.approved_digest = digest
     claim.re_review = False

@@ -623,9 +623,14 @@ def update_source(db: Session, *, claim: Claim, actor: User, link_id: int, data:
                   expected_version: int | None, everywhere: bool = False) -> None:
     """Change a source of ``claim``; ``everywhere`` (editors) changes it for every claim citing it."""
     require_edit(actor, claim)
-    check_version(claim, expected_version, db)
     link = _get_link(db, claim, link_id)
     source = db.get(Source, link.source_id)
+    if already_applied(claim, actor, expected_version):
+        wanted = _validated_source(data)
+        if (link.stance, link.excerpt) == (wanted["stance"], wanted["excerpt"]) and all(
+                not wanted[key] or getattr(source, key) == wanted[key] for key in SOURCE_DETAILS):
+            return  # the same form sent twice: saved once
+    check_version(claim, expected_version, db)
     if _http_url(data.url, "source URL") != source.url:
         raise InvalidContentError("To cite a different URL, remove this source and add the new one.", code="bad_url")
     _update_link(db, claim=claim, actor=actor, link=link, data=data, everywhere=everywhere)
@@ -635,6 +640,8 @@ def update_source(db: Session, *, claim: Claim, actor: User, link_id: int, data:
 
 def remove_source(db: Session, *, claim: Claim, actor: User, link_id: int, expected_version: int | None) -> None:
     require_edit(actor, claim)
+    if already_applied(claim, actor, expected_version) and db.get(ClaimSource, link_id) is None:
+        return  # removed by the same form a moment ago
     check_version(claim, expected_version, db)
     link = _get_link(db, claim, link_id)
     source = db.get(Source, link.source_id)

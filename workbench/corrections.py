@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from workbench.models import Article, Claim, ClaimApproval, HistoryEvent, User
@@ -25,7 +26,8 @@ KINDS = {
     "purged": "Claim removed",
 }
 
-_EVENTS = ("revision", "reanchored", "approval_withdrawn", "transition", "deleted", "retired", "purged")
+#: The history events the log is made from (reopens are transitions with a reason).
+_EVENTS = ("revision", "reanchoring", "approval_withdrawn", "transition", "deleted", "retired", "purged")
 
 
 @dataclass(frozen=True)
@@ -43,40 +45,43 @@ class Correction:
 
 
 def log(db: Session, article: Article, *, config: dict | None = None) -> list[Correction]:
-    """The article's corrections, oldest first."""
-    events = db.exec(select(HistoryEvent).where(HistoryEvent.article_id == article.id,
-                                                HistoryEvent.action.in_(_EVENTS))
-                     .order_by(HistoryEvent.at, HistoryEvent.id)).all()
-    approvals = db.exec(select(ClaimApproval).join(Claim, Claim.id == ClaimApproval.claim_id)
+    """The article's corrections, oldest first. Reads only the few events that make it (not the
+    per-claim re-anchoring events), so the article page can show it on every view."""
+    events = db.exec(select(HistoryEvent).where(
+        HistoryEvent.article_id == article.id, HistoryEvent.action.in_(_EVENTS),
+        or_(HistoryEvent.action != "transition", HistoryEvent.note != "")).order_by(HistoryEvent.at, HistoryEvent.id)
+    ).all()
+    approvals = db.exec(select(ClaimApproval.claim_id, ClaimApproval.approved_by_id, ClaimApproval.approved_at,
+                               ClaimApproval.verdict)
+                        .join(Claim, Claim.id == ClaimApproval.claim_id)
                         .where(Claim.article_id == article.id).order_by(ClaimApproval.id)).all()
     if not events and not approvals:
         return []
-    claims = {c.id: c for c in db.exec(select(Claim).where(Claim.article_id == article.id)).all()}
-    users = {u.id: u for u in db.exec(select(User)).all()}
     ever_approved = {a.claim_id for a in approvals}
-    followed: dict[int, Counter] = defaultdict(Counter)
-    for event in events:
-        if event.action == "reanchored":
-            followed[event.changes.get("revision", [None, None])[1]][event.note.split(";")[0]] += 1
+    quotes = dict(db.exec(select(Claim.id, Claim.exact).where(Claim.id.in_(
+        {e.claim_id for e in events if e.claim_id} | ever_approved or {0}))).all())
+    actor_ids = {e.actor_id for e in events} | {a.approved_by_id for a in approvals}
+    users = {u.id: u.display_name or u.username for u in db.exec(
+        select(User.id, User.display_name, User.username).where(User.id.in_(actor_ids - {None} or {0}))).all()}
+    counts = {e.changes.get("revision", [None, None])[1]: e.changes.get("counts", {})
+              for e in events if e.action == "reanchoring"}
 
     def name(user_id):
-        user = users.get(user_id)
-        return (user.display_name or user.username) if user else "the system"
+        return users.get(user_id, "the system")
 
     def claim_words(claim_id, quote=None):
-        claim = claims.get(claim_id)
-        quote = quote if quote is not None else (claim.exact if claim else "")
+        quote = quote if quote is not None else quotes.get(claim_id, "")
         return f"claim {claim_id} (“{_short(quote)}”)" if quote else f"claim {claim_id}"
 
     found: list[Correction] = []
     for event in events:
         if event.action == "revision":
             number = event.changes.get("revision", [None, None])[1]
-            counts = followed.get(number, Counter())
+            followed = counts.get(number) or _count_reanchored(db, article, number)
             found.append(Correction(event.at, "revision", (
                 f"Revision {number} of the article was imported by {name(event.actor_id)}: its claims were "
-                f"{counts['kept']} kept, {counts['moved']} moved, {counts['changed']} changed and "
-                f"{counts['orphan']} orphaned.")))
+                f"{followed.get('kept', 0)} kept, {followed.get('moved', 0)} moved, {followed.get('changed', 0)} "
+                f"changed and {followed.get('orphan', 0)} orphaned.")))
         elif event.action == "approval_withdrawn":
             quote = (event.changes.get("quote") or [None])[0]
             found.append(Correction(event.at, "approval_withdrawn", (
@@ -95,16 +100,25 @@ def log(db: Session, article: Article, *, config: dict | None = None) -> list[Co
 
     last_verdict: dict[int, str | None] = {}
     for approval in approvals:
-        verdict = approval.content.get("verdict")
-        before = last_verdict.get(approval.claim_id, verdict)
-        if before != verdict:
-            old, new = verdict_for(before, config), verdict_for(verdict, config)
+        before = last_verdict.get(approval.claim_id, approval.verdict)
+        if before != approval.verdict:
+            old, new = verdict_for(before, config), verdict_for(approval.verdict, config)
             found.append(Correction(approval.approved_at, "verdict_changed", (
-                f"The verdict on {claim_words(approval.claim_id, approval.content.get('exact'))} changed from "
-                f"{old.label if old else 'none'} to {new.label if new else 'none'}, approved by "
-                f"{name(approval.approved_by_id)}."), approval.claim_id))
-        last_verdict[approval.claim_id] = verdict
+                f"The verdict on {claim_words(approval.claim_id)} changed from {old.label if old else 'none'} to "
+                f"{new.label if new else 'none'}, approved by {name(approval.approved_by_id)}."), approval.claim_id))
+        last_verdict[approval.claim_id] = approval.verdict
     return sorted(found, key=lambda c: c.at)
+
+
+def _count_reanchored(db: Session, article: Article, number: int) -> Counter:
+    """How a revision's claims followed it, counted from their events (revisions stored before
+    the log kept a line of its own for it)."""
+    counter: Counter = Counter()
+    for changes, note in db.exec(select(HistoryEvent.changes, HistoryEvent.note).where(
+            HistoryEvent.article_id == article.id, HistoryEvent.action == "reanchored")).all():
+        if changes.get("revision", [None, None])[1] == number:
+            counter[note.split(";")[0]] += 1
+    return counter
 
 
 def last_changed(db: Session, claim_ids: list[int]) -> dict[int, tuple[datetime, datetime]]:

@@ -213,6 +213,8 @@ class ClaimApproval(SQLModel, table=True):
     approved_at: datetime = Field(default_factory=utcnow)
     #: The approved content: revision, span, quote, verdict, rationale, tags and sources with stance.
     content: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    #: The approved verdict (also in ``content``), so the corrections log need not read snapshots.
+    verdict: str | None = Field(default=None, max_length=64)
     #: SHA-256 of ``content`` (workbench.approvals.content_digest).
     digest: str = Field(max_length=64)
     #: When and why the approval stopped covering the claim (an edit, new words, a reopen, a withdrawal).

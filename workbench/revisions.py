@@ -98,6 +98,9 @@ def reanchor_claims(db: Session, *, article: Article, new: Revision, actor: User
         record(db, claim=claim, article_id=article.id, actor=actor, action="reanchored", changes=changes,
                note=f"{result.state}; score {result.score:.2f}")
         _follow_approval(db, claim, item, new.number)
+    # One line for the article's corrections log, so it need not count the claims' events.
+    db.add(HistoryEvent(article_id=article.id, actor_id=actor.id if actor else None, action="reanchoring",
+                        changes={"revision": [previous.number, new.number], "counts": report.counts()}))
     db.commit()
     return report
 

@@ -405,3 +405,33 @@ def test_a_real_concurrent_change_still_shows_the_conflict(desk, db, auth, api_a
     assert response.status_code == 412
     conflict = BeautifulSoup(response.text, "html.parser").select_one(".conflict")
     assert conflict is not None and "Editor" in conflict.text
+
+
+def test_a_review_button_pressed_twice_takes_the_step_once(desk, db, auth, api_as):
+    sign_in(auth, "checker")
+    claim = claim_now(db, desk["other"])
+    form_post(auth, f"/claims/{claim.id}/sources", {"url": "https://booths.example/", "stance": "supports",
+                                                     "version": claim.version})
+    version = claim_now(db, desk["other"]).version
+    first = form_post(auth, f"/claims/{claim.id}/review", {"action": "submit", "version": version})
+    second = form_post(auth, f"/claims/{claim.id}/review", {"action": "submit", "version": version})
+    assert first.status_code == second.status_code == 200, second.text
+    assert claim_now(db, desk["other"]).status == "in_review"
+    steps = db.exec(select(HistoryEvent).where(HistoryEvent.claim_id == claim.id,
+                                               HistoryEvent.action == "transition")).all()
+    assert len(steps) == 1
+
+
+def test_a_source_form_sent_twice_saves_once(desk, db, auth, api_as):
+    sign_in(auth, "checker")
+    claim = claim_now(db, desk["other"])
+    link = first_link(db, claim.id)
+    data = {"url": SOURCE, "title": "Toll accounts 2024", "stance": "contradicts", "version": claim.version}
+    assert form_post(auth, f"/claims/{claim.id}/sources/{link.id}", data).status_code == 200
+    again = form_post(auth, f"/claims/{claim.id}/sources/{link.id}", data)
+    assert again.status_code == 200 and not BeautifulSoup(again.text, "html.parser").select(".conflict")
+    version = claim_now(db, desk["other"]).version
+    assert form_post(auth, f"/claims/{claim.id}/sources/{link.id}/delete", {"version": version}).status_code == 200
+    assert form_post(auth, f"/claims/{claim.id}/sources/{link.id}/delete", {"version": version}).status_code == 200
+    db.rollback()
+    assert first_link(db, claim.id) is None

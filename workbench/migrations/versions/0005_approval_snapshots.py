@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("approved_by_id", sa.Integer(), nullable=True),
         sa.Column("approved_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("content", sa.JSON(), nullable=False),
+        sa.Column("verdict", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column("digest", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("withdrawn_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("withdrawn_reason", sa.Text(), nullable=False, server_default=""),
@@ -58,7 +59,7 @@ def upgrade() -> None:
     events = sa.table("history_event", *(sa.column(n) for n in ("claim_id", "actor_id", "action", "note", "id")),
                       sa.column("at", sqlmodel.sql.sqltypes.UTCDateTime()))
     approvals = sa.table("claim_approval", *(sa.column(n) for n in (
-        "claim_id", "approved_by_id", "digest", "withdrawn_reason")), sa.column("content", sa.JSON()),
+        "claim_id", "approved_by_id", "digest", "withdrawn_reason", "verdict")), sa.column("content", sa.JSON()),
         sa.column("approved_at", sqlmodel.sql.sqltypes.UTCDateTime()))
 
     for row in conn.execute(sa.select(claim).where(claim.c.status == "approved", claim.c.deleted == sa.false())).all():
@@ -72,6 +73,7 @@ def upgrade() -> None:
         conn.execute(approvals.insert().values(
             claim_id=row.id, approved_by_id=approved.actor_id if approved else None,
             approved_at=approved.at if approved else row.modified, content=content, digest=digest,
+            verdict=row.verdict,
             withdrawn_reason=""))
         conn.execute(claim.update().where(claim.c.id == row.id).values(approved_digest=digest))
 
