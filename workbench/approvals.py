@@ -95,15 +95,20 @@ def note_cause(db: Session, claim_id: int, cause: str) -> None:
 # --- approving and carrying ---------------------------------------------------------------------
 
 def current_approval(db: Session, claim: Claim) -> ClaimApproval | None:
-    return db.exec(select(ClaimApproval).where(ClaimApproval.claim_id == claim.id,
-                                               ClaimApproval.withdrawn_at == None)  # noqa: E711
-                   .order_by(ClaimApproval.id.desc()).limit(1)).first()
+    """The approval now covering ``claim`` (read without flushing: see :func:`approve`)."""
+    with db.no_autoflush:
+        return db.exec(select(ClaimApproval).where(ClaimApproval.claim_id == claim.id,
+                                                   ClaimApproval.withdrawn_at == None)  # noqa: E711
+                       .order_by(ClaimApproval.id.desc()).limit(1)).first()
 
 
 def approve(db: Session, *, claim: Claim, actor: User) -> ClaimApproval:
-    """Record what ``actor`` approves: a snapshot of the claim's content now."""
-    db.flush()
-    content = content_of(db, claim)
+    """Record what ``actor`` approves: a snapshot of the claim's content now.
+
+    Nothing is flushed here: a competing change to the claim then surfaces at the caller's
+    commit, as a stale version, like any other lost race."""
+    with db.no_autoflush:
+        content = content_of(db, claim)
     digest = content_digest(content)
     approval = ClaimApproval(claim_id=claim.id, approved_by_id=actor.id, content=content, digest=digest,
                              verdict=claim.verdict)
