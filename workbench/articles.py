@@ -64,9 +64,16 @@ def commit_draft(db: Session, *, draft: ImportDraft, actor: User, keep: Iterable
     """Save a draft as a new article (or a new revision) with the blocks the user chose to keep."""
     keep = set(keep)
     blocks = [dict(block, kept=i in keep) for i, block in enumerate(draft.blocks)]
-    article = db.get(Article, draft.article_id) if draft.article_id else None
-    article = _store(db, actor=actor, article=article, original=draft.original, media_type=draft.original_media_type,
-                     origin=draft.origin, blocks=blocks, meta=meta)
+    if draft.article_id:
+        from workbench.revisions import store_revision  # revisions builds on this module
+
+        article = get_article(db, draft.article_id)
+        store_revision(db, article=article, actor=actor, original=draft.original,
+                       media_type=draft.original_media_type, origin=draft.origin, blocks=blocks, meta=meta,
+                       draft=draft)
+        return article
+    article, _revision = stage(db, actor=actor, article=None, original=draft.original,
+                               media_type=draft.original_media_type, origin=draft.origin, blocks=blocks, meta=meta)
     db.delete(draft)
     db.commit()
     return article
@@ -84,7 +91,24 @@ def import_article(
     overrides: dict | None = None,
     article: Article | None = None,
 ) -> Article:
-    """Import in one step with the cleaner's own choices (API and CLI)."""
+    """Import in one step with the cleaner's own choices (API and CLI); with ``article``, as its
+    new revision (see :func:`workbench.revisions.store_revision`)."""
+    blocks, meta = clean_import(data, media_type, max_bytes=max_bytes, charset=charset, overrides=overrides)
+    if article is not None:
+        from workbench.revisions import store_revision  # revisions builds on this module
+
+        store_revision(db, article=article, actor=actor, original=data, media_type=media_type, origin=origin,
+                       blocks=blocks, meta=meta)
+        return article
+    article, _revision = stage(db, actor=actor, article=None, original=data, media_type=media_type, origin=origin,
+                               blocks=blocks, meta=meta)
+    db.commit()
+    return article
+
+
+def clean_import(data: bytes, media_type: str, *, max_bytes: int, charset: str | None = None,
+                 overrides: dict | None = None) -> tuple[list[dict], ArticleMeta]:
+    """The blocks and metadata of a one-step import: the cleaner's choices, then ``overrides``."""
     overrides = {k: v for k, v in (overrides or {}).items() if v not in (None, "")}
     result = _clean(data, media_type, max_bytes=max_bytes, charset=charset, url=overrides.get("source_url"))
     found = dict(result.meta, **overrides)
@@ -96,9 +120,7 @@ def import_article(
         published=parse_date(found.get("published")),
         language=found.get("language"),
     )
-    blocks = [block.to_dict() for block in result.blocks]
-    return _store(db, actor=actor, article=article, original=data, media_type=media_type, origin=origin,
-                  blocks=blocks, meta=meta)
+    return [block.to_dict() for block in result.blocks], meta
 
 
 def _clean(data: bytes, media_type: str, *, max_bytes: int, charset: str | None, url: str | None) -> CleanResult:
@@ -112,8 +134,13 @@ def _clean(data: bytes, media_type: str, *, max_bytes: int, charset: str | None,
     return result
 
 
-def _store(db: Session, *, actor: User | None, article: Article | None, original: bytes, media_type: str, origin: str,
-           blocks: list[dict], meta: ArticleMeta) -> Article:
+def stage(db: Session, *, actor: User | None, article: Article | None, original: bytes, media_type: str, origin: str,
+          blocks: list[dict], meta: ArticleMeta) -> tuple[Article, Revision]:
+    """Add a new article (``article`` None) or a new revision of ``article``: flushed, not committed.
+
+    The caller commits a new article; a new revision commits only together with the re-anchoring
+    of its article's claims (:func:`workbench.revisions.store_revision`).
+    """
     canonical = canonicalize([b["text"] for b in blocks if b["kept"]])
     if not canonical:
         raise InvalidContentError(
@@ -124,7 +151,12 @@ def _store(db: Session, *, actor: User | None, article: Article | None, original
     title = (meta.title or "").strip() or _fallback_title(canonical)
     now = utcnow()
     if article is not None:
-        db.refresh(article)  # it may have been read before this transaction (see db.read_phase)
+        # It may have been read before this transaction (see db.read_phase). Locked until the
+        # revision commits (FOR NO KEY UPDATE on PostgreSQL; SQLite's write lock is held already):
+        # another revision of the article waits, and so does a new claim (its FOR SHARE), so
+        # that re-anchoring sees every claim there is. Rows that only refer to the article (an
+        # edit's history row) are not held up: their foreign-key checks take no conflicting lock.
+        db.refresh(article, with_for_update={"key_share": True})
         current = get_revision(db, article)
         if current.sha256 == text_sha256(canonical):
             raise InvalidContentError(
@@ -162,8 +194,8 @@ def _store(db: Session, *, actor: User | None, article: Article | None, original
     db.add(revision)
     db.add(HistoryEvent(article_id=article.id, actor_id=actor.id if actor else None, action="revision" if number > 1 else "imported",
                         changes={"revision": [number - 1 or None, number]}, note=origin[:500]))
-    db.commit()
-    return article
+    db.flush()
+    return article, revision
 
 
 def _fallback_title(canonical: str) -> str:

@@ -1,7 +1,7 @@
 """New revisions of an article, and claims following their words into them.
 
-After a new revision is stored, every claim of the article is re-anchored (see
-:func:`workbench.anchoring.reanchor`): kept, moved, changed (its words were edited; a similarity
+A new revision is stored in one transaction with the re-anchoring of every claim of the article
+(see :func:`workbench.anchoring.reanchor`): kept, moved, changed (its words were edited; a similarity
 score is kept) or orphan (its words are gone). Orphans stay on the revision they last fitted,
 listed on the article page, until someone re-attaches them to new words or retires them.
 Where each claim sat on the earlier revision is kept, so old revisions read as they were.
@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, select
 
 from workbench import approvals
 from workbench.anchoring import AnchorError, TextDiff, build_selectors, reanchor, verify_quote
+from workbench.articles import clean_import, stage
 from workbench.claims import ShownClaim, touch, commit_change, record, require_edit, shown_on_revision, withdraw
 from workbench.errors import InvalidContentError, InvalidTransitionError
-from workbench.models import Article, Claim, ClaimAnchor, HistoryEvent, Revision, User
+from workbench.models import Article, Claim, ClaimAnchor, HistoryEvent, ImportDraft, Revision, User
+from workbench.schemas import ArticleMeta
 
 STATES = ("kept", "moved", "changed", "orphan")
 
@@ -60,13 +63,42 @@ class ReanchorReport:
         }
 
 
+def store_revision(db: Session, *, article: Article, actor: User | None, original: bytes, media_type: str,
+                   origin: str, blocks: list[dict], meta: ArticleMeta, draft: ImportDraft | None = None
+                   ) -> tuple[Revision, ReanchorReport]:
+    """Store a new revision of ``article`` and re-anchor its claims onto it, in one transaction.
+
+    Every way of making a revision (the API, the page's preview, fetching the source again) comes
+    here: the revision and its claims' new anchors commit together or not at all, so no claim is
+    left behind on an earlier revision by a failure in between. ``draft``, the preview it was
+    made from, goes with the same commit.
+    """
+    try:
+        article, revision = stage(db, actor=actor, article=article, original=original, media_type=media_type,
+                                  origin=origin, blocks=blocks, meta=meta)
+        report = reanchor_claims(db, article=article, new=revision, actor=actor)
+        if draft is not None:
+            db.delete(draft)
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+    return revision, report
+
+
 def reanchor_claims(db: Session, *, article: Article, new: Revision, actor: User | None) -> ReanchorReport:
-    """Move the article's claims onto ``new``; one history event per claim. Commits."""
+    """Move the article's claims onto ``new``; one history event per claim. Does not commit: it is
+    part of the transaction that stores ``new`` (see :func:`store_revision`)."""
     previous = db.exec(select(Revision).where(Revision.article_id == article.id, Revision.number == new.number - 1)
                        ).one()
     report = ReanchorReport(article_id=article.id, from_revision=previous.number, to_revision=new.number)
+    # Each claim is locked until the revision commits (FOR NO KEY UPDATE on PostgreSQL; SQLite's
+    # write lock is held already), and read as it is now, not as this session may have loaded it:
+    # an edit that committed first is re-anchored here; one that commits later finds the claim's
+    # version moved on and is refused as stale (412), never written back onto the old revision.
     claims = db.exec(select(Claim).where(Claim.article_id == article.id, Claim.deleted == False,  # noqa: E712
-                                         Claim.revision_id != new.id).order_by(Claim.start, Claim.id)).all()
+                                         Claim.revision_id != new.id).order_by(Claim.start, Claim.id)
+                     .with_for_update(key_share=True).execution_options(populate_existing=True)).all()
     texts: dict[int, Revision] = {previous.id: previous}
     diffs: dict[int, TextDiff] = {}
     for claim in claims:
@@ -94,6 +126,9 @@ def reanchor_claims(db: Session, *, article: Article, new: Revision, actor: User
             claim.revision_id, claim.start, claim.end = new.id, selectors.start, selectors.end
             claim.exact, claim.prefix, claim.suffix = selectors.exact, selectors.prefix, selectors.suffix
         claim.anchor_state = _anchor_state(result.state)
+        # A new version even for an orphan that stays where it was: an edit (or a re-attachment
+        # to the words of the revision it saw as current) read before this revision is refused.
+        flag_modified(claim, "anchor_state")
         db.add(claim)
         record(db, claim=claim, article_id=article.id, actor=actor, action="reanchored", changes=changes,
                note=f"{result.state}; score {result.score:.2f}")
@@ -101,7 +136,7 @@ def reanchor_claims(db: Session, *, article: Article, new: Revision, actor: User
     # One line for the article's corrections log, so it need not count the claims' events.
     db.add(HistoryEvent(article_id=article.id, actor_id=actor.id if actor else None, action="reanchoring",
                         changes={"revision": [previous.number, new.number], "counts": report.counts()}))
-    db.commit()
+    db.flush()
     return report
 
 
@@ -125,12 +160,9 @@ def add_revision(db: Session, *, article: Article, actor: User, data: bytes, med
                  max_bytes: int, charset: str | None = None, overrides: dict | None = None
                  ) -> tuple[Revision, ReanchorReport]:
     """Store a new revision (cleaned like an import) and re-anchor the article's claims onto it."""
-    from workbench.articles import get_revision, import_article
-
-    import_article(db, actor=actor, data=data, media_type=media_type, origin=origin, max_bytes=max_bytes,
-                   charset=charset, overrides=overrides, article=article)
-    revision = get_revision(db, article)
-    return revision, reanchor_claims(db, article=article, new=revision, actor=actor)
+    blocks, meta = clean_import(data, media_type, max_bytes=max_bytes, charset=charset, overrides=overrides)
+    return store_revision(db, article=article, actor=actor, original=data, media_type=media_type, origin=origin,
+                          blocks=blocks, meta=meta)
 
 
 def _anchor_state(state: str) -> str:

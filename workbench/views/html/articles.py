@@ -156,6 +156,7 @@ def save_import(key: str):
             language=form.get("language", "").strip() or None,
         )
         is_revision = draft.article_id is not None
+        # A new revision commits together with the re-anchoring of the article's claims.
         article = articles.commit_draft(db, draft=draft, actor=auth.current_user(), keep=keep, meta=meta)
     except WorkbenchError as err:
         db.rollback()
@@ -163,12 +164,9 @@ def save_import(key: str):
         return render_template("articles/preview.html", draft=draft, meta=submitted, kept=keep,
                                error=err.message, target=_draft_target(draft)), err.status
     if is_revision:
-        from workbench.revisions import reanchor_claims
-
-        revision = articles.get_revision(db, article)
-        reanchor_claims(db, article=article, new=revision, actor=auth.current_user())
-        target = url_for("revisions.report", article_id=article.id, number=revision.number)
-        flash(f"Revision {revision.number} saved; the claims were re-anchored.", "success")
+        number = article.current_revision  # the revision just saved, as it was locked and stored
+        target = url_for("revisions.report", article_id=article.id, number=number)
+        flash(f"Revision {number} saved; the claims were re-anchored.", "success")
     else:
         target = url_for("articles.show", article_id=article.id)
         flash(f"Imported “{article.title}”.", "success")
