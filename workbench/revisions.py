@@ -99,6 +99,11 @@ def reanchor_claims(db: Session, *, article: Article, new: Revision, actor: User
     claims = db.exec(select(Claim).where(Claim.article_id == article.id, Claim.deleted == False,  # noqa: E712
                                          Claim.revision_id != new.id).order_by(Claim.start, Claim.id)
                      .with_for_update(key_share=True).execution_options(populate_existing=True)).all()
+    # The snapshots already kept, read at once: a query a claim would also flush the claims before
+    # it one by one, and the claims stay locked for as long as this takes.
+    snapshots = {(claim_id, revision_id) for claim_id, revision_id in db.exec(
+        select(ClaimAnchor.claim_id, ClaimAnchor.revision_id).join(Claim, Claim.id == ClaimAnchor.claim_id)
+        .where(Claim.article_id == article.id)).all()}
     texts: dict[int, Revision] = {previous.id: previous}
     diffs: dict[int, TextDiff] = {}
     for claim in claims:
@@ -117,8 +122,7 @@ def reanchor_claims(db: Session, *, article: Article, new: Revision, actor: User
         if item.new_text is not None and item.new_text != claim.exact:
             changes["quote"] = [claim.exact, item.new_text]
         if result.state != "orphan":
-            if not db.exec(select(ClaimAnchor).where(ClaimAnchor.claim_id == claim.id,
-                                                     ClaimAnchor.revision_id == old.id)).first():
+            if (claim.id, old.id) not in snapshots:
                 db.add(ClaimAnchor(claim_id=claim.id, revision_id=old.id, start=claim.start, end=claim.end,
                                    exact=claim.exact, prefix=claim.prefix, suffix=claim.suffix,
                                    verdict=claim.verdict, status=claim.status))

@@ -12,14 +12,23 @@ from collections import Counter
 
 import pytest
 from bs4 import BeautifulSoup
-from sqlmodel import select
+from sqlalchemy import text
+from sqlmodel import Session, select
 from werkzeug.serving import make_server
 
+import workbench.revisions
+from tests.conftest import ApiClient
 from tests.http.test_api_annotations import annotation_for
-from workbench.models import Article, Claim, HistoryEvent, Revision
+from workbench.articles import get_article, get_revision
+from workbench.claims import get_claim, update_claim
+from workbench.db import get_engine
+from workbench.errors import StaleVersionError
+from workbench.models import Article, Claim, HistoryEvent, ImportDraft, Revision, User
+from workbench.revisions import reattach
+from workbench.schemas import ClaimFields
 
 EDITORS = 8
-PARAGRAPHS = 16
+PARAGRAPHS = 20
 WORDS = ("spent {n} million", "road number {n}", "in {year}", "the council of district {n}")
 
 
@@ -104,26 +113,31 @@ def test_revisions_while_claims_are_edited_leave_no_claim_behind(server, article
     statuses = Counter()
 
     def edit_claims(index: int):
-        """A client as a person's would be: read the claim, change it, send it with If-Match;
+        """A client as a person's would be: change a claim as last seen and send it with If-Match;
         when told it is stale (412) or in conflict (409), read it again and retry."""
         rng = random.Random(index)
+        seen: dict[int, tuple[dict, str]] = {}  # claim id: (annotation, ETag) as last read or written
         count = 0
         while not stop.is_set():
             claim_id = rng.choice(article["claims"])
             url = f"{server}/api/annotations/{claim_id}"
             for _attempt in range(20):
-                status, annotation, headers = call("GET", url, tokens[index])
-                if status != 200:
-                    with lock:
-                        errors.append(("GET", claim_id, status, annotation))
-                    return
+                if claim_id not in seen:
+                    status, annotation, headers = call("GET", url, tokens[index])
+                    if status != 200:
+                        with lock:
+                            errors.append(("GET", claim_id, status, annotation))
+                        return
+                    seen[claim_id] = annotation, headers["ETag"]
+                annotation, etag = seen.pop(claim_id)
                 count += 1
                 value = f"Checked by client {index}, edit {count}."
-                status, body, _ = call("PUT", url, tokens[index], with_rationale(annotation, value),
-                                       {"If-Match": headers["ETag"]})
+                status, body, headers = call("PUT", url, tokens[index], with_rationale(annotation, value),
+                                             {"If-Match": etag})
                 with lock:
                     statuses[status] += 1
                 if status == 200:
+                    seen[claim_id] = body, headers["ETag"]
                     with lock:
                         applied[claim_id].append((body["version"], value))
                     break
@@ -236,10 +250,6 @@ def editing(app):
     """The session of an edit that is in progress while a revision is made (expire_on_commit off,
     as in requests: what it read stays as it read it). No app context: requests made meanwhile
     must have their own."""
-    from sqlmodel import Session
-
-    from workbench.db import get_engine
-
     with Session(get_engine(app), expire_on_commit=False) as session:
         yield session
 
@@ -251,10 +261,6 @@ def post_revision(api_as, article_id: int, text: str):
 
 
 def test_an_edit_read_before_a_revision_and_written_after_it_is_refused(app, api_as, rates, editing, users, db):
-    from workbench.claims import get_claim, update_claim
-    from workbench.errors import StaleVersionError
-    from workbench.schemas import ClaimFields
-    from workbench.models import User
 
     claim = get_claim(editing, rates["kept"])
     read_version, old_revision = claim.version, claim.revision_id
@@ -274,10 +280,6 @@ def test_an_edit_read_before_a_revision_and_written_after_it_is_refused(app, api
 
 def test_reattaching_an_orphan_to_a_revision_no_longer_current_is_refused(api_as, rates, editing, users, db):
     """An orphan re-attached to the words of the revision its user saw, after a newer one arrived."""
-    from workbench.articles import get_article, get_revision
-    from workbench.errors import StaleVersionError
-    from workbench.models import User
-    from workbench.revisions import reattach
 
     post_revision(api_as, rates["id"], TWO)
     claim = editing.get(Claim, rates["orphan"])
@@ -292,16 +294,12 @@ def test_reattaching_an_orphan_to_a_revision_no_longer_current_is_refused(api_as
                  end=start + len("A correction"), exact="A correction", expected_version=read_version)
     db.rollback()
     stored = db.get(Claim, rates["orphan"])
-    assert stored.anchor_state == "orphan" and stored.revision_id != seen.id
+    assert stored.anchor_state == "orphan" and stored.revision_id != seen.id and stored.version > read_version
 
 
 def test_an_edit_in_progress_completes_before_the_revision_which_then_reanchors_it(
         app, api_as, rates, editing, users, db):
     """The revision waits for an edit that has written but not committed, then re-anchors the edited claim."""
-    from sqlalchemy import text
-
-    from tests.conftest import ApiClient
-
     poster = ApiClient(app.test_client(), api_as("checker").token)
     claim = editing.get(Claim, rates["kept"])
     claim.rationale = "Edited while the revision was being made."
@@ -313,12 +311,15 @@ def test_an_edit_in_progress_completes_before_the_revision_which_then_reanchors_
     thread.start()
     if db.get_bind().dialect.name == "postgresql":
         # Until the revision is waiting for the edit's lock.
-        for _ in range(100):
-            waiting = db.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar_one()
+        edit_pid = editing.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        for _ in range(200):
+            waiting = db.execute(text("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"),
+                                 {"pid": edit_pid}).scalar_one()
             db.rollback()
             if waiting:
                 break
             time.sleep(0.05)
+        assert waiting
     else:
         time.sleep(0.5)
     assert thread.is_alive()
@@ -337,9 +338,6 @@ def test_an_edit_in_progress_completes_before_the_revision_which_then_reanchors_
 def test_a_failure_while_reanchoring_stores_nothing(path, request, monkeypatch, api_as, client, auth, db):
     """The revision and its claims' new anchors commit together: when re-anchoring fails half way,
     neither is stored, and making the revision again works."""
-    import workbench.revisions
-    from workbench.models import ImportDraft
-
     if path == "refetch":
         site = request.getfixturevalue("site")
         url = site.route("/rates.txt", ONE, content_type="text/plain")
