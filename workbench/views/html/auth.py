@@ -23,10 +23,10 @@ def _safe_next(target: str | None) -> str:
 @auth.requires("public")
 def login():
     if request.method == "POST":
-        user = auth.authenticate(get_session(), request.form.get("username", ""), request.form.get("password", ""))
+        username = request.form.get("username", "")
+        user = auth.authenticate(get_session(), username, request.form.get("password", ""))
         if user is None:
-            return render_template("auth/login.html", error="Wrong username or password.",
-                                   username=request.form.get("username", "")), 401
+            return render_template("auth/login.html", error="Wrong username or password.", username=username), 401
         auth.login(user)
         return redirect(_safe_next(request.args.get("next")))
     if auth.current_user() is not None:
@@ -37,6 +37,6 @@ def login():
 @bp.post("/logout")
 @auth.requires("public")
 def logout():
-    auth.logout()
-    flash("You are signed out.", "info")
+    auth.logout(get_session())
+    flash("You are signed out, on every device.", "info")
     return redirect(url_for("auth.login"))
