@@ -29,6 +29,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from workbench import throttle
 from workbench.csrf import SAFE_METHODS
 from workbench.driver_statements import DriverStatements
 from workbench.errors import ForbiddenError, InvalidContentError, NotAuthenticatedError
@@ -184,9 +185,12 @@ def _load_token_user() -> None:
         return
     from workbench.db import get_session, read_phase
 
+    # Refused before the lookup while this address has sent too many bad tokens.
+    throttle.check_token_use()
     with read_phase(get_session()) as db:
         found = token_and_user(db, token.strip())
     if found is None:
+        throttle.note_token_failure()
         g.auth_error = "The API token is not valid."
     else:
         row, g.user = found

@@ -40,6 +40,14 @@ DEFAULTS = {
     # How many proxies in front of the app to believe about the client's address and scheme
     # (X-Forwarded-For, X-Forwarded-Proto); 0 believes none.
     "PROXY_FIX": 0,
+    # Where failed sign-ins are counted: memory (each worker process alone) or redis://host:port/db.
+    "RATELIMIT_STORAGE_URL": "memory://",
+    # Failed sign-ins allowed (limits notation): for one account from one address, from one address
+    # to any accounts, and for one account from anywhere; and bad API tokens from one address.
+    "SIGN_IN_LIMIT": "5 per 15 minutes",
+    "SIGN_IN_ADDRESS_LIMIT": "30 per 15 minutes",
+    "SIGN_IN_ACCOUNT_LIMIT": "50 per hour",
+    "TOKEN_FAILURE_LIMIT": "10 per 15 minutes",
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
 }
 
@@ -55,6 +63,11 @@ ENV_SETTINGS = {
     "WORKBENCH_SESSION_IDLE_MINUTES": ("SESSION_IDLE_MINUTES", int),
     "WORKBENCH_SESSION_MAX_HOURS": ("SESSION_MAX_HOURS", int),
     "WORKBENCH_PROXY_FIX": ("PROXY_FIX", int),
+    "WORKBENCH_RATELIMIT_STORAGE_URL": ("RATELIMIT_STORAGE_URL", str),
+    "WORKBENCH_SIGN_IN_LIMIT": ("SIGN_IN_LIMIT", str),
+    "WORKBENCH_SIGN_IN_ADDRESS_LIMIT": ("SIGN_IN_ADDRESS_LIMIT", str),
+    "WORKBENCH_SIGN_IN_ACCOUNT_LIMIT": ("SIGN_IN_ACCOUNT_LIMIT", str),
+    "WORKBENCH_TOKEN_FAILURE_LIMIT": ("TOKEN_FAILURE_LIMIT", str),
 }
 
 
