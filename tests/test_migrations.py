@@ -112,3 +112,19 @@ def test_approved_claims_keep_their_approval_across_the_upgrade(database_url, tm
     finally:
         engine.dispose()
         drop()
+
+
+def test_users_from_before_the_session_version_get_one(tmp_path):
+    from sqlalchemy import text
+
+    from workbench.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    upgrade_database(engine, "0005")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO user (username, display_name, password_hash, role, active, created) "
+                          "VALUES ('ana', 'Ana', 'x', 'checker', 1, '2025-01-01 00:00:00')"))
+    upgrade_database(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT session_version FROM user WHERE username = 'ana'")).scalar_one() == 0
+    engine.dispose()

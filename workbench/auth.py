@@ -2,6 +2,12 @@
 
 Pages authenticate with the session cookie; the JSON API only with bearer tokens,
 so that a browser's cookies can never be used to call it (no CSRF surface there).
+
+A session is a signed cookie, not a stored row, so it is ended by what it is checked against on
+every request: the user's ``session_version`` (raised by sign-out, a new password, a role change
+and (de)activation, which ends all of that user's sessions at once, on every server), and its
+idle and absolute lifetimes (``SESSION_IDLE_MINUTES``, ``SESSION_MAX_HOURS``) from the times
+it carries.
 """
 
 from __future__ import annotations
@@ -11,17 +17,20 @@ import logging
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
-from flask import Flask, g, redirect, request, session, url_for
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import bindparam, update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from workbench import throttle
+from workbench.csrf import SAFE_METHODS
 from workbench.driver_statements import DriverStatements
 from workbench.errors import ForbiddenError, InvalidContentError, NotAuthenticatedError
 from workbench.models import ApiToken, Role, User, utcnow
@@ -148,40 +157,98 @@ def current_user() -> User | None:
     return g.get("user")
 
 
+SESSION_ENDED = "Your session has ended (signed out, or the account's password, role or status changed); sign in again."
+SESSION_EXPIRED_IDLE = "Your session expired after {minutes} minutes without activity; sign in again."
+SESSION_EXPIRED_MAX = "Your session expired: sessions last at most {hours} hours. Sign in again."
+#: How stale the session's "last seen" time may get: refreshing it re-sends the cookie.
+SEEN_RESOLUTION_SECONDS = 60
+
+
+def _session_end(user: User | None, now: float) -> str | None:
+    """Why the session must end now, or None while it may go on."""
+    if user is None or not user.active or session.get("version") != user.session_version:
+        return SESSION_ENDED
+    signed_in, seen = session.get("signed_in"), session.get("seen")
+    if not isinstance(signed_in, int) or not isinstance(seen, int):
+        return SESSION_ENDED  # made before sessions carried their times
+    config = current_app.config
+    if now - signed_in > int(config["SESSION_MAX_HOURS"]) * 3600:
+        return SESSION_EXPIRED_MAX.format(hours=config["SESSION_MAX_HOURS"])
+    if now - seen > int(config["SESSION_IDLE_MINUTES"]) * 60:
+        return SESSION_EXPIRED_IDLE.format(minutes=config["SESSION_IDLE_MINUTES"])
+    return None
+
+
+def _load_token_user() -> None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return
+    from workbench.db import get_session, read_phase
+
+    # Refused before the lookup while this address has sent too many bad tokens.
+    throttle.check_token_use()
+    with read_phase(get_session()) as db:
+        found = token_and_user(db, token.strip())
+    if found is None:
+        throttle.note_token_failure()
+        g.auth_error = "The API token is not valid."
+    else:
+        row, g.user = found
+        note_token_use(db, row)
+
+
 def load_user() -> None:
     """Before each request: find the user from the bearer token (API) or the session (pages)."""
     from workbench.db import get_session, read_phase
 
     g.user = None
     if request.path.startswith("/api/"):
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() == "bearer" and token.strip():
-            with read_phase(get_session()) as db:
-                found = token_and_user(db, token.strip())
-            if found is None:
-                g.auth_error = "The API token is not valid."
-            else:
-                row, g.user = found
-                note_token_use(db, row)
+        _load_token_user()
         return
     user_id = session.get("user_id")
-    if user_id is not None:
-        with read_phase(get_session()) as db:
-            user = db.get(User, user_id)
-        if user is not None and user.active:
-            g.user = user
-        else:
-            session.clear()
+    if user_id is None:
+        return
+    with read_phase(get_session()) as db:
+        user = db.get(User, user_id) if isinstance(user_id, int) else None
+    now = int(time.time())
+    reason = _session_end(user, now)
+    if reason is not None:
+        session.clear()
+        if request.method not in SAFE_METHODS:
+            # Say why the form was refused, rather than fail it on the CSRF token gone with the session.
+            raise NotAuthenticatedError(reason, code="session_ended")
+        flash(reason, "info")  # shown on the sign-in page the request is sent to
+        return
+    if now - session["seen"] >= SEEN_RESOLUTION_SECONDS:
+        session["seen"] = now
+    g.user = user
 
 
 def login(user: User) -> None:
-    session.clear()  # a new session on sign-in: no fixation of an earlier one
-    session["user_id"] = user.id
+    """Start a session for ``user``: a new one, so none from before (fixation) carries over."""
+    session.clear()
+    now = int(time.time())
+    session.update({"user_id": user.id, "version": user.session_version, "signed_in": now, "seen": now})
     session.permanent = False
 
 
-def logout() -> None:
+def end_sessions(user: User) -> None:
+    """End every session of ``user``, on every device and server; the caller commits.
+
+    Raised in the database (not read, added and written back), so that two changes at once
+    both count.
+    """
+    user.session_version = User.session_version + 1
+
+
+def logout(db: Session) -> None:
+    """Sign out: ends all of the signed-in user's sessions, not only this browser's, since a cookie
+    cannot be ended alone and a copy of it may be elsewhere."""
+    user = current_user()
+    if user is not None:
+        end_sessions(user)
+        db.commit()
     session.clear()
 
 
@@ -222,6 +289,12 @@ class PagesOnlySessionInterface(SecureCookieSessionInterface):
         if request.path.startswith("/api/"):
             return self.make_null_session(app)
         return super().open_session(app, request)
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        # Over HTTPS the cookie is never sent over plain HTTP, where it could be read on the way.
+        from workbench.security import served_over_https
+
+        return super().get_cookie_secure(app) or served_over_https()
 
 
 def init_app(app: Flask) -> None:

@@ -66,6 +66,12 @@ def _read_credentials(path: Path) -> dict[str, str]:
     return {name: password for name, password in pairs}
 
 
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
 @click.group("users")
 def users_group():
     """Manage user accounts."""
@@ -79,16 +85,53 @@ def users_group():
 @with_appcontext
 def users_create(name: str, role: str, password_stdin: bool, display_name: str):
     """Create user NAME with a role."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     try:
         user = users.create_user(get_session(), username=name, password=password, role=role,
                                  display_name=display_name)
     except WorkbenchError as err:
         _fail(err)
     click.echo(f"Created {user.username} ({user.role}).")
+
+
+@users_group.command("set-password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def users_set_password(name: str, password_stdin: bool):
+    """Give user NAME a new password (prompts unless --password-stdin); their sessions end."""
+    db = get_session()
+    try:
+        user = users.set_password(db, user=users.find_user(db, name), password=_read_password(password_stdin))
+    except WorkbenchError as err:
+        _fail(err)
+    click.echo(f"Set the password of {user.username}; their sessions have ended.")
+
+
+@users_group.command("deactivate")
+@click.argument("name")
+@with_appcontext
+def users_deactivate(name: str):
+    """Deactivate user NAME: no sign-in, no API tokens, sessions ended; their history stays."""
+    db = get_session()
+    try:
+        user = users.set_active(db, user=users.find_user(db, name), active=False)
+    except WorkbenchError as err:
+        _fail(err)
+    click.echo(f"Deactivated {user.username}.")
+
+
+@users_group.command("activate")
+@click.argument("name")
+@with_appcontext
+def users_activate(name: str):
+    """Let a deactivated user NAME sign in again (sessions from before stay ended)."""
+    db = get_session()
+    try:
+        user = users.set_active(db, user=users.find_user(db, name), active=True)
+    except WorkbenchError as err:
+        _fail(err)
+    click.echo(f"{user.username} is active.")
 
 
 @click.group("tokens")

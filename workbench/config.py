@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 #: Default rating scale: (key, label, ordinal for ClaimReview or None).
@@ -33,6 +34,20 @@ DEFAULTS = {
     "RATING_SCALE": DEFAULT_RATING_SCALE,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    # A signed-in session ends after this long without a request, and this long after signing in.
+    "SESSION_IDLE_MINUTES": 120,
+    "SESSION_MAX_HOURS": 12,
+    # How many proxies in front of the app to believe about the client's address and scheme
+    # (X-Forwarded-For, X-Forwarded-Proto); 0 believes none.
+    "PROXY_FIX": 0,
+    # Where failed sign-ins are counted: memory (each worker process alone) or redis://host:port/db.
+    "RATELIMIT_STORAGE_URL": "memory://",
+    # Failed sign-ins allowed (limits notation): for one account from one address, from one address
+    # to any accounts, and for one account from anywhere; and bad API tokens from one address.
+    "SIGN_IN_LIMIT": "5 per 15 minutes",
+    "SIGN_IN_ADDRESS_LIMIT": "30 per 15 minutes",
+    "SIGN_IN_ACCOUNT_LIMIT": "50 per hour",
+    "TOKEN_FAILURE_LIMIT": "10 per 15 minutes",
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
 }
 
@@ -45,6 +60,14 @@ ENV_SETTINGS = {
     "WORKBENCH_MAX_IMPORT_BYTES": ("MAX_IMPORT_BYTES", int),
     "WORKBENCH_FETCH_TIMEOUT": ("FETCH_TIMEOUT", float),
     "WORKBENCH_PUBLIC_URL": ("PUBLIC_URL", str),
+    "WORKBENCH_SESSION_IDLE_MINUTES": ("SESSION_IDLE_MINUTES", int),
+    "WORKBENCH_SESSION_MAX_HOURS": ("SESSION_MAX_HOURS", int),
+    "WORKBENCH_PROXY_FIX": ("PROXY_FIX", int),
+    "WORKBENCH_RATELIMIT_STORAGE_URL": ("RATELIMIT_STORAGE_URL", str),
+    "WORKBENCH_SIGN_IN_LIMIT": ("SIGN_IN_LIMIT", str),
+    "WORKBENCH_SIGN_IN_ADDRESS_LIMIT": ("SIGN_IN_ADDRESS_LIMIT", str),
+    "WORKBENCH_SIGN_IN_ACCOUNT_LIMIT": ("SIGN_IN_ACCOUNT_LIMIT", str),
+    "WORKBENCH_TOKEN_FAILURE_LIMIT": ("TOKEN_FAILURE_LIMIT", str),
 }
 
 
@@ -64,6 +87,8 @@ def load_config(app, test_config: dict | None) -> None:
         app.config["DATABASE_URL"] = f"sqlite:///{instance / 'workbench.sqlite3'}"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)
+    # The cookie's signature itself expires with the session's absolute lifetime.
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=int(app.config["SESSION_MAX_HOURS"]))
     # Requests larger than the import cap plus room for form fields are refused with 413.
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_IMPORT_BYTES"]) + 64 * 1024
 

@@ -76,6 +76,16 @@ class PreconditionRequiredError(WorkbenchError):
     status, code = 428, "precondition_required"
 
 
+class TooManyRequestsError(WorkbenchError):
+    """Too many failed tries (sign-in, API token): wait ``retry_after`` seconds, sent as Retry-After."""
+
+    status, code = 429, "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class FetchError(WorkbenchError):
     """The URL could not be fetched (network failure, timeout, bad status)."""
 
@@ -116,7 +126,10 @@ def _present(status: int, code: str, message: str, details: dict | None = None):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(WorkbenchError)
     def _workbench_error(err: WorkbenchError):
-        return _present(err.status, err.code, err.message, err.details)
+        response = app.make_response(_present(err.status, err.code, err.message, err.details))
+        if isinstance(err, TooManyRequestsError):
+            response.headers["Retry-After"] = str(err.retry_after)
+        return response
 
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException):

@@ -52,6 +52,9 @@ class User(SQLModel, table=True):
     role: str = Field(default=Role.viewer.value, max_length=20)
     #: Inactive users cannot sign in or use tokens; kept so history stays attributable.
     active: bool = True
+    #: Raised to end every session of the user (sign-out, new password, role or account change):
+    #: a session cookie carries the version it was made with, and is refused once it differs.
+    session_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created: datetime = Field(default_factory=utcnow)
 
 

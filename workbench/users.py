@@ -1,4 +1,7 @@
-"""User accounts: creation, role changes, listing."""
+"""User accounts: creation, passwords, roles, deactivation, listing.
+
+Every change of password, role or active state ends the user's sessions (``auth.end_sessions``).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import re
 
 from sqlmodel import Session, select
 
-from workbench.auth import hash_password, validate_new_password
+from workbench.auth import end_sessions, hash_password, validate_new_password
 from workbench.errors import InvalidContentError, NotFoundError
 from workbench.models import Role, User
 
@@ -41,9 +44,36 @@ def set_role(db: Session, *, user: User, role: str, actor: User) -> User:
     new_role = parse_role(role)
     if user.id == actor.id and new_role != Role.admin:
         raise InvalidContentError("You cannot take away your own admin role; ask another admin.", code="self_demotion")
-    user.role = new_role.value
+    if user.role != new_role.value:
+        user.role = new_role.value
+        end_sessions(user)
+        db.add(user)
+        db.commit()
+    return user
+
+
+def set_password(db: Session, *, user: User, password: str) -> User:
+    """Give ``user`` a new password; every session signed in with the old one ends."""
+    validate_new_password(password)
+    user.password_hash = hash_password(password)
+    end_sessions(user)
     db.add(user)
     db.commit()
+    return user
+
+
+def set_active(db: Session, *, user: User, active: bool, actor: User | None = None) -> User:
+    """Deactivate (no sign-in, no tokens; history stays attributable) or reactivate ``user``.
+
+    Either way their sessions end: one made before deactivation must not come back with reactivation.
+    """
+    if actor is not None and user.id == actor.id and not active:
+        raise InvalidContentError("You cannot deactivate yourself; ask another admin.", code="self_deactivation")
+    if user.active != active:
+        user.active = active
+        end_sessions(user)
+        db.add(user)
+        db.commit()
     return user
 
 

@@ -101,6 +101,8 @@ PAGES = [
     ("GET", "/admin/users", "admin"),
     ("POST", "/admin/users", "admin"),
     ("POST", "/admin/users/1/role", "admin"),
+    ("POST", "/admin/users/1/password", "admin"),
+    ("POST", "/admin/users/2/active", "admin"),
     ("GET", "/review", "editor"),
     ("GET", "/my/claims", "checker"),
     ("GET", "/admin/settings", "admin"),

@@ -1,4 +1,4 @@
-"""Admin pages: users and their roles."""
+"""Admin pages: users (roles, passwords, deactivation) and settings."""
 
 from __future__ import annotations
 
@@ -39,6 +39,38 @@ def change_role(user_id: int):
     user = users.set_role(db, user=users.get_user(db, user_id), role=request.form.get("role", ""),
                           actor=auth.current_user())
     flash(f"{user.username} is now {user.role}.", "success")
+    return redirect(url_for("admin.list_users"))
+
+
+@bp.post("/users/<int:user_id>/password")
+@auth.requires("manage_users")
+def set_password(user_id: int):
+    db = get_session()
+    user, actor = users.get_user(db, user_id), auth.current_user()
+    try:
+        users.set_password(db, user=user, password=request.form.get("password", ""))
+    except InvalidContentError as err:
+        return render_template("admin/users.html", users=users.list_users(db), roles=list(Role),
+                               row_error=err.message), 422
+    if user.id == actor.id:
+        auth.login(user)  # one's own new password ends one's other sessions, not this one
+        flash("Your password is set; your other sessions have ended.", "success")
+    else:
+        flash(f"The password of {user.username} is set; their sessions have ended.", "success")
+    return redirect(url_for("admin.list_users"))
+
+
+@bp.post("/users/<int:user_id>/active")
+@auth.requires("manage_users")
+def set_active(user_id: int):
+    db = get_session()
+    active = request.form.get("active") == "1"
+    try:
+        user = users.set_active(db, user=users.get_user(db, user_id), active=active, actor=auth.current_user())
+    except InvalidContentError as err:
+        return render_template("admin/users.html", users=users.list_users(db), roles=list(Role),
+                               row_error=err.message), 422
+    flash(f"{user.username} is {'active again' if active else 'deactivated'}.", "success")
     return redirect(url_for("admin.list_users"))
 
 

@@ -6,8 +6,9 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from workbench import auth
+from workbench import auth, throttle
 from workbench.db import get_session
+from workbench.errors import TooManyRequestsError
 
 bp = Blueprint("auth", __name__)
 
@@ -23,10 +24,17 @@ def _safe_next(target: str | None) -> str:
 @auth.requires("public")
 def login():
     if request.method == "POST":
-        user = auth.authenticate(get_session(), request.form.get("username", ""), request.form.get("password", ""))
+        username = request.form.get("username", "")
+        try:
+            throttle.check_sign_in(username)
+        except TooManyRequestsError as err:
+            return render_template("auth/login.html", error=err.message, username=username), 429, \
+                {"Retry-After": str(err.retry_after)}
+        user = auth.authenticate(get_session(), username, request.form.get("password", ""))
         if user is None:
-            return render_template("auth/login.html", error="Wrong username or password.",
-                                   username=request.form.get("username", "")), 401
+            throttle.note_sign_in_failure(username)
+            return render_template("auth/login.html", error="Wrong username or password.", username=username), 401
+        throttle.note_sign_in_success(username)
         auth.login(user)
         return redirect(_safe_next(request.args.get("next")))
     if auth.current_user() is not None:
@@ -37,6 +45,6 @@ def login():
 @bp.post("/logout")
 @auth.requires("public")
 def logout():
-    auth.logout()
-    flash("You are signed out.", "info")
+    auth.logout(get_session())
+    flash("You are signed out, on every device.", "info")
     return redirect(url_for("auth.login"))
