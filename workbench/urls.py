@@ -77,13 +77,13 @@ def _check_char(char: str, refuse) -> None:
         raise refuse("contains a line break; a URL is one line.")
     if char == "\t":
         raise refuse("contains a tab.")
-    if char.isspace() or unicodedata.category(char).startswith("Z"):
-        raise refuse("contains a space; write a space as %20.")
-    if char in _REFUSED:
-        raise refuse(f"contains {char}, which a URL may not hold as typed; write it as %{ord(char):02X}.")
     category = unicodedata.category(char)
     if category == "Cc":
         raise refuse(f"contains a control character (U+{ord(char):04X}).")
+    if char.isspace() or category.startswith("Z"):
+        raise refuse("contains a space; write a space as %20.")
+    if char in _REFUSED:
+        raise refuse(f"contains {char}, which a URL may not hold as typed; write it as %{ord(char):02X}.")
     if category == "Cf":
         # Zero-width and bidirectional marks make an address look like another.
         raise refuse(f"contains an invisible formatting character (U+{ord(char):04X}).")
@@ -125,7 +125,7 @@ def _host_name(name: str, refuse) -> str:
         try:
             # UTS #46 maps the name as browsers do (case, full-width dots), then IDNA 2008 encodes it.
             name = idna.encode(name, uts46=True).decode("ascii")
-        except (idna.IDNAError, UnicodeError) as err:
+        except (idna.IDNAError, ValueError) as err:
             raise refuse(f"has an invalid host name: {err}.") from None
     name = name.lower()
     labels = name[:-1].split(".") if name.endswith(".") else name.split(".")

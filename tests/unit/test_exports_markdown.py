@@ -18,6 +18,7 @@ KEPT = [
     pytest.param("one\ntwo  \nthree\\\nfour", id="soft_and_hard_breaks"),
     pytest.param("# Top\n\n## Second\n\nSetext\n===", "### Top\n\n#### Second\n\n### Setext",
                  id="headings_go_under_the_exports_own"),
+    pytest.param("Two\\\nlines\n---", "#### Two lines", id="setext_heading_over_lines"),
     pytest.param("- a\n- b\n  - c\n    1. d\n\n* e", id="tight_lists"),
     pytest.param("1. a\n\n   more of a\n\n2. b", id="loose_list"),
     pytest.param("3) three\n4) four", id="ordered_from_three"),

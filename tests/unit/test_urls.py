@@ -41,6 +41,7 @@ REFUSED = [
     pytest.param("https://example.org/a\u2028b", "line break", id="line_separator"),
     pytest.param("https://example.org/a\x00b", "U+0000", id="nul"),
     pytest.param("https://example.org/a\x7fb", "U+007F", id="delete"),
+    pytest.param("https://example.org/a\x1fb", "U+001F", id="unit_separator"),
     pytest.param("https://example.org/\u202egnp.exe", "U+202E", id="bidi_override"),
     pytest.param("https://example.org/\u200b", "U+200B", id="zero_width_space"),
     pytest.param("https://example.org/\ud800", "U+D800", id="lone_surrogate"),

@@ -101,7 +101,7 @@ def _block(node) -> list[str]:
         return _inline_of(node).split("\n")
     if kind == "heading":
         level = min(6, int(node.tag[1]) + _HEADING_SHIFT)
-        return ["#" * level + " " + _inline_of(node).replace("\n", " ")]
+        return ["#" * level + " " + _inline_of(node).replace("\\\n", " ").replace("\n", " ")]
     if kind == "blockquote":
         return ["> " + line if line else ">" for line in _blocks(node.children)]
     if kind in ("bullet_list", "ordered_list"):
