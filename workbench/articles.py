@@ -12,10 +12,10 @@ from sqlmodel import Session, select
 
 from workbench.cleaning import CleanResult, canonicalize, text_sha256
 from workbench.errors import InvalidContentError, NotFoundError, TooLargeError
-from workbench.ingest import check_url_syntax, clean_input
+from workbench.ingest import clean_input
 from workbench.models import Article, HistoryEvent, ImportDraft, Revision, User, utcnow
 from workbench.sanitize import render_paragraphs
-from workbench.schemas import ArticleMeta, parse_date
+from workbench.schemas import ArticleMeta, parse_date, parse_url
 
 DRAFT_LIFETIME = timedelta(days=2)
 
@@ -146,8 +146,7 @@ def stage(db: Session, *, actor: User | None, article: Article | None, original:
         raise InvalidContentError(
             "Nothing is left after cleaning: every block was dropped. Keep at least one block.", code="nothing_kept"
         )
-    if meta.source_url:
-        check_url_syntax(meta.source_url)
+    source_url = parse_url(meta.source_url, field="article's source URL")
     title = (meta.title or "").strip() or _fallback_title(canonical)
     now = utcnow()
     if article is not None:
@@ -163,12 +162,12 @@ def stage(db: Session, *, actor: User | None, article: Article | None, original:
                 f"This text is the same as revision {current.number}; there is nothing new to store.", code="unchanged"
             )
     if article is None:
-        article = Article(title=title, source_url=meta.source_url, created_by_id=actor.id if actor else None, current_revision=1)
+        article = Article(title=title, source_url=source_url, created_by_id=actor.id if actor else None, current_revision=1)
         number = 1
     else:
         number = article.current_revision + 1
         article.title, article.current_revision, article.modified = title, number, now
-        article.source_url = meta.source_url or article.source_url
+        article.source_url = source_url or article.source_url
     db.add(article)
     db.flush()
     revision = Revision(
@@ -184,7 +183,7 @@ def stage(db: Session, *, actor: User | None, article: Article | None, original:
         blocks_kept=sum(1 for block in blocks if block["kept"]),
         blocks_dropped=sum(1 for block in blocks if not block["kept"]),
         title=title,
-        source_url=meta.source_url,
+        source_url=source_url,
         publisher=meta.publisher,
         byline=meta.byline,
         published=meta.published,

@@ -22,14 +22,14 @@ from workbench.errors import (
     ConflictError, ForbiddenError, GoneError, InvalidContentError, InvalidTransitionError, NotFoundError,
     StaleVersionError,
 )
-from workbench.ingest import check_url_syntax
 from workbench.models import (
     Article, Claim, ClaimSource, Comment, HistoryEvent, ReviewStatus, Revision, Role, Source, Stance, User, utcnow,
 )
 from workbench.orm_rows import attach_loaded, static_defaults
 from workbench.rating import rating_scale
 from workbench.revision_text import RevisionText
-from workbench.schemas import MAX_RATIONALE, MAX_TAG_LENGTH, MAX_TAGS, ClaimFields, SourceInput, parse_date, parse_datetime
+from workbench.schemas import (MAX_RATIONALE, MAX_TAG_LENGTH, MAX_TAGS, ClaimFields, SourceInput, parse_date,
+                               parse_datetime, parse_url)
 
 MAX_COMMENT = 10_000
 
@@ -120,19 +120,6 @@ def clean_fields(fields: ClaimFields, *, config: dict | None = None) -> dict:
 def parse_tags(text: str) -> list[str]:
     """Tags typed in one field, separated by commas."""
     return [t for t in (part.strip() for part in (text or "").split(",")) if t]
-
-
-def _http_url(value: str | None, field: str) -> str | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    if len(value) > 2000:
-        raise InvalidContentError(f"The {field} is longer than 2,000 characters.", code="bad_url")
-    try:
-        check_url_syntax(value)
-    except InvalidContentError as err:
-        raise InvalidContentError(f"The {field} is not usable: {err.message}", code="bad_url") from None
-    return value
 
 
 # --- claims -----------------------------------------------------------------------------------
@@ -335,8 +322,8 @@ def replace_sources(db: Session, *, claim: Claim, actor: User, sources: list[Sou
             record(db, claim=claim, article_id=claim.article_id, actor=actor, action="source_removed",
                    changes={"source": [source.url, None]})
     current_urls = {source.url: link for link, source in current}
-    for data, position in zip(sources, range(len(sources))):
-        link = current_urls.get(data.url.strip())
+    for position, (data, values) in enumerate(zip(sources, wanted)):
+        link = current_urls.get(values["url"])
         if link is None:
             _attach_source(db, claim=claim, actor=actor, data=data, position=position)
         else:
@@ -495,7 +482,7 @@ def _validated_source(data: SourceInput) -> dict:
         raise InvalidContentError(
             f"Unknown stance {data.stance!r}; use supports, contradicts or context.", code="bad_stance"
         )
-    url = _http_url(data.url, "source URL")
+    url = parse_url(data.url, field="source URL")
     if url is None:
         raise InvalidContentError("A source needs a URL.", code="bad_url")
     return {
@@ -503,7 +490,7 @@ def _validated_source(data: SourceInput) -> dict:
         "title": (data.title or "").strip()[:500],
         "publisher": (data.publisher or "").strip()[:300] or None,
         "date_published": parse_date(data.date_published, field="date published"),
-        "archived_url": _http_url(data.archived_url, "archived copy URL"),
+        "archived_url": parse_url(data.archived_url, field="archived copy URL"),
         "archived_date": parse_datetime(data.archived_date, field="archive date"),
         "excerpt": (data.excerpt or "").strip()[:5000],
         "stance": stance,
@@ -631,7 +618,9 @@ def update_source(db: Session, *, claim: Claim, actor: User, link_id: int, data:
                 not wanted[key] or getattr(source, key) == wanted[key] for key in SOURCE_DETAILS):
             return  # the same form sent twice: saved once
     check_version(claim, expected_version, db)
-    if _http_url(data.url, "source URL") != source.url:
+    given = (data.url or "").strip()
+    # The URL as stored (even in a form kept before URLs were normalised) or its normalised form.
+    if given != source.url and parse_url(given, field="source URL") != source.url:
         raise InvalidContentError("To cite a different URL, remove this source and add the new one.", code="bad_url")
     _update_link(db, claim=claim, actor=actor, link=link, data=data, everywhere=everywhere)
     touch(db, claim, actor)

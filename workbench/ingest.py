@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 from workbench.cleaning import CleanResult, clean_text
 from workbench.errors import FetchError, InvalidContentError, TooLargeError
+from workbench.schemas import parse_url
 
 ARTICLE_MEDIA_TYPES = {"text/html", "application/xhtml+xml", "text/plain", "text/markdown", "text/x-markdown"}
 UPLOAD_EXTENSIONS = {".html": "text/html", ".htm": "text/html", ".txt": "text/plain", ".md": "text/markdown"}
@@ -42,18 +43,10 @@ def address_is_public(address: str) -> bool:
 
 
 def check_url_syntax(url: str) -> tuple[str, str, int]:
-    """(scheme, host, port) of an http(s) URL, or an error naming what is wrong."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https"):
-        raise InvalidContentError(f"Only http and https URLs can be imported, not {parts.scheme or 'this'!r}.",
-                                  code="bad_url")
-    if not parts.hostname:
-        raise InvalidContentError("The URL has no host name.", code="bad_url")
-    try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError:
-        raise InvalidContentError("The URL has an invalid port.", code="bad_url") from None
-    return parts.scheme, parts.hostname, port
+    """(scheme, host, port) of an http(s) URL that ``urls.normalize_url`` accepts, or an error naming
+    what is wrong."""
+    parts = urlsplit(parse_url(url, field="URL", required=True))
+    return parts.scheme, parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
@@ -99,6 +92,8 @@ def fetch_url(
         address_allowed = (lambda _a: True) if allow_private else address_is_public
     deadline = time.monotonic() + timeout
     for _hop in range(max_redirects + 1):
+        # Fetch the normalised form (punycode host): it is also what is kept as the source URL.
+        url = parse_url(url, field="URL", required=True)
         scheme, host, port = check_url_syntax(url)
         address = _resolve_checked(host, port, address_allowed)
         remaining = max(0.1, deadline - time.monotonic())

@@ -15,6 +15,7 @@ from functools import partial
 import bleach
 from bleach.linkifier import LinkifyFilter
 from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
 
 ALLOWED_TAGS = frozenset(
     {
@@ -76,6 +77,12 @@ def clean_html(fragment: str) -> str:
 def render_markdown(text: str) -> str:
     """Render user Markdown (a rationale, a comment) to safe HTML."""
     return clean_html(_markdown.render(text or ""))
+
+
+def parse_markdown(text: str) -> SyntaxTreeNode:
+    """User Markdown parsed exactly as ``render_markdown`` reads it (raw HTML is text, links are checked),
+    for exports that write it back as Markdown."""
+    return SyntaxTreeNode(_markdown.parse(text or ""))
 
 
 def render_paragraphs(canonical_text: str) -> str:

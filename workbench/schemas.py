@@ -8,6 +8,7 @@ from pydantic import ConfigDict, field_validator
 from sqlmodel import Field, SQLModel
 
 from workbench.errors import InvalidContentError
+from workbench.urls import InvalidURLError, normalize_url
 
 
 def parse_date(value: str | date | None, *, field: str = "published") -> date | None:
@@ -21,6 +22,17 @@ def parse_date(value: str | date | None, *, field: str = "published") -> date | 
         return datetime.fromisoformat(text.replace("Z", "+00:00")).date() if "T" in text else date.fromisoformat(text)
     except ValueError:
         raise InvalidContentError(f"{field} must be a date like 2024-05-31, not {text!r}.", code="bad_date") from None
+
+
+def parse_url(value: str | None, *, field: str, required: bool = False) -> str | None:
+    """A URL as it is kept (see ``urls.normalize_url``); empty gives None unless ``required``, and
+    anything unusable a 422 whose message names ``field``."""
+    if not required and (value is None or (isinstance(value, str) and not value.strip())):
+        return None
+    try:
+        return normalize_url(value, field=field)
+    except InvalidURLError as err:
+        raise InvalidContentError(str(err), code="bad_url") from None
 
 
 def parse_datetime(value: str | None, *, field: str) -> datetime | None:
@@ -44,8 +56,9 @@ class ArticleImport(SQLModel):
     title: str | None = Field(default=None, max_length=500)
     text: str | None = None
     html: str | None = None
-    url: str | None = Field(default=None, max_length=2000)
-    source_url: str | None = Field(default=None, max_length=2000)
+    # URLs are checked (length included) by ``parse_url``, which names the field in a 422.
+    url: str | None = None
+    source_url: str | None = None
     publisher: str | None = Field(default=None, max_length=300)
     published: str | None = Field(default=None, max_length=40)
 

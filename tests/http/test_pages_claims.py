@@ -178,8 +178,8 @@ def only_claim_by_id(db, claim_id):
 
 
 @pytest.mark.parametrize("fields, message", [
-    pytest.param({"url": "javascript:alert(1)"}, "http and https", id="javascript_url"),
-    pytest.param({"url": "ftp://x.example/a"}, "http and https", id="ftp_url"),
+    pytest.param({"url": "javascript:alert(1)"}, "http:// or https://", id="javascript_url"),
+    pytest.param({"url": "ftp://x.example/a"}, "http:// or https://", id="ftp_url"),
     pytest.param({"archived_url": "data:text/html,x"}, "archived copy URL", id="bad_archive"),
     pytest.param({"stance": "agrees"}, "Unknown stance", id="bad_stance"),
     pytest.param({"date_published": "yesterday"}, "date published", id="bad_date"),

@@ -9,13 +9,29 @@ from workbench.exports.data import ExportData, name_of
 
 COLUMNS = ["number", "claim_id", "quote", "start", "end", "verdict", "verdict_label", "status", "rationale", "tags",
            "sources", "checker", "reviewer", "created", "modified", "approved"]
-#: Spreadsheets run cells that start with these as formulas; such cells get a leading apostrophe.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Spreadsheets run a cell that starts with one of these (after any spaces) as a formula.
+_FORMULA_START = ("=", "+", "-", "@")
 
 
 def _cell(value) -> str:
+    """The value as a cell no spreadsheet runs: when any line of it would start a formula, that line
+    and the cell itself get a leading apostrophe.
+
+    Every line counts, not just the first: a reader may split records at any line break, and a
+    spreadsheet may trim what comes before. Line breaks become LF, so that the csv module quotes
+    the cell (it leaves a lone CR unquoted, which every reader then takes for the end of a record).
+    """
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.splitlines(keepends=True)
+    if not any(map(_starts_formula, lines)):
+        return text
+    cell = "".join("'" + line if _starts_formula(line) else line for line in lines)
+    return cell if cell.startswith("'") else "'" + cell
+
+
+def _starts_formula(line: str) -> bool:
+    return line.startswith("\t") or line.lstrip().startswith(_FORMULA_START)
 
 
 def render(data: ExportData) -> str:

@@ -1,26 +1,12 @@
-"""The annotated report as Markdown: the claims with their quotes, verdicts, rationale and sources."""
+"""The annotated report as Markdown: the claims with their quotes, verdicts, rationale and sources.
+
+Every text and URL is written through ``markdown_text``, so the file is safe in any Markdown viewer.
+"""
 
 from __future__ import annotations
 
-import re
-
 from workbench.exports.data import ExportData, name_of
-
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
-
-
-def escape(text: str) -> str:
-    """Text that Markdown shows as typed: no links, emphasis or HTML slipping in."""
-    return _SPECIAL.sub(r"\\\1", without_html(text or ""))
-
-
-def without_html(markdown_text: str) -> str:
-    """The user's Markdown with any HTML shown as text: Markdown viewers may render raw HTML."""
-    return markdown_text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def quote_block(text: str) -> str:
-    return "\n".join("> " + escape(line) if line else ">" for line in text.split("\n"))
+from workbench.exports.markdown_text import escape, link, link_target, quote_block, url_text, user_markdown
 
 
 def render(data: ExportData) -> str:
@@ -31,35 +17,29 @@ def render(data: ExportData) -> str:
              ("Revision", f"{revision.number}, SHA-256 {revision.sha256}"),
              ("Claims", f"{len(data.claims)} ({'approved only' if data.include == 'approved' else 'all, with status'})")]
     if revision.source_url:
-        lines.append(f"- **Source:** <{revision.source_url}>")
+        lines.append(f"- **Source:** {url_text(revision.source_url)}")
     lines += [f"- **{label}:** {escape(str(value))}" for label, value in facts if value]
     lines.append("")
     for item in data.claims:
         claim = item.claim
         verdict = item.verdict.label if item.verdict else "No verdict"
         lines += [f"## {item.number}. {escape(verdict)}", "", quote_block(claim.exact), ""]
-        meta = [f"Checked by {escape(name_of(item.checker))}"]
+        meta = [f"Checked by {name_of(item.checker)}"]
         if item.reviewer:
-            meta.append(f"approved by {escape(name_of(item.reviewer))} on {item.approved_at.date().isoformat()}")
+            meta.append(f"approved by {name_of(item.reviewer)} on {item.approved_at.date().isoformat()}")
         if data.include == "all":
             meta.append(f"status: {claim.status.replace('_', ' ')}")
         lines += ["*" + escape("; ".join(meta)) + "*", ""]
         if claim.rationale.strip():
-            # The rationale is the checker's own Markdown: its formatting is kept, its HTML is not.
-            lines += [without_html(claim.rationale.strip()), ""]
+            # The rationale is the checker's own Markdown: its formatting is kept, its HTML and
+            # anything but http(s) and mailto links are not.
+            lines += [user_markdown(claim.rationale), ""]
         if claim.tags:
             lines += ["Tags: " + ", ".join(escape(t) for t in claim.tags), ""]
         if item.sources:
             lines.append("Sources:")
             lines.append("")
-            for link, source in item.sources:
-                title = escape(source.title or source.url)
-                entry = f"- [{title}](<{source.url}>) — {link.stance}"
-                if source.publisher:
-                    entry += f", {escape(source.publisher)}"
-                if source.archived_url:
-                    entry += f" ([archived copy](<{source.archived_url}>))"
-                lines.append(entry)
+            lines += [_source_entry(link_row, source) for link_row, source in item.sources]
             lines.append("")
     lines += ["## Corrections and updates", ""]
     if data.corrections:
@@ -68,3 +48,21 @@ def render(data: ExportData) -> str:
     else:
         lines.append("None: nothing has been corrected or withdrawn since the first check.")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _source_entry(link_row, source) -> str:
+    """One source: its title linked to its URL, stance, publisher and archived copy. A stored URL that
+    is not one to link to (kept before URLs were checked) is shown as text instead."""
+    title = escape(source.title or source.url)
+    if link_target(source.url):
+        title = link(title, source.url)
+    elif source.title:
+        title += f" ({escape(source.url)})"
+    entry = f"- {title} — {escape(link_row.stance)}"
+    if source.publisher:
+        entry += f", {escape(source.publisher)}"
+    if source.archived_url:
+        archived = (link("archived copy", source.archived_url) if link_target(source.archived_url)
+                    else f"archived copy: {escape(source.archived_url)}")
+        entry += f" ({archived})"
+    return entry
