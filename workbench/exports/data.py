@@ -13,6 +13,10 @@ from workbench.models import Article, Claim, ClaimSource, HistoryEvent, Revision
 from workbench.rating import Verdict, rating_scale, verdict_for
 
 INCLUDE_CHOICES = ("approved", "all")
+#: The history a published report shows of each claim: what changed its content or its review
+#: (comments are the desk's own discussion, and stay out).
+PUBLISHED_HISTORY = ("created", "updated", "transition", "reanchored", "reattached",
+                     "source_added", "source_updated", "source_removed")
 
 
 @dataclass
@@ -62,7 +66,7 @@ def load(db: Session, *, article: Article, revision: Revision, include: str = "a
     for number, claim in enumerate(claims, start=1):
         approval = next((e for e, _u in reversed(history[claim.id])
                          if e.action == "transition" and e.changes.get("status", [None, None])[1] == "approved"), None)
-        kept = [(e, u) for e, u in history[claim.id] if e.action in ("created", "updated", "transition", "reanchored")]
+        kept = [(e, u) for e, u in history[claim.id] if e.action in PUBLISHED_HISTORY]
         exported.append(ExportedClaim(
             number=number, claim=claim, verdict=verdict_for(claim.verdict, config), sources=sources[claim.id],
             checker=users.get(claim.creator_id),
