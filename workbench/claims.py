@@ -465,6 +465,14 @@ def _update_link(db: Session, *, claim: Claim, actor: User, link: ClaimSource, d
             changes[key] = [old.isoformat() if hasattr(old, "isoformat") else old,
                             values[key].isoformat() if hasattr(values[key], "isoformat") else values[key]]
             setattr(source, key, values[key])
+    archived = values["archived_date"]
+    # The page's "Archived on" gives a day: the same day again keeps a time the API gave.
+    same_day = (source.archived_date is not None and len((data.archived_date or "").strip()) == 10
+                and archived is not None and source.archived_date.date() == archived.date())
+    if archived is not None and source.archived_date != archived and not same_day:
+        changes["archived_date"] = [source.archived_date.isoformat() if source.archived_date else None,
+                                    archived.isoformat()]
+        source.archived_date = archived
     if changes:
         db.add(link)
         db.add(source)

@@ -215,7 +215,8 @@ def delete(claim_id: int):
 def _source_input(form) -> SourceInput:
     return SourceInput(url=form.get("url", ""), title=form.get("title", ""), publisher=form.get("publisher") or None,
                        date_published=form.get("date_published") or None,
-                       archived_url=form.get("archived_url") or None, excerpt=form.get("excerpt", ""),
+                       archived_url=form.get("archived_url") or None,
+                       archived_date=form.get("archived_date") or None, excerpt=form.get("excerpt", ""),
                        stance=form.get("stance", "context"))
 
 
