@@ -134,3 +134,34 @@ def test_long_values_fold_in_the_report_and_print_whole(client, auth, db, edited
     printed = " ".join(subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True,
                                       check=True).stdout.decode().split())
     assert "figure119 and that is all." in printed and "show all" not in printed
+
+
+def test_reanchoring_reads_as_what_happened_to_the_words(client, auth, api_as):
+    from tests.http.test_revisions import V1, V2, new_revision
+    from tests.http.test_api_annotations import annotation_for
+
+    api = api_as("checker")
+    body = api.post("/api/articles", json={"text": V1}).get_json()
+    ids = {}
+    for words in ["tolls paid for the bridge twice over", "830 million crowns by the end of last year",
+                  "the concession favoured the operator"]:
+        response = api.post(f"/api/articles/{body['id']}/annotations/", json=annotation_for(body, words))
+        ids[words] = int(response.headers["Location"].rsplit("/", 1)[1])
+    assert new_revision(api_as, {"id": body["id"]}, V2).status_code == 201
+    auth.login_as("viewer")
+
+    def last_entry(words):
+        soup = BeautifulSoup(client.get(f"/claims/{ids[words]}", headers={"HX-Request": "true"}).text, "html.parser")
+        return soup.select(".history .timeline > li")[-1]
+
+    changed = last_entry("830 million crowns by the end of last year")
+    assert re.fullmatch(r"Words changed in revision 2, similarity 0\.\d\d", flat(changed.select_one(".what")))
+    assert "Checker" in flat(changed.select_one(".meta"))  # who added the revision, beside the sentence
+    quote = next(li for li in changed.select(".changes li") if flat(li.select_one(".field")) == "Quote")
+    assert ([d.text for d in quote.select("del")], [i.text for i in quote.select("ins")]) == (["million"], ["milion"])
+    moved = last_entry("tolls paid for the bridge twice over")
+    assert re.fullmatch(r"Re-anchored in revision 2: moved, similarity \d\.\d\d", flat(moved.select_one(".what")))
+    orphan = last_entry("the concession favoured the operator")
+    assert flat(orphan.select_one(".what")) == "Orphaned by revision 2: its words are gone"
+    lines = [flat(li, "") for li in orphan.select(".changes li")]
+    assert "Anchoring: in place → orphaned" in lines and any(line.endswith("→ none") for line in lines)
