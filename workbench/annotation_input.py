@@ -113,9 +113,14 @@ def _source(body: dict) -> SourceInput:
         value = body.get(key)
         return value if isinstance(value, str) else None
 
+    # The archived copy: a TimeState's cached copy, or (without a date) the project's archivedCopy,
+    # written as an IRI or, by a JSON-LD processor, as a node with that id.
+    copy = body.get("archivedCopy")
+    copy = copy.get("id") if isinstance(copy, dict) else copy
+    archived = state.get("cached") if isinstance(state.get("cached"), str) else copy if isinstance(copy, str) else None
     return SourceInput(
         url=url, title=text("title") or "", publisher=text("publisher"), date_published=text("datePublished"),
-        archived_url=state.get("cached") if isinstance(state.get("cached"), str) else None,
+        archived_url=archived,
         archived_date=state.get("sourceDate") if isinstance(state.get("sourceDate"), str) else None,
         excerpt=text("excerpt") or "", stance=text("stance") or "context",
     )

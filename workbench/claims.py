@@ -553,6 +553,11 @@ def _update_link(db: Session, *, claim: Claim, actor: User, link: ClaimSource, d
         if getattr(link, key) != values[key]:
             changes[key] = [getattr(link, key), values[key]]
             setattr(link, key, values[key])
+    archived = values["archived_date"]
+    # The page's "Archived on" gives a day: the same day again keeps a time the API gave.
+    if (archived is not None and source.archived_date is not None and len((data.archived_date or "").strip()) == 10
+            and source.archived_date.date() == archived.date()):
+        values["archived_date"] = source.archived_date
     details = {key: values[key] for key in SOURCE_DETAILS
                if values[key] is not None and values[key] != "" and getattr(source, key) != values[key]}
     for key, value in details.items():

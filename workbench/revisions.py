@@ -150,8 +150,7 @@ def _follow_approval(db: Session, claim: Claim, item: ReanchorItem, number: int)
     if claim.status != "approved":
         return
     if item.state in ("kept", "moved"):
-        approvals.carry(db, claim=claim, note=f"Approval kept: its words are unchanged in revision {number}"
-                                              f" ({item.state}).")
+        approvals.carry(db, claim=claim, note=f"its words are unchanged in revision {number} ({item.state}).")
     elif item.state == "changed":
         approvals.note_cause(db, claim.id, f"Its words changed in revision {number} (similarity {item.score:.2f}): "
                                            f"“{item.old_text}” became “{item.new_text}”.")

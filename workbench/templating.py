@@ -28,6 +28,9 @@ def format_datetime_iso(value: datetime | None) -> str:
 
 
 def format_date(value: date | None) -> str:
+    """A date as ISO; a moment (such as an archive date) as its day in UTC."""
+    if isinstance(value, datetime):
+        value = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc).date()
     return value.isoformat() if value else ""
 
 

@@ -95,9 +95,9 @@ def test_html_report(api_as, exported):
     # The verdict chart: one bar per verdict present, with its count.
     bars = {g.find("text").text: g.find_all("text")[1].text for g in soup.select("svg g")}
     assert bars == {"Mostly false": "1", "False": "1", "Misleading": "1"}
-    # Provenance appendix: revision hash and each claim's transitions.
+    # Provenance appendix: revision hash and each claim's transitions, in words.
     appendix = soup.select_one(".appendix").text
-    assert get_sha(api_as, exported) in appendix and "in_review → approved" in appendix
+    assert get_sha(api_as, exported) in appendix and "Editor approved the claim" in appendix
     # Embedded ClaimReview JSON-LD for each approved claim with a verdict.
     reviews = [json.loads(s.string) for s in soup.find_all("script", type="application/ld+json")]
     assert sorted(r["reviewRating"]["alternateName"] for r in reviews) == ["False", "Misleading", "Mostly false"]

@@ -14,9 +14,10 @@ from workbench.models import Article, Claim, ClaimApproval, ClaimSource, History
 from workbench.rating import Verdict, rating_scale, verdict_for
 
 INCLUDE_CHOICES = ("approved", "all")
-#: The history events a report's appendix shows for each claim.
-HISTORY_SHOWN = ("created", "updated", "transition", "reanchored", "approval_withdrawn", "approval_kept",
-                 "reattached", "source_added", "source_updated", "source_removed")
+#: The history a published report shows of each claim: what changed its content or its review
+#: (comments are the desk's own discussion, and stay out).
+PUBLISHED_HISTORY = ("created", "updated", "transition", "reanchored", "reattached", "approval_withdrawn",
+                     "approval_kept", "source_added", "source_updated", "source_removed")
 
 
 @dataclass
@@ -78,7 +79,7 @@ def load(db: Session, *, article: Article, revision: Revision, include: str = "a
     exported = []
     for claim in claims:
         approval = current.get(claim.id) if claim.status == "approved" else None
-        kept = [(e, u) for e, u in history[claim.id] if e.action in HISTORY_SHOWN]
+        kept = [(e, u) for e, u in history[claim.id] if e.action in PUBLISHED_HISTORY]
         item = ExportedClaim(
             number=len(exported) + 1, claim=claim, verdict=verdict_for(claim.verdict, config),
             sources=sources[claim.id], checker=users.get(claim.creator_id),

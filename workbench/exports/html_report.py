@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from workbench.exports.claimreview import claim_reviews
 from workbench.exports.data import ExportData
+from workbench.history_view import present_all
 from workbench.exports.json_text import indented
 from workbench.highlights import Highlight, render_text
 from workbench.rating import css_class
@@ -51,5 +52,6 @@ def render(data: ExportData, *, claim_url, article_url: str) -> str:
         "exports/report.html", data=data, article_text=text, article_url=article_url,
         rationale={item.claim.id: Markup(render_markdown(item.claim.rationale)) for item in data.claims},
         chart=verdict_chart(data),
+        history={item.claim.id: present_all(item.history, data.scale) for item in data.claims},
         claim_reviews=[json_for_script(review) for review in claim_reviews(data, url_for_claim=claim_url)],
     )

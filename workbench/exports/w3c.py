@@ -3,8 +3,9 @@
 The mapping: motivation "assessing"; the verdict is a TextualBody with purpose "assessing",
 the rationale one with purpose "commenting" (text/markdown), each tag one with purpose
 "tagging", each source a SpecificResource with purpose "linking" whose archived copy is a
-TimeState. Status, source details and the verdict's label are extension properties defined by
-the project's own context, which follows the W3C context.
+TimeState (with the date it was archived; a copy without a date is ``archivedCopy``). Status,
+source details and the verdict's label are extension properties defined by the project's own
+context, which follows the W3C context.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def project_context(namespace: str) -> dict:
             "verdictOrdinal": "wb:verdictOrdinal",
             "stance": "wb:stance",
             "excerpt": "wb:excerpt",
+            "archivedCopy": {"@id": "wb:archivedCopy", "@type": "@id"},
             "title": "dcterms:title",
             "publisher": "dcterms:publisher",
             "datePublished": {"@id": "schema:datePublished", "@type": "http://www.w3.org/2001/XMLSchema#date"},
@@ -118,11 +120,15 @@ def source_body(link: ClaimSource, source: Source) -> dict:
         body["datePublished"] = source.date_published.isoformat()
     if link.excerpt:
         body["excerpt"] = link.excerpt
-    if source.archived_url:
-        state = {"type": "TimeState", "cached": source.archived_url}
-        if source.archived_date:
-            state["sourceDate"] = iso(source.archived_date)
+    if source.archived_date:
+        state = {"type": "TimeState", "sourceDate": iso(source.archived_date)}
+        if source.archived_url:
+            state["cached"] = source.archived_url
         body["state"] = state
+    elif source.archived_url:
+        # The model's TimeState must say when (sourceDate): a copy of unknown date goes in the
+        # project's own property, which the API reads back as well.
+        body["archivedCopy"] = source.archived_url
     return body
 
 

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from markupsafe import Markup
 from sqlmodel import select
 
-from workbench import articles, auth, claims, corrections, review, revisions
+from workbench import articles, auth, claims, corrections, history_view, review, revisions
 from workbench.db import get_session, read_phase
 from workbench.errors import InvalidContentError, StaleVersionError, WorkbenchError
 from workbench.highlights import Highlight, render_revision_text
@@ -81,7 +81,7 @@ def detail_context(claim: Claim, **extra) -> dict:
         "rationale_html": render_markdown(claim.rationale),
         "sources": claims.claim_sources(db, claim),
         "comments": [(c, u, render_markdown(c.body)) for c, u in claims.comments_of(db, claim)],
-        "history": claims.history_of(db, claim),
+        "history": history_view.present_all(claims.history_of(db, claim), rating_scale()),
         "creator": db.get(User, claim.creator_id),
         "last_editor": db.get(User, claim.last_editor_id),
         "can_edit": claims.can_edit(auth.current_user(), claim),
@@ -252,7 +252,8 @@ def purge(claim_id: int):
 def _source_input(form) -> SourceInput:
     return SourceInput(url=form.get("url", ""), title=form.get("title", ""), publisher=form.get("publisher") or None,
                        date_published=form.get("date_published") or None,
-                       archived_url=form.get("archived_url") or None, excerpt=form.get("excerpt", ""),
+                       archived_url=form.get("archived_url") or None,
+                       archived_date=form.get("archived_date") or None, excerpt=form.get("excerpt", ""),
                        stance=form.get("stance", "context"))
 
 

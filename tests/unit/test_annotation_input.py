@@ -1,0 +1,26 @@
+"""Reading sources of a posted W3C annotation: the archived copy in each of the shapes an export writes."""
+
+import pytest
+
+from workbench.annotation_input import parse_annotation
+
+
+def source_of(body: dict):
+    anno = {"type": "Annotation", "target": {"source": "https://x.example/r/1",
+                                             "selector": {"type": "TextQuoteSelector", "exact": "words"}},
+            "body": [dict({"type": "SpecificResource", "purpose": "linking", "source": "https://s.example/1"}, **body)]}
+    return parse_annotation(anno).sources[0]
+
+
+@pytest.mark.parametrize(("body", "archived_url", "archived_date"), [
+    pytest.param({"state": {"type": "TimeState", "cached": "https://a.example/1", "sourceDate": "2024-03-02T00:00:00Z"}},
+                 "https://a.example/1", "2024-03-02T00:00:00Z", id="time_state_with_copy"),
+    pytest.param({"state": {"type": "TimeState", "sourceDate": "2024-03-02T00:00:00Z"}}, None, "2024-03-02T00:00:00Z",
+                 id="time_state_date_only"),
+    pytest.param({"archivedCopy": "https://a.example/1"}, "https://a.example/1", None, id="copy_without_date"),
+    pytest.param({"archivedCopy": {"id": "https://a.example/1"}}, "https://a.example/1", None, id="copy_as_node"),
+    pytest.param({}, None, None, id="none"),
+])
+def test_the_archived_copy_is_read_in_every_shape_an_export_writes(body, archived_url, archived_date):
+    source = source_of(body)
+    assert (source.archived_url, source.archived_date) == (archived_url, archived_date)
