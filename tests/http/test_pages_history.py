@@ -121,8 +121,10 @@ def test_long_values_fold_in_the_report_and_print_whole(client, auth, db, edited
     api = api_as("viewer")
     soup = BeautifulSoup(api.get(f"/api/articles/{edited['article_id']}/export?format=html&include=all").text,
                          "html.parser")
-    last = soup.select(".appendix tbody tr")[-1]
+    # The edit, then the approval it took away.
+    last, withdrawn = soup.select(".appendix tbody tr")[-2:]
     assert flat(last.select_one(".what")) == "Editor changed the rationale"
+    assert flat(withdrawn.select_one(".what")).startswith("Approval withdrawn: Rationale changed after approval")
     assert "…" in last.select_one(".preview").text and last.select_one("details summary").text == "show all"
     assert "and that is all." in last.select_one("details .whole").text
     if shutil.which("chromium") is None or shutil.which("pdftotext") is None:

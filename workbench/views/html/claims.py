@@ -235,7 +235,8 @@ def history(claim_id: int):
     claim = claims.get_claim(db, claim_id, include_deleted=True)
     if claim.withdrawn_kind == "purged" and not auth.role_allows(auth.current_user().role, "purge"):
         raise claims.gone_error(db, claim)
-    return render_template("claims/history.html", claim=claim, history=claims.history_of(db, claim),
+    entries = history_view.present_all(claims.history_of(db, claim), rating_scale())
+    return render_template("claims/history.html", claim=claim, history=entries,
                            article=articles.get_article(db, claim.article_id),
                            gone=claims.gone_error(db, claim) if claim.deleted else None)
 
