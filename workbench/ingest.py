@@ -1,8 +1,9 @@
 """Bringing an article in: fetching a URL safely, decoding bytes, and choosing the cleaner.
 
 The fetcher refuses loopback, private, link-local and other non-public addresses (unless
-allowed by a setting) after DNS resolution and again on every redirect, and connects to the
-address it checked so that a second DNS answer cannot point it elsewhere.
+allowed by a setting), in every IPv6 form that carries an IPv4 address too, after DNS resolution
+and again on every redirect, and connects to the address it checked so that a second DNS answer
+cannot point it elsewhere.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import ssl
 import time
 from dataclasses import dataclass
 from typing import Callable
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from workbench.cleaning import CleanResult, clean_text
 from workbench.errors import FetchError, InvalidContentError, TooLargeError
@@ -23,6 +24,7 @@ from workbench.errors import FetchError, InvalidContentError, TooLargeError
 ARTICLE_MEDIA_TYPES = {"text/html", "application/xhtml+xml", "text/plain", "text/markdown", "text/x-markdown"}
 UPLOAD_EXTENSIONS = {".html": "text/html", ".htm": "text/html", ".txt": "text/plain", ".md": "text/markdown"}
 USER_AGENT = "Workbench/0.1 (fact-check article import)"
+_URL_SAFE = "!#$%&'()*+,/:;=?@[]~"  # reserved characters, and "%" of what is encoded already
 
 
 @dataclass
@@ -33,28 +35,71 @@ class Fetched:
     charset: str | None
 
 
+# ---------------------------------------------------------------------------
+# Which addresses may be contacted
+# ---------------------------------------------------------------------------
+
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # ::a.b.c.d (deprecated, still routed by some stacks)
+_IPV4_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")  # SIIT, ::ffff:0:a.b.c.d
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # the well-known NAT64 prefix: the IPv4 is the last 32 bits
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # local-use NAT64: a private network's own translator
+
+
+def carried_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address leads to: mapped, compatible, translated (SIIT), NAT64,
+    6to4 and both ends of Teredo; empty for an IPv6 address of its own."""
+    if ip.ipv4_mapped:
+        return [ip.ipv4_mapped]
+    if ip.sixtofour:
+        return [ip.sixtofour]
+    if ip.teredo:
+        return list(ip.teredo)
+    if any(ip in network for network in (_IPV4_COMPATIBLE, _IPV4_TRANSLATED, _NAT64)):
+        return [ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)]
+    return []
+
+
 def address_is_public(address: str) -> bool:
-    """False for loopback, private, link-local, multicast, reserved and unspecified addresses."""
+    """False for loopback, private, link-local, site-local, multicast, reserved and unspecified
+    addresses, and for an IPv6 address that carries one of those IPv4 addresses."""
     ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.is_site_local or ip in _NAT64_LOCAL:
+            return False
+        carried = carried_ipv4(ip)
+        if carried:
+            # The IPv6 wrapper itself counts as non-global for some of these forms (mapped, Teredo):
+            # what matters is where the packets go.
+            return all(_is_public(v4) for v4 in carried)
+    return _is_public(ip)
+
+
+def _is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
 def check_url_syntax(url: str) -> tuple[str, str, int]:
     """(scheme, host, port) of an http(s) URL, or an error naming what is wrong."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https"):
-        raise InvalidContentError(f"Only http and https URLs can be imported, not {parts.scheme or 'this'!r}.",
-                                  code="bad_url")
-    if not parts.hostname:
-        raise InvalidContentError("The URL has no host name.", code="bad_url")
     try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError:
-        raise InvalidContentError("The URL has an invalid port.", code="bad_url") from None
-    return parts.scheme, parts.hostname, port
+        parts = urlsplit(url.strip())
+        scheme, host, port = parts.scheme, parts.hostname, parts.port
+    except ValueError as err:  # unbalanced brackets, a bracketed host that is no IPv6 address, a bad port
+        raise InvalidContentError(f"The URL's host or port is not valid ({err}).", code="bad_url") from None
+    if scheme not in ("http", "https"):
+        raise InvalidContentError(f"Only http and https URLs can be imported, not {scheme or 'this'!r}.",
+                                  code="bad_url")
+    if not host:
+        raise InvalidContentError("The URL has no host name.", code="bad_url")
+    # urlsplit lets text after "]" pass ("http://[::1]x/"); only ":port" may follow an IPv6 address.
+    if "]" in parts.netloc and not re.search(r"\](:\d*)?$", parts.netloc):
+        raise InvalidContentError("The URL's host is not valid: only a port may follow an IPv6 address.",
+                                  code="bad_url")
+    return scheme, host, port or (443 if scheme == "https" else 80)
 
+
+# ---------------------------------------------------------------------------
+# Fetching
+# ---------------------------------------------------------------------------
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
     """Connects to an address we already checked, while naming the host in the request."""
@@ -107,7 +152,8 @@ def fetch_url(
         response = None
         try:
             parts = urlsplit(url)
-            path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            # The request line is ASCII: other characters go percent-encoded as UTF-8, as browsers send them.
+            path = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""), safe=_URL_SAFE)
             connection.request("GET", path, headers={
                 "User-Agent": USER_AGENT,
                 "Accept": "text/html,application/xhtml+xml,text/plain,text/markdown;q=0.9",
@@ -118,7 +164,11 @@ def fetch_url(
                 location = response.getheader("Location")
                 if not location:
                     raise FetchError(f"{url} redirected without saying where to.")
-                url = urljoin(url, location)
+                try:
+                    url = urljoin(url, location)
+                except ValueError:
+                    raise InvalidContentError(f"{url} redirected to an address that is not valid: {location!r}.",
+                                              code="bad_url") from None
                 continue
             if response.status != 200:
                 raise FetchError(f"{url} answered {response.status} {response.reason}.")
@@ -151,12 +201,16 @@ def fetch_with_settings(url: str, config) -> Fetched:
 def _resolve_checked(host: str, port: int, address_allowed: Callable[[str], bool]) -> str:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except UnicodeError:  # IDNA: an empty or over-long label ("a..b")
+        raise InvalidContentError(f"The host name {host!r} is not valid.", code="bad_url") from None
     except socket.gaierror:
         raise FetchError(f"The host {host!r} could not be found.", code="dns_failed") from None
     addresses = [info[4][0] for info in infos]
+    if not addresses:
+        raise FetchError(f"The host {host!r} could not be found.", code="dns_failed")
     # Every address must pass: a host that resolves to one public and one private address is refused.
     refused = [a for a in addresses if not address_allowed(a)]
-    if refused or not addresses:
+    if refused:
         raise InvalidContentError(
             f"Refusing to fetch {host}: it resolves to a loopback, private or link-local address ({refused[0]}).",
             code="address_refused",
