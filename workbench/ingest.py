@@ -3,23 +3,27 @@
 The fetcher refuses loopback, private, link-local and other non-public addresses (unless
 allowed by a setting), in every IPv6 form that carries an IPv4 address too, after DNS resolution
 and again on every redirect, and connects to the address it checked so that a second DNS answer
-cannot point it elsewhere.
+cannot point it elsewhere. One deadline covers the whole fetch, and a process runs only so many
+fetches at once.
 """
 
 from __future__ import annotations
 
 import http.client
 import ipaddress
+import math
 import re
 import socket
 import ssl
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import quote, urljoin, urlsplit
 
 from workbench.cleaning import CleanResult, clean_text
-from workbench.errors import FetchError, InvalidContentError, TooLargeError
+from workbench.errors import BusyError, FetchError, InvalidContentError, TooLargeError
 
 ARTICLE_MEDIA_TYPES = {"text/html", "application/xhtml+xml", "text/plain", "text/markdown", "text/x-markdown"}
 UPLOAD_EXTENSIONS = {".html": "text/html", ".htm": "text/html", ".txt": "text/plain", ".md": "text/markdown"}
@@ -101,26 +105,87 @@ def check_url_syntax(url: str) -> tuple[str, str, int]:
 # Fetching
 # ---------------------------------------------------------------------------
 
+class _DeadlinePassed(Exception):
+    """The fetch's time is up (raised by our own checks; the network calls raise their own errors)."""
+
+
+class _Deadline:
+    """One time limit for a whole fetch: name lookups, connecting, TLS, headers and body, on every hop.
+
+    A socket's timeout bounds each read alone, so a server sending a byte a second never trips it.
+    A timer shuts the current connection down when the time is up, wherever the fetch is waiting.
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self._end = time.monotonic() + seconds
+        self._lock = threading.Lock()
+        self._watched: socket.socket | None = None
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    @property
+    def passed(self) -> bool:
+        return time.monotonic() >= self._end
+
+    def remaining(self) -> float:
+        left = self._end - time.monotonic()
+        if left <= 0:
+            raise _DeadlinePassed()
+        return left
+
+    def watch(self, sock: socket.socket) -> None:
+        """Shut ``sock``'s connection down at the deadline (a duplicate descriptor: TLS wraps the original)."""
+        with self._lock:
+            self._forget()
+            self._watched = sock.dup()
+        if self.passed:
+            self._expire()
+
+    def close(self) -> None:
+        self._timer.cancel()
+        with self._lock:
+            self._forget()
+
+    def _expire(self) -> None:
+        with self._lock:
+            if self._watched is not None:
+                try:
+                    self._watched.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass  # already closed by the other end
+
+    def _forget(self) -> None:
+        if self._watched is not None:
+            self._watched.close()
+            self._watched = None
+
+
 class _PinnedHTTPConnection(http.client.HTTPConnection):
     """Connects to an address we already checked, while naming the host in the request."""
 
-    def __init__(self, host: str, address: str, port: int, timeout: float):
-        super().__init__(host, port, timeout=timeout)
+    def __init__(self, host: str, address: str, port: int, deadline: _Deadline):
+        super().__init__(host, port, timeout=deadline.remaining())
         self._address = address
+        self._deadline = deadline
+
+    def _open(self) -> socket.socket:
+        sock = socket.create_connection((self._address, self.port), self._deadline.remaining())
+        self._deadline.watch(sock)
+        return sock
 
     def connect(self):
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._open()
 
 
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host: str, address: str, port: int, timeout: float):
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
-        self._address = address
+class _PinnedHTTPSConnection(_PinnedHTTPConnection):
+    default_port = http.client.HTTPS_PORT  # the Host header names no port for 443
 
     def connect(self):
-        sock = socket.create_connection((self._address, self.port), self.timeout)
+        sock = self._open()
         # Certificate checked against the host name, not the address we pinned.
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock = ssl.create_default_context().wrap_socket(sock, server_hostname=self.host)
 
 
 def fetch_url(
@@ -132,80 +197,124 @@ def fetch_url(
     max_redirects: int = 5,
     address_allowed: Callable[[str], bool] | None = None,
 ) -> Fetched:
-    """GET ``url`` as an article.
+    """GET ``url`` as an article, within ``timeout`` seconds in all (redirects included).
 
     :param address_allowed: decides which resolved addresses may be contacted; defaults to
         public addresses only, or any address when ``allow_private`` is set.
-    :raises InvalidContentError: bad scheme, refused address, not an article's media type.
+    :raises InvalidContentError: bad URL, refused address, not an article's media type.
     :raises TooLargeError: the body is larger than ``max_bytes``.
-    :raises FetchError: network failure, timeout or an error status.
+    :raises FetchError: network failure, the deadline passed, or an error status.
     """
     if address_allowed is None:
         address_allowed = (lambda _a: True) if allow_private else address_is_public
-    deadline = time.monotonic() + timeout
-    for _hop in range(max_redirects + 1):
-        scheme, host, port = check_url_syntax(url)
-        address = _resolve_checked(host, port, address_allowed)
-        remaining = max(0.1, deadline - time.monotonic())
-        connection_class = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
-        connection = connection_class(host, address, port, remaining)
-        response = None
-        try:
-            parts = urlsplit(url)
-            # The request line is ASCII: other characters go percent-encoded as UTF-8, as browsers send them.
-            path = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""), safe=_URL_SAFE)
-            connection.request("GET", path, headers={
-                "User-Agent": USER_AGENT,
-                "Accept": "text/html,application/xhtml+xml,text/plain,text/markdown;q=0.9",
-                "Accept-Encoding": "identity",
-            })
-            response = connection.getresponse()
-            if response.status in (301, 302, 303, 307, 308):
-                location = response.getheader("Location")
-                if not location:
-                    raise FetchError(f"{url} redirected without saying where to.")
-                try:
-                    url = urljoin(url, location)
-                except ValueError:
-                    raise InvalidContentError(f"{url} redirected to an address that is not valid: {location!r}.",
-                                              code="bad_url") from None
-                continue
-            if response.status != 200:
-                raise FetchError(f"{url} answered {response.status} {response.reason}.")
-            media_type, charset = _content_type(response.getheader("Content-Type", ""))
-            if media_type and media_type not in ARTICLE_MEDIA_TYPES:
-                raise InvalidContentError(
-                    f"{url} is {media_type}, not an article (HTML, plain text or Markdown).", code="not_an_article"
-                )
-            body = _read_capped(response, max_bytes, deadline, url)
-            return Fetched(url=url, body=body, media_type=media_type or "text/html", charset=charset)
-        except (socket.timeout, TimeoutError):
-            raise FetchError(f"Fetching {url} timed out after {timeout:g} s.", code="fetch_timeout", status=504) from None
-        except ssl.SSLError as err:
-            raise FetchError(f"Could not make a secure connection to {host}: {err.reason or err}.") from None
-        except (OSError, http.client.HTTPException) as err:
-            raise FetchError(f"Could not fetch {url}: {err}.") from None
-        finally:
-            if response is not None:
-                response.close()
-            connection.close()
+    deadline = _Deadline(timeout)
+    try:
+        for _hop in range(max_redirects + 1):
+            fetched_or_next = _fetch_once(url, deadline, address_allowed, max_bytes)
+            if isinstance(fetched_or_next, Fetched):
+                return fetched_or_next
+            url = fetched_or_next
+    except _DeadlinePassed:
+        raise _timed_out(url, timeout) from None
+    finally:
+        deadline.close()
     raise FetchError(f"Too many redirects (more than {max_redirects}).", code="too_many_redirects")
 
 
-def fetch_with_settings(url: str, config) -> Fetched:
-    """``fetch_url`` with the app's settings (private addresses, timeout, size cap, redirects)."""
-    return fetch_url(url, allow_private=config["FETCH_ALLOW_PRIVATE"], timeout=config["FETCH_TIMEOUT"],
-                     max_bytes=config["MAX_IMPORT_BYTES"], max_redirects=config["FETCH_MAX_REDIRECTS"])
+def _timed_out(url: str, timeout: float) -> FetchError:
+    return FetchError(f"Fetching {url} was stopped after {timeout:g} s, the limit for the whole fetch "
+                      f"(connecting, redirects and the page itself).", code="fetch_timeout", status=504)
 
 
-def _resolve_checked(host: str, port: int, address_allowed: Callable[[str], bool]) -> str:
+def _fetch_once(url: str, deadline: _Deadline, address_allowed: Callable[[str], bool],
+                max_bytes: int) -> Fetched | str:
+    """One request: the article, or the URL a redirect points to."""
+    scheme, host, port = check_url_syntax(url)
+    address = _resolve_checked(host, port, address_allowed, deadline)
+    connection_class = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
+    connection = connection_class(host, address, port, deadline)
+    response = None
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except UnicodeError:  # IDNA: an empty or over-long label ("a..b")
-        raise InvalidContentError(f"The host name {host!r} is not valid.", code="bad_url") from None
-    except socket.gaierror:
-        raise FetchError(f"The host {host!r} could not be found.", code="dns_failed") from None
-    addresses = [info[4][0] for info in infos]
+        parts = urlsplit(url)
+        # The request line is ASCII: other characters go percent-encoded as UTF-8, as browsers send them.
+        path = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""), safe=_URL_SAFE)
+        connection.request("GET", path, headers={
+            "User-Agent": USER_AGENT,
+            "Accept": "text/html,application/xhtml+xml,text/plain,text/markdown;q=0.9",
+            "Accept-Encoding": "identity",
+        })
+        response = connection.getresponse()
+        if response.status in (301, 302, 303, 307, 308):
+            location = response.getheader("Location")
+            if not location:
+                raise FetchError(f"{url} redirected without saying where to.")
+            try:
+                return urljoin(url, location)
+            except ValueError:
+                raise InvalidContentError(f"{url} redirected to an address that is not valid: {location!r}.",
+                                          code="bad_url") from None
+        if response.status != 200:
+            raise FetchError(f"{url} answered {response.status} {response.reason}.")
+        media_type, charset = _content_type(response.getheader("Content-Type", ""))
+        if media_type and media_type not in ARTICLE_MEDIA_TYPES:
+            raise InvalidContentError(
+                f"{url} is {media_type}, not an article (HTML, plain text or Markdown).", code="not_an_article"
+            )
+        body = _read_capped(response, max_bytes, deadline, url)
+        return Fetched(url=url, body=body, media_type=media_type or "text/html", charset=charset)
+    except (socket.timeout, TimeoutError):
+        raise _DeadlinePassed() from None
+    except ssl.SSLError as err:
+        if deadline.passed:
+            raise _DeadlinePassed() from None
+        raise FetchError(f"Could not make a secure connection to {host}: {err.reason or err}.") from None
+    except (OSError, http.client.HTTPException) as err:
+        if deadline.passed:  # the deadline shut the connection down under the read
+            raise _DeadlinePassed() from None
+        raise FetchError(f"Could not fetch {url}: {err}.") from None
+    finally:
+        if response is not None:
+            response.close()
+        connection.close()
+
+
+def fetch_with_settings(url: str, config) -> Fetched:
+    """``fetch_url`` with the app's settings (private addresses, timeout, size cap, redirects),
+    in one of the process's ``FETCH_CONCURRENCY`` fetch slots."""
+    with _fetch_slots.take(int(config["FETCH_CONCURRENCY"]), retry_after=math.ceil(config["FETCH_TIMEOUT"])):
+        return fetch_url(url, allow_private=config["FETCH_ALLOW_PRIVATE"], timeout=config["FETCH_TIMEOUT"],
+                         max_bytes=config["MAX_IMPORT_BYTES"], max_redirects=config["FETCH_MAX_REDIRECTS"])
+
+
+class _FetchSlots:
+    """How many URL fetches this process runs at once. A fetch can hold a server thread for the whole
+    timeout; past the limit a request is answered at once (503) instead of waiting for a slot, so
+    slow sites cannot take every thread and leave none for the rest of the app."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._busy = 0
+
+    @contextmanager
+    def take(self, limit: int, *, retry_after: int):
+        with self._lock:
+            if self._busy >= limit:
+                raise BusyError(
+                    f"Workbench is already fetching as many pages as it may at once ({limit}); "
+                    f"try again in {retry_after} s.", retry_after=retry_after)
+            self._busy += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._busy -= 1
+
+
+_fetch_slots = _FetchSlots()
+
+
+def _resolve_checked(host: str, port: int, address_allowed: Callable[[str], bool], deadline: _Deadline) -> str:
+    addresses = [info[4][0] for info in _resolve(host, port, deadline)]
     if not addresses:
         raise FetchError(f"The host {host!r} could not be found.", code="dns_failed")
     # Every address must pass: a host that resolves to one public and one private address is refused.
@@ -218,27 +327,60 @@ def _resolve_checked(host: str, port: int, address_allowed: Callable[[str], bool
     return addresses[0]
 
 
+def _resolve(host: str, port: int, deadline: _Deadline) -> list:
+    """``getaddrinfo`` within the deadline: the system resolver has its own, longer timeouts, so it
+    runs in a thread of its own that is left to finish if the time runs out."""
+    try:
+        ipaddress.ip_address(host)
+        literal = True
+    except ValueError:
+        literal = False
+    outcome: dict = {}
+
+    def lookup():
+        try:
+            outcome["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as err:
+            outcome["error"] = err
+
+    if literal:
+        lookup()
+    else:
+        thread = threading.Thread(target=lookup, name="workbench-resolve", daemon=True)
+        thread.start()
+        thread.join(deadline.remaining())
+        if thread.is_alive():
+            raise _DeadlinePassed()
+    error = outcome.get("error")
+    if isinstance(error, UnicodeError):  # IDNA: an empty or over-long label ("a..b")
+        raise InvalidContentError(f"The host name {host!r} is not valid.", code="bad_url")
+    if error is not None:
+        raise FetchError(f"The host {host!r} could not be found.", code="dns_failed")
+    return outcome["infos"]
+
+
 def _content_type(header: str) -> tuple[str, str | None]:
     media_type, _, params = header.partition(";")
     match = re.search(r"charset=\"?([\w.-]+)", params, re.I)
     return media_type.strip().lower(), (match.group(1) if match else None)
 
 
-def _read_capped(response, max_bytes: int, deadline: float, url: str) -> bytes:
+def _read_capped(response, max_bytes: int, deadline: _Deadline, url: str) -> bytes:
     length = response.getheader("Content-Length")
     if length and length.isdigit() and int(length) > max_bytes:
         raise TooLargeError(f"{url} is {int(length):,} bytes; the limit is {max_bytes:,}.")
     chunks, total = [], 0
     while True:
-        if time.monotonic() > deadline:
-            raise socket.timeout()
-        chunk = response.read(64 * 1024)
+        deadline.remaining()
+        chunk = response.read1(64 * 1024)
         if not chunk:
             break
         total += len(chunk)
         if total > max_bytes:
             raise TooLargeError(f"{url} is larger than the limit of {max_bytes:,} bytes.")
         chunks.append(chunk)
+    # A connection shut at the deadline ends a body without a length as if it were complete.
+    deadline.remaining()
     return b"".join(chunks)
 
 

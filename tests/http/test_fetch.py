@@ -1,9 +1,13 @@
 """URL fetching over real HTTP on loopback: limits and the guard against internal addresses."""
 
+import shutil
 import socket
 import ssl
+import subprocess
 import threading
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -186,6 +190,111 @@ HEAD = b"HTTP/1.0 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
 
 
 # ---------------------------------------------------------------------------
+# One deadline for the whole fetch
+# ---------------------------------------------------------------------------
+
+
+def test_a_body_sent_a_byte_at_a_time_is_stopped_at_the_deadline(slow_server):
+    body = b"<p>" + b"x" * 40 + b"</p>"
+    reply = HEAD + f"Content-Length: {len(body)}\r\n\r\n".encode() + body
+    server = slow_server(reply, slow_from=len(reply) - len(body))
+    started = time.monotonic()
+    with pytest.raises(FetchError) as err:
+        fetch_url(server.url(), allow_private=True, timeout=1)
+    elapsed = time.monotonic() - started
+    assert 0.9 <= elapsed < 3
+    assert err.value.code == "fetch_timeout" and err.value.status == 504
+    assert "1 s" in err.value.message and "whole fetch" in err.value.message
+
+
+def test_a_body_without_length_sent_slowly_is_not_taken_for_a_whole_page(slow_server):
+    # With no Content-Length the end of the connection ends the body: cut at the deadline, it must
+    # not pass for a complete (shorter) page.
+    body = b"<p>" + b"x" * 40 + b"</p>"
+    reply = HEAD + b"\r\n" + body
+    server = slow_server(reply, slow_from=len(reply) - len(body))
+    started = time.monotonic()
+    with pytest.raises(FetchError) as err:
+        fetch_url(server.url(), allow_private=True, timeout=1)
+    assert time.monotonic() - started < 3 and err.value.code == "fetch_timeout"
+
+
+def test_headers_sent_a_byte_at_a_time_are_stopped_at_the_deadline(slow_server):
+    server = slow_server(HEAD + b"Content-Length: 5\r\n\r\nhello")
+    started = time.monotonic()
+    with pytest.raises(FetchError) as err:
+        fetch_url(server.url(), allow_private=True, timeout=1)
+    assert time.monotonic() - started < 3 and err.value.code == "fetch_timeout"
+
+
+@pytest.fixture
+def tls_context(tmp_path, monkeypatch):
+    """A server context with a self-signed certificate for 127.0.0.1, which the fetcher is made to trust."""
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is needed to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # read by ssl.create_default_context()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+def test_https_is_fetched_and_held_to_the_same_deadline(slow_server, tls_context):
+    page = HEAD + f"Content-Length: {len(PAGE)}\r\n\r\n{PAGE}".encode()
+    assert fetch_url(slow_server(page, interval=0, tls=tls_context).url(), allow_private=True).body.decode() == PAGE
+    body = b"<p>" + b"x" * 40 + b"</p>"
+    reply = HEAD + f"Content-Length: {len(body)}\r\n\r\n".encode() + body
+    server = slow_server(reply, slow_from=len(reply) - len(body), tls=tls_context)
+    started = time.monotonic()
+    with pytest.raises(FetchError) as err:
+        fetch_url(server.url(), allow_private=True, timeout=1)
+    assert time.monotonic() - started < 3 and err.value.code == "fetch_timeout"
+
+
+def test_the_deadline_spans_redirects(site):
+    # Each hop answers in 0.4 s, well within the limit on its own; together they pass it.
+    for hop in range(5):
+        site.route(f"/hop{hop}", status=302, headers={"Location": f"/hop{hop + 1}"}, delay=0.4)
+    site.route("/hop5", PAGE)
+    started = time.monotonic()
+    with pytest.raises(FetchError) as err:
+        fetch_url(site.url("/hop0"), allow_private=True, timeout=1)
+    assert time.monotonic() - started < 1.5 and err.value.code == "fetch_timeout"
+
+
+def test_a_slow_name_lookup_counts_against_the_deadline(monkeypatch, site):
+    # The network's resolver cannot be slowed from here, so its answer is delayed in place.
+    real = socket.getaddrinfo
+
+    def slow_getaddrinfo(*args, **kwargs):
+        time.sleep(3)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow_getaddrinfo)
+    started = time.monotonic()
+    with pytest.raises(FetchError) as err:
+        fetch_url(site.route("/story", PAGE).replace("127.0.0.1", "localhost"), allow_private=True, timeout=1)
+    assert time.monotonic() - started < 2 and err.value.code == "fetch_timeout"
+
+
+def test_an_import_from_a_slow_server_is_refused_at_the_deadline(api_as, app, slow_server):
+    app.config["FETCH_TIMEOUT"] = 1
+    body = b"<html><body><p>" + b"slow " * 20 + b"</p></body></html>"
+    reply = HEAD + f"Content-Length: {len(body)}\r\n\r\n".encode() + body
+    server = slow_server(reply, slow_from=len(reply) - len(body))
+    api = api_as("checker")
+    started = time.monotonic()
+    response = api.post("/api/articles", json={"url": server.url()})
+    assert time.monotonic() - started < 3
+    assert response.status_code == 504 and response.get_json()["error"]["code"] == "fetch_timeout"
+    assert "1 s" in response.get_json()["error"]["message"]
+    assert api.get("/api/articles").get_json()["total"] == 0
+
+
+# ---------------------------------------------------------------------------
 # IPv6 forms of internal addresses, and malformed hosts
 # ---------------------------------------------------------------------------
 
@@ -216,3 +325,95 @@ def test_a_malformed_host_is_422_in_the_api_and_the_page(api_as, client, auth, u
     auth.login_as("checker")
     page = auth.post("/import", data={"via": "url", "url": url})
     assert page.status_code == 422 and "URL" in page.text
+
+
+# ---------------------------------------------------------------------------
+# At most FETCH_CONCURRENCY fetches at once in a process
+# ---------------------------------------------------------------------------
+
+def hold_a_fetch(app, slow_server, token):
+    """Start an API import from a server that keeps it busy; return the thread once the server has it."""
+    body = b"<p>" + b"z" * 100 + b"</p>"
+    reply = HEAD + f"Content-Length: {len(body)}\r\n\r\n".encode() + body
+    server = slow_server(reply, interval=0.05, slow_from=len(reply) - len(body))
+    results = []
+
+    def run():
+        results.append(app.test_client().post("/api/articles", json={"url": server.url()},
+                                               headers={"Authorization": f"Bearer {token}"}))
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    deadline = time.monotonic() + 3
+    while server.accepted == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert server.accepted == 1
+    return thread, results
+
+
+def test_a_fetch_over_the_limit_is_answered_503_at_once(app, api_as, auth, client, site, slow_server):
+    app.config.update(FETCH_CONCURRENCY=1, FETCH_TIMEOUT=1.5)
+    api = api_as("checker")
+    auth.login_as("checker")
+    thread, results = hold_a_fetch(app, slow_server, api.token)
+    try:
+        started = time.monotonic()
+        busy = api.post("/api/articles", json={"url": site.route("/story", PAGE)})
+        assert time.monotonic() - started < 0.5
+        assert busy.status_code == 503 and busy.get_json()["error"]["code"] == "busy"
+        assert int(busy.headers["Retry-After"]) >= 1
+        page = auth.post("/import", data={"via": "url", "url": site.url("/story")})
+        assert page.status_code == 503 and "try again" in page.text and "Retry-After" in page.headers
+    finally:
+        thread.join(10)
+    assert results[0].status_code == 504
+    # The slot is free again once the first fetch is over.
+    assert api.post("/api/articles", json={"url": site.url("/story")}).status_code == 201
+
+
+def test_slow_imports_do_not_starve_the_server(tmp_path, sqlite_template, slow_server):
+    """gunicorn with one worker of two threads and a limit of one fetch: two slow imports at once
+    leave a thread free, so the second import is told to wait and /healthz answers meanwhile.
+    (SQLite only: the database plays no part, and starting gunicorn twice would double the time.)"""
+    from tests.test_durability import Server, prepare
+
+    database = f"sqlite:///{tmp_path / 'workbench.sqlite3'}"
+    shutil.copy(sqlite_template, tmp_path / "workbench.sqlite3")
+    token, _ = prepare(database, tmp_path / "instance")
+    server = Server(database, tmp_path / "instance")
+    server.env.update(WORKBENCH_WORKERS="1", WORKBENCH_THREADS="2", WORKBENCH_FETCH_CONCURRENCY="1",
+                      WORKBENCH_FETCH_ALLOW_PRIVATE="1", WORKBENCH_FETCH_TIMEOUT="2")
+    body = b"<p>" + b"z" * 100 + b"</p>"
+    reply = HEAD + f"Content-Length: {len(body)}\r\n\r\n".encode() + body
+    slow = slow_server(reply, interval=0.1, slow_from=len(reply) - len(body))
+    server.start()
+    answers = []
+
+    def slow_import():
+        started = time.monotonic()
+        try:
+            status, _, headers = server.request("POST", "/api/articles", token, {"url": slow.url()})
+        except urllib.error.HTTPError as err:
+            status, headers = err.code, err.headers
+        answers.append((status, time.monotonic() - started, headers))
+
+    try:
+        threads = [threading.Thread(target=slow_import) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 1.5
+        while not answers and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert answers, "neither import was answered promptly"
+        status, elapsed, headers = answers[0]
+        assert status == 503 and elapsed < 1.5 and headers["Retry-After"] == "2"
+        started = time.monotonic()
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/healthz", timeout=2) as health:
+            assert health.status == 200
+        assert time.monotonic() - started < 1
+        assert slow.accepted == 1
+        for thread in threads:
+            thread.join(10)
+        assert sorted(status for status, _, _ in answers) == [503, 504]
+    finally:
+        server.kill()
