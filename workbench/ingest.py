@@ -3,12 +3,13 @@
 The fetcher refuses loopback, private, link-local and other non-public addresses (unless
 allowed by a setting), in every IPv6 form that carries an IPv4 address too, after DNS resolution
 and again on every redirect, and connects to the address it checked so that a second DNS answer
-cannot point it elsewhere. One deadline covers the whole fetch, and a process runs only so many
-fetches at once.
+cannot point it elsewhere. One deadline covers the whole fetch; the size cap counts the bytes
+after any decompression; a process runs only so many fetches at once.
 """
 
 from __future__ import annotations
 
+import codecs
 import http.client
 import ipaddress
 import math
@@ -17,6 +18,7 @@ import socket
 import ssl
 import threading
 import time
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable
@@ -201,8 +203,9 @@ def fetch_url(
 
     :param address_allowed: decides which resolved addresses may be contacted; defaults to
         public addresses only, or any address when ``allow_private`` is set.
-    :raises InvalidContentError: bad URL, refused address, not an article's media type.
-    :raises TooLargeError: the body is larger than ``max_bytes``.
+    :raises InvalidContentError: bad URL, refused address, not an article's media type, an
+        encoding that cannot be read.
+    :raises TooLargeError: the body, decompressed, is larger than ``max_bytes``.
     :raises FetchError: network failure, the deadline passed, or an error status.
     """
     if address_allowed is None:
@@ -366,22 +369,62 @@ def _content_type(header: str) -> tuple[str, str | None]:
 
 
 def _read_capped(response, max_bytes: int, deadline: _Deadline, url: str) -> bytes:
+    """The body, decoded from its Content-Encoding, of at most ``max_bytes`` either way."""
     length = response.getheader("Content-Length")
     if length and length.isdigit() and int(length) > max_bytes:
         raise TooLargeError(f"{url} is {int(length):,} bytes; the limit is {max_bytes:,}.")
-    chunks, total = [], 0
+    inflater = _inflater_for(response.getheader("Content-Encoding", ""), max_bytes, url)
+    chunks, received = [], 0
     while True:
         deadline.remaining()
         chunk = response.read1(64 * 1024)
         if not chunk:
             break
-        total += len(chunk)
-        if total > max_bytes:
+        received += len(chunk)
+        if received > max_bytes:
             raise TooLargeError(f"{url} is larger than the limit of {max_bytes:,} bytes.")
-        chunks.append(chunk)
+        chunks.append(inflater.feed(chunk) if inflater else chunk)
     # A connection shut at the deadline ends a body without a length as if it were complete.
     deadline.remaining()
+    if inflater:
+        inflater.finish()
     return b"".join(chunks)
+
+
+class _Inflater:
+    """gzip or deflate decompression that stops as soon as the output passes the cap."""
+
+    def __init__(self, max_bytes: int, url: str):
+        self.max_bytes, self.url, self.size = max_bytes, url, 0
+        self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 32)  # a gzip or a zlib header, either
+
+    def feed(self, data: bytes) -> bytes:
+        if self._zlib.eof:
+            return b""  # what follows the end of the stream is ignored, as browsers do
+        try:
+            # At most one byte over the room left: the rest of the input stays unread.
+            piece = self._zlib.decompress(data, self.max_bytes - self.size + 1)
+        except zlib.error as err:
+            raise InvalidContentError(f"{self.url} sent a compressed page that cannot be read ({err}).",
+                                      code="bad_encoding") from None
+        self.size += len(piece)
+        if self.size > self.max_bytes:
+            raise TooLargeError(f"{self.url} is larger than the limit of {self.max_bytes:,} bytes once decompressed.")
+        return piece
+
+    def finish(self) -> None:
+        if not self._zlib.eof:
+            raise InvalidContentError(f"{self.url} sent a compressed page that ends early.", code="bad_encoding")
+
+
+def _inflater_for(header: str, max_bytes: int, url: str) -> _Inflater | None:
+    encoding = header.strip().lower()
+    if encoding in ("", "identity"):
+        return None
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        return _Inflater(max_bytes, url)
+    raise InvalidContentError(f"{url} sent its page compressed as {header.strip()!r}, which Workbench "
+                              f"cannot read (it reads gzip and deflate).", code="unsupported_encoding")
 
 
 # ---------------------------------------------------------------------------
@@ -420,12 +463,57 @@ def decode_text(data: bytes, charset: str | None = None) -> str:
     return str(best)
 
 
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_META_CHARSET_RE = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
+
+
+def decode_html(data: bytes, charset: str | None = None) -> str:
+    """HTML bytes to text: a byte-order mark, else the charset the server declared, else the page's
+    own ``<meta>`` declaration, else as :func:`decode_text` (UTF-8, then a detected encoding)."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            charset = name
+            break
+    else:
+        if charset is None:
+            match = _META_CHARSET_RE.search(data[:4096])
+            charset = match.group(1).decode("ascii") if match else None
+    return decode_text(data, charset)
+
+
+def compression_of(data: bytes) -> str | None:
+    """The format ``data`` is compressed in (gzip, zlib, zstd, xz, bzip2), or None for anything else."""
+    for magic, name in ((b"\x1f\x8b", "gzip"), (b"\x28\xb5\x2f\xfd", "zstd"), (b"\xfd7zXZ\x00", "xz")):
+        if data.startswith(magic):
+            return name
+    if data[:3] == b"BZh" and data[4:10] == b"1AY&SY":
+        return "bzip2"
+    if len(data) >= 2 and data[0] & 0x0F == 8 and data[0] >> 4 <= 7 and int.from_bytes(data[:2], "big") % 31 == 0:
+        # A zlib header is two bytes that ordinary text can start with ("x^"): only a stream that
+        # inflates counts. The trial is bounded, so a bomb costs nothing here.
+        try:
+            if zlib.decompressobj().decompress(data[:4096], 64 * 1024):
+                return "zlib"
+        except zlib.error:
+            pass
+    return None
+
+
 def clean_input(data: bytes, media_type: str, *, charset: str | None = None, url: str | None = None) -> CleanResult:
-    """Run the right cleaner for ``media_type``: HTML through the extractor, text line by line."""
+    """Run the right cleaner for ``media_type``: HTML through the extractor, text line by line.
+
+    The extractor is only ever given text: handed bytes, trafilatura would inflate gzip or zlib
+    data by itself, past every size cap (a 20 KB upload can hold a 20 MB page). Compressed input
+    is refused here; a server's Content-Encoding is decoded, within the cap, by the fetcher.
+    """
     from workbench.extraction import extract_html
 
+    packed = compression_of(data)
+    if packed:
+        raise InvalidContentError(f"This is {packed}-compressed data, not a page's text: import the page itself, "
+                                  f"uncompressed.", code="compressed")
     if media_type in ("text/html", "application/xhtml+xml"):
-        return extract_html(data if charset is None else decode_text(data, charset), url=url)
+        return extract_html(decode_html(data, charset), url=url)
     text = decode_text(data, charset)
     if media_type == "text/plain" and looks_like_html(text):
         return extract_html(text, url=url)

@@ -1,5 +1,6 @@
 """URL fetching over real HTTP on loopback: limits and the guard against internal addresses."""
 
+import gzip
 import shutil
 import socket
 import ssl
@@ -8,6 +9,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import zlib
 
 import pytest
 
@@ -292,6 +294,72 @@ def test_an_import_from_a_slow_server_is_refused_at_the_deadline(api_as, app, sl
     assert response.status_code == 504 and response.get_json()["error"]["code"] == "fetch_timeout"
     assert "1 s" in response.get_json()["error"]["message"]
     assert api.get("/api/articles").get_json()["total"] == 0
+
+
+# ---------------------------------------------------------------------------
+# The size cap counts decompressed bytes
+# ---------------------------------------------------------------------------
+
+def gzip_bomb(size: int = 8 * 1024 * 1024) -> bytes:
+    """A small gzip file of an HTML page ``size`` bytes long."""
+    paragraph = b"<p>The minister said the figures were right and the opposition said they were not.</p>\n"
+    return gzip.compress(b"<html><body>" + paragraph * (size // len(paragraph)) + b"</body></html>", 9)
+
+
+def test_gzip_content_encoding_is_read_within_the_cap(site):
+    url = site.route("/gz", gzip.compress(PAGE.encode()), headers={"Content-Encoding": "gzip"})
+    fetched = fetch_url(url, allow_private=True)
+    assert fetched.body.decode() == PAGE
+
+
+def test_gzip_content_encoding_is_capped_on_decompressed_bytes(site):
+    bomb = gzip_bomb()
+    assert len(bomb) < 100_000
+    url = site.route("/bomb", bomb, headers={"Content-Encoding": "gzip"})
+    started = time.monotonic()
+    with pytest.raises(TooLargeError) as err:
+        fetch_url(url, allow_private=True, max_bytes=1_000_000)
+    assert time.monotonic() - started < 2 and "decompressed" in err.value.message
+
+
+def test_a_damaged_gzip_body_is_refused(site):
+    whole = gzip.compress(PAGE.encode())
+    for path, body in (("/garbage", b"this is not gzip"), ("/cut", whole[:len(whole) // 2])):
+        with pytest.raises(InvalidContentError) as err:
+            fetch_url(site.route(path, body, headers={"Content-Encoding": "gzip"}), allow_private=True)
+        assert err.value.code == "bad_encoding"
+
+
+def test_an_unknown_content_encoding_is_refused(site):
+    url = site.route("/br", b"\x0b\x02\x80hello\x03", headers={"Content-Encoding": "br"})
+    with pytest.raises(InvalidContentError) as err:
+        fetch_url(url, allow_private=True)
+    assert err.value.code == "unsupported_encoding" and "br" in err.value.message
+
+
+@pytest.mark.parametrize("headers", [{}, {"Content-Encoding": "gzip"}], ids=["unlabelled", "content-encoding"])
+def test_a_fetched_gzip_bomb_is_refused_and_nothing_is_stored(api_as, site, headers):
+    url = site.route("/bomb.html", gzip_bomb(), headers=headers)
+    api = api_as("checker")
+    started = time.monotonic()
+    response = api.post("/api/articles", json={"url": url})
+    assert time.monotonic() - started < 3
+    if headers:
+        assert response.status_code == 413 and response.get_json()["error"]["code"] == "too_large"
+    else:
+        assert response.status_code == 422 and response.get_json()["error"]["code"] == "compressed"
+    assert api.get("/api/articles").get_json()["total"] == 0
+
+
+def test_the_extractor_never_inflates_what_it_is_given():
+    # trafilatura inflates gzip and zlib bytes it is handed; the extractor must only see text.
+    from workbench.ingest import clean_input
+
+    for packed in (gzip_bomb(), zlib.compress(b"<html><body>" + b"<p>words words</p>" * 400_000 + b"</body></html>")):
+        started = time.monotonic()
+        with pytest.raises(InvalidContentError) as err:
+            clean_input(packed, "text/html")
+        assert time.monotonic() - started < 1 and err.value.code == "compressed"
 
 
 # ---------------------------------------------------------------------------
