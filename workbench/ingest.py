@@ -377,7 +377,7 @@ def _read_capped(response, max_bytes: int, deadline: _Deadline, url: str) -> byt
     chunks, received = [], 0
     while True:
         deadline.remaining()
-        chunk = response.read1(64 * 1024)
+        chunk = response.read(64 * 1024)
         if not chunk:
             break
         received += len(chunk)
@@ -386,6 +386,8 @@ def _read_capped(response, max_bytes: int, deadline: _Deadline, url: str) -> byt
         chunks.append(inflater.feed(chunk) if inflater else chunk)
     # A connection shut at the deadline ends a body without a length as if it were complete.
     deadline.remaining()
+    if response.length:  # what Content-Length promised and did not come (http.client does not check)
+        raise FetchError(f"{url} closed the connection {response.length:,} bytes before the end of the page.")
     if inflater:
         inflater.finish()
     return b"".join(chunks)
