@@ -124,17 +124,15 @@ def test_redirect_loop_stops(site):
 # ---------------------------------------------------------------------------
 
 class SlowServer:
-    """A loopback server that answers every request by sending ``reply`` one byte every ``interval``
-    seconds (or at once from ``fast_prefix`` bytes on), and counts the connections it accepted."""
+    """A loopback server that answers every request with ``reply``: its first ``slow_from`` bytes at
+    once, then one byte every ``interval`` seconds. It counts the connections it accepted."""
 
-    def __init__(self, reply: bytes, *, interval: float = 0.2, slow_from: int = 0, host: str = "127.0.0.1",
-                 tls: ssl.SSLContext | None = None):
+    def __init__(self, reply: bytes, *, interval: float = 0.2, slow_from: int = 0, tls: ssl.SSLContext | None = None):
         self.reply, self.interval, self.slow_from, self.tls = reply, interval, slow_from, tls
         self.accepted = 0
         self.stop = threading.Event()
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        self.sock = socket.socket(family)
-        self.sock.bind((host, 0))
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(16)
         self.sock.settimeout(0.1)
         self.port = self.sock.getsockname()[1]
@@ -393,6 +391,20 @@ def test_an_ipv6_form_of_loopback_makes_no_connection(api_as, app, monkeypatch):
     assert attempts == [] and listener.accepted == 0
 
 
+def test_connects_to_the_address_it_checked(monkeypatch, site):
+    # The name is looked up once: a second answer (DNS rebinding) cannot send the connection elsewhere.
+    real, lookups = socket.getaddrinfo, []
+
+    def lookup(host, *args, **kwargs):
+        lookups.append(host)
+        return real("127.0.0.1" if host == "news.invalid" else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", lookup)
+    url = site.route("/story", PAGE).replace("127.0.0.1", "news.invalid")
+    assert fetch_url(url, address_allowed=only("127.0.0.1")).body.decode() == PAGE
+    assert lookups.count("news.invalid") == 1
+
+
 @pytest.mark.parametrize("url", ["http://[::1", "http://[::1]x/", "http://[nothing]/", "http://a..b/"])
 def test_a_malformed_host_is_422_in_the_api_and_the_page(api_as, client, auth, url):
     error = api_as("checker").post("/api/articles", json={"url": url})
@@ -448,15 +460,30 @@ def test_a_fetch_over_the_limit_is_answered_503_at_once(app, api_as, auth, clien
     assert api.post("/api/articles", json={"url": site.url("/story")}).status_code == 201
 
 
+def checker_token(database_url: str, instance) -> str:
+    """A checker's API token, made by a test app (one that leaves the request log alone)."""
+    from tests.conftest import make_test_app
+    from workbench.auth import create_token
+    from workbench.db import get_engine, get_session
+    from workbench.users import create_user
+
+    app = make_test_app(database_url, instance)
+    with app.app_context():
+        db = get_session()
+        token = create_token(db, create_user(db, username="checker", password="checker-password", role="checker"))
+    get_engine(app).dispose()
+    return token
+
+
 def test_slow_imports_do_not_starve_the_server(tmp_path, sqlite_template, slow_server):
     """gunicorn with one worker of two threads and a limit of one fetch: two slow imports at once
     leave a thread free, so the second import is told to wait and /healthz answers meanwhile.
     (SQLite only: the database plays no part, and starting gunicorn twice would double the time.)"""
-    from tests.test_durability import Server, prepare
+    from tests.test_durability import Server
 
     database = f"sqlite:///{tmp_path / 'workbench.sqlite3'}"
     shutil.copy(sqlite_template, tmp_path / "workbench.sqlite3")
-    token, _ = prepare(database, tmp_path / "instance")
+    token = checker_token(database, tmp_path / "instance")
     server = Server(database, tmp_path / "instance")
     server.env.update(WORKBENCH_WORKERS="1", WORKBENCH_THREADS="2", WORKBENCH_FETCH_CONCURRENCY="1",
                       WORKBENCH_FETCH_ALLOW_PRIVATE="1", WORKBENCH_FETCH_TIMEOUT="2")
