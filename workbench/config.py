@@ -26,6 +26,9 @@ DEFAULTS = {
     "FETCH_ALLOW_PRIVATE": False,
     "FETCH_TIMEOUT": 10.0,
     "FETCH_MAX_REDIRECTS": 5,
+    # URL fetches one process runs at once; keep it below the threads per worker (WORKBENCH_THREADS)
+    # so that slow sites always leave a thread for everything else.
+    "FETCH_CONCURRENCY": 1,
     "MAX_IMPORT_BYTES": 5 * 1024 * 1024,
     "ORG_NAME": "Workbench Fact Check",
     # Where users reach the app; names things in exports made from the command line.
@@ -59,6 +62,7 @@ ENV_SETTINGS = {
     "WORKBENCH_ORG_NAME": ("ORG_NAME", str),
     "WORKBENCH_MAX_IMPORT_BYTES": ("MAX_IMPORT_BYTES", int),
     "WORKBENCH_FETCH_TIMEOUT": ("FETCH_TIMEOUT", float),
+    "WORKBENCH_FETCH_CONCURRENCY": ("FETCH_CONCURRENCY", int),
     "WORKBENCH_PUBLIC_URL": ("PUBLIC_URL", str),
     "WORKBENCH_SESSION_IDLE_MINUTES": ("SESSION_IDLE_MINUTES", int),
     "WORKBENCH_SESSION_MAX_HOURS": ("SESSION_MAX_HOURS", int),

@@ -15,6 +15,8 @@ class WorkbenchError(Exception):
 
     status = 400
     code = "bad_request"
+    #: Seconds after which the same request may succeed, sent as ``Retry-After``; None when it will not.
+    retry_after: int | None = None
 
     def __init__(self, message: str, *, code: str | None = None, status: int | None = None,
                  details: dict | None = None):
@@ -26,6 +28,11 @@ class WorkbenchError(Exception):
             self.code = code
         if status:
             self.status = status
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Response headers that go with this error."""
+        return {"Retry-After": str(self.retry_after)} if self.retry_after is not None else {}
 
 
 class MalformedRequestError(WorkbenchError):
@@ -92,6 +99,16 @@ class FetchError(WorkbenchError):
     status, code = 502, "fetch_failed"
 
 
+class BusyError(WorkbenchError):
+    """Too much of this work is under way already; the same request may succeed a little later."""
+
+    status, code = 503, "busy"
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 _HTTP_CODES = {
     400: "malformed",
     401: "unauthenticated",
@@ -127,8 +144,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(WorkbenchError)
     def _workbench_error(err: WorkbenchError):
         response = app.make_response(_present(err.status, err.code, err.message, err.details))
-        if isinstance(err, TooManyRequestsError):
-            response.headers["Retry-After"] = str(err.retry_after)
+        response.headers.update(err.headers)
         return response
 
     @app.errorhandler(HTTPException)

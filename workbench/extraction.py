@@ -106,9 +106,16 @@ def _context(stack: list[str]) -> str:
     return hints[-1] if hints else ""
 
 
-def extract_html(document: str | bytes, *, url: str | None = None) -> CleanResult:
-    """Clean an HTML page into judged blocks and metadata."""
+def extract_html(document: str, *, url: str | None = None) -> CleanResult:
+    """Clean an HTML page into judged blocks and metadata.
+
+    Text only: given bytes, trafilatura inflates whatever looks gzip-, zlib- or zstd-compressed,
+    up to 20 MB whatever our import cap (:func:`workbench.ingest.clean_input` decodes the page).
+    """
     import trafilatura
+
+    if not isinstance(document, str):
+        raise TypeError("extract_html takes the page as text; decode it first (workbench.ingest.decode_html)")
 
     blocks = html_blocks(document)
     with warnings.catch_warnings():

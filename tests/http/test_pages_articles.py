@@ -1,12 +1,17 @@
 """Article pages: the list, reading view, and import with its preview."""
 
+import gzip
 import io
 import re
+import time
+import zlib
 
 import pytest
 from bs4 import BeautifulSoup
+from sqlmodel import select
 
 from tests.conftest import shared_path
+from workbench.models import Article, ImportDraft
 
 MESSY = """Bridge Tolls Paid For Themselves, Minister Says
 
@@ -145,6 +150,39 @@ def test_upload_of_wrong_type_is_refused(client, auth):
     response = auth.post("/import", data={"via": "upload", "file": (io.BytesIO(b"%PDF-1.4"), "story.pdf")},
                          content_type="multipart/form-data")
     assert response.status_code == 422 and "story.pdf" in response.text
+
+
+@pytest.mark.parametrize("name, packed", [
+    ("story.html", lambda page: gzip.compress(page, 9)),
+    ("story.htm", lambda page: zlib.compress(page, 9)),
+    ("story.txt", lambda page: gzip.compress(page, 9)),
+])
+def test_a_compressed_upload_is_refused_at_once(client, auth, db, name, packed):
+    # A 20 MB page packs into some 20 KB: far under the upload cap, and the extractor would unpack it.
+    paragraph = b"<p>The minister said the figures were right and the opposition said they were not.</p>\n"
+    data = packed(b"<html><body>" + paragraph * (19_900_000 // len(paragraph)) + b"</body></html>")
+    assert len(data) < 200_000
+    auth.login_as("checker")
+    started = time.monotonic()
+    response = auth.post("/import", data={"via": "upload", "file": (io.BytesIO(data), name)},
+                         content_type="multipart/form-data")
+    assert time.monotonic() - started < 2
+    assert response.status_code == 422
+    assert "compressed" in BeautifulSoup(response.text, "html.parser").find(role="alert").text
+    assert db.exec(select(ImportDraft)).all() == [] and db.exec(select(Article)).all() == []
+
+
+def test_an_upload_in_utf8_without_a_declared_charset_reads_as_utf8(client, auth):
+    auth.login_as("checker")
+    paragraphs = "".join(f"<p>Paragraph {i}: the café on the Straße sold crème brûlée to 2,000 people, "
+                         f"the survey found.</p>" for i in range(4))
+    html = f"<html><head><title>Café survey</title></head><body><article><h1>Café survey</h1>{paragraphs}</article></body></html>"
+    response = auth.post("/import", data={"via": "upload", "file": (io.BytesIO(html.encode()), "story.html")},
+                         content_type="multipart/form-data")
+    assert response.status_code == 302, response.text
+    soup = BeautifulSoup(client.get(response.headers["Location"]).text, "html.parser")
+    kept = [text for _, checked, text in blocks(soup) if checked]
+    assert len(kept) == 4 and all("café on the Straße sold crème brûlée" in text for text in kept)
 
 
 def test_import_from_url(client, auth, site):

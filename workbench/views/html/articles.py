@@ -84,7 +84,7 @@ def import_preview():
     except WorkbenchError as err:
         values = {k: v for k, v in request.form.items() if k != "csrf_token"}
         return render_template("articles/import.html", via=via, values=values, error=err.message,
-                               target=target), err.status
+                               target=target), err.status, err.headers
     if request.form.get("title", "").strip():
         draft.meta = dict(draft.meta, title=request.form["title"].strip())
         db = get_session()
