@@ -26,7 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from workbench import auth, cli, csrf, db, htmx, request_log, security, templating, throttle
+    from workbench import auth, cli, csrf, db, htmx, request_input, request_log, security, templating, throttle
     from workbench.config import load_config
     from workbench.errors import register_error_handlers
     from workbench.views import register_blueprints
@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     request_log.init_app(app)
     throttle.init_app(app)
+    request_input.init_app(app)
     auth.init_app(app)
     csrf.init_app(app)
     security.init_app(app)

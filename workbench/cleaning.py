@@ -23,9 +23,18 @@ from datetime import date
 # ---------------------------------------------------------------------------
 
 
+# NUL, the other C0 controls that are not whitespace, and DEL: debris of a scrape or a bad
+# encoding, never part of a story (and PostgreSQL cannot store NUL in text).
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0e-\x1b\x7f]")
+
+
+def drop_control_characters(text: str) -> str:
+    return _CONTROL_CHARACTERS.sub("", text)
+
+
 def normalize_block(text: str) -> str:
-    """NFC, with every run of whitespace (newlines included) folded to one space."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    """NFC without control characters, with every run of whitespace (newlines included) folded to one space."""
+    return " ".join(unicodedata.normalize("NFC", drop_control_characters(text)).split())
 
 
 def canonicalize(paragraphs: list[str]) -> str:

@@ -30,7 +30,8 @@ def check_csrf() -> None:
         return
     expected = session.get("csrf")
     sent = request.headers.get(HEADER) or request.form.get(FIELD)
-    if not expected or not sent or not hmac.compare_digest(expected, sent):
+    # Compared as bytes: compare_digest refuses str with non-ASCII characters, which anyone can send.
+    if not expected or not sent or not hmac.compare_digest(expected.encode(), sent.encode("utf-8", "replace")):
         raise ForbiddenError(
             "The form had expired or did not come from this site (CSRF check failed). Reload the page and try again.",
             code="csrf_failed",

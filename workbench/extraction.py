@@ -19,6 +19,7 @@ from workbench.cleaning import (
     CleanResult,
     classify,
     classify_blocks,
+    drop_control_characters,
     guess_language,
     normalize_block,
     plain_key,
@@ -117,6 +118,8 @@ def extract_html(document: str, *, url: str | None = None) -> CleanResult:
     if not isinstance(document, str):
         raise TypeError("extract_html takes the page as text; decode it first (workbench.ingest.decode_html)")
 
+    # Before parsing: lxml would end the text at a NUL, losing the rest of the page.
+    document = drop_control_characters(document)
     blocks = html_blocks(document)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # trafilatura's dependencies warn about lxml internals

@@ -6,7 +6,10 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     from workbench.views.api import api
     from workbench.views.html import admin, articles, auth, claims, exports, health, review, revisions
+    from workbench.views.params import IdConverter
 
+    # Before any route is added: every <int:…> gets the ids' range (see views.params).
+    app.url_map.converters["int"] = IdConverter
     app.register_blueprint(auth.bp)
     app.register_blueprint(articles.bp)
     app.register_blueprint(claims.bp)

@@ -17,6 +17,7 @@ from workbench.exports import w3c
 from workbench.models import Claim, User
 from workbench.revision_text import RevisionText, current_revision_text, revision_text
 from workbench.views.api import api
+from workbench.views.params import count_arg
 
 PAGE_SIZE = 100
 CONTAINER_LINKS = ", ".join([
@@ -147,11 +148,11 @@ def list_annotations(article_id: int):
                         next_id=page_url(number + 1) if number + 1 < page_count else None,
                         prev_id=page_url(number - 1) if number > 0 else None, embedded=embedded)
 
-    page_arg = request.args.get("page")
-    if page_arg is not None:
-        if not page_arg.isdigit() or int(page_arg) >= page_count:
-            raise NotFoundError(f"There is no page {page_arg}; pages run from 0 to {page_count - 1}.")
-        return ld_response(build_page(int(page_arg), embedded=False), headers={"Link": ANNOTATION_LINKS})
+    if request.args.get("page") is not None:
+        number = count_arg("page", 0)
+        if number >= page_count:
+            raise NotFoundError(f"There is no page {number}; pages run from 0 to {page_count - 1}.")
+        return ld_response(build_page(number, embedded=False), headers={"Link": ANNOTATION_LINKS})
     data = w3c.collection(links=links(), collection_id=collection_id, label=label,
                           total=total, first=build_page(0, embedded=True) if total else None,
                           last_id=page_url(page_count - 1) if total else None)

@@ -11,7 +11,9 @@ from workbench.errors import InvalidContentError, MalformedRequestError
 from workbench.ingest import fetch_with_settings
 from workbench.models import Article, Revision
 from workbench.schemas import ArticleImport
+from workbench.request_input import article_content
 from workbench.views.api import api
+from workbench.views.params import count_arg
 
 MAX_PAGE_SIZE = 200
 
@@ -95,6 +97,7 @@ def _import_request() -> tuple[bytes, str, str, dict]:
 
 @api.post("/articles")
 @auth.requires("import_article")
+@article_content("text", "html")
 def create_article():
     data, media_type, origin, overrides = _import_request()
     db = get_session()
@@ -110,8 +113,9 @@ def create_article():
 @api.get("/articles")
 @auth.requires("read")
 def list_articles():
-    limit = min(max(request.args.get("limit", 50, type=int), 1), MAX_PAGE_SIZE)
-    offset = max(request.args.get("offset", 0, type=int), 0)
+    # A limit beyond the largest page is served as the largest page (the answer says which).
+    limit = min(max(count_arg("limit", 50), 1), MAX_PAGE_SIZE)
+    offset = count_arg("offset", 0)
     rows, total = articles.list_articles(get_session(), search=request.args.get("q", ""), limit=limit, offset=offset)
     return jsonify({"total": total, "limit": limit, "offset": offset, "items": [article_json(a) for a in rows]})
 
@@ -126,6 +130,7 @@ def get_article(article_id: int):
 
 @api.post("/articles/<int:article_id>/revisions")
 @auth.requires("import_article")
+@article_content("text", "html")
 def create_revision(article_id: int):
     """A new revision (same body as an import); answers with the re-anchoring report."""
     from workbench.revisions import add_revision

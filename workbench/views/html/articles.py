@@ -9,7 +9,9 @@ from workbench.db import get_session, read_phase
 from workbench.errors import InvalidContentError, NotFoundError, WorkbenchError
 from workbench.htmx import is_htmx, redirect_to
 from workbench.ingest import fetch_with_settings, media_type_for_upload
+from workbench.request_input import article_content
 from workbench.schemas import ArticleMeta, parse_date
+from workbench.views.params import id_arg, id_value, whole_number
 
 bp = Blueprint("articles", __name__)
 
@@ -38,7 +40,7 @@ def show(article_id: int):
     from workbench.views.html.claims import workspace_context
 
     db = get_session()
-    number = request.args.get("revision", type=int)
+    number = id_arg("revision")
     if number is None:
         # The page's text comes from the memo while the revision's digest and highlights are the same.
         article, revision = articles.get_article_and_revision(db, article_id, with_text=False)
@@ -46,7 +48,7 @@ def show(article_id: int):
         article = articles.get_article(db, article_id)
         revision = articles.get_revision(db, article, number)
     selected = None
-    claim_id = request.args.get("claim", type=int)
+    claim_id = id_arg("claim")
     if claim_id:
         selected = claims.get_claim(db, claim_id)
         if selected.article_id != article.id:
@@ -56,7 +58,7 @@ def show(article_id: int):
 
 def _revision_target():
     """The article a new revision is for (``article`` in the query or form), or None for a new article."""
-    article_id = request.values.get("article", type=int)
+    article_id = id_value(request.values.get("article"), thing="article")
     return articles.get_article(get_session(), article_id) if article_id else None
 
 
@@ -70,6 +72,7 @@ def import_form():
 
 @bp.post("/import")
 @auth.requires("import_article")
+@article_content("content")
 def import_preview():
     """Clean the input and show the preview; nothing is saved as an article yet."""
     via = request.form.get("via", "paste")
@@ -145,7 +148,7 @@ def save_import(key: str):
     db = get_session()
     draft = articles.get_draft(db, key=key, actor=auth.current_user())
     form = request.form
-    keep = [int(i) for i in form.getlist("keep") if i.isdigit()]
+    keep = [number for number in map(whole_number, form.getlist("keep")) if number is not None]
     try:
         meta = ArticleMeta(
             title=form.get("title", "").strip(),

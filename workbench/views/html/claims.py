@@ -19,6 +19,7 @@ from workbench.rating import css_class, rating_scale, verdict_for
 from workbench.sanitize import render_markdown
 from workbench.schemas import ClaimFields, SourceInput
 from workbench.views.html.exports import formats as export_formats
+from workbench.views.params import MAX_ID, whole_number
 
 bp = Blueprint("claims", __name__)
 
@@ -162,7 +163,7 @@ def show(claim_id: int):
 def pick(article_id: int):
     """Choose among the claims that share an overlapping highlight."""
     db = get_session()
-    ids = [int(i) for i in request.args.get("ids", "").split(",") if i.strip().isdigit()]
+    ids = [i for i in map(whole_number, request.args.get("ids", "").split(",")) if i is not None and i <= MAX_ID]
     chosen = [c for c in (db.get(Claim, i) for i in ids) if c and not c.deleted and c.article_id == article_id]
     if not chosen:
         abort(404)

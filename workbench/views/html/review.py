@@ -12,6 +12,7 @@ from workbench.db import get_session
 from workbench.errors import WorkbenchError
 from workbench.htmx import is_htmx
 from workbench.views.html import form_version
+from workbench.views.params import id_arg
 from workbench.models import Article, User, utcnow
 from workbench.rating import rating_scale
 from workbench.settings import get_setting
@@ -68,8 +69,8 @@ def _row_context(claim) -> dict:
 def queue():
     db = get_session()
     filters = {
-        "article_id": request.args.get("article", type=int),
-        "checker_id": request.args.get("checker", type=int),
+        "article_id": id_arg("article"),
+        "checker_id": id_arg("checker"),
         "verdict": request.args.get("verdict") or None,
     }
     rows = review.review_queue(db, **filters)

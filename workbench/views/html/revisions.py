@@ -10,6 +10,7 @@ from workbench.diffing import word_diff
 from workbench.errors import InvalidContentError, WorkbenchError
 from workbench.htmx import redirect_to
 from workbench.views.html import form_version
+from workbench.views.params import id_value
 from workbench.ingest import fetch_with_settings
 
 bp = Blueprint("revisions", __name__)
@@ -52,8 +53,8 @@ def report(article_id: int, number: int):
 def diff(article_id: int):
     db = get_session()
     article = articles.get_article(db, article_id)
-    to_number = request.args.get("to", article.current_revision, type=int)
-    from_number = request.args.get("from", max(1, to_number - 1), type=int)
+    to_number = id_value(request.args.get("to"), thing="revision") or article.current_revision
+    from_number = id_value(request.args.get("from"), thing="revision") or max(1, to_number - 1)
     old = articles.get_revision(db, article, from_number)
     new = articles.get_revision(db, article, to_number)
     affected = []
