@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import time
 from pathlib import Path
@@ -17,6 +18,7 @@ from workbench.htmx import is_htmx
 
 bp = Blueprint("exports", __name__)
 KEEP_SECONDS = 24 * 3600
+_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def _folder() -> Path:
@@ -61,7 +63,8 @@ def create(article_id: int):
 def download(key: str):
     folder = _folder()
     meta_path = folder / f"{key}.json"
-    if not key.replace("-", "").replace("_", "").isalnum() or not meta_path.exists():
+    # Keys are token_urlsafe(18): anything else names no export (and no other file, nor too long a name).
+    if not _KEY.fullmatch(key) or not meta_path.exists():
         raise NotFoundError("This export has expired; build it again from the article page.")
     meta = json.loads(meta_path.read_text())
     if meta["user_id"] != auth.current_user().id:
