@@ -58,3 +58,47 @@ def test_report_works_without_javascript(browser, live_server, import_text, tmp_
     assert colour == "rgb(249, 212, 209)"
     assert requests == [path.as_uri()] and dialogs == []
     context.close()
+
+
+def test_report_served_inline_by_the_api_keeps_its_styling(browser, live_server, import_text):
+    """The API serves the report under a policy of its own: its one <style> block applies, nothing else
+    may (no script runs, nothing is fetched), and Chromium reports no violation."""
+    from sqlmodel import select
+
+    from workbench.articles import get_revision
+    from workbench.auth import create_token
+    from workbench.claims import create_claim
+    from workbench.db import get_session
+    from workbench.models import Article, User
+    from workbench.schemas import ClaimFields
+
+    article_id = import_text("Inline Headline\n\nThe council said spending doubled to 40 million crowns.")
+    with live_server.app.app_context():
+        db = get_session()
+        checker = db.exec(select(User).where(User.username == "checker")).one()
+        revision = get_revision(db, db.get(Article, article_id))
+        start = revision.canonical_text.index("doubled")
+        create_claim(db, revision=revision, actor=checker, start=start, end=start + 7, exact="doubled",
+                     fields=ClaimFields(verdict="false", rationale="It rose 10%."))
+        token = create_token(db, checker)
+
+    context = browser.new_context(base_url=live_server.url, extra_http_headers={"Authorization": f"Bearer {token}"})
+    # Init scripts run whatever the page's policy: they watch for violations of it.
+    context.add_init_script("window.__violations = []; document.addEventListener('securitypolicyviolation',"
+                            " e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));")
+    page = context.new_page()
+    console = []
+    page.on("console", lambda msg: console.append(msg.text))
+    response = page.goto(f"/api/articles/{article_id}/export?format=html&include=all")
+    assert response.status == 200 and response.headers["content-type"].startswith("text/html")
+    assert "attachment" not in response.headers["content-disposition"]
+    mark = page.locator(".article mark")
+    expect(mark).to_have_text("doubled")
+    # The verdict's colour and the report's paper, from its own stylesheet (not the browser's defaults).
+    assert mark.evaluate("m => getComputedStyle(m).backgroundColor") == "rgb(249, 212, 209)"
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(251, 250, 247)"
+    assert page.evaluate("window.__violations") == []
+    assert not [text for text in console if "Content Security Policy" in text], console
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'none'" in policy and "'unsafe-inline'" not in policy and "default-src 'none'" in policy
+    context.close()

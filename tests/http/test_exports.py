@@ -124,6 +124,28 @@ def test_no_payload_runs_anywhere_in_the_html(api_as, exported):
     assert "Bulletin <img" in soup.select_one(".sources a").text  # shown as text
 
 
+def test_inline_report_is_served_under_a_policy_allowing_only_its_stylesheet(api_as, exported):
+    import base64
+    import hashlib
+
+    from workbench.security import CONTENT_SECURITY_POLICY
+
+    api = api_as("viewer")
+    inline = api.get(f"/api/articles/{exported['article_id']}/export?format=html&include=all")
+    style = BeautifulSoup(inline.text, "html.parser").head.style.string
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    directives = dict(part.strip().split(" ", 1) for part in inline.headers["Content-Security-Policy"].split(";"))
+    assert directives == {"default-src": "'none'", "style-src": f"'sha256-{digest}'", "img-src": "data:",
+                          "script-src": "'none'", "base-uri": "'none'", "form-action": "'none'",
+                          "frame-ancestors": "'none'"}
+    assert inline.headers["X-Frame-Options"] == "DENY" and inline.headers["X-Content-Type-Options"] == "nosniff"
+    # A download is not rendered by the browser, and other formats are not HTML: the app's policy stays.
+    download = api.get(f"/api/articles/{exported['article_id']}/export?format=html&download=1")
+    assert download.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    markdown = api.get(f"/api/articles/{exported['article_id']}/export?format=md")
+    assert markdown.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+
+
 def test_w3c_export_conforms_and_holds_the_claims(api_as, exported):
     response = get_export(api_as("viewer"), exported["article_id"], "jsonld", "all")
     assert response.headers["Content-Type"].startswith("application/ld+json")

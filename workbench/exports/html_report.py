@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -40,6 +43,24 @@ def json_for_script(value) -> Markup:
     """JSON safe inside <script>: '<', '>' and '&' escaped so no text can close the element."""
     text = indented(value).decode("utf-8")
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+# The report's own stylesheet: the first <style> of its <head>, before anything a user wrote
+# (which is escaped, so it cannot open a <style> of its own anyway).
+_STYLE_BLOCK = re.compile(r"<style>(.*?)</style>", re.S)
+
+
+def content_security_policy(report: str | bytes) -> str:
+    """The policy to serve ``report`` under in a browser: its own <style> block, by its hash, and
+    nothing else: no script (its JSON-LD is data, which no policy blocks), no fetches, no framing."""
+    text = report.decode("utf-8") if isinstance(report, bytes) else report
+    found = _STYLE_BLOCK.search(text)
+    styles = "'none'"
+    if found is not None:
+        digest = base64.b64encode(hashlib.sha256(found.group(1).encode("utf-8")).digest()).decode("ascii")
+        styles = f"'sha256-{digest}'"
+    return "; ".join(["default-src 'none'", f"style-src {styles}", "img-src data:", "script-src 'none'",
+                      "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"])
 
 
 def render(data: ExportData, *, claim_url, article_url: str) -> str:

@@ -6,6 +6,7 @@ from flask import Response, request
 
 from workbench import articles, auth
 from workbench.db import get_session
+from workbench.exports import html_report
 from workbench.exports.service import build
 from workbench.views.api import api
 
@@ -15,6 +16,10 @@ def file_response(export, *, download: bool = True) -> Response:
     response.headers["Content-Type"] = export.media_type
     disposition = "attachment" if download else "inline"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{export.filename}"'
+    if not download and export.media_type.startswith("text/html"):
+        # Shown in the browser: under the app's policy (no inline style) the report would lose its
+        # styling, so it gets a stricter one of its own that allows just its stylesheet.
+        response.headers["Content-Security-Policy"] = html_report.content_security_policy(export.content)
     return response
 
 
