@@ -35,8 +35,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     request_log.init_app(app)
     throttle.init_app(app)
-    request_input.init_app(app)
     auth.init_app(app)
+    request_input.init_app(app)  # after auth: an error page still shows who is signed in
     csrf.init_app(app)
     security.init_app(app)
     htmx.init_app(app)

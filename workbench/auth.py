@@ -25,7 +25,7 @@ from typing import Callable
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import bindparam, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InternalError, OperationalError
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -149,8 +149,9 @@ def note_token_use(db: Session, row: TokenUse) -> None:
     try:
         with db.get_bind().begin() as conn:
             conn.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used=now))
-    except OperationalError:
-        logging.getLogger(__name__).info("skipped recording the use of token %s (database busy)", row.prefix)
+    except (OperationalError, InternalError):  # busy, full or read-only (PostgreSQL's is an InternalError)
+        logging.getLogger(__name__).info("skipped recording the use of token %s (database busy or read-only)",
+                                         row.prefix)
 
 
 def current_user() -> User | None:

@@ -103,9 +103,21 @@ def _instance_secret(instance: Path) -> str:
     Never committed: ``instance/`` is ignored by git.
     """
     path = instance / "secret_key"
-    if path.exists():
+    if path.exists() and path.read_text().strip():
         return path.read_text().strip()
     key = secrets.token_hex(32)
-    path.write_text(key)
-    path.chmod(0o600)
+    # Made private before the key is in it, and complete before it has its name: a full disk must
+    # not leave an empty or partial key that the next start would sign sessions with.
+    part = instance / f".secret_key.{os.getpid()}"
+    try:
+        os.close(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+        part.write_text(key)
+        os.replace(part, path)
+    except OSError as err:
+        part.unlink(missing_ok=True)
+        from workbench.errors import StorageUnavailableError
+
+        raise StorageUnavailableError(
+            f"Could not write the secret key to {path}: {err.strerror or err}. Free space in the instance "
+            "folder (or make it writable), or set WORKBENCH_SECRET_KEY.") from err
     return key

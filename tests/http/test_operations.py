@@ -15,7 +15,8 @@ from workbench.db import alembic_config, get_engine, make_engine, upgrade_databa
 
 def test_health(client):
     response = client.get("/healthz")
-    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "checks": {"database": "ok", "storage": "ok"}}
 
 
 def test_each_request_is_logged_with_its_fields(client, auth, caplog):

@@ -49,9 +49,16 @@ def create(article_id: int):
     folder = _folder()
     _forget_old(folder)
     key = secrets.token_urlsafe(18)
-    (folder / key).write_bytes(export.content)
-    (folder / f"{key}.json").write_text(json.dumps({"media_type": export.media_type, "filename": export.filename,
-                                                    "user_id": auth.current_user().id}))
+    try:
+        (folder / key).write_bytes(export.content)
+        (folder / f"{key}.json").write_text(json.dumps({"media_type": export.media_type,
+                                                        "filename": export.filename,
+                                                        "user_id": auth.current_user().id}))
+    except OSError:
+        # A full disk fails either write (503, see workbench.storage): leave no half of an export.
+        for path in (folder / key, folder / f"{key}.json"):
+            path.unlink(missing_ok=True)
+        raise
     link = url_for("exports.download", key=key)
     if is_htmx():
         return render_template("exports/_ready.html", link=link, export=export, size=len(export.content))

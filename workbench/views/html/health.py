@@ -1,12 +1,17 @@
-"""Health check for load balancers: the app answers and the database responds."""
+"""Health check for load balancers: the app answers, and which part fails when one does.
+
+``{"status": "ok" | "degraded", "checks": {"database": …, "storage": …}}``, 503 when degraded
+(states in ``workbench.storage``).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
-from sqlalchemy import text
+from pathlib import Path
 
-from workbench import auth
-from workbench.db import get_session
+from flask import Blueprint, current_app, jsonify
+
+from workbench import auth, storage
+from workbench.db import get_engine
 
 bp = Blueprint("health", __name__)
 
@@ -14,5 +19,15 @@ bp = Blueprint("health", __name__)
 @bp.get("/healthz")
 @auth.requires("public")
 def healthz():
-    get_session().exec(text("SELECT 1"))
-    return jsonify({"status": "ok"})
+    app = current_app._get_current_object()
+    probes = {"database": lambda: storage.probe_database(get_engine(app)),
+              "storage": lambda: storage.probe_folder(Path(app.instance_path))}
+    checks = {}
+    for part, probe in probes.items():
+        state = probe()
+        # What a probe cannot see (the last free page of the database went), a request just met.
+        checks[part] = state if state != storage.OK else (storage.recent_fault(app, part) or storage.OK)
+    healthy = all(state == storage.OK for state in checks.values())
+    response = jsonify({"status": "ok" if healthy else "degraded", "checks": checks})
+    response.status_code = 200 if healthy else 503
+    return response
