@@ -111,15 +111,18 @@ def _probe_sqlite(engine: Engine) -> str:
         timeout = driver.execute("PRAGMA busy_timeout").fetchone()[0]
         driver.execute("PRAGMA busy_timeout = 0")  # never wait behind the writers
         try:
-            driver.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as err:
-            if getattr(err, "sqlite_errorcode", 0) & 0xFF == 5:  # SQLITE_BUSY: someone is writing
-                return OK
-            raise
-        try:
-            driver.execute("CREATE TABLE workbench_health_probe (x INTEGER)")
+            try:
+                driver.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as err:
+                if getattr(err, "sqlite_errorcode", 0) & 0xFF == 5:  # SQLITE_BUSY: someone is writing
+                    return OK
+                raise
+            try:
+                driver.execute("CREATE TABLE workbench_health_probe (x INTEGER)")
+            finally:
+                driver.execute("ROLLBACK")
         finally:
-            driver.execute("ROLLBACK")
+            # The connection goes back to the pool: its writers must wait their turn again.
             driver.execute(f"PRAGMA busy_timeout = {int(timeout)}")
         return OK
     finally:

@@ -200,3 +200,13 @@ def test_secret_key_that_cannot_be_written_is_a_clear_error(tmp_path, monkeypatc
         create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
                     "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
     assert list((tmp_path / "instance").iterdir()) == []
+
+
+def test_health_probe_leaves_the_connections_as_they_were(app, client, database_url, read_only_database):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's busy timeout")
+    read_only_database()
+    assert health(client)[0] == 503  # the probe's write was refused...
+    with get_engine(app).connect() as conn:  # ...and the pooled connection still waits its turn to write
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+        assert conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE name LIKE '%probe%'").all() == []
