@@ -103,8 +103,9 @@ def _instance_secret(instance: Path) -> str:
     Never committed: ``instance/`` is ignored by git.
     """
     path = instance / "secret_key"
-    if path.exists() and path.read_text().strip():
-        return path.read_text().strip()
+    kept = path.read_text().strip() if path.exists() else ""
+    if kept:
+        return kept
     key = secrets.token_hex(32)
     # Made private before the key is in it, and complete before it has its name: a full disk must
     # not leave an empty or partial key that the next start would sign sessions with.
