@@ -51,20 +51,20 @@ def unusable_character(value: str) -> str | None:
     return f"a lone surrogate (U+{ord(char):04X}), which is not a character"
 
 
-def unusable_strings(value, path: str = "") -> Iterator[tuple[str, str]]:
-    """(field path, string) for every key and string in a JSON value that holds an unusable character.
-
-    Paths read like ``body[1].value`` or ``target.selector[0].exact``.
+def unusable_strings(value, path: str = "") -> Iterator[tuple[str, str, bool]]:
+    """(field path, string, whether it is a key) for every key and string in a JSON value that holds
+    an unusable character. Paths read like ``body[1].value`` or ``target.selector[0].exact``; a key
+    is named by the object it is in.
     """
     if isinstance(value, str):
         if _UNUSABLE.search(value):
-            yield path or "body", value
+            yield path or "body", value, False
     elif isinstance(value, dict):
         for key, item in value.items():
-            where = f"{path}.{key}" if path else str(key)
-            if isinstance(key, str) and _UNUSABLE.search(key):
-                yield (path or "body"), key
-            yield from unusable_strings(item, where)
+            if _UNUSABLE.search(key):
+                yield path or "body", key, True
+                continue
+            yield from unusable_strings(item, f"{path}.{key}" if path else key)
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from unusable_strings(item, f"{path}[{index}]" if path else f"[{index}]")

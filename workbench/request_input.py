@@ -2,9 +2,11 @@
 
 JSON bodies may nest at most ``MAX_JSON_DEPTH`` levels (400 otherwise, before parsing). No
 field — path part, query parameter, form field, file name, JSON key or string — may hold a NUL
-or a lone surrogate (422 ``invalid_text``, naming the field). The one exception is the article
-itself (the fields a route names with :func:`article_content`): there a NUL is debris the
-cleaner drops along with other control characters, while a lone surrogate is still refused.
+or a lone surrogate (422 ``invalid_text``, naming the field). Two exceptions: the article itself
+(the fields a route names with :func:`article_content`), where a NUL is debris the cleaner drops
+along with other control characters while a lone surrogate is still refused; and URLs sent in a
+form or body (``URL_FIELDS``), which the one URL check refuses with every other control character
+(422 ``bad_url``, shown beside the field in the form it came with).
 """
 
 from __future__ import annotations
@@ -18,6 +20,11 @@ from workbench.errors import InvalidContentError, MalformedRequestError
 from workbench.input_text import MAX_JSON_DEPTH, json_too_deep, unusable_character, unusable_strings
 
 _CONTENT_FIELDS = "workbench_article_content"
+
+#: Form fields and JSON keys that hold a URL: each goes through ``urls.normalize_url``, which refuses
+#: NUL, lone surrogates and all other control characters itself. (A URL in the query string is a
+#: search term, and is checked here like any other.)
+URL_FIELDS = frozenset({"url", "source_url", "archived_url", "source", "cached", "id"})
 
 
 class BoundedJSONProvider(DefaultJSONProvider):
@@ -52,6 +59,11 @@ def _check(field: str, value: str, content: frozenset[str]) -> None:
         _refuse(field, what)
 
 
+def _is_url_field(path: str) -> bool:
+    """Whether a form field or a JSON path (``body[2].state.cached``) ends in a URL field's name."""
+    return path.rsplit(".", 1)[-1] in URL_FIELDS
+
+
 def check_request_text() -> None:
     """Before each request: refuse unusable characters in every field the request carries."""
     view = current_app.view_functions.get(request.endpoint or "")
@@ -61,7 +73,7 @@ def check_request_text() -> None:
             _check(name, value, frozenset())
     fields = list(request.args.items(multi=True))
     if request.method not in ("GET", "HEAD", "OPTIONS"):
-        fields += request.form.items(multi=True)
+        fields += [(name, value) for name, value in request.form.items(multi=True) if name not in URL_FIELDS]
         for name, upload in request.files.items(multi=True):
             _check(name, upload.filename or "", frozenset())
             fields.append((name, ""))
@@ -71,8 +83,11 @@ def check_request_text() -> None:
         _check(name, value, content)
     if request.is_json:
         # Parsed once here (the depth check included); views read the same parsed body.
-        for path, value in unusable_strings(request.get_json(silent=True)):
-            _check(path, value, content)
+        for path, value, is_key in unusable_strings(request.get_json(silent=True)):
+            if is_key:
+                _refuse(f"A key in {path}", unusable_character(value))
+            if not _is_url_field(path):
+                _check(path, value, content)
 
 
 def init_app(app: Flask) -> None:

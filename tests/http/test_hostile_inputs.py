@@ -65,13 +65,26 @@ def test_json_nested_within_the_limit_is_read(api_as):
     pytest.param("html", '{"html": "<p>Headline</p><p>Some \\ud83d words.</p>"}', id="surrogate_html"),
     pytest.param("title", '{"text": "Headline\\n\\nSome words here.", "title": "a\\u0000b"}', id="nul_title"),
     pytest.param("publisher", '{"text": "Headline\\n\\nSome words.", "publisher": "\\u0000"}', id="nul_publisher"),
-    pytest.param("source_url", '{"text": "Headline\\n\\nSome words.", "source_url": "https://a.example/\\u0000"}',
-                 id="nul_source_url"),
+    pytest.param("key", '{"text": "Headline\\n\\nSome words.", "ti\\u0000tle": "x"}', id="nul_key"),
 ])
 def test_import_refuses_nul_and_surrogates_naming_the_field(api_as, db, field, body):
     before = counts(db)
     error = assert_api_error(raw_json(api_as("checker"), "/api/articles", body), 422, "invalid_text")
-    assert error["message"].startswith(f"{field} ")
+    assert error["message"].startswith("A key in body " if field == "key" else f"{field} ")
+    assert counts(db) == before
+
+
+@pytest.mark.parametrize("escape", ["\\u0000", "\\ud800"])
+def test_urls_with_nul_or_surrogates_are_left_to_the_url_check(api_as, db, article_id, escape):
+    """Every URL field goes through the one URL check, which names the field in its own words."""
+    api = api_as("checker")
+    before = counts(db)
+    body = '{"text": "Headline\\n\\nSome words.", "source_url": "https://a.example/' + escape + '"}'
+    error = assert_api_error(raw_json(api, "/api/articles", body), 422, "bad_url")
+    assert "source URL" in error["message"]
+    linking = '{"type": "SpecificResource", "purpose": "linking", "source": "https://a.example/' + escape + '"}'
+    body = annotation(article_id, api, '"ok"').replace('"body": [', '"body": [' + linking + ", ")
+    assert_api_error(raw_json(api, f"/api/articles/{article_id}/annotations/", body), 422, "bad_url")
     assert counts(db) == before
 
 

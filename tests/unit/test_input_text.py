@@ -44,9 +44,9 @@ def test_unusable_character(value, found):
 def test_unusable_strings_name_their_path():
     document = {"type": "Annotation", "body": [{"value": "ok"}, {"value": "x\x00"}],
                 "target": {"selector": [{"exact": "\ud83d"}]}, "k\x00": 1}
-    assert sorted(path for path, _ in unusable_strings(document)) == [
-        "body", "body[1].value", "target.selector[0].exact"]
-    assert list(unusable_strings("\x00")) == [("body", "\x00")]
+    assert sorted((path, is_key) for path, _, is_key in unusable_strings(document)) == [
+        ("body", True), ("body[1].value", False), ("target.selector[0].exact", False)]
+    assert list(unusable_strings("\x00")) == [("body", "\x00", False)]
     assert list(unusable_strings([1, 2.5, None, True])) == []
 
 
