@@ -58,7 +58,7 @@ DEFAULTS = {
     "PDF_CONCURRENCY": 1,
     "PDF_QUEUE_WAIT": 20.0,
     "PDF_PER_PROCESS": 1,
-    "PDF_MAX_MEMORY_MB": 1024,
+    "PDF_MAX_MEMORY_MB": 2048,
     "PDF_USER": "nobody",
 }
 

@@ -91,7 +91,7 @@ def html_to_pdf(html: str, **options) -> bytes:
     return print_html(html, **options).content
 
 
-def print_html(html: str, *, timeout: float = 60.0, max_memory: int = 1024 * 2**20, run_as: str = "nobody",
+def print_html(html: str, *, timeout: float = 60.0, max_memory: int = 2048 * 2**20, run_as: str = "nobody",
                safeguards: Safeguards = Safeguards(), executable: str | None = None) -> Printed:
     """Print ``html`` with a Chromium of its own.
 
