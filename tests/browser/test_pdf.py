@@ -125,7 +125,6 @@ def subresources_part(rec: Recorder) -> str:
 <script>
   fetch('{u('/fetch')}');
   const xhr = new XMLHttpRequest(); xhr.open('GET', '{u('/xhr')}'); xhr.send();
-  navigator.sendBeacon('{u('/beacon')}', 'x');
   new Image().src = '{u('/new-image.png')}';
   new EventSource('{u('/events')}');
 </script>
@@ -133,7 +132,8 @@ def subresources_part(rec: Recorder) -> str:
 
 
 def connections_part(rec: Recorder) -> str:
-    """What Chromium does beside the document's own requests: hints, sockets, WebRTC."""
+    """What Chromium does beside the document's own requests: hints, sockets, WebRTC, and requests
+    the browser sends on the page's behalf (beacons, keep-alive fetches), at times past interception."""
     u = rec.url
     extra = f'<img src="http://[::1]:{rec.port6}/ipv6.png" alt="">' if rec.tcp6 else ""
     return f"""
@@ -142,6 +142,8 @@ def connections_part(rec: Recorder) -> str:
 <img src="http://localhost:{rec.port}/localhost.png" alt=""> {extra}
 <script>
   try {{ new WebSocket('ws://127.0.0.1:{rec.port}/socket'); }} catch (e) {{}}
+  navigator.sendBeacon('{u('/beacon')}', 'x');
+  fetch('{u('/keepalive')}', {{method: 'POST', body: 'x', keepalive: true}});
   try {{
     const pc = new RTCPeerConnection({{iceServers: [{{urls: 'stun:127.0.0.1:{rec.udp_port}'}}]}});
     pc.createDataChannel('x'); pc.createOffer().then(o => pc.setLocalDescription(o));
@@ -329,8 +331,8 @@ def test_the_resolver_rules_alone_stop_every_connection_even_with_script_on(reco
 
 
 def test_request_interception_alone_answers_every_request_of_the_document(recorder):
-    """Not hints, sockets or WebRTC, nor the connections Chromium opens ahead of requests it expects
-    (those the resolver rules stop, and script being off): no request reaches the server."""
+    """Not hints, sockets, WebRTC or beacons, nor the connections Chromium opens ahead of requests it
+    expects (those the resolver rules stop, and script being off): no request reaches the server."""
     printed = pdf.print_html(page(script_part(), subresources_part(recorder)),
                              safeguards=pdf.Safeguards.only("request_interception"))
     settle(recorder)

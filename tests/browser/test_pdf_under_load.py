@@ -49,13 +49,14 @@ def prepare(database_url: str, instance: Path) -> tuple[str, int]:
 
 
 def printing_now(master: int) -> int:
-    """Chromium browsers (one per print) running below the gunicorn master, as /proc shows them."""
+    """Prints running below the gunicorn master, as /proc shows them: one Chromium browser each,
+    started by a worker."""
     parents, commands = {}, {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 stat = Path(f"/proc/{entry}/stat").read_bytes().rsplit(b")", 1)[1].split()
-                commands[int(entry)] = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ")
+                commands[int(entry)] = Path(f"/proc/{entry}/cmdline").read_bytes()
             except OSError:
                 continue
             parents[int(entry)] = int(stat[1])
@@ -69,9 +70,11 @@ def printing_now(master: int) -> int:
                 return False
         return False
 
-    # A print's process keeps its pid through sh, nice and Debian's wrapper into Chromium itself.
+    # The browser itself, whose parent is a worker: not what it starts (renderers, its crash
+    # handler as it leaves the tree), nor the helpers of Debian's wrapper script.
     return sum(1 for pid, cmd in commands.items()
-               if b"chromium" in cmd and b"--type=" not in cmd and b"crashpad" not in cmd and below_master(pid))
+               if b"chromium" in cmd and b"--type=" not in cmd and b"crashpad" not in cmd
+               and b"chromium" not in commands.get(parents[pid], b"") and below_master(pid))
 
 
 def test_eight_pdf_exports_take_turns_and_healthz_stays_prompt(pdf_printer, database, tmp_path):  # noqa: F811
