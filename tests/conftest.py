@@ -296,6 +296,25 @@ def site():
     server.close()
 
 
+def hold_pdf_turn(folder: Path, printers: int = 1):
+    """Another process (another worker, or the command line) printing PDFs: it holds every turn
+    in ``folder`` until the returned process's stdin is closed (``communicate()``)."""
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from contextlib import ExitStack; from pathlib import Path\n"
+         "from workbench.exports.pdf_queue import turn\n"
+         "with ExitStack() as held:\n"
+         f"    for _ in range({printers}):\n"
+         f"        held.enter_context(turn(Path({str(folder)!r}), printers={printers}, wait=5,\n"
+         f"                                per_process={printers}))\n"
+         "    print('holding', flush=True); sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    assert holder.stdout.readline().strip() == "holding"
+    return holder
+
+
 def conformance_kit():
     """The W3C annotation model checker from ../shared/conformance (skips or fails like shared_path)."""
     import importlib

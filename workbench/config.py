@@ -52,6 +52,14 @@ DEFAULTS = {
     "SIGN_IN_ACCOUNT_LIMIT": "50 per hour",
     "TOKEN_FAILURE_LIMIT": "10 per 15 minutes",
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
+    # PDF prints at once on this machine (every process sharing the instance folder), how long an
+    # export waits for its turn, how many one process lets wait or print at once (keep it below
+    # the worker's threads), Chromium's memory for one print, and whom Chromium runs as under root.
+    "PDF_CONCURRENCY": 1,
+    "PDF_QUEUE_WAIT": 20.0,
+    "PDF_PER_PROCESS": 1,
+    "PDF_MAX_MEMORY_MB": 2048,
+    "PDF_USER": "nobody",
 }
 
 #: Environment variables that are part of the contract, and how to read them.
@@ -72,6 +80,11 @@ ENV_SETTINGS = {
     "WORKBENCH_SIGN_IN_ADDRESS_LIMIT": ("SIGN_IN_ADDRESS_LIMIT", str),
     "WORKBENCH_SIGN_IN_ACCOUNT_LIMIT": ("SIGN_IN_ACCOUNT_LIMIT", str),
     "WORKBENCH_TOKEN_FAILURE_LIMIT": ("TOKEN_FAILURE_LIMIT", str),
+    "WORKBENCH_PDF_CONCURRENCY": ("PDF_CONCURRENCY", int),
+    "WORKBENCH_PDF_QUEUE_WAIT": ("PDF_QUEUE_WAIT", float),
+    "WORKBENCH_PDF_PER_PROCESS": ("PDF_PER_PROCESS", int),
+    "WORKBENCH_PDF_MAX_MEMORY_MB": ("PDF_MAX_MEMORY_MB", int),
+    "WORKBENCH_PDF_USER": ("PDF_USER", str),
 }
 
 

@@ -36,6 +36,24 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="module")
+def pdf_printer():
+    """Chromium to print with and pdftotext to read the PDF back: skipped where absent, except under CI."""
+    if shutil.which("chromium") is None or shutil.which("pdftotext") is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium and pdftotext (poppler-utils) must be installed in CI")
+        pytest.skip("Chromium or pdftotext is not installed (scripts/install-chromium.sh)")
+
+
+def pdf_text(content: bytes) -> str:
+    """The text of a PDF, every run of whitespace made one space."""
+    import subprocess
+
+    assert content.startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True).stdout
+    return " ".join(text.decode().split())
+
+
 def closing_iterables(app):
     """The app, with every response body closed however its request ends.
 

@@ -6,12 +6,14 @@ import json
 import os
 import shutil
 import subprocess
+import time
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from sqlmodel import select
 
-from tests.conftest import assert_conforms, make_test_app
+from tests.conftest import assert_conforms, hold_pdf_turn, make_test_app
 from tests.http.test_api_articles import assert_api_error
 from workbench.articles import get_revision, import_article
 from workbench.claims import add_comment, add_source, create_claim
@@ -235,6 +237,33 @@ def test_pdf_reads_back_with_the_claims(api_as, exported):
         assert quote in flat
 
 
+@pytest.fixture
+def busy_printer(app):
+    """Every PDF turn held by another process; an export waits a fifth of a second for one."""
+    app.config["PDF_QUEUE_WAIT"] = 0.2
+    holder = hold_pdf_turn(Path(app.instance_path) / "pdf-printers", app.config["PDF_CONCURRENCY"])
+    yield
+    holder.communicate("")
+
+
+def test_pdf_export_waits_its_turn_then_says_the_printer_is_busy(api_as, exported, busy_printer):
+    started = time.monotonic()
+    response = api_as("viewer").get(f"/api/articles/{exported['article_id']}/export?format=pdf")
+    assert 0.2 <= time.monotonic() - started < 2
+    error = assert_api_error(response, 503, "pdf_busy")
+    assert "busy" in error["message"] and "try again" in error["message"]
+    assert response.headers["Retry-After"] == "1"
+
+
+def test_export_panel_says_the_printer_is_busy_in_place(client, auth, exported, busy_printer):
+    auth.login_as("viewer")
+    response = auth.post(f"/articles/{exported['article_id']}/exports", data={"format": "pdf"},
+                         headers={"HX-Request": "true", "X-CSRF-Token": auth.csrf})
+    assert response.status_code == 503 and response.headers["Retry-After"] == "1"
+    message = BeautifulSoup(response.text, "html.parser").select_one("#export-result [role=alert]").text
+    assert "The PDF printer is busy" in message
+
+
 def test_bad_options_are_400(api_as, exported):
     api = api_as("viewer")
     assert_api_error(api.get(f"/api/articles/{exported['article_id']}/export?format=docx"), 400)
@@ -310,3 +339,10 @@ def test_cli_export(runner, exported, tmp_path):
     assert target.read_text().startswith("# Fact check: Bridge Tolls Headline")
     missing = runner.invoke(args=["export", "999", "--format", "md"])
     assert missing.exit_code != 0 and "no article 999" in missing.output
+
+
+def test_command_line_pdf_export_takes_its_turn_too(runner, exported, busy_printer, tmp_path):
+    result = runner.invoke(args=["export", str(exported["article_id"]), "--format", "pdf",
+                                 "-o", str(tmp_path / "out.pdf")])
+    assert result.exit_code != 0 and "The PDF printer is busy" in result.output
+    assert not (tmp_path / "out.pdf").exists()

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import current_app, url_for
 from sqlmodel import Session
 
 from workbench.articles import get_revision
 from workbench.errors import MalformedRequestError
-from workbench.exports import claimreview, csv_export, data as export_data, html_report, markdown, pdf, w3c
+from workbench.exports import (claimreview, csv_export, data as export_data, html_report, markdown, pdf, pdf_queue,
+                               w3c)
 from workbench.exports.json_text import indented
 from workbench.memo import Memo
 from workbench.models import Article
@@ -51,6 +53,15 @@ def claim_page_url(article: Article, item) -> str:
 def build(db: Session, *, article: Article, fmt: str, include: str = "approved") -> Export:
     """Needs an application and request context (for the IRIs in the exports)."""
     check_options(fmt, include)
+    if fmt == "pdf":
+        # The turn at the printer comes first: an export refused for a busy printer costs next to
+        # nothing, and the report is made only once it can be printed.
+        with printer_turn():
+            return _build(db, article=article, fmt=fmt, include=include)
+    return _build(db, article=article, fmt=fmt, include=include)
+
+
+def _build(db: Session, *, article: Article, fmt: str, include: str) -> Export:
     revision = get_revision(db, article)
     media_type, extension = FORMATS[fmt]
     slug = re.sub(r"[^a-z0-9]+", "-", (article.title or "article").lower()).strip("-")[:60] or "article"
@@ -66,7 +77,7 @@ def build(db: Session, *, article: Article, fmt: str, include: str = "approved")
 
     if fmt in ("html", "pdf"):
         html = html_report.render(data, claim_url=claim_url, article_url=article_url)
-        content = html.encode("utf-8") if fmt == "html" else pdf.html_to_pdf(html)
+        content = html.encode("utf-8") if fmt == "html" else print_pdf(html)
     elif fmt == "md":
         content = markdown.render(data).encode("utf-8")
     elif fmt == "csv":
@@ -74,6 +85,19 @@ def build(db: Session, *, article: Article, fmt: str, include: str = "approved")
     else:
         content = indented(claimreview.claim_reviews(data, url_for_claim=claim_url))
     return Export(content=content, media_type=media_type, filename=filename)
+
+
+def printer_turn():
+    """Wait for a turn at the PDF printer (``pdf_queue``), as the settings say."""
+    config = current_app.config
+    return pdf_queue.turn(Path(current_app.instance_path) / "pdf-printers", printers=config["PDF_CONCURRENCY"],
+                          wait=config["PDF_QUEUE_WAIT"], per_process=config["PDF_PER_PROCESS"])
+
+
+def print_pdf(html: str) -> bytes:
+    """The report printed (during a turn at the printer)."""
+    config = current_app.config
+    return pdf.html_to_pdf(html, max_memory=config["PDF_MAX_MEMORY_MB"] * 2**20, run_as=config["PDF_USER"])
 
 
 def _w3c_collection(db: Session, article: Article, revision, include: str) -> bytes:

@@ -44,7 +44,7 @@ def create(article_id: int):
         export = build(db, article=article, fmt=fmt, include=include)
     except WorkbenchError as err:
         if is_htmx():
-            return render_template("exports/_ready.html", error=err.message), err.status
+            return render_template("exports/_ready.html", error=err.message), err.status, err.headers
         raise
     folder = _folder()
     _forget_old(folder)
