@@ -362,7 +362,8 @@ def _content_type(header: str) -> tuple[str, str | None]:
 def _read_capped(response, max_bytes: int, deadline: _Deadline, url: str) -> bytes:
     """The body, decoded from its Content-Encoding, of at most ``max_bytes`` either way."""
     length = response.getheader("Content-Length")
-    if length and length.isdigit() and int(length) > max_bytes:
+    # ASCII digits only (a header may say "²"), and few enough for int() to read; else it is ignored.
+    if length and length.isascii() and length.isdigit() and len(length) < 20 and int(length) > max_bytes:
         raise TooLargeError(f"{url} is {int(length):,} bytes; the limit is {max_bytes:,}.")
     inflater = _inflater_for(response.getheader("Content-Encoding", ""), max_bytes, url)
     chunks, received = [], 0

@@ -74,6 +74,13 @@ def test_size_cap_from_content_length(site):
         fetch_url(url, allow_private=True, max_bytes=1000)
 
 
+@pytest.mark.parametrize("length", ["\u00b2", "12abc", "-1", "9" * 5000])
+def test_a_content_length_that_is_not_a_number_is_ignored(site, length):
+    # "²" passes str.isdigit(), but int() cannot read it: a server's nonsense must not be a 500.
+    url = site.route("/odd", PAGE, chunked=True, headers={"Content-Length": length})
+    assert b"Hello from the test site." in fetch_url(url, allow_private=True).body
+
+
 def test_size_cap_while_streaming_without_length(site):
     url = site.route("/chunked", b"y" * 300_000, chunked=True)
     with pytest.raises(TooLargeError):
