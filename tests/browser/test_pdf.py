@@ -172,7 +172,7 @@ def page(*parts: str) -> str:
     return "<!doctype html><html><head><meta charset='utf-8'></head><body>" + "".join(parts) + "</body></html>"
 
 
-def settle(rec: Recorder) -> None:
+def settle() -> None:
     time.sleep(0.3)  # a connection made as Chromium closed is counted too
 
 
@@ -272,7 +272,7 @@ def hostile_print(local_files):
         html = page(script_part(), subresources_part(rec), connections_part(rec), files_part(local_files))
         with ChromiumWatch() as watch:
             content = pdf.html_to_pdf(html)
-        settle(rec)
+        settle()
         yield {"text": pdf_text(content), "hits": list(rec.hits), "watch": watch}
     finally:
         rec.close()
@@ -329,7 +329,7 @@ def test_the_resolver_rules_alone_stop_every_connection_even_with_script_on(reco
     Chromium's own rule keeps files out even with script on and nothing intercepted."""
     html = page(script_part(), subresources_part(recorder), connections_part(recorder), files_part(local_files))
     printed = pdf.print_html(html, safeguards=pdf.Safeguards.only("resolver_rules"))
-    settle(recorder)
+    settle()
     assert recorder.hits == []
     text = pdf_text(printed.content)
     assert "SCRIPT-RAN" in text  # script did run: only the resolver stood in the way
@@ -341,7 +341,7 @@ def test_request_interception_alone_answers_every_request_of_the_document(record
     expects (those the resolver rules stop, and script being off): no request reaches the server."""
     printed = pdf.print_html(page(script_part(), subresources_part(recorder)),
                              safeguards=pdf.Safeguards.only("request_interception"))
-    settle(recorder)
+    settle()
     assert [hit for hit in recorder.hits if hit != "tcp "] == []
     assert "SCRIPT-RAN" in pdf_text(printed.content)
 
