@@ -73,7 +73,7 @@ def pre_fork(server, worker):
 
 def post_fork(server, worker):
     # Database connections must not cross a fork: each worker opens its own.
-    from workbench.db import dispose_engines
+    from workbench.store.db import dispose_engines
 
     dispose_engines()
     # Young objects are collected every 20,000 new ones rather than every 700: an article page with

@@ -25,12 +25,12 @@ from sqlmodel import select  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from workbench import create_app  # noqa: E402
-from workbench.articles import get_revision, import_article  # noqa: E402
-from workbench.claims import create_claim  # noqa: E402
-from workbench.db import get_engine, get_session, upgrade_database  # noqa: E402
-from workbench.models import User  # noqa: E402
-from workbench.schemas import ClaimFields  # noqa: E402
-from workbench.users import create_user  # noqa: E402
+from workbench.services.articles import get_revision, import_article  # noqa: E402
+from workbench.services.claims import create_claim  # noqa: E402
+from workbench.services.schemas import ClaimFields  # noqa: E402
+from workbench.services.users import create_user  # noqa: E402
+from workbench.store.db import get_engine, get_session, upgrade_database  # noqa: E402
+from workbench.store.models import User  # noqa: E402
 
 WORDS = 10_000
 CLAIMS = 500
@@ -134,10 +134,10 @@ def measure_paint(app, article_id: int) -> tuple[list[float], list[float], int] 
 
 
 def approve_all(app, article_id: int) -> None:
-    from workbench.claims import add_source
-    from workbench.models import Claim
-    from workbench.review import transition
-    from workbench.schemas import SourceInput
+    from workbench.services.claims import add_source
+    from workbench.services.review import transition
+    from workbench.services.schemas import SourceInput
+    from workbench.store.models import Claim
 
     with app.app_context():
         db = get_session()
@@ -156,9 +156,10 @@ def approve_all(app, article_id: int) -> None:
 
 
 def measure_exports(app, article_id: int) -> dict[str, list[float]]:
-    from workbench.articles import get_article
-    from workbench.exports.service import build
     from workbench.memo import forget_everything
+    from workbench.services.articles import get_article
+    from workbench.services.exports.service import build
+    from workbench.web.links import links
 
     runs = {"html": 10, "jsonld": 10, "pdf": 3}
     results: dict[str, list[float]] = {}
@@ -168,12 +169,12 @@ def measure_exports(app, article_id: int) -> dict[str, list[float]]:
         for fmt, count in runs.items():
             if fmt == "pdf" and shutil.which("chromium") is None:
                 continue
-            build(db, article=article, fmt=fmt)  # warm up
+            build(db, article=article, fmt=fmt, links=links())  # warm up
             times = []
             for _ in range(count):
                 forget_everything()  # timed as made, not as kept from the run before
                 started = time.perf_counter()
-                export = build(db, article=article, fmt=fmt)
+                export = build(db, article=article, fmt=fmt, links=links())
                 times.append((time.perf_counter() - started) * 1000)
             results[fmt] = times
             results[fmt + "_size"] = [len(export.content)]
@@ -182,7 +183,7 @@ def measure_exports(app, article_id: int) -> dict[str, list[float]]:
 
 def measure_reanchoring() -> list[float]:
     """Seconds to re-anchor 1,000 claims on a 20,000-word article after an edited revision."""
-    from workbench.anchoring import TextDiff, build_selectors, reanchor
+    from workbench.text.anchoring import TextDiff, build_selectors, reanchor
 
     rng = random.Random(11)
     words = [rng.choice(VOCABULARY) + str(rng.randint(0, 99)) for _ in range(20_000)]

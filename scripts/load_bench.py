@@ -226,17 +226,17 @@ def combine(runs: list[dict]) -> dict:
 def prepare(database_url: str, instance: Path) -> dict:
     """A checker with a token and a session password, and a 10,000-word article with 500 claims."""
     import bench
+    from sqlmodel import select
 
     from workbench import create_app
-    from workbench.auth import create_token
-    from workbench.db import get_engine, get_session
-    from workbench.models import Revision, User
-    from sqlmodel import select
+    from workbench.services.accounts import create_token
+    from workbench.store.db import get_engine, get_session
+    from workbench.store.models import Revision, User
 
     app = create_app({"DATABASE_URL": database_url, "INSTANCE_PATH": str(instance), "SECRET_KEY": "load-bench",
                       "MAX_IMPORT_BYTES": 50_000_000})
     article_id = bench.build(app, random.Random(7))
-    from workbench.articles import import_article
+    from workbench.services.imports import import_article
 
     with app.app_context():
         db = get_session()

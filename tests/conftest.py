@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import text
 
 from workbench import create_app
-from workbench.auth import create_token
-from workbench.db import get_session, make_engine, upgrade_database
-from workbench.models import User
+from workbench.services.accounts import create_token
+from workbench.store.db import get_session, make_engine, upgrade_database
+from workbench.store.models import User
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -109,7 +109,7 @@ def app_config() -> dict:
 def app(database_url, tmp_path, app_config):
     app = make_test_app(database_url, tmp_path / "instance", **app_config)
     yield app
-    from workbench.db import get_engine
+    from workbench.store.db import get_engine
 
     get_engine(app).dispose()
 
@@ -119,7 +119,7 @@ def db(app):
     """A session of the test's own: not the one requests use, so tests see only what was committed."""
     from sqlmodel import Session
 
-    from workbench.db import get_engine
+    from workbench.store.db import get_engine
 
     with Session(get_engine(app), expire_on_commit=False) as session:
         yield session
@@ -128,7 +128,7 @@ def db(app):
 @pytest.fixture
 def users(app) -> dict[str, User]:
     """One user of each role, username = role, password = PASSWORDS[role]."""
-    from workbench.users import create_user
+    from workbench.services.users import create_user
 
     with app.app_context():
         session = get_session()
@@ -217,7 +217,7 @@ def api_as(app, client, users):
 @pytest.fixture
 def make_article(app, users):
     """Import an article (plain text) as the checker and return its id."""
-    from workbench.articles import import_article
+    from workbench.services.imports import import_article
 
     def make(text: str = "A Headline\n\nThe first paragraph says a thing.\n\nThe second one says more.", **overrides):
         with app.app_context():
@@ -304,7 +304,7 @@ def hold_pdf_turn(folder: Path, printers: int = 1):
 
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys; from contextlib import ExitStack; from pathlib import Path\n"
-         "from workbench.exports.pdf_queue import turn\n"
+         "from workbench.services.exports.pdf_queue import turn\n"
          "with ExitStack() as held:\n"
          f"    for _ in range({printers}):\n"
          f"        held.enter_context(turn(Path({str(folder)!r}), printers={printers}, wait=5,\n"

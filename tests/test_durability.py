@@ -19,7 +19,7 @@ from sqlalchemy import text
 
 from tests.conftest import BACKENDS, PG_URL, ROOT
 from workbench import create_app
-from workbench.db import get_engine, get_session, make_engine, upgrade_database
+from workbench.store.db import get_engine, get_session, make_engine, upgrade_database
 
 LOAD_SECONDS = 1.5
 CLIENTS = 8
@@ -54,9 +54,9 @@ def database(request, tmp_path, sqlite_template):
 
 def prepare(database_url: str, instance) -> tuple[str, int]:
     """A checker's token and an article, written before the server starts."""
-    from workbench.articles import import_article
-    from workbench.auth import create_token
-    from workbench.users import create_user
+    from workbench.services.accounts import create_token
+    from workbench.services.imports import import_article
+    from workbench.services.users import create_user
 
     app = create_app({"DATABASE_URL": database_url, "INSTANCE_PATH": str(instance), "SECRET_KEY": "durability",
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})

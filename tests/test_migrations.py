@@ -5,8 +5,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
-from workbench import models  # noqa: F401
-from workbench.db import get_engine, upgrade_database
+from workbench.store import models  # noqa: F401
+from workbench.store.db import get_engine, upgrade_database
 
 
 def test_migrated_schema_matches_the_models(app):
@@ -23,7 +23,7 @@ def test_every_table_exists(app):
 
 
 def test_upgrade_from_empty(tmp_path):
-    from workbench.db import make_engine
+    from workbench.store.db import make_engine
 
     engine = make_engine(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
     upgrade_database(engine)
@@ -37,7 +37,7 @@ def _fresh_database(backend: str, tmp_path):
 
     from sqlalchemy import text
 
-    from workbench.db import make_engine
+    from workbench.store.db import make_engine
 
     if backend == "sqlite":
         return make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}"), lambda: None
@@ -66,8 +66,8 @@ def test_approved_claims_keep_their_approval_across_the_upgrade(database_url, tm
     from sqlalchemy import text
     from sqlmodel import Session, select
 
-    from workbench.approvals import content_digest, content_of
-    from workbench.models import Claim, ClaimApproval
+    from workbench.services.approvals import content_digest, content_of
+    from workbench.store.models import Claim, ClaimApproval
 
     backend = "postgresql" if database_url.startswith("postgresql") else "sqlite"
     engine, drop = _fresh_database(backend, tmp_path)
@@ -117,7 +117,7 @@ def test_approved_claims_keep_their_approval_across_the_upgrade(database_url, tm
 def test_users_from_before_the_session_version_get_one(tmp_path):
     from sqlalchemy import text
 
-    from workbench.db import make_engine
+    from workbench.store.db import make_engine
 
     engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
     upgrade_database(engine, "0005")

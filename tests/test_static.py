@@ -6,7 +6,12 @@ import re
 
 from bs4 import BeautifulSoup
 
-from workbench.static_assets import CHECKSUMS_FILE, STATIC_DIR, asset_integrity, verify_vendored
+from workbench.web.static_assets import (
+    CHECKSUMS_FILE,
+    STATIC_DIR,
+    asset_integrity,
+    verify_vendored,
+)
 
 
 def test_vendored_files_match_their_recorded_checksums():

@@ -26,10 +26,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from workbench import auth, cli, csrf, db, htmx, request_input, request_log, security, templating, throttle
+    from workbench import cli
     from workbench.config import load_config
-    from workbench.errors import register_error_handlers
-    from workbench.views import register_blueprints
+    from workbench.store import db
+    from workbench.web import (
+        auth,
+        csrf,
+        htmx,
+        request_input,
+        request_log,
+        security,
+        templating,
+        throttle,
+    )
+    from workbench.web.blueprints import register_blueprints
+    from workbench.web.errors import register_error_handlers
 
     load_config(app, test_config)
     db.init_app(app)

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 from sqlmodel import select
 
-from workbench import articles, auth, users
-from workbench.db import get_engine, get_session, upgrade_database
 from workbench.errors import WorkbenchError
-from workbench.models import Role, User
+from workbench.services import accounts, articles, imports, users
+from workbench.store.db import get_engine, get_session, upgrade_database
+from workbench.store.models import Role, User
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 DEMO_USERS = [("admin", Role.admin), ("editor", Role.editor), ("checker", Role.checker), ("viewer", Role.viewer)]
@@ -51,7 +51,7 @@ def demo_command():
     demo_article = DEMO_DIR / "harbour-bridge-tolls.txt"
     existing, _ = articles.list_articles(db, search="Harbour Bridge")
     if not existing:
-        article = articles.import_article(db, actor=admin, data=demo_article.read_bytes(), media_type="text/plain",
+        article = imports.import_article(db, actor=admin, data=demo_article.read_bytes(), media_type="text/plain",
                                           origin="demo", max_bytes=current_app.config["MAX_IMPORT_BYTES"])
         click.echo(f"Imported demo article {article.id}: {article.title}")
     click.echo("Demo users (username password):")
@@ -150,7 +150,7 @@ def tokens_create(name: str, label: str):
         user = users.find_user(db, name)
     except WorkbenchError as err:
         _fail(err)
-    click.echo(auth.create_token(db, user, label=label))
+    click.echo(accounts.create_token(db, user, label=label))
 
 
 @click.command("import")
@@ -160,7 +160,7 @@ def tokens_create(name: str, label: str):
 @with_appcontext
 def import_command(source: str, title: str | None, as_user: str | None):
     """Import an article from FILE_OR_URL (.html .htm .txt .md, or an http(s) URL)."""
-    from workbench.ingest import fetch_with_settings, media_type_for_upload
+    from workbench.services.ingest import fetch_with_settings, media_type_for_upload
 
     config = current_app.config
     db = get_session()
@@ -178,7 +178,7 @@ def import_command(source: str, title: str | None, as_user: str | None):
             data, media_type, origin, charset = path.read_bytes(), media_type_for_upload(path.name), \
                 f"file:{path.name}", None
             overrides = {"title": title}
-        article = articles.import_article(db, actor=actor, data=data, media_type=media_type, origin=origin,
+        article = imports.import_article(db, actor=actor, data=data, media_type=media_type, origin=origin,
                                           charset=charset, max_bytes=config["MAX_IMPORT_BYTES"], overrides=overrides)
     except WorkbenchError as err:
         _fail(err)
@@ -198,14 +198,15 @@ def import_command(source: str, title: str | None, as_user: str | None):
 @with_appcontext
 def export_command(article_id: int, fmt: str, include: str, output: str | None):
     """Export ARTICLE_ID's claims (annotated report, Markdown, CSV, W3C JSON-LD, ClaimReview or PDF)."""
-    from workbench.exports.service import build
+    from workbench.services.exports.service import build
+    from workbench.web.links import links
 
     app = current_app._get_current_object()
     # IRIs in the export name the public address of the app (WORKBENCH_PUBLIC_URL).
     with app.test_request_context("/", base_url=app.config["PUBLIC_URL"]):
         db = get_session()
         try:
-            export = build(db, article=articles.get_article(db, article_id), fmt=fmt, include=include)
+            export = build(db, article=articles.get_article(db, article_id), fmt=fmt, include=include, links=links())
         except WorkbenchError as err:
             _fail(err)
     if output:
@@ -221,10 +222,3 @@ COMMANDS = [init_db_command, demo_command, users_group, tokens_group, import_com
 def init_app(app: Flask) -> None:
     for command in COMMANDS:
         app.cli.add_command(command)
-
-
-def main() -> None:
-    """The ``workbench`` console script: the same commands as ``flask --app workbench``."""
-    from workbench import create_app
-
-    FlaskGroup(create_app=create_app, help="Workbench: fact-check and annotation workbench.")(prog_name="workbench")

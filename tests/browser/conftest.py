@@ -101,7 +101,7 @@ def live_server(tmp_path, sqlite_template, users_factory):
     server = LiveServer(app)
     yield server
     server.stop()
-    from workbench.db import get_engine
+    from workbench.store.db import get_engine
 
     get_engine(app).dispose()
 
@@ -109,8 +109,8 @@ def live_server(tmp_path, sqlite_template, users_factory):
 @pytest.fixture
 def users_factory():
     from tests.conftest import PASSWORDS
-    from workbench.db import get_session
-    from workbench.users import create_user
+    from workbench.services.users import create_user
+    from workbench.store.db import get_session
 
     def make(app):
         with app.app_context():
@@ -144,10 +144,11 @@ def sign_in(page, role: str):
 @pytest.fixture
 def import_text(live_server):
     """Import plain text as the checker on the live server; returns the article id."""
-    from workbench.articles import import_article
-    from workbench.db import get_session
-    from workbench.models import User
     from sqlmodel import select
+
+    from workbench.services.imports import import_article
+    from workbench.store.db import get_session
+    from workbench.store.models import User
 
     def make(text: str) -> int:
         with live_server.app.app_context():

@@ -6,8 +6,8 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from tests.browser.conftest import select_words, sign_in
-from workbench.db import get_session
-from workbench.models import Claim, Revision
+from workbench.store.db import get_session
+from workbench.store.models import Claim, Revision
 
 TEXT = ("Bridge Tolls Headline\n\n"
         "Families 👨‍👩‍👧 and flags 🇭🇰 came first; then the minister said tolls paid for the bridge twice over.\n\n"

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import pdf_text
-from workbench.exports import pdf
+from workbench.services.exports import pdf
 
 pytestmark = pytest.mark.usefixtures("pdf_printer")
 

@@ -12,11 +12,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import pytest
-
 from tests.test_durability import Server, database  # noqa: F401  (the fixture, on both databases)
 from workbench import create_app
-from workbench.db import get_engine, get_session
+from workbench.store.db import get_engine, get_session
 
 EXPORTS = 8
 QUEUE_WAIT = 3
@@ -24,11 +22,12 @@ QUEUE_WAIT = 3
 
 def prepare(database_url: str, instance: Path) -> tuple[str, int]:
     """A viewer's token and an article with one claim, written before the server starts."""
-    from workbench.articles import get_revision, import_article
-    from workbench.auth import create_token
-    from workbench.claims import create_claim
-    from workbench.schemas import ClaimFields
-    from workbench.users import create_user
+    from workbench.services.accounts import create_token
+    from workbench.services.articles import get_revision
+    from workbench.services.claims import create_claim
+    from workbench.services.imports import import_article
+    from workbench.services.schemas import ClaimFields
+    from workbench.services.users import create_user
 
     # TESTING: this process's request log stays as the other tests expect it.
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "INSTANCE_PATH": str(instance),

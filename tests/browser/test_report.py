@@ -8,13 +8,14 @@ from tests.http.test_exports import PAYLOAD
 
 
 def test_report_works_without_javascript(browser, live_server, import_text, tmp_path):
-    from workbench.articles import get_revision
-    from workbench.claims import add_source, create_claim
-    from workbench.db import get_session
-    from workbench.models import Article, User
-    from workbench.review import transition
-    from workbench.schemas import ClaimFields, SourceInput
     from sqlmodel import select
+
+    from workbench.services.articles import get_revision
+    from workbench.services.claims import add_source, create_claim
+    from workbench.services.review import transition
+    from workbench.services.schemas import ClaimFields, SourceInput
+    from workbench.store.db import get_session
+    from workbench.store.models import Article, User
 
     article_id = import_text("Report Headline\n\nThe council said spending doubled to 40 million crowns.")
     app = live_server.app
@@ -33,9 +34,10 @@ def test_report_works_without_javascript(browser, live_server, import_text, tmp_
         transition(db, claim=claim, action="submit", actor=checker)
         transition(db, claim=claim, action="approve", actor=editor)
         with app.test_request_context("/", base_url=live_server.url):
-            from workbench.exports.service import build
+            from workbench.services.exports.service import build
+            from workbench.web.links import links
 
-            report = build(db, article=article, fmt="html").content
+            report = build(db, article=article, fmt="html", links=links()).content
     path = tmp_path / "report.html"
     path.write_bytes(report)
 
@@ -65,12 +67,12 @@ def test_report_served_inline_by_the_api_keeps_its_styling(browser, live_server,
     may (no script runs, nothing is fetched), and Chromium reports no violation."""
     from sqlmodel import select
 
-    from workbench.articles import get_revision
-    from workbench.auth import create_token
-    from workbench.claims import create_claim
-    from workbench.db import get_session
-    from workbench.models import Article, User
-    from workbench.schemas import ClaimFields
+    from workbench.services.accounts import create_token
+    from workbench.services.articles import get_revision
+    from workbench.services.claims import create_claim
+    from workbench.services.schemas import ClaimFields
+    from workbench.store.db import get_session
+    from workbench.store.models import Article, User
 
     article_id = import_text("Inline Headline\n\nThe council said spending doubled to 40 million crowns.")
     with live_server.app.app_context():

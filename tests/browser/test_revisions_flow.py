@@ -5,8 +5,8 @@ from sqlmodel import select
 
 from tests.browser.conftest import select_words, sign_in
 from tests.browser.test_annotate import add_claim
-from workbench.db import get_session
-from workbench.models import Claim, User
+from workbench.store.db import get_session
+from workbench.store.models import Claim, User
 
 
 def test_reattach_an_orphan_by_selecting_new_words(page, live_server, import_text):
@@ -15,8 +15,8 @@ def test_reattach_an_orphan_by_selecting_new_words(page, live_server, import_tex
     page.goto(f"/articles/{article_id}")
     add_claim(page, "about 40 million crowns")
     with live_server.app.app_context():
-        from workbench.articles import get_article
-        from workbench.revisions import add_revision
+        from workbench.services.articles import get_article
+        from workbench.services.revisions import add_revision
 
         db = get_session()
         checker = db.exec(select(User).where(User.username == "checker")).one()

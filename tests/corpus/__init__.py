@@ -13,8 +13,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.cleaning import normalize_block, word_count
-from workbench.ingest import UPLOAD_EXTENSIONS, clean_input
+from workbench.services.ingest import UPLOAD_EXTENSIONS, clean_input
+from workbench.text.cleaning import normalize_block, word_count
 
 CORPUS_DIR = Path(__file__).resolve().parent / "cleaning"
 

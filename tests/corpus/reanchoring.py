@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from tests.corpus import CORPUS_DIR
-from workbench.anchoring import TextDiff, build_selectors, reanchor
+from workbench.text.anchoring import TextDiff, build_selectors, reanchor
 
 EDIT_KINDS = ["insert_before", "typo_inside", "sentence_rewrite", "sentence_reworded", "paragraph_move", "deletion",
               "duplicate_phrase"]

@@ -3,7 +3,7 @@
 from bs4 import BeautifulSoup
 from sqlmodel import select
 
-from workbench.models import User
+from workbench.store.models import User
 
 
 def test_admin_adds_a_user_who_can_sign_in(client, auth, db):

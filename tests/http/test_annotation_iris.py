@@ -3,7 +3,7 @@
 import pytest
 from flask import url_for
 
-from workbench.views.api.annotations import links
+from workbench.web.links import links
 
 
 @pytest.mark.parametrize("base_url", ["http://localhost", "https://news.example:8443/desk/workbench"])

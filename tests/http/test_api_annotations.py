@@ -93,7 +93,7 @@ def test_quote_only_is_located(api_as, article):
 
 
 def test_collection_paging_and_conformance(api_as, article, app):
-    import workbench.views.api.annotations as module
+    import workbench.web.api.annotations as module
 
     api = api_as("checker")
     for words in ["tolls", "bridge", "830 million", "minister said tolls", "twice over"]:
@@ -230,9 +230,9 @@ def test_roles(api_as, article):
 
 def test_other_checker_cannot_edit(app, api_as, article, client):
     from tests.conftest import ApiClient
-    from workbench.auth import create_token
-    from workbench.db import get_session
-    from workbench.users import create_user
+    from workbench.services.accounts import create_token
+    from workbench.services.users import create_user
+    from workbench.store.db import get_session
 
     checker = api_as("checker")
     created = checker.post(f"/api/articles/{article['id']}/annotations/", json=annotation_for(article, "twice over"))

@@ -4,13 +4,13 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from tests.http.test_api_articles import assert_api_error
 from tests.http.test_api_annotations import annotation_for
-from workbench.models import ApiToken, User, utcnow
+from tests.http.test_api_articles import assert_api_error
+from workbench.store.models import ApiToken, User, utcnow
 
 
 def token_row(db, api) -> ApiToken:
-    from workbench.auth import hash_token
+    from workbench.services.accounts import hash_token
 
     db.rollback()  # a fresh look: not this session's earlier snapshot, nor what it holds
     db.expire_all()
@@ -58,8 +58,8 @@ def test_the_user_a_token_signs_in_is_the_requests_own(app, api_as, users, db):
     """Changes a request makes to its signed-in user are stored like any other."""
     from flask import g
 
-    from workbench.auth import load_user
-    from workbench.db import get_session
+    from workbench.store.db import get_session
+    from workbench.web.auth import load_user
 
     api = api_as("checker")
     stored = db.get(User, users["checker"].id)

@@ -3,7 +3,7 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from workbench.auth import PERMISSIONS
+from workbench.services.accounts import PERMISSIONS
 
 
 def test_sign_in_page_has_the_named_fields(client):
@@ -38,7 +38,7 @@ def test_session_cookie_flags(client, auth):
 
 
 def test_passwords_are_hashed(db, users):
-    from workbench.models import User
+    from workbench.store.models import User
 
     stored = db.get(User, users["admin"].id).password_hash
     assert "admin-password" not in stored and stored.startswith("pbkdf2:")
@@ -84,7 +84,7 @@ def test_htmx_post_with_wrong_csrf_header_is_refused(client, auth):
 
 
 def test_every_route_declares_a_permission(app):
-    """Role checks live in auth.PERMISSIONS; a route without one would be open by accident."""
+    """Role checks live in accounts.PERMISSIONS; a route without one would be open by accident."""
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue

@@ -4,7 +4,7 @@ import re
 
 from sqlmodel import select
 
-from workbench.models import Article, Revision, User
+from workbench.store.models import Article, Revision, User
 
 
 def test_init_db_is_repeatable(runner):

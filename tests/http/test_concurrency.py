@@ -11,7 +11,7 @@ from sqlmodel import select
 from werkzeug.serving import make_server
 
 from tests.http.test_api_annotations import annotation_for
-from workbench.models import Claim, HistoryEvent
+from workbench.store.models import Claim, HistoryEvent
 
 WRITERS = 8
 

@@ -15,12 +15,13 @@ from sqlmodel import select
 
 from tests.conftest import assert_conforms, hold_pdf_turn, make_test_app
 from tests.http.test_api_articles import assert_api_error
-from workbench.articles import get_revision, import_article
-from workbench.claims import add_comment, add_source, create_claim
-from workbench.db import get_session
-from workbench.models import Claim, ClaimSource, Source, User
-from workbench.review import transition
-from workbench.schemas import ClaimFields, SourceInput
+from workbench.services.articles import get_revision
+from workbench.services.claims import add_comment, add_source, create_claim
+from workbench.services.imports import import_article
+from workbench.services.review import transition
+from workbench.services.schemas import ClaimFields, SourceInput
+from workbench.store.db import get_session
+from workbench.store.models import Claim, ClaimSource, Source, User
 
 TEXT = ("Bridge Tolls Headline\n\n"
         "👍 The minister said tolls paid for the bridge twice over since it opened in 2009, and that traffic more "
@@ -130,7 +131,7 @@ def test_inline_report_is_served_under_a_policy_allowing_only_its_stylesheet(api
     import base64
     import hashlib
 
-    from workbench.security import CONTENT_SECURITY_POLICY
+    from workbench.web.security import CONTENT_SECURITY_POLICY
 
     api = api_as("viewer")
     inline = api.get(f"/api/articles/{exported['article_id']}/export?format=html&include=all")
@@ -276,8 +277,8 @@ def test_round_trip_into_a_fresh_instance(api_as, exported, tmp_path, sqlite_tem
     collection = get_export(api_as("viewer"), exported["article_id"], "jsonld", "all").get_json(force=True)
     shutil.copy(sqlite_template, tmp_path / "fresh.sqlite3")
     fresh = make_test_app(f"sqlite:///{tmp_path / 'fresh.sqlite3'}", tmp_path / "fresh-instance")
-    from workbench.auth import create_token
-    from workbench.users import create_user
+    from workbench.services.accounts import create_token
+    from workbench.services.users import create_user
 
     with fresh.app_context():
         token = create_token(get_session(), create_user(get_session(), username="importer", password="password-1",

@@ -8,11 +8,12 @@ import re
 import pytest
 from sqlmodel import select
 
-from workbench.articles import get_revision, import_article
-from workbench.claims import add_source, create_claim
-from workbench.db import get_session
-from workbench.models import Source, User
-from workbench.schemas import ClaimFields, SourceInput
+from workbench.services.articles import get_revision
+from workbench.services.claims import add_source, create_claim
+from workbench.services.imports import import_article
+from workbench.services.schemas import ClaimFields, SourceInput
+from workbench.store.db import get_session
+from workbench.store.models import Source, User
 
 TEXT = "Sums Headline\n\nThe total was reported.\n\n=SUM(A1:A9) was the figure given.\n\n@cmd and +x and -y."
 #: A rationale as typed, and the cell a spreadsheet is given.

@@ -8,11 +8,12 @@ from bs4 import BeautifulSoup
 from markdown_it import MarkdownIt
 from sqlmodel import select
 
-from workbench.articles import get_revision, import_article
-from workbench.claims import add_source, create_claim
-from workbench.db import get_session
-from workbench.models import Article, Revision, Source, User
-from workbench.schemas import ClaimFields, SourceInput
+from workbench.services.articles import get_revision
+from workbench.services.claims import add_source, create_claim
+from workbench.services.imports import import_article
+from workbench.services.schemas import ClaimFields, SourceInput
+from workbench.store.db import get_session
+from workbench.store.models import Article, Revision, Source, User
 
 TEXT = "Tolls Headline\n\nThe minister said *tolls* paid for the [bridge](javascript:alert(1)) twice over."
 QUOTE = "*tolls* paid for the [bridge](javascript:alert(1))"

@@ -14,7 +14,7 @@ import zlib
 import pytest
 
 from workbench.errors import FetchError, InvalidContentError, TooLargeError
-from workbench.ingest import address_is_public, fetch_url
+from workbench.services.ingest import address_is_public, fetch_url
 
 PAGE = "<html><body><p>Hello from the test site.</p></body></html>"
 
@@ -365,7 +365,7 @@ def test_a_fetched_gzip_bomb_is_refused_and_nothing_is_stored(api_as, site, head
 
 def test_the_extractor_never_inflates_what_it_is_given():
     # trafilatura inflates gzip and zlib bytes it is handed; the extractor must only see text.
-    from workbench.ingest import clean_input
+    from workbench.services.ingest import clean_input
 
     for packed in (gzip_bomb(), zlib.compress(b"<html><body>" + b"<p>words words</p>" * 400_000 + b"</body></html>")):
         started = time.monotonic()
@@ -470,9 +470,9 @@ def test_a_fetch_over_the_limit_is_answered_503_at_once(app, api_as, auth, clien
 def checker_token(database_url: str, instance) -> str:
     """A checker's API token, made by a test app (one that leaves the request log alone)."""
     from tests.conftest import make_test_app
-    from workbench.auth import create_token
-    from workbench.db import get_engine, get_session
-    from workbench.users import create_user
+    from workbench.services.accounts import create_token
+    from workbench.services.users import create_user
+    from workbench.store.db import get_engine, get_session
 
     app = make_test_app(database_url, instance)
     with app.app_context():

@@ -15,7 +15,6 @@ import random
 import re
 import time
 
-import pytest
 from bs4 import BeautifulSoup
 
 from tests.conftest import PASSWORDS

@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 from sqlmodel import func, select
 
 from tests.http.test_api_articles import assert_api_error
-from workbench.models import Article, Claim, Revision
+from workbench.store.models import Article, Claim, Revision
 
 TEXT = "Tolls Headline\n\nThe minister said tolls paid for the bridge twice over.\n\nReceipts were 830 million."
 HUGE_IDS = [str(2**31), str(2**63), "9" * 30]

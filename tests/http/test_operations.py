@@ -10,7 +10,7 @@ from alembic import command
 from sqlalchemy import inspect, text
 
 from tests.conftest import PG_URL
-from workbench.db import alembic_config, get_engine, make_engine, upgrade_database
+from workbench.store.db import alembic_config, get_engine, make_engine, upgrade_database
 
 
 def test_health(client):
@@ -33,7 +33,7 @@ def test_each_request_is_logged_with_its_fields(client, auth, caplog):
 def test_json_formatter_writes_one_json_object():
     import json
 
-    from workbench.request_log import JsonFormatter
+    from workbench.web.request_log import JsonFormatter
 
     record = logging.LogRecord("workbench.request", logging.INFO, __file__, 1, "request", None, None)
     record.fields = {"method": "GET", "status": 200}
@@ -133,10 +133,10 @@ def ended_pooled_connection():
 def test_a_pooled_connection_lost_while_idle_is_replaced_unnoticed(ended_pooled_connection, monkeypatch):
     """The database restarted while the connection sat idle in the pool: the next user gets a
     working connection, not an error."""
-    import workbench.db
+    import workbench.store.db
 
     engine, ended_backend = ended_pooled_connection
-    monkeypatch.setattr(workbench.db, "PING_AFTER_IDLE_SECONDS", 0.0)
+    monkeypatch.setattr(workbench.store.db, "PING_AFTER_IDLE_SECONDS", 0.0)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT pg_backend_pid()")).scalar() != ended_backend
 
@@ -144,11 +144,12 @@ def test_a_pooled_connection_lost_while_idle_is_replaced_unnoticed(ended_pooled_
 def test_a_connection_in_steady_use_is_handed_out_unchecked(ended_pooled_connection, monkeypatch):
     """Within the idle threshold there is no check (no round trip): a connection the server ended a
     moment ago fails on first use instead, and the pool then replaces it."""
-    import workbench.db
     from sqlalchemy.exc import OperationalError
 
+    import workbench.store.db
+
     engine, ended_backend = ended_pooled_connection
-    monkeypatch.setattr(workbench.db, "PING_AFTER_IDLE_SECONDS", 3600.0)
+    monkeypatch.setattr(workbench.store.db, "PING_AFTER_IDLE_SECONDS", 3600.0)
     with pytest.raises(OperationalError):
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from sqlmodel import select
 
 from tests.conftest import shared_path
-from workbench.models import Article, ImportDraft
+from workbench.store.models import Article, ImportDraft
 
 MESSY = """Bridge Tolls Paid For Themselves, Minister Says
 
@@ -228,7 +228,7 @@ def test_discard_removes_the_draft(client, auth):
 def test_original_bytes_are_kept_unchanged(client, auth, db):
     from sqlmodel import select
 
-    from workbench.models import Revision
+    from workbench.store.models import Revision
 
     auth.login_as("checker")
     raw = "Headline\r\n\r\nCafe\u0301 text with  odd   spacing.\r\n"

@@ -4,7 +4,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlmodel import select
 
-from workbench.models import Claim, ClaimSource, HistoryEvent, Source
+from workbench.store.models import Claim, ClaimSource, HistoryEvent, Source
 
 TEXT = "Headline Here\n\n😀 The minister said tolls paid for the bridge twice over.\n\nReceipts were 830 million."
 

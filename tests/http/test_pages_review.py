@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 from sqlmodel import select
 
 from tests.http.test_api_annotations import annotation_for
-from workbench.models import Claim, User
+from workbench.store.models import Claim, User
 
 
 @pytest.fixture
@@ -96,7 +96,7 @@ def test_checker_sees_returned_claims_and_why(client, auth, api_as, submitted):
     ("viewer", "in_review", []),
 ])
 def test_panel_offers_only_possible_actions(client, auth, db, submitted, role, status, buttons):
-    from workbench import approvals
+    from workbench.services import approvals
 
     claim = db.get(Claim, submitted[0])
     claim.status = status

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from tests.http.test_api_annotations import annotation_for
 from tests.http.test_api_articles import assert_api_error
-from workbench.models import Claim, HistoryEvent
+from workbench.store.models import Claim, HistoryEvent
 
 ACTIONS = ["submit", "approve", "request_changes", "reopen"]
 STATUSES = ["draft", "in_review", "approved", "changes_requested"]
@@ -37,8 +37,8 @@ def complete_claim(api_as):
 def set_status(db, url: str, status: str) -> None:
     """Put the claim in ``status`` directly; an approved claim gets its approval snapshot, as an
     editor's approval would make (without one, the approval guard takes "approved" away)."""
-    from workbench import approvals
-    from workbench.models import User
+    from workbench.services import approvals
+    from workbench.store.models import User
 
     claim = db.get(Claim, int(url.rsplit("/", 1)[1]))
     claim.status = status

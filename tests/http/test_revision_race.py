@@ -16,16 +16,23 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 from werkzeug.serving import make_server
 
-import workbench.revisions
+import workbench.services.revisions
 from tests.conftest import ApiClient
 from tests.http.test_api_annotations import annotation_for
-from workbench.articles import get_article, get_revision
-from workbench.claims import get_claim, update_claim
-from workbench.db import get_engine
 from workbench.errors import StaleVersionError
-from workbench.models import Article, Claim, HistoryEvent, ImportDraft, Revision, User
-from workbench.revisions import reattach
-from workbench.schemas import ClaimFields
+from workbench.services.articles import get_article, get_revision
+from workbench.services.claims import get_claim, update_claim
+from workbench.services.revisions import reattach
+from workbench.services.schemas import ClaimFields
+from workbench.store.db import get_engine
+from workbench.store.models import (
+    Article,
+    Claim,
+    HistoryEvent,
+    ImportDraft,
+    Revision,
+    User,
+)
 
 EDITORS = 8
 PARAGRAPHS = 20
@@ -357,8 +364,8 @@ def test_a_failure_while_reanchoring_stores_nothing(path, request, monkeypatch, 
             raise RuntimeError("the database went away")
         return reanchor(*args, **kwargs)
 
-    reanchor = workbench.revisions.reanchor
-    monkeypatch.setattr(workbench.revisions, "reanchor", failing_on_the_second_claim)
+    reanchor = workbench.services.revisions.reanchor
+    monkeypatch.setattr(workbench.services.revisions, "reanchor", failing_on_the_second_claim)
 
     def make_revision():
         if path == "api":
@@ -383,7 +390,7 @@ def test_a_failure_while_reanchoring_stores_nothing(path, request, monkeypatch, 
     if path != "api":
         assert len(db.exec(select(ImportDraft)).all()) == 1  # the preview is still there to save again
 
-    monkeypatch.setattr(workbench.revisions, "reanchor", reanchor)
+    monkeypatch.setattr(workbench.services.revisions, "reanchor", reanchor)
     made = make_revision()
     assert made.status_code in (201, 302), made.text
     db.rollback()

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from tests.http.test_api_annotations import annotation_for
 from tests.http.test_api_articles import assert_api_error
-from workbench.models import Claim, HistoryEvent
+from workbench.store.models import Claim, HistoryEvent
 
 V1 = ("Bridge Headline\n\n"
       "The minister said tolls paid for the bridge twice over since it opened in 2009.\n\n"

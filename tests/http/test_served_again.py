@@ -9,14 +9,20 @@ from sqlmodel import select
 
 from tests.conftest import _truncate_postgres, make_test_app
 from tests.http.test_exports import exported  # noqa: F401 (a fixture)
-from workbench.auth import create_token
-from workbench.claims import create_claim, delete_claim, update_claim, update_source
-from workbench.db import get_engine, get_session
-from workbench.articles import get_article, get_revision, import_article
-from workbench.models import Claim, ClaimSource, User
-from workbench.review import transition
-from workbench.schemas import ClaimFields, SourceInput
-from workbench.users import create_user
+from workbench.services.accounts import create_token
+from workbench.services.articles import get_article, get_revision
+from workbench.services.claims import (
+    create_claim,
+    delete_claim,
+    update_claim,
+    update_source,
+)
+from workbench.services.imports import import_article
+from workbench.services.review import transition
+from workbench.services.schemas import ClaimFields, SourceInput
+from workbench.services.users import create_user
+from workbench.store.db import get_engine, get_session
+from workbench.store.models import Claim, ClaimSource, User
 
 
 def w3c_items(api, article_id) -> list[dict]:

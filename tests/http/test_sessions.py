@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 from sqlmodel import select
 
 from tests.conftest import PASSWORDS, AuthActions
-from workbench.models import User
+from workbench.store.models import User
 
 HOUR = 3600
 

@@ -10,11 +10,12 @@ from bs4 import BeautifulSoup
 from sqlmodel import select
 
 from tests.conftest import assert_conforms, conformance_kit, make_test_app, shared_path
-from workbench.articles import get_revision, import_article
-from workbench.claims import create_claim
-from workbench.db import get_session
-from workbench.models import Claim, ClaimSource, Source, User
-from workbench.schemas import ClaimFields, SourceInput
+from workbench.services.articles import get_revision
+from workbench.services.claims import create_claim
+from workbench.services.imports import import_article
+from workbench.services.schemas import ClaimFields, SourceInput
+from workbench.store.db import get_session
+from workbench.store.models import Claim, ClaimSource, Source, User
 
 TEXT = "Bridge Tolls\n\nThe minister said tolls paid for the bridge twice over.\n\nReceipts were 830 million."
 OPTIONAL = {
@@ -83,8 +84,8 @@ def test_every_combination_of_source_fields_conforms_and_round_trips(app, users,
     # Posted to another instance, the annotations make the same sources again.
     shutil.copy(sqlite_template, tmp_path / "fresh.sqlite3")
     fresh = make_test_app(f"sqlite:///{tmp_path / 'fresh.sqlite3'}", tmp_path / "fresh-instance")
-    from workbench.auth import create_token
-    from workbench.users import create_user
+    from workbench.services.accounts import create_token
+    from workbench.services.users import create_user
 
     with fresh.app_context():
         token = create_token(get_session(), create_user(get_session(), username="importer", password="password-1",

@@ -13,8 +13,8 @@ from sqlalchemy import event, text
 from sqlmodel import func, select
 
 from tests.http.test_api_articles import assert_api_error
-from workbench.db import get_engine
-from workbench.models import Article, Claim, ImportDraft, Revision
+from workbench.store.db import get_engine
+from workbench.store.models import Article, Claim, ImportDraft, Revision
 
 TEXT = "Storage Headline\n\nThe minister said tolls paid for the bridge twice over.\n\nReceipts were 830 million."
 BIG = "Big Headline\n\n" + "\n\n".join(f"Paragraph {i} says the harbour walls cost {i} million crowns, "

@@ -36,7 +36,7 @@ class Browser:
 @pytest.fixture
 def another_app(database_url, tmp_path):
     """``another_app(**settings)``: one more app server on the test's database (its engine disposed after)."""
-    from workbench.db import get_engine
+    from workbench.store.db import get_engine
 
     made = []
 
@@ -186,8 +186,8 @@ def _redis_is_here() -> bool:
 @pytest.mark.skipif(not _redis_is_here(), reason="no Redis at 127.0.0.1:6379")
 def test_app_servers_sharing_redis_share_the_count(another_app):
     """Two app servers on one Redis: failures on one count on the other."""
-    from workbench.db import get_session
-    from workbench.users import create_user
+    from workbench.services.users import create_user
+    from workbench.store.db import get_session
 
     settings = {"RATELIMIT_STORAGE_URL": os.environ.get("WORKBENCH_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")}
     first, second = another_app(**settings), another_app(**settings)

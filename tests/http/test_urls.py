@@ -4,9 +4,16 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlmodel import func, select
 
-from tests.http.test_api_articles import assert_api_error
 from tests.http.test_api_annotations import annotation_for
-from workbench.models import Article, Claim, ClaimSource, HistoryEvent, Revision, Source
+from tests.http.test_api_articles import assert_api_error
+from workbench.store.models import (
+    Article,
+    Claim,
+    ClaimSource,
+    HistoryEvent,
+    Revision,
+    Source,
+)
 
 TEXT = "Tolls Headline\n\nThe minister said tolls paid for the bridge twice over since 2009.\n\nReceipts grew."
 

@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from sqlmodel import select
 
 from tests.http.test_api_articles import assert_api_error
-from workbench.models import Claim, ClaimApproval, HistoryEvent
+from workbench.store.models import Claim, ClaimApproval, HistoryEvent
 
 TEXT = ("Bridge report\n\n"
         "The council said the tolls raised 412 million crowns last year.\n\n"
@@ -121,7 +121,7 @@ def add_source(desk, db, auth, api_as):
 
 
 def first_link(db, claim_id):
-    from workbench.models import ClaimSource
+    from workbench.store.models import ClaimSource
 
     return db.exec(select(ClaimSource).where(ClaimSource.claim_id == claim_id)).first()
 

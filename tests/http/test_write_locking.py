@@ -13,12 +13,13 @@ from sqlmodel import func, select
 
 from tests.http.test_api_annotations import annotation_for
 from tests.http.test_api_articles import assert_api_error
-from workbench.articles import get_article_and_revision, import_article
-from workbench.claims import create_claim
-from workbench.db import get_session, make_engine, read_phase
 from workbench.errors import ConflictError
-from workbench.models import Article, Claim, HistoryEvent, User
-from workbench.schemas import ClaimFields
+from workbench.services.articles import get_article_and_revision
+from workbench.services.claims import create_claim
+from workbench.services.imports import import_article
+from workbench.services.schemas import ClaimFields
+from workbench.store.db import get_session, make_engine, read_phase
+from workbench.store.models import Article, Claim, HistoryEvent, User
 
 
 def sqlite_path(app) -> str:
@@ -72,14 +73,14 @@ def test_a_read_phase_refuses_to_write_and_stores_nothing(app, users, make_artic
                 article, _ = get_article_and_revision(session, article_id)
                 article.title = "Changed"
     assert db.exec(select(func.count()).select_from(Claim)).one() == 0
-    from workbench.models import Article
+    from workbench.store.models import Article
 
     assert db.get(Article, article_id).title != "Changed"
 
 
 def test_writes_after_a_read_phase_are_one_transaction(app, users, make_article, db):
     """The reads ran outside a transaction; the writes after them must not: a rollback undoes all."""
-    from workbench.models import Article
+    from workbench.store.models import Article
 
     article_id = make_article()
     with app.test_request_context(method="POST"):
@@ -98,8 +99,8 @@ def test_writes_after_a_read_phase_are_one_transaction(app, users, make_article,
 def test_a_connection_that_only_read_goes_back_to_the_pool_as_it_came(app, users, make_article, db):
     """After a request whose read phase was all it did, the next user of the pooled connection
     gets transactions again (not PostgreSQL's autocommit)."""
-    from workbench.db import get_engine
-    from workbench.models import Article
+    from workbench.store.db import get_engine
+    from workbench.store.models import Article
 
     article_id = make_article()
     get_engine(app).dispose()  # one pooled connection, reused below
@@ -119,7 +120,7 @@ def test_a_read_phase_on_postgresql_leaves_no_transaction_open(app, users, make_
     a transaction; the write afterwards runs in one."""
     from sqlalchemy import text
 
-    from workbench.models import Article
+    from workbench.store.models import Article
 
     if not app.config["DATABASE_URL"].startswith("postgresql"):
         pytest.skip("PostgreSQL only")
@@ -254,7 +255,7 @@ def test_a_created_claim_reads_back_column_for_column(app, users, make_article, 
 def test_the_queue_is_left_however_a_transaction_ends(tmp_path, end):
     import gc
 
-    from workbench.writer_queue import queue_for_writing, writer_queue_connection
+    from workbench.store.writer_queue import queue_for_writing, writer_queue_connection
 
     path = tmp_path / "q.sqlite3"
     conn = sqlite3.connect(path, factory=writer_queue_connection(f"{path}.writers"), isolation_level=None)
@@ -322,7 +323,7 @@ def test_a_refused_source_leaves_nothing_behind_for_the_caller_to_commit(app, us
     """The claim's row is already written when a source is refused: the error rolls it back, so a
     caller that goes on and commits other work does not store half a claim."""
     from workbench.errors import InvalidContentError
-    from workbench.schemas import SourceInput
+    from workbench.services.schemas import SourceInput
 
     article_id = make_article()
     with app.test_request_context(method="POST"):

@@ -3,7 +3,7 @@
 import pytest
 
 from workbench.errors import InvalidContentError
-from workbench.ingest import address_is_public, check_url_syntax
+from workbench.services.ingest import address_is_public, check_url_syntax
 
 REFUSED = [
     # IPv4 itself

@@ -4,8 +4,14 @@ import unicodedata
 
 import pytest
 
-from workbench.anchoring import (
-    AnchorError, build_selectors, codepoint_to_utf16, locate_quote, segments, utf16_to_codepoint, verify_quote,
+from workbench.text.anchoring import (
+    AnchorError,
+    build_selectors,
+    codepoint_to_utf16,
+    locate_quote,
+    segments,
+    utf16_to_codepoint,
+    verify_quote,
 )
 
 

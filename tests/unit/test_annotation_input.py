@@ -2,7 +2,7 @@
 
 import pytest
 
-from workbench.annotation_input import parse_annotation
+from workbench.services.annotation_input import parse_annotation
 
 
 def source_of(body: dict):

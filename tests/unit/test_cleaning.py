@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from tests.conftest import shared_path
-from workbench.cleaning import canonicalize, clean_text, find_date, text_sha256
+from workbench.text.cleaning import canonicalize, clean_text, find_date, text_sha256
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from workbench.exports.claimreview import summarize
+from workbench.services.exports.claimreview import summarize
 
 
 @pytest.mark.parametrize("quote, expected", [

@@ -7,8 +7,14 @@ import pytest
 from bs4 import BeautifulSoup
 from markdown_it import MarkdownIt
 
-from workbench.exports.markdown_text import escape, link, quote_block, url_text, user_markdown
-from workbench.sanitize import render_markdown
+from workbench.text.markdown_text import (
+    escape,
+    link,
+    quote_block,
+    url_text,
+    user_markdown,
+)
+from workbench.text.sanitize import render_markdown
 
 #: The checker's Markdown that must read the same after it is written back.
 KEPT = [

@@ -2,8 +2,8 @@
 
 from bs4 import BeautifulSoup
 
-from workbench.highlights import Highlight, render_text
-from workbench.sanitize import clean_html
+from workbench.text.highlights import Highlight, render_text
+from workbench.text.sanitize import clean_html
 
 TEXT = ('Tolls <script>alert(1)</script> paid twice over.\n\n'
         '<img src=x onerror="alert(2)"> Receipts were 830 million & rising.\n\nA last paragraph.')

@@ -12,8 +12,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from workbench.config import DEFAULT_RATING_SCALE
-from workbench.history_view import LONG, SENTENCES, present, present_all
-from workbench.rating import Verdict
+from workbench.services.rating import Verdict
+from workbench.text.history_view import LONG, SENTENCES, present, present_all
 
 SCALE = [Verdict(key, label, ordinal) for key, label, ordinal in DEFAULT_RATING_SCALE]
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"

@@ -5,8 +5,13 @@ import time
 
 import pytest
 
-from workbench.cleaning import clean_text, normalize_block
-from workbench.input_text import MAX_JSON_DEPTH, json_too_deep, unusable_character, unusable_strings
+from workbench.text.cleaning import clean_text, normalize_block
+from workbench.text.input_text import (
+    MAX_JSON_DEPTH,
+    json_too_deep,
+    unusable_character,
+    unusable_strings,
+)
 
 
 @pytest.mark.parametrize("text, too_deep", [

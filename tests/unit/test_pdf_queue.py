@@ -6,7 +6,7 @@ import time
 import pytest
 
 from tests.conftest import hold_pdf_turn
-from workbench.exports.pdf_queue import PrinterBusyError, turn
+from workbench.services.exports.pdf_queue import PrinterBusyError, turn
 
 
 def test_at_most_n_print_at_once_and_the_others_wait_their_turn(tmp_path):

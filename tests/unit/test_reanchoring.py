@@ -3,7 +3,7 @@
 import pytest
 
 from tests.corpus.reanchoring import EDIT_KINDS, evaluate
-from workbench.anchoring import TextDiff, build_selectors, reanchor
+from workbench.text.anchoring import TextDiff, build_selectors, reanchor
 
 #: The share of claims re-anchored correctly that we state and hold ourselves to.
 STATED_CORRECT = 0.98

@@ -3,7 +3,7 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from workbench.sanitize import clean_html, render_markdown, render_paragraphs
+from workbench.text.sanitize import clean_html, render_markdown, render_paragraphs
 
 
 @pytest.mark.parametrize(

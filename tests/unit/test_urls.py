@@ -2,7 +2,7 @@
 
 import pytest
 
-from workbench.urls import MAX_URL_LENGTH, InvalidURLError, normalize_url
+from workbench.text.urls import MAX_URL_LENGTH, InvalidURLError, normalize_url
 
 #: Addresses a user or integrator might give, and the form they are kept in.
 ACCEPTED = [

@@ -1,0 +1,146 @@
+"""Accounts: roles and what each may do, passwords, API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import bindparam, update
+from sqlalchemy.exc import InternalError, OperationalError
+from sqlmodel import Session, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from workbench.errors import InvalidContentError
+from workbench.store.driver_statements import DriverStatements
+from workbench.store.models import ApiToken, Role, User, utcnow
+from workbench.store.orm_rows import attach_loaded
+
+ROLE_RANK = {Role.viewer: 0, Role.checker: 1, Role.editor: 2, Role.admin: 3}
+
+#: The least role each action needs. Routes name an action, never a role.
+PERMISSIONS: dict[str, Role | None] = {
+    "public": None,  # sign-in page, health check, static files
+    "read": Role.viewer,
+    "import_article": Role.checker,
+    "annotate": Role.checker,
+    "review": Role.editor,
+    "manage_users": Role.admin,
+    "purge": Role.admin,  # erase a withdrawn claim's content
+}
+
+TOKEN_PREFIX = "wbt_"
+# Compared against when the username is unknown, so timing does not reveal which names exist.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def role_allows(role: str | Role, action: str) -> bool:
+    needed = PERMISSIONS[action]
+    if needed is None:
+        return True
+    try:
+        return ROLE_RANK[Role(role)] >= ROLE_RANK[needed]
+    except ValueError:
+        return False
+
+
+def hash_password(password: str) -> str:
+    """Hash with the configured method (scrypt by default; tests choose a faster one)."""
+    from flask import current_app, has_app_context
+
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
+    return generate_password_hash(password, method=method)
+
+
+def validate_new_password(password: str) -> None:
+    if len(password) < 8:
+        raise InvalidContentError("The password must have at least 8 characters.", code="weak_password")
+
+
+def authenticate(db: Session, username: str, password: str) -> User | None:
+    """The active user with these credentials, or None."""
+    user = db.exec(select(User).where(User.username == username.strip().lower())).first()
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    return user
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(db: Session, user: User, label: str = "") -> str:
+    """Create an API token for ``user`` and return it; only its hash is stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    db.add(ApiToken(user_id=user.id, token_hash=hash_token(token), prefix=token[:10], label=label))
+    db.commit()
+    return token
+
+
+_TOKEN_AND_USER = DriverStatements(
+    select(ApiToken.id.label("token_id"), ApiToken.token_hash, ApiToken.prefix.label("token_prefix"),
+           ApiToken.revoked, ApiToken.last_used, *User.__table__.columns)
+    .join(User, User.id == ApiToken.user_id)
+    .where(ApiToken.token_hash == bindparam("token_hash")))
+_USER_COLUMNS = [column.key for column in User.__table__.columns]
+
+
+@dataclass(frozen=True)
+class TokenUse:
+    """The token a request came with: what ``note_token_use`` needs."""
+
+    id: int
+    prefix: str
+    last_used: datetime | None
+
+
+def token_and_user(db: Session, token: str) -> tuple[TokenUse, User] | None:
+    """The token and its active user, or None when the token is unknown, revoked or its user
+    inactive. Only reads (see ``note_token_use``): one light query, no ORM loading."""
+    conn = db.connection()
+    lookup = _TOKEN_AND_USER.for_dialect(conn.dialect)
+    found = lookup.first(conn, lookup.convert({"token_hash": hash_token(token)}))
+    if found is None:
+        return None
+    # The lookup is by hash; compare again in constant time for good measure.
+    if found["revoked"] or not hmac.compare_digest(found["token_hash"], hash_token(token)) or not found["active"]:
+        return None
+    user = attach_loaded(db, User, {key: found[key] for key in _USER_COLUMNS})
+    return TokenUse(found["token_id"], found["token_prefix"], found["last_used"]), user
+
+
+#: How stale a token's "last used" time may get; recording every request would cost a write each.
+TOKEN_USE_RESOLUTION = timedelta(minutes=10)
+
+
+def note_token_use(db: Session, row: TokenUse) -> None:
+    """Record when a token was last used, at most every few minutes, in a transaction of its own.
+
+    Best effort: under write contention the note is skipped rather than failing the request.
+    Called before the request's own transaction begins, so it never waits for that one.
+    """
+    now = utcnow()
+    last = row.last_used if row.last_used is None or row.last_used.tzinfo else row.last_used.replace(tzinfo=timezone.utc)
+    if last is not None and now - last < TOKEN_USE_RESOLUTION:
+        return
+    try:
+        with db.get_bind().begin() as conn:
+            conn.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used=now))
+    except (OperationalError, InternalError):  # busy, full or read-only (PostgreSQL's is an InternalError)
+        logging.getLogger(__name__).info("skipped recording the use of token %s (database busy or read-only)",
+                                         row.prefix)
+
+
+def end_sessions(user: User) -> None:
+    """End every session of ``user``, on every device and server; the caller commits.
+
+    Raised in the database (not read, added and written back), so that two changes at once
+    both count.
+    """
+    user.session_version = User.session_version + 1

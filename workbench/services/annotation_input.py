@@ -1,0 +1,126 @@
+"""Reading a W3C Web Annotation sent to the API into claim fields, selectors and sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from workbench.errors import InvalidContentError, MalformedRequestError
+from workbench.services.schemas import ClaimFields, SourceInput
+
+
+@dataclass
+class AnnotationInput:
+    start: int | None
+    end: int | None
+    exact: str | None
+    prefix: str
+    suffix: str
+    target_source: str | None
+    fields: ClaimFields
+    sources: list[SourceInput] = field(default_factory=list)
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def parse_annotation(data: dict) -> AnnotationInput:
+    """Claim input from an annotation in the project's mapping (see ``exports.w3c``).
+
+    :raises MalformedRequestError: not an annotation at all (400).
+    :raises InvalidContentError: an annotation whose selectors or bodies cannot be used (422).
+    """
+    if not isinstance(data, dict):
+        raise MalformedRequestError("The body must be a JSON object: a W3C Web Annotation.")
+    if data.get("type") not in ("Annotation", ["Annotation"]):
+        raise MalformedRequestError('The body must be a W3C Web Annotation ("type": "Annotation").')
+    target = data.get("target")
+    if isinstance(target, list):
+        if len(target) != 1:
+            raise InvalidContentError("A claim has exactly one target.", code="bad_selector")
+        target = target[0]
+    if not isinstance(target, dict):
+        raise InvalidContentError("The target must be an object with a selector.", code="bad_selector")
+
+    start = end = None
+    exact = None
+    prefix = suffix = ""
+    for selector in _as_list(target.get("selector")):
+        if not isinstance(selector, dict):
+            raise InvalidContentError("Each selector must be an object.", code="bad_selector")
+        kind = selector.get("type")
+        if kind == "TextPositionSelector":
+            start, end = selector.get("start"), selector.get("end")
+            if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+                raise InvalidContentError("TextPositionSelector needs whole-number start and end.", code="bad_selector")
+        elif kind == "TextQuoteSelector":
+            exact = selector.get("exact")
+            prefix, suffix = selector.get("prefix") or "", selector.get("suffix") or ""
+            if not isinstance(exact, str) or not exact:
+                raise InvalidContentError("TextQuoteSelector needs the exact text.", code="bad_selector")
+            if not isinstance(prefix, str) or not isinstance(suffix, str):
+                raise InvalidContentError("prefix and suffix must be text.", code="bad_selector")
+        else:
+            raise InvalidContentError(
+                f"Unsupported selector {kind!r}: use TextPositionSelector and TextQuoteSelector.", code="bad_selector"
+            )
+    if start is None and exact is None:
+        raise InvalidContentError("The target needs a TextPositionSelector or a TextQuoteSelector.",
+                                  code="bad_selector")
+
+    verdict, rationale, tags, sources = None, "", [], []
+    for body in _as_list(data.get("body")):
+        if not isinstance(body, dict):
+            raise InvalidContentError("Each body must be an object.", code="bad_body")
+        purpose = body.get("purpose")
+        if body.get("type") == "TextualBody":
+            value = body.get("value")
+            if not isinstance(value, str):
+                raise InvalidContentError("A TextualBody needs a text value.", code="bad_body")
+            if purpose == "assessing":
+                verdict = value
+            elif purpose == "commenting":
+                rationale = value
+            elif purpose == "tagging":
+                tags.append(value)
+            else:
+                raise InvalidContentError(f"Unsupported TextualBody purpose {purpose!r}.", code="bad_body")
+        elif body.get("type") == "SpecificResource" and purpose == "linking":
+            sources.append(_source(body))
+        else:
+            raise InvalidContentError(
+                "Bodies are TextualBody (assessing, commenting, tagging) or SpecificResource with purpose linking.",
+                code="bad_body",
+            )
+    if "bodyValue" in data:
+        rationale = data["bodyValue"] if isinstance(data["bodyValue"], str) else rationale
+    return AnnotationInput(start=start, end=end, exact=exact, prefix=prefix, suffix=suffix,
+                           target_source=target.get("source"),
+                           fields=ClaimFields(verdict=verdict, rationale=rationale, tags=tags), sources=sources)
+
+
+def _source(body: dict) -> SourceInput:
+    url = body.get("source")
+    if isinstance(url, dict):
+        url = url.get("id")
+    if not isinstance(url, str):
+        raise InvalidContentError("A linking body needs its source URL.", code="bad_url")
+    state = body.get("state") if isinstance(body.get("state"), dict) else {}
+
+    def text(key):
+        value = body.get(key)
+        return value if isinstance(value, str) else None
+
+    # The archived copy: a TimeState's cached copy, or (without a date) the project's archivedCopy,
+    # written as an IRI or, by a JSON-LD processor, as a node with that id.
+    copy = body.get("archivedCopy")
+    copy = copy.get("id") if isinstance(copy, dict) else copy
+    archived = state.get("cached") if isinstance(state.get("cached"), str) else copy if isinstance(copy, str) else None
+    return SourceInput(
+        url=url, title=text("title") or "", publisher=text("publisher"), date_published=text("datePublished"),
+        archived_url=archived,
+        archived_date=state.get("sourceDate") if isinstance(state.get("sourceDate"), str) else None,
+        excerpt=text("excerpt") or "", stance=text("stance") or "context",
+    )

@@ -1,0 +1,137 @@
+"""An article's corrections log: every change a reader of its published report would care about.
+
+New revisions (with how their claims followed), approvals withdrawn and why, verdicts changed
+after approval, published claims withdrawn, reopened and purged. Read from the append-only
+history and the approval snapshots, oldest first. Pages and every report show the same log.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import or_
+from sqlmodel import Session, select
+
+from workbench.services.rating import verdict_for
+from workbench.store.models import Article, Claim, ClaimApproval, HistoryEvent, User
+
+KINDS = {
+    "revision": "New revision",
+    "approval_withdrawn": "Approval withdrawn",
+    "verdict_changed": "Verdict changed",
+    "withdrawn": "Claim withdrawn",
+    "reopened": "Claim reopened",
+    "purged": "Claim removed",
+}
+
+#: The history events the log is made from (reopens are transitions with a reason).
+_EVENTS = ("revision", "reanchoring", "approval_withdrawn", "transition", "deleted", "retired", "purged")
+
+
+@dataclass(frozen=True)
+class Correction:
+    at: datetime
+    #: One of :data:`KINDS`.
+    kind: str
+    #: A sentence for readers, in plain text.
+    text: str
+    claim_id: int | None = None
+
+    @property
+    def label(self) -> str:
+        return KINDS[self.kind]
+
+
+def log(db: Session, article: Article, *, config: dict | None = None) -> list[Correction]:
+    """The article's corrections, oldest first. Reads only the few events that make it (not the
+    per-claim re-anchoring events), so the article page can show it on every view."""
+    events = db.exec(select(HistoryEvent).where(
+        HistoryEvent.article_id == article.id, HistoryEvent.action.in_(_EVENTS),
+        or_(HistoryEvent.action != "transition", HistoryEvent.note != "")).order_by(HistoryEvent.at, HistoryEvent.id)
+    ).all()
+    approvals = db.exec(select(ClaimApproval.claim_id, ClaimApproval.approved_by_id, ClaimApproval.approved_at,
+                               ClaimApproval.verdict)
+                        .join(Claim, Claim.id == ClaimApproval.claim_id)
+                        .where(Claim.article_id == article.id).order_by(ClaimApproval.id)).all()
+    if not events and not approvals:
+        return []
+    ever_approved = {a.claim_id for a in approvals}
+    quotes = dict(db.exec(select(Claim.id, Claim.exact).where(Claim.id.in_(
+        {e.claim_id for e in events if e.claim_id} | ever_approved or {0}))).all())
+    actor_ids = {e.actor_id for e in events} | {a.approved_by_id for a in approvals}
+    users = {u.id: u.display_name or u.username for u in db.exec(
+        select(User.id, User.display_name, User.username).where(User.id.in_(actor_ids - {None} or {0}))).all()}
+    counts = {e.changes.get("revision", [None, None])[1]: e.changes.get("counts", {})
+              for e in events if e.action == "reanchoring"}
+
+    def name(user_id):
+        return users.get(user_id, "the system")
+
+    def claim_words(claim_id, quote=None):
+        quote = quote if quote is not None else quotes.get(claim_id, "")
+        return f"claim {claim_id} (“{_short(quote)}”)" if quote else f"claim {claim_id}"
+
+    found: list[Correction] = []
+    for event in events:
+        if event.action == "revision":
+            number = event.changes.get("revision", [None, None])[1]
+            followed = counts.get(number) or _count_reanchored(db, article, number)
+            found.append(Correction(event.at, "revision", (
+                f"Revision {number} of the article was imported by {name(event.actor_id)}: its claims were "
+                f"{followed.get('kept', 0)} kept, {followed.get('moved', 0)} moved, {followed.get('changed', 0)} "
+                f"changed and {followed.get('orphan', 0)} orphaned.")))
+        elif event.action == "approval_withdrawn":
+            quote = (event.changes.get("quote") or [None])[0]
+            found.append(Correction(event.at, "approval_withdrawn", (
+                f"The approval of {claim_words(event.claim_id, quote)} was withdrawn, and the claim went back "
+                f"to review: {event.note}"), event.claim_id))
+        elif event.action == "transition" and event.changes.get("status") == ["approved", "draft"]:
+            found.append(Correction(event.at, "reopened", (
+                f"{name(event.actor_id)} reopened {claim_words(event.claim_id)}: {event.note}"), event.claim_id))
+        elif event.action in ("deleted", "retired") and event.claim_id in ever_approved:
+            found.append(Correction(event.at, "withdrawn", (
+                f"{name(event.actor_id)} {event.action} {claim_words(event.claim_id)}: "
+                f"{event.note or 'no reason given'}"), event.claim_id))
+        elif event.action == "purged" and event.claim_id in ever_approved:
+            found.append(Correction(event.at, "purged", (
+                f"An administrator removed claim {event.claim_id}: {event.note}"), event.claim_id))
+
+    last_verdict: dict[int, str | None] = {}
+    for approval in approvals:
+        before = last_verdict.get(approval.claim_id, approval.verdict)
+        if before != approval.verdict:
+            old, new = verdict_for(before, config), verdict_for(approval.verdict, config)
+            found.append(Correction(approval.approved_at, "verdict_changed", (
+                f"The verdict on {claim_words(approval.claim_id)} changed from {old.label if old else 'none'} to "
+                f"{new.label if new else 'none'}, approved by {name(approval.approved_by_id)}."), approval.claim_id))
+        last_verdict[approval.claim_id] = approval.verdict
+    return sorted(found, key=lambda c: c.at)
+
+
+def _count_reanchored(db: Session, article: Article, number: int) -> Counter:
+    """How a revision's claims followed it, counted from their events (revisions stored before
+    the log kept a line of its own for it)."""
+    counter: Counter = Counter()
+    for changes, note in db.exec(select(HistoryEvent.changes, HistoryEvent.note).where(
+            HistoryEvent.article_id == article.id, HistoryEvent.action == "reanchored")).all():
+        if changes.get("revision", [None, None])[1] == number:
+            counter[note.split(";")[0]] += 1
+    return counter
+
+
+def last_changed(db: Session, claim_ids: list[int]) -> dict[int, tuple[datetime, datetime]]:
+    """Per claim approved more than once: (first approval, latest approval) — when a published
+    review first appeared, and when it last changed."""
+    rows = db.exec(select(ClaimApproval.claim_id, ClaimApproval.approved_at)
+                   .where(ClaimApproval.claim_id.in_(claim_ids or [0])).order_by(ClaimApproval.id)).all()
+    moments: dict[int, list[datetime]] = defaultdict(list)
+    for claim_id, at in rows:
+        moments[claim_id].append(at)
+    return {claim_id: (times[0], times[-1]) for claim_id, times in moments.items()}
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,134 @@
+"""Everything an export needs about one article, loaded in a few queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Text, cast
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, select
+
+from workbench.services import approvals
+from workbench.services import corrections as corrections_log
+from workbench.services.rating import Verdict, rating_scale, verdict_for
+from workbench.store.models import (
+    Article,
+    Claim,
+    ClaimApproval,
+    ClaimSource,
+    HistoryEvent,
+    Revision,
+    Source,
+    User,
+)
+
+INCLUDE_CHOICES = ("approved", "all")
+#: The history a published report shows of each claim: what changed its content or its review
+#: (comments are the desk's own discussion, and stay out).
+PUBLISHED_HISTORY = ("created", "updated", "transition", "reanchored", "reattached", "approval_withdrawn",
+                     "approval_kept", "source_added", "source_updated", "source_removed")
+
+
+@dataclass
+class ExportedClaim:
+    number: int
+    claim: Claim
+    verdict: Verdict | None
+    sources: list[tuple[ClaimSource, Source]]
+    checker: User | None
+    reviewer: User | None
+    approved_at: datetime | None
+    #: Transitions and corrections, oldest first: (event, actor).
+    history: list[tuple[HistoryEvent, User | None]] = field(default_factory=list)
+    #: When a review of this claim was first published (approved), if it was approved before.
+    first_approved_at: datetime | None = None
+
+    @property
+    def published(self) -> bool:
+        """Approved, and its content is still what the approval covers."""
+        return approvals.is_covered(self.claim, self.sources)
+
+
+@dataclass
+class ExportData:
+    article: Article
+    revision: Revision
+    claims: list[ExportedClaim]
+    include: str
+    scale: list[Verdict]
+    org_name: str
+    generated: datetime
+    #: The article's corrections log (workbench.services.corrections), oldest first.
+    corrections: list = field(default_factory=list)
+
+
+def load(db: Session, *, article: Article, revision: Revision, include: str = "approved",
+         config: dict) -> ExportData:
+    """Claims on ``revision`` (approved only unless ``include == "all"``), numbered in text order."""
+    from workbench.store.models import utcnow
+
+    claims = claims_for(db, revision=revision, include=include)
+    ids = [c.id for c in claims] or [0]
+
+    sources: dict[int, list] = defaultdict(list)
+    for link, source in db.exec(select(ClaimSource, Source).join(Source, Source.id == ClaimSource.source_id)
+                                .where(ClaimSource.claim_id.in_(ids))
+                                .order_by(ClaimSource.position, ClaimSource.id)).all():
+        sources[link.claim_id].append((link, source))
+    users = {u.id: u for u in db.exec(select(User)).all()}
+    history: dict[int, list] = defaultdict(list)
+    for event in db.exec(select(HistoryEvent).where(HistoryEvent.claim_id.in_(ids))
+                         .order_by(HistoryEvent.at, HistoryEvent.id)).all():
+        history[event.claim_id].append((event, users.get(event.actor_id)))
+
+    current = {a.claim_id: a for a in db.exec(select(ClaimApproval).where(
+        ClaimApproval.claim_id.in_(ids), ClaimApproval.withdrawn_at == None)).all()}  # noqa: E711
+    first = corrections_log.last_changed(db, ids)
+
+    exported = []
+    for claim in claims:
+        approval = current.get(claim.id) if claim.status == "approved" else None
+        kept = [(e, u) for e, u in history[claim.id] if e.action in PUBLISHED_HISTORY]
+        item = ExportedClaim(
+            number=len(exported) + 1, claim=claim, verdict=verdict_for(claim.verdict, config),
+            sources=sources[claim.id], checker=users.get(claim.creator_id),
+            reviewer=users.get(approval.approved_by_id) if approval else None,
+            approved_at=approval.approved_at if approval else None, history=kept,
+            first_approved_at=first[claim.id][0] if claim.id in first else None,
+        )
+        if include == "approved" and not item.published:
+            continue  # its content is not what was approved: never published (the guard should have said so)
+        exported.append(item)
+    return ExportData(article=article, revision=revision, claims=exported, include=include,
+                      scale=rating_scale(config), org_name=config["ORG_NAME"], generated=utcnow(),
+                      corrections=corrections_log.log(db, article, config=config))
+
+
+def claims_for(db: Session, *, revision: Revision, include: str = "approved") -> list[Claim]:
+    """The claims an export holds, in text order."""
+    return list(db.exec(select(Claim).where(*export_conditions(revision, include))
+                        .order_by(Claim.start, Claim.end, Claim.id)).all())
+
+
+def claim_stamps_for(db: Session, *, revision: Revision, include: str = "approved") -> list:
+    """What tells the same claims' values apart, without reading them: each claim's id and
+    version (every change raises it; its ETag relies on that too) and its creation and last
+    change as stored (so a claim of another database with the same id and version differs),
+    with ``creator_id`` and ``revision_id`` for the rows related to it."""
+    return list(db.exec(sa_select(Claim.id, Claim.version, cast(Claim.created, Text), cast(Claim.modified, Text),
+                                  Claim.creator_id, Claim.revision_id)
+                        .where(*export_conditions(revision, include)).order_by(Claim.start, Claim.end, Claim.id)).all())
+
+
+def export_conditions(revision: Revision, include: str) -> list:
+    """The conditions on Claim that choose an export's claims."""
+    conditions = [Claim.revision_id == revision.id, Claim.deleted == False]  # noqa: E712
+    if include == "approved":
+        conditions += [Claim.status == "approved", Claim.approved_digest != None]  # noqa: E711
+    return conditions
+
+
+def name_of(user: User | None) -> str:
+    return (user.display_name or user.username) if user else ""

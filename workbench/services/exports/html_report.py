@@ -1,0 +1,78 @@
+"""The annotated report: one self-contained HTML file that works without JavaScript and prints well."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from flask import render_template
+from markupsafe import Markup
+
+from workbench.services.exports.claimreview import claim_reviews
+from workbench.services.exports.data import ExportData
+from workbench.services.rating import css_class
+from workbench.text.highlights import Highlight, render_text
+from workbench.text.history_view import present_all
+from workbench.text.json_text import indented
+from workbench.text.sanitize import render_markdown
+
+
+@dataclass
+class Bar:
+    label: str
+    count: int
+    css: str
+    width: float
+
+
+def verdict_chart(data: ExportData, *, width: float = 360.0) -> list[Bar]:
+    """One bar per verdict that occurs, in the scale's order (drafts without a verdict last)."""
+    counts = Counter(item.claim.verdict for item in data.claims)
+    most = max(counts.values(), default=1)
+    bars = [Bar(v.label, counts[v.key], css_class(v.key, {"RATING_SCALE": [(s.key, s.label, s.ordinal) for s in data.scale]}),
+                width * counts[v.key] / most) for v in data.scale if counts[v.key]]
+    if counts[None]:
+        bars.append(Bar("No verdict yet", counts[None], "v-none", width * counts[None] / most))
+    return bars
+
+
+def json_for_script(value) -> Markup:
+    """JSON safe inside <script>: '<', '>' and '&' escaped so no text can close the element."""
+    text = indented(value).decode("utf-8")
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+# The report's own stylesheet: the first <style> of its <head>, before anything a user wrote
+# (which is escaped, so it cannot open a <style> of its own anyway).
+_STYLE_BLOCK = re.compile(r"<style>(.*?)</style>", re.S)
+
+
+def content_security_policy(report: str | bytes) -> str:
+    """The policy to serve ``report`` under in a browser: its own <style> block, by its hash, and
+    nothing else: no script (its JSON-LD is data, which no policy blocks), no fetches, no framing."""
+    text = report.decode("utf-8") if isinstance(report, bytes) else report
+    found = _STYLE_BLOCK.search(text)
+    styles = "'none'"
+    if found is not None:
+        digest = base64.b64encode(hashlib.sha256(found.group(1).encode("utf-8")).digest()).decode("ascii")
+        styles = f"'sha256-{digest}'"
+    return "; ".join(["default-src 'none'", f"style-src {styles}", "img-src data:", "script-src 'none'",
+                      "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"])
+
+
+def render(data: ExportData, *, claim_url, article_url: str) -> str:
+    config_scale = {"RATING_SCALE": [(s.key, s.label, s.ordinal) for s in data.scale]}
+    highlights = [Highlight(item.claim.id, item.claim.start, item.claim.end,
+                            f"{css_class(item.claim.verdict, config_scale)} s-{item.claim.status}")
+                  for item in data.claims]
+    text = render_text(data.revision.canonical_text, highlights, {i.claim.id: i.number for i in data.claims})
+    return render_template(
+        "exports/report.html", data=data, article_text=text, article_url=article_url,
+        rationale={item.claim.id: Markup(render_markdown(item.claim.rationale)) for item in data.claims},
+        chart=verdict_chart(data),
+        history={item.claim.id: present_all(item.history, data.scale) for item in data.claims},
+        claim_reviews=[json_for_script(review) for review in claim_reviews(data, url_for_claim=claim_url)],
+    )

@@ -1,0 +1,102 @@
+"""The article's text as HTML with a ``<mark>`` for every stretch covered by claims.
+
+Paragraph elements carry ``data-offset``, the code point where they start in the canonical
+text, so the page can turn a browser selection into canonical positions. Nothing but the
+paragraphs' own text goes inside them: the page rebuilds the canonical text from them.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from markupsafe import Markup, escape
+
+from workbench.memo import Memo
+from workbench.text.anchoring import segments
+from workbench.text.sanitize import clean_html
+
+PARAGRAPH_BREAK = "\n\n"
+#: Rendered texts by (text, highlights, markers): a long article's marks take tens of milliseconds
+#: to build and sanitize, and every reader of an unchanged article would pay for them again.
+_rendered = Memo(max_chars=4_000_000)
+_cleaned_paragraphs = Memo(max_chars=2_000_000)
+
+
+class Highlight(NamedTuple):
+    claim_id: int
+    start: int
+    end: int
+    #: CSS classes for a stretch covered by this claim alone (verdict colour, review status).
+    classes: str
+
+
+def paragraphs(text: str) -> list[tuple[int, str]]:
+    """(start offset, paragraph) for each paragraph of canonical text."""
+    result, offset = [], 0
+    for paragraph in text.split(PARAGRAPH_BREAK):
+        result.append((offset, paragraph))
+        offset += len(paragraph) + len(PARAGRAPH_BREAK)
+    return result
+
+
+def render_text(text: str, highlights: list[Highlight], markers: dict[int, int] | None = None) -> Markup:
+    """Paragraphs with marks; overlapping claims give marks listing several ids.
+
+    With ``markers`` ({claim id: number}), a numbered link to ``#claim-<number>`` follows the
+    end of each claim (the exported report's footnote markers).
+    """
+    key = (text, tuple(highlights), tuple(sorted(markers.items())) if markers else ())
+    return _rendered.get(key, lambda: _render(text, highlights, markers))
+
+
+def render_revision_text(revision, highlights: list[Highlight]) -> Markup:
+    """``render_text`` of a revision's canonical text, known by its SHA-256: the text itself is
+    read (for a deferred column, loaded) only when it must be rendered."""
+    key = ("sha256", revision.sha256, tuple(highlights))
+    return _rendered.get(key, lambda: _render(revision.canonical_text, highlights, None))
+
+
+def _render(text: str, highlights: list[Highlight], markers: dict[int, int] | None) -> Markup:
+    classes = {h.claim_id: h.classes for h in highlights}
+    ends: dict[int, list[int]] = {}
+    for h in highlights:
+        if markers and h.claim_id in markers:
+            ends.setdefault(h.end, []).append(markers[h.claim_id])
+    pieces = segments(len(text), [(h.claim_id, h.start, h.end) for h in highlights])
+    cleaned: list[str] = []
+    index = 0
+    for start, paragraph in paragraphs(text):
+        end = start + len(paragraph)
+        out = [f'<p data-offset="{start}">']
+        # Walk the segments that fall inside this paragraph.
+        while index < len(pieces) and pieces[index].end <= start:
+            index += 1
+        scan = index
+        while scan < len(pieces) and pieces[scan].start < end:
+            piece = pieces[scan]
+            left, right = max(piece.start, start), min(piece.end, end)
+            chunk = escape(text[left:right])
+            if piece.claims:
+                ids = " ".join(str(c) for c in piece.claims)
+                if len(piece.claims) == 1:
+                    css = f"hl {classes[piece.claims[0]]}"
+                else:
+                    css = "hl overlap"
+                out.append(f'<mark data-claims="{ids}" class="{css}">{chunk}</mark>')
+            else:
+                out.append(str(chunk))
+            for number in sorted(ends.get(right, ())):
+                out.append(f'<sup><a href="#claim-{number}">{number}</a></sup>')
+            scan += 1
+        out.append("</p>\n")
+        cleaned.append(_clean_paragraph("".join(out)))
+    return Markup("".join(cleaned))
+
+
+def _clean_paragraph(html: str) -> str:
+    """Built from escaped text and our own attribute values; the sanitizer checks it all the same.
+
+    A paragraph at a time, each a whole element: a new claim changes one or two paragraphs, and
+    the others come from the memo instead of the sanitizer.
+    """
+    return _cleaned_paragraphs.get(html, lambda: clean_html(html))

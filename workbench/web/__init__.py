@@ -1,0 +1,1 @@
+"""The web layer: blueprints, API presenters, links, sessions, CSRF, error pages."""

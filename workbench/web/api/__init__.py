@@ -1,0 +1,1 @@
+"""The JSON API: articles, annotations (W3C Web Annotation protocol) and exports."""

@@ -1,0 +1,149 @@
+"""``/api/articles``: import, list and read articles."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, request, url_for
+from pydantic import ValidationError
+
+from workbench.errors import InvalidContentError, MalformedRequestError
+from workbench.services import articles, imports
+from workbench.services.ingest import fetch_with_settings
+from workbench.services.schemas import ArticleImport
+from workbench.store.db import get_session, read_phase
+from workbench.store.models import Article, Revision
+from workbench.web import auth
+from workbench.web.api.blueprint import api
+from workbench.web.params import count_arg
+from workbench.web.request_input import article_content
+
+MAX_PAGE_SIZE = 200
+
+
+def parse_json(model):
+    """Validate the request body against ``model``; 400 when it is not JSON of that shape."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise MalformedRequestError("The body must be a JSON object (Content-Type: application/json).")
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "body"
+        raise MalformedRequestError(f"{where}: {first['msg']}.") from None
+
+
+def article_json(article: Article, revision: Revision | None = None) -> dict:
+    data = {
+        "id": article.id,
+        "url": url_for("api.get_article", article_id=article.id, _external=True),
+        "title": article.title,
+        "source_url": article.source_url,
+        "created": article.created.isoformat(),
+        "modified": article.modified.isoformat(),
+        "current_revision": article.current_revision,
+    }
+    if revision is not None:
+        data["revision"] = revision_dict(revision)
+    return data
+
+
+def revision_dict(revision: Revision) -> dict:
+    return {
+        "url": url_for("api.get_revision", article_id=revision.article_id, number=revision.number, _external=True),
+        "number": revision.number,
+        "title": revision.title,
+        "publisher": revision.publisher,
+        "byline": revision.byline,
+        "published": revision.published.isoformat() if revision.published else None,
+        "language": revision.language,
+        "source_url": revision.source_url,
+        "sha256": revision.sha256,
+        "origin": revision.origin,
+        "created": revision.created.isoformat(),
+        "text": revision.canonical_text,
+        "blocks": {"kept": sum(1 for b in revision.blocks if b["kept"]),
+                   "dropped": sum(1 for b in revision.blocks if not b["kept"])},
+    }
+
+
+def revision_json(revision: Revision):
+    return jsonify(dict(revision_dict(revision), article=url_for("api.get_article", article_id=revision.article_id,
+                                                                  _external=True)))
+
+
+def _import_body(body: ArticleImport) -> tuple[bytes, str, str, str | None]:
+    """(bytes, media type, origin, source url) for the one input the body gives."""
+    given = [name for name in ("text", "html", "url") if getattr(body, name)]
+    if len(given) != 1:
+        raise MalformedRequestError("Give exactly one of text, html or url.")
+    config = current_app.config
+    if body.url:
+        fetched = fetch_with_settings(body.url, config)
+        return fetched.body, fetched.media_type, fetched.url, fetched.url
+    if body.html is not None:
+        return body.html.encode("utf-8"), "text/html", "api", None
+    return body.text.encode("utf-8"), "text/plain", "api", None
+
+
+def _import_request() -> tuple[bytes, str, str, dict]:
+    """(bytes, media type, origin, metadata overrides) from an import or revision request body."""
+    body = parse_json(ArticleImport)
+    data, media_type, origin, fetched_url = _import_body(body)
+    if not data.strip():
+        raise InvalidContentError("There is nothing to import: the text is empty.", code="empty")
+    overrides = {"title": body.title, "publisher": body.publisher, "published": body.published,
+                 "source_url": body.source_url or fetched_url}
+    return data, media_type, origin, overrides
+
+
+@api.post("/articles")
+@auth.requires("import_article")
+@article_content("text", "html")
+def create_article():
+    data, media_type, origin, overrides = _import_request()
+    db = get_session()
+    article = imports.import_article(db, actor=auth.current_user(), data=data, media_type=media_type, origin=origin,
+                                      max_bytes=current_app.config["MAX_IMPORT_BYTES"], overrides=overrides)
+    with read_phase(db):
+        response = jsonify(article_json(article, articles.get_revision(db, article)))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_article", article_id=article.id, _external=True)
+    return response
+
+
+@api.get("/articles")
+@auth.requires("read")
+def list_articles():
+    # A limit beyond the largest page is served as the largest page (the answer says which).
+    limit = min(max(count_arg("limit", 50), 1), MAX_PAGE_SIZE)
+    offset = count_arg("offset", 0)
+    rows, total = articles.list_articles(get_session(), search=request.args.get("q", ""), limit=limit, offset=offset)
+    return jsonify({"total": total, "limit": limit, "offset": offset, "items": [article_json(a) for a in rows]})
+
+
+@api.get("/articles/<int:article_id>")
+@auth.requires("read")
+def get_article(article_id: int):
+    db = get_session()
+    article = articles.get_article(db, article_id)
+    return jsonify(article_json(article, articles.get_revision(db, article)))
+
+
+@api.post("/articles/<int:article_id>/revisions")
+@auth.requires("import_article")
+@article_content("text", "html")
+def create_revision(article_id: int):
+    """A new revision (same body as an import); answers with the re-anchoring report."""
+    from workbench.services.revisions import add_revision
+
+    with read_phase(get_session()) as db:
+        article = articles.get_article(db, article_id)  # a 404 before fetching anything
+    # Fetching and cleaning happen before the write, which re-reads the article.
+    data, media_type, origin, overrides = _import_request()
+    revision, report = add_revision(db, article=article, actor=auth.current_user(), data=data, media_type=media_type,
+                                    origin=origin, max_bytes=current_app.config["MAX_IMPORT_BYTES"],
+                                    overrides=overrides)
+    response = jsonify({"revision": revision_dict(revision), "reanchoring": report.to_dict()})
+    response.status_code = 201
+    response.headers["Location"] = revision_dict(revision)["url"]
+    return response

@@ -1,0 +1,358 @@
+"""Claim pages and fragments: create from a selection, read and edit in the side panel,
+sources, comments. htmx requests get fragments; plain form posts are redirected back."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from markupsafe import Markup
+from sqlmodel import select
+
+from workbench.errors import InvalidContentError, StaleVersionError, WorkbenchError
+from workbench.memo import Memo
+from workbench.services import articles, claims, corrections, review, revisions
+from workbench.services.rating import css_class, rating_scale, verdict_for
+from workbench.services.schemas import ClaimFields, SourceInput
+from workbench.store.db import get_session, read_phase
+from workbench.store.models import Claim, User
+from workbench.text import history_view
+from workbench.text.highlights import Highlight, render_revision_text
+from workbench.text.sanitize import render_markdown
+from workbench.web import auth
+from workbench.web.html import form_version
+from workbench.web.html.exports import formats as export_formats
+from workbench.web.htmx import is_htmx, redirect_to
+from workbench.web.params import MAX_ID, whole_number
+
+bp = Blueprint("claims", __name__)
+
+
+#: The claim list as rendered, by everything it shows (see workbench.memo).
+_claim_lists = Memo(max_chars=2_000_000)
+
+
+def highlights_for(claim_list: list[claims.ShownClaim]) -> list[Highlight]:
+    config = current_app.config
+    colours = {verdict: css_class(verdict, config) for verdict in {c.verdict for c in claim_list}}
+    return [Highlight(c.id, c.start, c.end, f"{colours[c.verdict]} s-{c.status}") for c in claim_list]
+
+
+def claim_list_html(article, shown: list[claims.ShownClaim], creator_names: dict[int, str]) -> Markup:
+    """The side panel's list of claims; rendered again only when something it shows has changed."""
+    scale = rating_scale()
+    key = (request.script_root, article.id, tuple(shown), tuple(sorted(creator_names.items())), tuple(scale))
+    return _claim_lists.get(key, lambda: Markup(render_template(
+        "claims/_list.html", article=article, claims=shown, creator_names=creator_names, scale=scale)))
+
+
+def workspace_context(article, revision, *, selected: Claim | None = None, **extra) -> dict:
+    """Everything the article page's workspace (text, panel) needs."""
+    db = get_session()
+    is_current = revision.number == article.current_revision
+    # Earlier revisions show their claims as they were there.
+    on_revision = claims.shown_on_revision(db, revision) if is_current else revisions.claims_as_of(db, revision)
+    names = {u.id: u.display_name or u.username for u in db.exec(
+        select(User.id, User.display_name, User.username).where(User.id.in_({c.creator_id for c in on_revision} or {0})))}
+    context = {
+        "article": article,
+        "revision": revision,
+        "revisions": articles.list_revisions(db, article),
+        "claim_list_html": claim_list_html(article, on_revision, names),
+        "article_html": render_revision_text(revision, highlights_for(on_revision)),
+        "scale": rating_scale(),
+        "selected": selected,
+        "is_current": is_current,
+        "orphans": revisions.orphans(db, article) if is_current else [],
+        "withdrawn": (withdrawn := claims.withdrawn_claims(db, article)),
+        "withdrawn_names": {u.id: u.display_name or u.username for u in db.exec(select(User).where(
+            User.id.in_({c.withdrawn_by_id for c in withdrawn} or {0})))},
+        "scale_labels": {v.key: v.label for v in rating_scale()},
+        "corrections": corrections.log(db, article, config=current_app.config),
+        "export_formats": export_formats(),
+    }
+    if selected is not None:
+        context.update(detail_context(selected))
+    context.update(extra)
+    return context
+
+
+def detail_context(claim: Claim, **extra) -> dict:
+    db = get_session()
+    context = {
+        "claim": claim,
+        "verdict": verdict_for(claim.verdict),
+        "verdict_class": css_class(claim.verdict),
+        "rationale_html": render_markdown(claim.rationale),
+        "sources": claims.claim_sources(db, claim),
+        "comments": [(c, u, render_markdown(c.body)) for c, u in claims.comments_of(db, claim)],
+        "history": history_view.present_all(claims.history_of(db, claim), rating_scale()),
+        "creator": db.get(User, claim.creator_id),
+        "last_editor": db.get(User, claim.last_editor_id),
+        "can_edit": claims.can_edit(auth.current_user(), claim),
+        "scale": rating_scale(),
+        "review_actions": review.allowed_actions(auth.current_user(), claim),
+        "transitions": review.TRANSITIONS,
+        "returned_reason": _returned_reason(db, claim),
+        "withdrawn_reason": review.latest_withdrawal(db, claim) if claim.re_review else "",
+        "shared_counts": {link.id: claims.source_users(db, link) for link, _source in claims.claim_sources(db, claim)},
+    }
+    context.update(extra)
+    return context
+
+
+def _returned_reason(db, claim: Claim) -> str:
+    return review.latest_reason(db, claim) if claim.status == "changes_requested" else ""
+
+
+def render_detail(claim: Claim, status: int = 200, **extra):
+    """The claim panel fragment; with ``oob_text`` the article's highlights are refreshed too."""
+    response = render_template("claims/_detail.html", **detail_context(claim, **extra))
+    return response, status
+
+
+def _article_page(article, revision, status: int = 200, **extra):
+    return render_template("articles/show.html", **workspace_context(article, revision, **extra)), status
+
+
+def _back_to(claim: Claim):
+    return redirect(url_for("articles.show", article_id=claim.article_id, claim=claim.id) + f"#claim-{claim.id}")
+
+
+
+def _claim_fields(form) -> ClaimFields:
+    return ClaimFields(verdict=form.get("verdict") or None, rationale=form.get("rationale", ""),
+                       tags=claims.parse_tags(form.get("tags", "")))
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        raise InvalidContentError(f"{value!r} is not a position in the text.", code="quote_mismatch") from None
+
+
+@bp.post("/articles/<int:article_id>/claims")
+@auth.requires("annotate")
+def create(article_id: int):
+    form = request.form
+    with read_phase(get_session()) as db:
+        article, revision = articles.get_article_and_revision(db, article_id)
+    try:
+        claim = claims.create_claim(
+            db, revision=revision, actor=auth.current_user(), start=_int(form.get("start")),
+            end=_int(form.get("end")), exact=form.get("exact"), fields=_claim_fields(form),
+        )
+    except WorkbenchError as err:
+        db.rollback()
+        with read_phase(db):
+            return _article_page(article, revision, err.status, new_claim=dict(form), new_claim_error=err.message)
+    if is_htmx():
+        with read_phase(db):
+            return _article_page(article, revision, selected=claim, flash_message="Claim saved.")
+    return _back_to(claim)
+
+
+@bp.get("/claims/<int:claim_id>")
+@auth.requires("read")
+def show(claim_id: int):
+    claim = claims.get_claim(get_session(), claim_id)
+    if is_htmx():
+        return render_detail(claim)
+    return _back_to(claim)
+
+
+@bp.get("/articles/<int:article_id>/claims/pick")
+@auth.requires("read")
+def pick(article_id: int):
+    """Choose among the claims that share an overlapping highlight."""
+    db = get_session()
+    ids = [i for i in map(whole_number, request.args.get("ids", "").split(",")) if i is not None and i <= MAX_ID]
+    chosen = [c for c in (db.get(Claim, i) for i in ids) if c and not c.deleted and c.article_id == article_id]
+    if not chosen:
+        abort(404)
+    return render_template("claims/_pick.html", claims=chosen, scale={v.key: v for v in rating_scale()})
+
+
+@bp.post("/claims/<int:claim_id>")
+@auth.requires("annotate")
+def update(claim_id: int):
+    db = get_session()
+    claim = claims.get_claim(db, claim_id)
+    try:
+        claims.update_claim(db, claim=claim, actor=auth.current_user(), expected_version=form_version(),
+                            fields=_claim_fields(request.form))
+    except StaleVersionError as err:
+        db.rollback()
+        db.refresh(claim)
+        return _edit_failed(claim, err, conflict=True)
+    except WorkbenchError as err:
+        db.rollback()
+        db.refresh(claim)
+        return _edit_failed(claim, err)
+    return _after_change(claim, "Claim saved.")
+
+
+def _edit_failed(claim: Claim, err: WorkbenchError, conflict: bool = False):
+    """Show the error in the panel, keeping what the user typed (nothing is lost)."""
+    if not is_htmx():
+        article = articles.get_article(get_session(), claim.article_id)
+        revision = articles.get_revision(get_session(), article)
+        return _article_page(article, revision, err.status, selected=claim, edit_error=err.message,
+                             edit_values=dict(request.form), conflict=conflict)
+    return render_detail(claim, err.status, edit_error=err.message, edit_values=dict(request.form), conflict=conflict)
+
+
+def _after_change(claim: Claim, message: str):
+    if is_htmx():
+        article = articles.get_article(get_session(), claim.article_id)
+        revision = articles.get_revision(get_session(), article)
+        # The highlight colours may have changed: refresh the article text too.
+        return render_detail(claim, flash_message=message, claim_revision=revision,
+                             oob_text=render_revision_text(revision,
+                                                           highlights_for(claims.shown_on_revision(get_session(), revision))))
+    return _back_to(claim)
+
+
+@bp.post("/claims/<int:claim_id>/delete")
+@auth.requires("annotate")
+def delete(claim_id: int):
+    db = get_session()
+    claim = claims.get_claim(db, claim_id)
+    try:
+        claims.delete_claim(db, claim=claim, actor=auth.current_user(), expected_version=form_version(),
+                            reason=request.form.get("reason", ""))
+    except WorkbenchError as err:
+        db.rollback()
+        db.refresh(claim)
+        if is_htmx():
+            return render_detail(claim, err.status, delete_error=err.message)
+        raise
+    target = url_for("articles.show", article_id=claim.article_id)
+    return redirect_to(target)
+
+
+@bp.get("/claims/<int:claim_id>/history")
+@auth.requires("read")
+def history(claim_id: int):
+    """A claim's whole history, withdrawn claims' too (a purged claim's only to admins)."""
+    db = get_session()
+    claim = claims.get_claim(db, claim_id, include_deleted=True)
+    if claim.withdrawn_kind == "purged" and not auth.role_allows(auth.current_user().role, "purge"):
+        raise claims.gone_error(db, claim)
+    entries = history_view.present_all(claims.history_of(db, claim), rating_scale())
+    return render_template("claims/history.html", claim=claim, history=entries,
+                           article=articles.get_article(db, claim.article_id),
+                           gone=claims.gone_error(db, claim) if claim.deleted else None)
+
+
+@bp.post("/claims/<int:claim_id>/purge")
+@auth.requires("purge")
+def purge(claim_id: int):
+    db = get_session()
+    claim = claims.get_claim(db, claim_id, include_deleted=True)
+    claims.purge_claim(db, claim=claim, actor=auth.current_user(), reason=request.form.get("reason", ""))
+    return redirect_to(url_for("articles.show", article_id=claim.article_id) + "#withdrawn-claims")
+
+
+def _source_input(form) -> SourceInput:
+    return SourceInput(url=form.get("url", ""), title=form.get("title", ""), publisher=form.get("publisher") or None,
+                       date_published=form.get("date_published") or None,
+                       archived_url=form.get("archived_url") or None,
+                       archived_date=form.get("archived_date") or None, excerpt=form.get("excerpt", ""),
+                       stance=form.get("stance", "context"))
+
+
+@bp.post("/claims/<int:claim_id>/sources")
+@auth.requires("annotate")
+def add_source(claim_id: int):
+    db = get_session()
+    claim = claims.get_claim(db, claim_id)
+    try:
+        claims.add_source(db, claim=claim, actor=auth.current_user(), data=_source_input(request.form),
+                          expected_version=form_version())
+    except WorkbenchError as err:
+        db.rollback()
+        db.refresh(claim)
+        return _source_failed(claim, err)
+    return _after_change(claim, "Source added.")
+
+
+def _source_failed(claim: Claim, err: WorkbenchError):
+    if not is_htmx():
+        article = articles.get_article(get_session(), claim.article_id)
+        revision = articles.get_revision(get_session(), article)
+        return _article_page(article, revision, err.status, selected=claim, source_error=err.message,
+                             source_values=dict(request.form))
+    return render_detail(claim, err.status, source_error=err.message, source_values=dict(request.form),
+                         conflict=isinstance(err, StaleVersionError))
+
+
+@bp.post("/claims/<int:claim_id>/sources/<int:link_id>")
+@auth.requires("annotate")
+def update_source(claim_id: int, link_id: int):
+    db = get_session()
+    claim = claims.get_claim(db, claim_id)
+    try:
+        claims.update_source(db, claim=claim, actor=auth.current_user(), link_id=link_id,
+                             data=_source_input(request.form), expected_version=form_version(),
+                             everywhere=request.form.get("everywhere") == "1")
+    except WorkbenchError as err:
+        db.rollback()
+        db.refresh(claim)
+        return _source_failed(claim, err)
+    return _after_change(claim, "Source updated.")
+
+
+@bp.post("/claims/<int:claim_id>/sources/<int:link_id>/delete")
+@auth.requires("annotate")
+def remove_source(claim_id: int, link_id: int):
+    db = get_session()
+    claim = claims.get_claim(db, claim_id)
+    try:
+        claims.remove_source(db, claim=claim, actor=auth.current_user(), link_id=link_id,
+                             expected_version=form_version())
+    except WorkbenchError as err:
+        db.rollback()
+        db.refresh(claim)
+        return _source_failed(claim, err)
+    return _after_change(claim, "Source removed.")
+
+
+@bp.post("/claims/<int:claim_id>/comments")
+@auth.requires("annotate")
+def add_comment(claim_id: int):
+    db = get_session()
+    claim = claims.get_claim(db, claim_id)
+    try:
+        claims.add_comment(db, claim=claim, actor=auth.current_user(), body=request.form.get("body", ""))
+    except WorkbenchError as err:
+        db.rollback()
+        if is_htmx():
+            return render_detail(claim, err.status, comment_error=err.message, comment_value=request.form.get("body"))
+        raise
+    if is_htmx():
+        return render_detail(claim, flash_message="Comment added.")
+    return _back_to(claim)
+
+
+@bp.get("/sources/suggest")
+@auth.requires("annotate")
+def suggest_sources():
+    """Options for the source URL field: sources already cited, matched by title or URL."""
+    found = claims.suggest_sources(get_session(), request.args.get("url", "") or request.args.get("q", ""))
+    return render_template("claims/_source_options.html", sources=found)
+
+
+@bp.post("/markdown/preview")
+@auth.requires("annotate")
+def markdown_preview():
+    """The rationale as readers will see it (sanitized)."""
+    html = render_markdown(request.form.get("rationale", ""))
+    return render_template("claims/_markdown_preview.html", html=html)

@@ -1,0 +1,44 @@
+"""The IRIs the API and the exports give annotations, revisions and users, for this request's host."""
+
+from __future__ import annotations
+
+from flask import current_app, request, url_for
+
+from workbench.services.exports import w3c
+
+
+def links() -> w3c.Links:
+    """IRIs for this request's scheme and host; made from URL patterns built once per site root,
+    since an export names every annotation, revision and user in it (url_for would be called
+    thousands of times)."""
+    made = current_app.extensions.setdefault("workbench.links", {})
+    key = request.url_root
+    if key not in made:
+        if len(made) >= 32:  # the Host header chooses the root: never let it grow without bound
+            made.clear()
+        made[key] = w3c.Links(
+            context=url_for("api.context", _external=True),
+            annotation=url_pattern("api.get_annotation", "annotation_id"),
+            revision=url_pattern("api.get_revision", "article_id", "number"),
+            user=url_pattern("api.get_user", "user_id"),
+        )
+    return made[key]
+
+
+def url_pattern(endpoint: str, *names: str):
+    """A function of ``names`` (integers, in the order the route has them) giving what
+    ``url_for(endpoint, ..., _external=True)`` gives."""
+    marks = {name: str(7_000_000_000_000_000_001 + index) for index, name in enumerate(names)}
+    url = url_for(endpoint, _external=True, **{name: int(mark) for name, mark in marks.items()})
+    pieces: list[str] = []
+    for mark in reversed(list(marks.values())):
+        url, found, tail = url.rpartition(mark)
+        if not found:
+            raise ValueError(f"{endpoint} does not put {mark} in its path")
+        pieces.insert(0, tail)
+    head = url
+
+    def build(*values: int) -> str:
+        return head + "".join(f"{int(value)}{tail}" for value, tail in zip(values, pieces))
+
+    return build
