@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.http.test_exports import PAYLOAD
+from tests.helpers.factories import PAYLOAD
 
 
 def test_report_works_without_javascript(browser, live_server, import_text, tmp_path):

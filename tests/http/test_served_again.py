@@ -7,8 +7,8 @@ import shutil
 from bs4 import BeautifulSoup
 from sqlmodel import select
 
-from tests.conftest import _truncate_postgres, make_test_app
-from tests.http.test_exports import exported  # noqa: F401 (a fixture)
+from tests.helpers.apps import make_test_app
+from tests.helpers.databases import truncate_postgres
 from workbench.services.accounts import create_token
 from workbench.services.articles import get_article, get_revision
 from workbench.services.claims import (
@@ -172,7 +172,7 @@ def test_an_export_kept_for_a_database_is_not_served_once_it_was_replaced(databa
             shutil.copy(sqlite_template, database_url.removeprefix("sqlite:///"))
         else:
             _url, engine, schema = request.getfixturevalue("postgres_url")
-            _truncate_postgres(engine, schema)
+            truncate_postgres(engine, schema)
         app = make_test_app(database_url, tmp_path / f"instance-{round_}")
         with app.app_context():
             db = get_session()

@@ -9,7 +9,8 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlmodel import select
 
-from tests.conftest import assert_conforms, conformance_kit, make_test_app, shared_path
+from tests.helpers.apps import make_test_app, shared_path
+from tests.helpers.conformance import assert_conforms, conformance_kit
 from workbench.services.articles import get_revision
 from workbench.services.claims import create_claim
 from workbench.services.imports import import_article
