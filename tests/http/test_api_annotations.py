@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.helpers.api import annotation_for, assert_api_error
+from tests.helpers.api import ApiClient, annotation_for, assert_api_error
 from tests.helpers.conformance import assert_conforms
 
 TEXT = ("Tolls Headline\n\n"
@@ -201,7 +201,6 @@ def test_roles(api_as, article):
 
 
 def test_other_checker_cannot_edit(app, api_as, article, client):
-    from tests.helpers.api import ApiClient
     from workbench.services.accounts import create_token
     from workbench.services.users import create_user
     from workbench.store.db import get_session

@@ -17,6 +17,7 @@ import time
 
 from bs4 import BeautifulSoup
 
+from tests.helpers.api import assert_api_error
 from tests.helpers.apps import PASSWORDS
 from tests.helpers.pages import csrf_token
 
@@ -211,7 +212,6 @@ def _quote(value: str) -> str:
 
 def assert_error_shape(response, is_api: bool, described: str) -> None:
     if is_api:
-        from tests.helpers.api import assert_api_error
 
         try:
             assert_api_error(response, response.status_code)  # the shape, with a 410's extra fields
