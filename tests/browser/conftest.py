@@ -9,7 +9,8 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import make_test_app
+from tests.helpers import factories
+from tests.helpers.apps import PASSWORDS, make_test_app
 
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -43,15 +44,6 @@ def pdf_printer():
         if os.environ.get("CI"):
             pytest.fail("Chromium and pdftotext (poppler-utils) must be installed in CI")
         pytest.skip("Chromium or pdftotext is not installed (scripts/install-chromium.sh)")
-
-
-def pdf_text(content: bytes) -> str:
-    """The text of a PDF, every run of whitespace made one space."""
-    import subprocess
-
-    assert content.startswith(b"%PDF")
-    text = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True).stdout
-    return " ".join(text.decode().split())
 
 
 def closing_iterables(app):
@@ -108,7 +100,6 @@ def live_server(tmp_path, sqlite_template, users_factory):
 
 @pytest.fixture
 def users_factory():
-    from tests.conftest import PASSWORDS
     from workbench.services.users import create_user
     from workbench.store.db import get_session
 
@@ -131,22 +122,11 @@ def page(browser, live_server):
     context.close()
 
 
-def sign_in(page, role: str):
-    from tests.conftest import PASSWORDS
-
-    page.goto("/login")
-    page.get_by_label("Username").fill(role)
-    page.get_by_label("Password").fill(PASSWORDS[role])
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/articles")
-
-
 @pytest.fixture
 def import_text(live_server):
     """Import plain text as the checker on the live server; returns the article id."""
     from sqlmodel import select
 
-    from workbench.services.imports import import_article
     from workbench.store.db import get_session
     from workbench.store.models import User
 
@@ -154,41 +134,6 @@ def import_text(live_server):
         with live_server.app.app_context():
             db = get_session()
             checker = db.exec(select(User).where(User.username == "checker")).one()
-            return import_article(db, actor=checker, data=text.encode(), media_type="text/plain", origin="test",
-                                  max_bytes=5_000_000).id
+            return factories.make_article(db, checker, text).id
 
     return make
-
-
-SELECT_JS = """([phrase, occurrence]) => {
-  // Select the words as a mouse drag would: a DOM range over the article's text nodes.
-  const root = document.getElementById('article-text');
-  const text = Array.from(root.querySelectorAll('p[data-offset]')).map(p => p.textContent).join('\\n\\n');
-  let at = -1;
-  for (let i = 0; i <= occurrence; i++) at = text.indexOf(phrase, at + 1);
-  if (at < 0) return false;
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  const ps = Array.from(root.querySelectorAll('p[data-offset]'));
-  function point(offset) {   // offset in UTF-16 units of the joined text
-    let base = 0;
-    for (const p of ps) {
-      const len = p.textContent.length;
-      if (offset <= base + len) {
-        let rest = offset - base;
-        const w = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
-        let n;
-        while ((n = w.nextNode())) { if (rest <= n.data.length) return [n, rest]; rest -= n.data.length; }
-      }
-      base += len + 2;
-    }
-  }
-  const [sn, so] = point(at), [en, eo] = point(at + phrase.length);
-  const r = document.createRange(); r.setStart(sn, so); r.setEnd(en, eo);
-  const s = getSelection(); s.removeAllRanges(); s.addRange(r);
-  document.dispatchEvent(new Event('selectionchange'));
-  return true;
-}"""
-
-
-def select_words(page, phrase: str, occurrence: int = 0):
-    assert page.evaluate(SELECT_JS, [phrase, occurrence]), phrase

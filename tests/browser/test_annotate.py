@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from tests.browser.conftest import select_words, sign_in
+from tests.helpers.browser import add_claim, sign_in
 from workbench.store.db import get_session
 from workbench.store.models import Claim, Revision
 
@@ -19,18 +19,6 @@ def stored_claims(live_server):
         db = get_session()
         rows = db.exec(select(Claim, Revision).join(Revision, Revision.id == Claim.revision_id).order_by(Claim.id)).all()
         return [(claim, revision.canonical_text) for claim, revision in rows]
-
-
-def add_claim(page, phrase, *, occurrence=0, verdict="false", rationale="Checked.", tags=""):
-    select_words(page, phrase, occurrence)
-    page.get_by_role("button", name="Add claim").click()
-    form = page.locator("#new-claim")
-    expect(form.locator("[data-quote]")).to_have_text(phrase)
-    form.get_by_label("Verdict").select_option(verdict)
-    form.get_by_label("Rationale").fill(rationale)
-    form.get_by_label("Tags").fill(tags)
-    form.get_by_role("button", name="Save").click()
-    expect(page.locator("#claim-detail .claim-card blockquote.quote")).to_have_text(phrase)
 
 
 def test_claim_after_emoji_is_anchored_to_the_selected_words(page, live_server, import_text):

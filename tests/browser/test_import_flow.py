@@ -2,8 +2,8 @@
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
-from tests.conftest import shared_path
+from tests.helpers.apps import shared_path
+from tests.helpers.browser import sign_in
 
 
 def test_paste_preview_save_and_read(page):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import pdf_text
+from tests.helpers.pdf import pdf_text
 from workbench.services.exports import pdf
 
 pytestmark = pytest.mark.usefixtures("pdf_printer")

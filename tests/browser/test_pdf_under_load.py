@@ -12,7 +12,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.test_durability import Server, database  # noqa: F401  (the fixture, on both databases)
+from tests.helpers import factories
+from tests.helpers.servers import Server
 from workbench import create_app
 from workbench.store.db import get_engine, get_session
 
@@ -23,10 +24,6 @@ QUEUE_WAIT = 3
 def prepare(database_url: str, instance: Path) -> tuple[str, int]:
     """A viewer's token and an article with one claim, written before the server starts."""
     from workbench.services.accounts import create_token
-    from workbench.services.articles import get_revision
-    from workbench.services.claims import create_claim
-    from workbench.services.imports import import_article
-    from workbench.services.schemas import ClaimFields
     from workbench.services.users import create_user
 
     # TESTING: this process's request log stays as the other tests expect it.
@@ -36,12 +33,8 @@ def prepare(database_url: str, instance: Path) -> tuple[str, int]:
         db = get_session()
         checker = create_user(db, username="checker", password="checker-pass", role="checker")
         viewer = create_user(db, username="viewer", password="viewer-pass", role="viewer")
-        article = import_article(db, actor=checker, data=b"Headline\n\nThe rate rose by 40% last year.",
-                                 media_type="text/plain", origin="test", max_bytes=10**6)
-        text = get_revision(db, article).canonical_text
-        start = text.index("rose by 40%")
-        create_claim(db, revision=get_revision(db, article), actor=checker, start=start, end=start + 11,
-                     exact="rose by 40%", fields=ClaimFields(verdict="false"))
+        article = factories.make_article(db, checker, "Headline\n\nThe rate rose by 40% last year.")
+        factories.make_claim(db, article, checker, "rose by 40%", verdict="false")
         token, article_id = create_token(db, viewer), article.id
     get_engine(app).dispose()
     return token, article_id
@@ -76,9 +69,9 @@ def printing_now(master: int) -> int:
                and b"chromium" not in commands.get(parents[pid], b"") and below_master(pid))
 
 
-def test_eight_pdf_exports_take_turns_and_healthz_stays_prompt(pdf_printer, database, tmp_path):  # noqa: F811
-    token, article_id = prepare(database, tmp_path / "instance")
-    server = Server(database, tmp_path / "instance")
+def test_eight_pdf_exports_take_turns_and_healthz_stays_prompt(pdf_printer, server_database, tmp_path):
+    token, article_id = prepare(server_database, tmp_path / "instance")
+    server = Server(server_database, tmp_path / "instance")
     server.env.update(WORKBENCH_WORKERS="3", WORKBENCH_THREADS="2", WORKBENCH_PDF_CONCURRENCY="1",
                       WORKBENCH_PDF_QUEUE_WAIT=str(QUEUE_WAIT))
     server.start()

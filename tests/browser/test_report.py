@@ -4,16 +4,15 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.http.test_exports import PAYLOAD
+from tests.helpers.factories import PAYLOAD, make_claim
 
 
 def test_report_works_without_javascript(browser, live_server, import_text, tmp_path):
     from sqlmodel import select
 
-    from workbench.services.articles import get_revision
-    from workbench.services.claims import add_source, create_claim
+    from workbench.services.claims import add_source
     from workbench.services.review import transition
-    from workbench.services.schemas import ClaimFields, SourceInput
+    from workbench.services.schemas import SourceInput
     from workbench.store.db import get_session
     from workbench.store.models import Article, User
 
@@ -24,11 +23,8 @@ def test_report_works_without_javascript(browser, live_server, import_text, tmp_
         checker = db.exec(select(User).where(User.username == "checker")).one()
         editor = db.exec(select(User).where(User.username == "editor")).one()
         article = db.get(Article, article_id)
-        revision = get_revision(db, article)
-        start = revision.canonical_text.index("doubled to 40 million crowns")
-        claim = create_claim(db, revision=revision, actor=checker, start=start, end=start + 28,
-                             exact="doubled to 40 million crowns",
-                             fields=ClaimFields(verdict="false", rationale=f"It rose 10%. {PAYLOAD}"))
+        claim = make_claim(db, article, checker, "doubled to 40 million crowns", verdict="false",
+                           rationale=f"It rose 10%. {PAYLOAD}")
         add_source(db, claim=claim, actor=checker, expected_version=None,
                    data=SourceInput(url="https://budget.example/2024", title=f"Budget {PAYLOAD}"))
         transition(db, claim=claim, action="submit", actor=checker)
@@ -68,9 +64,6 @@ def test_report_served_inline_by_the_api_keeps_its_styling(browser, live_server,
     from sqlmodel import select
 
     from workbench.services.accounts import create_token
-    from workbench.services.articles import get_revision
-    from workbench.services.claims import create_claim
-    from workbench.services.schemas import ClaimFields
     from workbench.store.db import get_session
     from workbench.store.models import Article, User
 
@@ -78,10 +71,7 @@ def test_report_served_inline_by_the_api_keeps_its_styling(browser, live_server,
     with live_server.app.app_context():
         db = get_session()
         checker = db.exec(select(User).where(User.username == "checker")).one()
-        revision = get_revision(db, db.get(Article, article_id))
-        start = revision.canonical_text.index("doubled")
-        create_claim(db, revision=revision, actor=checker, start=start, end=start + 7, exact="doubled",
-                     fields=ClaimFields(verdict="false", rationale="It rose 10%."))
+        make_claim(db, db.get(Article, article_id), checker, "doubled", verdict="false", rationale="It rose 10%.")
         token = create_token(db, checker)
 
     context = browser.new_context(base_url=live_server.url, extra_http_headers={"Authorization": f"Bearer {token}"})

@@ -4,19 +4,9 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
-from tests.browser.test_annotate import add_claim
+from tests.helpers.browser import add_claim, add_source, sign_in
 
 TEXT = "Review Headline\n\nThe council said spending on roads doubled to 40 million crowns."
-
-
-def add_source(page, url="https://budget.example/roads"):
-    card = page.locator("#claim-detail .claim-card")
-    card.get_by_text("Add a source").click()
-    card.get_by_label("URL", exact=True).fill(url)
-    card.get_by_label("Title", exact=True).fill("Council budget")
-    card.get_by_role("button", name="Add source").click()
-    expect(page.locator("#claim-detail .source")).to_have_count(1)
 
 
 def test_submit_request_changes_resubmit_approve(browser, live_server, import_text):

@@ -3,8 +3,7 @@
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from tests.browser.conftest import select_words, sign_in
-from tests.browser.test_annotate import add_claim
+from tests.helpers.browser import add_claim, select_words, sign_in
 from workbench.store.db import get_session
 from workbench.store.models import Claim, User
 

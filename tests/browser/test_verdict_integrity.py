@@ -6,9 +6,7 @@ import re
 from bs4 import BeautifulSoup
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
-from tests.browser.test_annotate import add_claim
-from tests.browser.test_review_flow import add_source
+from tests.helpers.browser import add_claim, add_source, sign_in
 
 TEXT = "Toll Headline\n\nThe council said the tolls raised 412 million crowns last year.\n\nTraffic stayed flat."
 CORRECTED = TEXT.replace("412 million", "420 million")

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.conftest import assert_conforms
-from tests.http.test_api_articles import assert_api_error
+from tests.helpers.api import ApiClient, annotation_for, assert_api_error
+from tests.helpers.conformance import assert_conforms
 
 TEXT = ("Tolls Headline\n\n"
         "👍 The minister said tolls paid for the bridge twice over since 2009.\n\n"
@@ -15,34 +15,6 @@ ANNO_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 def article(api_as):
     body = api_as("checker").post("/api/articles", json={"text": TEXT}).get_json()
     return body
-
-
-def annotation_for(article, words, *, occurrence=0, verdict="false", sources=None, tags=("tolls",)):
-    text = article["revision"]["text"]
-    start = -1
-    for _ in range(occurrence + 1):
-        start = text.index(words, start + 1)
-    bodies = [{"type": "TextualBody", "purpose": "assessing", "value": verdict}] if verdict else []
-    bodies.append({"type": "TextualBody", "purpose": "commenting", "value": "Receipts were **830m**.",
-                   "format": "text/markdown"})
-    bodies += [{"type": "TextualBody", "purpose": "tagging", "value": t} for t in tags]
-    for source in sources if sources is not None else [{
-        "type": "SpecificResource", "purpose": "linking", "source": "https://stats.example/bridge-2024",
-        "title": "Crossings bulletin", "publisher": "Statistics office", "datePublished": "2024-03-01",
-        "stance": "contradicts", "excerpt": "Receipts: 830m",
-        "state": {"type": "TimeState", "cached": "https://archive.example/bridge-2024",
-                  "sourceDate": "2024-03-02T10:00:00Z"}}]:
-        bodies.append(source)
-    return {
-        "@context": "http://www.w3.org/ns/anno.jsonld",
-        "type": "Annotation",
-        "motivation": "assessing",
-        "body": bodies,
-        "target": {"source": article["revision"]["url"], "selector": [
-            {"type": "TextQuoteSelector", "exact": words},
-            {"type": "TextPositionSelector", "start": start, "end": start + len(words)},
-        ]},
-    }
 
 
 def test_create_returns_201_location_etag_and_the_mapping(api_as, article):
@@ -229,7 +201,6 @@ def test_roles(api_as, article):
 
 
 def test_other_checker_cannot_edit(app, api_as, article, client):
-    from tests.conftest import ApiClient
     from workbench.services.accounts import create_token
     from workbench.services.users import create_user
     from workbench.store.db import get_session

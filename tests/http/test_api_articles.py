@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.conftest import shared_path
+from tests.helpers.api import assert_api_error
+from tests.helpers.apps import shared_path
 
 MESSY = """Council Doubles Road Budget
 
@@ -20,23 +21,6 @@ Other Story Headline
 
 A teaser for another story that goes on and on... Read more
 """
-
-
-def assert_api_error(response, status: int, code: str | None = None):
-    """Every API error has this shape: a status and {"error": {"code", "message"}}; a 410 for a
-    withdrawn claim adds who withdrew it, when and why, and the claim's last quote and verdict."""
-    assert response.status_code == status, response.text
-    assert response.is_json, response.text
-    error = response.get_json()["error"]
-    if status == 410:
-        assert {"code", "message", "withdrawn", "claim", "article"} <= set(error)
-        assert {"kind", "by", "at", "reason"} == set(error["withdrawn"])
-    else:
-        assert set(error) == {"code", "message"}
-    assert error["message"].strip()
-    if code:
-        assert error["code"] == code
-    return error
 
 
 def test_import_text_cleans_and_returns_location(api_as):

@@ -4,8 +4,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from tests.http.test_api_annotations import annotation_for
-from tests.http.test_api_articles import assert_api_error
+from tests.helpers.api import annotation_for, assert_api_error
 from workbench.store.models import ApiToken, User, utcnow
 
 

@@ -4,6 +4,7 @@ import re
 
 from sqlmodel import select
 
+from tests.helpers.pages import csrf_token
 from workbench.store.models import Article, Revision, User
 
 
@@ -21,7 +22,7 @@ def test_demo_creates_users_and_a_messy_article_cleaned(runner, db, app):
     # The printed password works on the sign-in page.
     client = app.test_client()
     page = client.get("/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    token = csrf_token(page.text)
     response = client.post("/login", data={"username": "editor", "password": passwords["editor"], "csrf_token": token})
     assert response.status_code == 302
     revision = db.exec(select(Revision)).one()

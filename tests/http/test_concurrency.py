@@ -8,22 +8,11 @@ from collections import Counter
 
 import pytest
 from sqlmodel import select
-from werkzeug.serving import make_server
 
-from tests.http.test_api_annotations import annotation_for
+from tests.helpers.api import annotation_for
 from workbench.store.models import Claim, HistoryEvent
 
 WRITERS = 8
-
-
-@pytest.fixture
-def server(app):
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
-    srv.server_close()
 
 
 def call(method: str, url: str, token: str, body=None, headers=None) -> tuple[int, dict]:

@@ -13,56 +13,17 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlmodel import select
 
-from tests.conftest import assert_conforms, hold_pdf_turn, make_test_app
-from tests.http.test_api_articles import assert_api_error
+from tests.helpers.api import assert_api_error
+from tests.helpers.apps import make_test_app
+from tests.helpers.conformance import assert_conforms
+from tests.helpers.factories import EXPORT_TEXT, LONG, PAYLOAD
+from tests.helpers.pdf import hold_pdf_turn
 from workbench.services.articles import get_revision
-from workbench.services.claims import add_comment, add_source, create_claim
+from workbench.services.claims import create_claim
 from workbench.services.imports import import_article
-from workbench.services.review import transition
-from workbench.services.schemas import ClaimFields, SourceInput
+from workbench.services.schemas import ClaimFields
 from workbench.store.db import get_session
 from workbench.store.models import Claim, ClaimSource, Source, User
-
-TEXT = ("Bridge Tolls Headline\n\n"
-        "👍 The minister said tolls paid for the bridge twice over since it opened in 2009, and that traffic more "
-        "than doubled in a decade while commuters saved twenty-five minutes on every single working day.\n\n"
-        "Receipts reached 830 million crowns, the treasury said.")
-PAYLOAD = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
-LONG = ("traffic more than doubled in a decade while commuters saved twenty-five minutes on every single "
-        "working day")
-
-
-@pytest.fixture
-def exported(app, users):
-    """Four claims: three approved (one long, one 'misleading'), one draft; payloads in user fields."""
-    with app.app_context():
-        db = get_session()
-        checker, editor = db.get(User, users["checker"].id), db.get(User, users["editor"].id)
-        article = import_article(db, actor=checker, data=TEXT.encode(), media_type="text/plain", origin="test",
-                                 max_bytes=10**6, overrides={"source_url": "https://gazette.example/bridge",
-                                                             "publisher": "Northern Gazette",
-                                                             "published": "2025-03-14"})
-        text = get_revision(db, article).canonical_text
-        made = {}
-        for words, verdict, approve in [("tolls paid for the bridge twice over", "false", True),
-                                        (LONG, "mostly_false", True),
-                                        ("830 million crowns", "misleading", True),
-                                        ("since it opened in 2009", "true", False)]:
-            start = text.index(words)
-            claim = create_claim(db, revision=get_revision(db, article), actor=checker,
-                                 start=start, end=start + len(words), exact=words,
-                                 fields=ClaimFields(verdict=verdict, rationale=f"Because **{verdict}**. {PAYLOAD}",
-                                                    tags=["bridge", PAYLOAD]))
-            add_source(db, claim=claim, actor=checker, expected_version=None, data=SourceInput(
-                url="https://stats.example/2024", title=f"Bulletin {PAYLOAD}", publisher="Statistics office",
-                date_published="2024-03-01", archived_url="https://archive.example/2024",
-                archived_date="2024-03-02T10:00:00Z", excerpt=f"Excerpt {PAYLOAD}", stance="contradicts"))
-            add_comment(db, claim=claim, actor=checker, body=f"Comment {PAYLOAD}")
-            if approve:
-                transition(db, claim=claim, action="submit", actor=checker)
-                transition(db, claim=claim, action="approve", actor=editor)
-            made[words] = claim.id
-        return {"article_id": article.id, "claims": made}
 
 
 def get_export(api, article_id, fmt, include="approved"):
@@ -285,7 +246,7 @@ def test_round_trip_into_a_fresh_instance(api_as, exported, tmp_path, sqlite_tem
                                                         role="checker"))
     fresh_client = fresh.test_client()
     headers = {"Authorization": f"Bearer {token}"}
-    article = fresh_client.post("/api/articles", json={"text": TEXT}, headers=headers).get_json()
+    article = fresh_client.post("/api/articles", json={"text": EXPORT_TEXT}, headers=headers).get_json()
     for item in collection["first"]["items"]:
         item = dict(item, **{"@context": collection["@context"]})
         response = fresh_client.post(f"/api/articles/{article['id']}/annotations/", json=item, headers=headers)

@@ -8,9 +8,9 @@ import re
 import pytest
 from sqlmodel import select
 
+from tests.helpers.factories import make_article
 from workbench.services.articles import get_revision
 from workbench.services.claims import add_source, create_claim
-from workbench.services.imports import import_article
 from workbench.services.schemas import ClaimFields, SourceInput
 from workbench.store.db import get_session
 from workbench.store.models import Source, User
@@ -47,8 +47,7 @@ def exported_csv(app, users, api_as):
         checker = db.get(User, users["checker"].id)
         checker.display_name = " =1+1"
         db.add(checker)
-        article = import_article(db, actor=checker, data=TEXT.encode(), media_type="text/plain", origin="test",
-                                 max_bytes=10**6)
+        article = make_article(db, checker, TEXT)
         revision = get_revision(db, article)
         text = revision.canonical_text
         for param in RATIONALES:

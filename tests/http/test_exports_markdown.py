@@ -8,9 +8,9 @@ from bs4 import BeautifulSoup
 from markdown_it import MarkdownIt
 from sqlmodel import select
 
+from tests.helpers.factories import make_article
 from workbench.services.articles import get_revision
 from workbench.services.claims import add_source, create_claim
-from workbench.services.imports import import_article
 from workbench.services.schemas import ClaimFields, SourceInput
 from workbench.store.db import get_session
 from workbench.store.models import Article, Revision, Source, User
@@ -68,8 +68,7 @@ def hostile_export(app, users, api_as):
         checker = db.get(User, users["checker"].id)
         checker.display_name = "<b>Checker</b> *"
         db.add(checker)
-        article = import_article(db, actor=checker, data=TEXT.encode(), media_type="text/plain", origin="test",
-                                 max_bytes=10**6, overrides={"title": TITLE, "publisher": "Gazette <iframe src=//x>"})
+        article = make_article(db, checker, TEXT, title=TITLE, publisher="Gazette <iframe src=//x>")
         revision = get_revision(db, article)
         start = revision.canonical_text.index(QUOTE)
         claim = create_claim(db, revision=revision, actor=checker, start=start, end=start + len(QUOTE), exact=QUOTE,

@@ -13,6 +13,8 @@ import zlib
 
 import pytest
 
+from tests.helpers.apps import make_test_app
+from tests.helpers.servers import Server
 from workbench.errors import FetchError, InvalidContentError, TooLargeError
 from workbench.services.ingest import address_is_public, fetch_url
 
@@ -469,7 +471,6 @@ def test_a_fetch_over_the_limit_is_answered_503_at_once(app, api_as, auth, clien
 
 def checker_token(database_url: str, instance) -> str:
     """A checker's API token, made by a test app (one that leaves the request log alone)."""
-    from tests.conftest import make_test_app
     from workbench.services.accounts import create_token
     from workbench.services.users import create_user
     from workbench.store.db import get_engine, get_session
@@ -486,7 +487,6 @@ def test_slow_imports_do_not_starve_the_server(tmp_path, sqlite_template, slow_s
     """gunicorn with one worker of two threads and a limit of one fetch: two slow imports at once
     leave a thread free, so the second import is told to wait and /healthz answers meanwhile.
     (SQLite only: the database plays no part, and starting gunicorn twice would double the time.)"""
-    from tests.test_durability import Server
 
     database = f"sqlite:///{tmp_path / 'workbench.sqlite3'}"
     shutil.copy(sqlite_template, tmp_path / "workbench.sqlite3")

@@ -17,7 +17,9 @@ import time
 
 from bs4 import BeautifulSoup
 
-from tests.conftest import PASSWORDS
+from tests.helpers.api import assert_api_error
+from tests.helpers.apps import PASSWORDS
+from tests.helpers.pages import csrf_token
 
 REQUESTS = 300
 SEED = 14
@@ -210,7 +212,6 @@ def _quote(value: str) -> str:
 
 def assert_error_shape(response, is_api: bool, described: str) -> None:
     if is_api:
-        from tests.http.test_api_articles import assert_api_error
 
         try:
             assert_api_error(response, response.status_code)  # the shape, with a 410's extra fields
@@ -227,10 +228,10 @@ def assert_error_shape(response, is_api: bool, described: str) -> None:
 
 def sign_in(client, role: str) -> str:
     page = client.get("/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    token = csrf_token(page.text)
     assert client.post("/login", data={"username": role, "password": PASSWORDS[role],
                                        "csrf_token": token}).status_code == 302
-    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/articles").text).group(1)
+    return csrf_token(client.get("/articles").text)
 
 
 def test_malformed_requests_never_get_a_500(app, users, api_as, database_url):

@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlmodel import func, select
 
-from tests.http.test_api_articles import assert_api_error
+from tests.helpers.api import assert_api_error
 from workbench.store.models import Article, Claim, Revision
 
 TEXT = "Tolls Headline\n\nThe minister said tolls paid for the bridge twice over.\n\nReceipts were 830 million."

@@ -9,7 +9,7 @@ import pytest
 from alembic import command
 from sqlalchemy import inspect, text
 
-from tests.conftest import PG_URL
+from tests.helpers.databases import PG_URL
 from workbench.store.db import alembic_config, get_engine, make_engine, upgrade_database
 
 

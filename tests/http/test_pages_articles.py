@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlmodel import select
 
-from tests.conftest import shared_path
+from tests.helpers.apps import shared_path
 from workbench.store.models import Article, ImportDraft
 
 MESSY = """Bridge Tolls Paid For Themselves, Minister Says

@@ -6,6 +6,8 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlmodel import select
 
+from tests.helpers.api import annotation_for
+from tests.helpers.revisions import V1, V2, new_revision
 from workbench.store.models import Claim
 
 TEXT = "Bridge Tolls\n\nThe minister said tolls paid for the bridge twice over.\n\nReceipts were 830 million."
@@ -139,8 +141,6 @@ def test_long_values_fold_in_the_report_and_print_whole(client, auth, db, edited
 
 
 def test_reanchoring_reads_as_what_happened_to_the_words(client, auth, api_as):
-    from tests.http.test_api_annotations import annotation_for
-    from tests.http.test_revisions import V1, V2, new_revision
 
     api = api_as("checker")
     body = api.post("/api/articles", json={"text": V1}).get_json()

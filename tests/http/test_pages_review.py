@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlmodel import select
 
-from tests.http.test_api_annotations import annotation_for
+from tests.helpers.api import annotation_for
 from workbench.store.models import Claim, User
 
 

@@ -3,7 +3,7 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.http.test_api_articles import assert_api_error
+from tests.helpers.api import assert_api_error
 
 CUSTOM = [("accurate", "Accurate", 5), ("inaccurate", "Inaccurate", 1), ("satire", "Satire", None)]
 

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from tests.http.test_api_annotations import annotation_for
-from tests.http.test_api_articles import assert_api_error
+from tests.helpers.api import annotation_for, assert_api_error
+from tests.helpers.conformance import assert_conforms
 from workbench.store.models import Claim, HistoryEvent
 
 ACTIONS = ["submit", "approve", "request_changes", "reopen"]
@@ -123,7 +123,6 @@ def test_unknown_action_is_400_and_stale_if_match_is_412(api_as, complete_claim)
 
 
 def test_status_is_in_the_json_ld_and_still_conforms(api_as, complete_claim):
-    from tests.conftest import assert_conforms
 
     api = api_as("checker")
     body = api.post(complete_claim + "/review", json={"action": "submit"}).get_json()

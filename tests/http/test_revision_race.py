@@ -14,11 +14,9 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import text
 from sqlmodel import Session, select
-from werkzeug.serving import make_server
 
 import workbench.services.revisions
-from tests.conftest import ApiClient
-from tests.http.test_api_annotations import annotation_for
+from tests.helpers.api import ApiClient, annotation_for
 from workbench.errors import StaleVersionError
 from workbench.services.articles import get_article, get_revision
 from workbench.services.claims import get_claim, update_claim
@@ -56,17 +54,6 @@ REVISIONS = [
     article_text(range(1, PARAGRAPHS), "Update 4: wording was tidied."),
     article_text(range(1, PARAGRAPHS), "Update 5: nothing else changed."),
 ]
-
-
-@pytest.fixture
-def server(app):
-    """The app behind a multi-threaded HTTP server on loopback."""
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
-    srv.server_close()
 
 
 def call(method: str, url: str, token: str, body=None, headers=None) -> tuple[int, dict, dict]:

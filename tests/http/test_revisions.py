@@ -4,18 +4,9 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlmodel import select
 
-from tests.http.test_api_annotations import annotation_for
-from tests.http.test_api_articles import assert_api_error
+from tests.helpers.api import annotation_for, assert_api_error
+from tests.helpers.revisions import V1, V2, new_revision
 from workbench.store.models import Claim, HistoryEvent
-
-V1 = ("Bridge Headline\n\n"
-      "The minister said tolls paid for the bridge twice over since it opened in 2009.\n\n"
-      "Receipts reached 830 million crowns by the end of last year, the treasury said.\n\n"
-      "Critics said the concession favoured the operator.")
-V2 = ("Bridge Headline\n\n"
-      "Correction: an earlier version misstated the year.\n\n"
-      "The minister said tolls paid for the bridge twice over since it opened in 2008.\n\n"
-      "Receipts reached 830 milion crowns by the end of last year, the treasury said.")
 
 
 @pytest.fixture
@@ -29,10 +20,6 @@ def article(api_as):
         response = api.post(f"/api/articles/{body['id']}/annotations/", json=annotation_for(body, words))
         ids[words] = int(response.headers["Location"].rsplit("/", 1)[1])
     return {"id": body["id"], "claims": ids, "v1_text": body["revision"]["text"]}
-
-
-def new_revision(api_as, article, text=V2):
-    return api_as("checker").post(f"/api/articles/{article['id']}/revisions", json={"text": text})
 
 
 def test_api_reports_kept_moved_changed_orphaned(api_as, article):

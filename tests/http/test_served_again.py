@@ -7,8 +7,9 @@ import shutil
 from bs4 import BeautifulSoup
 from sqlmodel import select
 
-from tests.conftest import _truncate_postgres, make_test_app
-from tests.http.test_exports import exported  # noqa: F401 (a fixture)
+from tests.helpers.apps import make_test_app
+from tests.helpers.databases import truncate_postgres
+from tests.helpers.factories import make_article, make_claim
 from workbench.services.accounts import create_token
 from workbench.services.articles import get_article, get_revision
 from workbench.services.claims import (
@@ -17,7 +18,6 @@ from workbench.services.claims import (
     update_claim,
     update_source,
 )
-from workbench.services.imports import import_article
 from workbench.services.review import transition
 from workbench.services.schemas import ClaimFields, SourceInput
 from workbench.services.users import create_user
@@ -172,16 +172,13 @@ def test_an_export_kept_for_a_database_is_not_served_once_it_was_replaced(databa
             shutil.copy(sqlite_template, database_url.removeprefix("sqlite:///"))
         else:
             _url, engine, schema = request.getfixturevalue("postgres_url")
-            _truncate_postgres(engine, schema)
+            truncate_postgres(engine, schema)
         app = make_test_app(database_url, tmp_path / f"instance-{round_}")
         with app.app_context():
             db = get_session()
             checker = create_user(db, username="checker", password="checker-password", role="checker")
-            article = import_article(db, actor=checker, data=b"Headline\n\nTolls paid twice over.",
-                                     media_type="text/plain", origin="test", max_bytes=10**6)
-            text = get_revision(db, article).canonical_text
-            claim = create_claim(db, revision=get_revision(db, article), actor=checker, start=text.index("twice"),
-                                 end=text.index("twice") + 5, exact="twice", fields=ClaimFields(rationale=rationale))
+            article = make_article(db, checker, "Headline\n\nTolls paid twice over.")
+            claim = make_claim(db, article, checker, "twice", rationale=rationale)
             assert (article.id, claim.id, claim.version) == (1, 1, 1)
             token = create_token(db, checker)
         response = app.test_client().get("/api/articles/1/export?format=jsonld&include=all",

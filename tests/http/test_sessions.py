@@ -7,7 +7,8 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlmodel import select
 
-from tests.conftest import PASSWORDS, AuthActions
+from tests.helpers.apps import PASSWORDS
+from tests.helpers.pages import AuthActions, csrf_token
 from workbench.store.models import User
 
 HOUR = 3600
@@ -78,7 +79,7 @@ def test_a_password_set_by_an_admin_ends_the_users_sessions(app, users, db):
     # The new password signs in; the old one does not.
     fresh = app.test_client()
     page = fresh.get("/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    token = csrf_token(page.text)
     old = fresh.post("/login", data={"username": "checker", "password": PASSWORDS["checker"], "csrf_token": token})
     assert old.status_code == 401
     new = fresh.post("/login", data={"username": "checker", "password": "a new long password", "csrf_token": token})
@@ -207,7 +208,7 @@ def _has_secure_flag(set_cookie: str) -> bool:
 def _sign_in_response(app, **client_kwargs):
     browser = app.test_client()
     page = browser.get("/login", **client_kwargs)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    token = csrf_token(page.text)
     response = browser.post("/login", data={"username": "viewer", "password": PASSWORDS["viewer"],
                                             "csrf_token": token}, **client_kwargs)
     assert response.status_code == 302

@@ -9,10 +9,11 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlmodel import select
 
-from tests.conftest import assert_conforms, conformance_kit, make_test_app, shared_path
+from tests.helpers.apps import make_test_app, shared_path
+from tests.helpers.conformance import assert_conforms, conformance_kit
+from tests.helpers.factories import make_article
 from workbench.services.articles import get_revision
 from workbench.services.claims import create_claim
-from workbench.services.imports import import_article
 from workbench.services.schemas import ClaimFields, SourceInput
 from workbench.store.db import get_session
 from workbench.store.models import Claim, ClaimSource, Source, User
@@ -46,8 +47,7 @@ def test_every_combination_of_source_fields_conforms_and_round_trips(app, users,
     with app.app_context():
         db = get_session()
         checker = db.get(User, users["checker"].id)
-        article = import_article(db, actor=checker, data=TEXT.encode(), media_type="text/plain", origin="test",
-                                 max_bytes=10**6)
+        article = make_article(db, checker, TEXT)
         text = get_revision(db, article).canonical_text
         # Twelve claims of 16 sources each: one app, one export, one pass of the checker.
         words = text.split()

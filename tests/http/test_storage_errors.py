@@ -12,7 +12,8 @@ from bs4 import BeautifulSoup
 from sqlalchemy import event, text
 from sqlmodel import func, select
 
-from tests.http.test_api_articles import assert_api_error
+from tests.helpers.api import assert_api_error
+from tests.helpers.apps import make_test_app
 from workbench.store.db import get_engine
 from workbench.store.models import Article, Claim, ImportDraft, Revision
 
@@ -181,7 +182,6 @@ def test_export_on_a_full_disk_is_503_and_leaves_no_partial_file(client, auth, m
 
 
 def test_unreachable_database_is_reported(tmp_path):
-    from tests.conftest import make_test_app
 
     app = make_test_app("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2", tmp_path / "instance")
     status, body = health(app.test_client())

@@ -8,8 +8,9 @@ import uuid
 
 import pytest
 
-from tests.conftest import PASSWORDS, make_test_app
-from tests.http.test_api_articles import assert_api_error
+from tests.helpers.api import assert_api_error
+from tests.helpers.apps import PASSWORDS, make_test_app
+from tests.helpers.pages import csrf_token
 
 
 class Browser:
@@ -22,7 +23,7 @@ class Browser:
 
     def _token(self, path: str) -> str:
         page = self.client.get(path, environ_base=self.environ)
-        return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        return csrf_token(page.text)
 
     def sign_in(self, username: str, password: str, **kwargs):
         response = self.client.post("/login", data={"username": username, "password": password,

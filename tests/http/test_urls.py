@@ -4,8 +4,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlmodel import func, select
 
-from tests.http.test_api_annotations import annotation_for
-from tests.http.test_api_articles import assert_api_error
+from tests.helpers.api import annotation_for, assert_api_error
 from workbench.store.models import (
     Article,
     Claim,

@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlmodel import select
 
-from tests.http.test_api_articles import assert_api_error
+from tests.helpers.api import assert_api_error
 from workbench.store.models import Claim, ClaimApproval, HistoryEvent
 
 TEXT = ("Bridge report\n\n"

@@ -11,8 +11,7 @@ import time
 import pytest
 from sqlmodel import func, select
 
-from tests.http.test_api_annotations import annotation_for
-from tests.http.test_api_articles import assert_api_error
+from tests.helpers.api import annotation_for, assert_api_error
 from workbench.errors import ConflictError
 from workbench.services.articles import get_article_and_revision
 from workbench.services.claims import create_claim

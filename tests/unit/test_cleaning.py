@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import shared_path
+from tests.helpers.apps import shared_path
 from workbench.text.cleaning import canonicalize, clean_text, find_date, text_sha256
 
 

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from tests.conftest import hold_pdf_turn
+from tests.helpers.pdf import hold_pdf_turn
 from workbench.services.exports.pdf_queue import PrinterBusyError, turn
 
 

@@ -1,0 +1,72 @@
+"""The JSON API from tests: a bearer-token client, annotations to post, and the error shape."""
+
+from __future__ import annotations
+
+
+class ApiClient:
+    """A test client that sends a bearer token and JSON."""
+
+    def __init__(self, client, token: str):
+        self.client, self.token = client, token
+
+    def _headers(self, extra):
+        return {"Authorization": f"Bearer {self.token}", **(extra or {})}
+
+    def get(self, url, headers=None, **kw):
+        return self.client.get(url, headers=self._headers(headers), **kw)
+
+    def post(self, url, json=None, headers=None, **kw):
+        return self.client.post(url, json=json, headers=self._headers(headers), **kw)
+
+    def put(self, url, json=None, headers=None, **kw):
+        return self.client.put(url, json=json, headers=self._headers(headers), **kw)
+
+    def delete(self, url, headers=None, **kw):
+        return self.client.delete(url, headers=self._headers(headers), **kw)
+
+
+def assert_api_error(response, status: int, code: str | None = None):
+    """Every API error has this shape: a status and {"error": {"code", "message"}}; a 410 for a
+    withdrawn claim adds who withdrew it, when and why, and the claim's last quote and verdict."""
+    assert response.status_code == status, response.text
+    assert response.is_json, response.text
+    error = response.get_json()["error"]
+    if status == 410:
+        assert {"code", "message", "withdrawn", "claim", "article"} <= set(error)
+        assert {"kind", "by", "at", "reason"} == set(error["withdrawn"])
+    else:
+        assert set(error) == {"code", "message"}
+    assert error["message"].strip()
+    if code:
+        assert error["code"] == code
+    return error
+
+
+def annotation_for(article, words, *, occurrence=0, verdict="false", sources=None, tags=("tolls",)):
+    """A W3C annotation on ``words`` (its ``occurrence``-th time) of an article as the API returned it,
+    with a verdict, a comment, tags and one source unless ``sources`` says otherwise."""
+    text = article["revision"]["text"]
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(words, start + 1)
+    bodies = [{"type": "TextualBody", "purpose": "assessing", "value": verdict}] if verdict else []
+    bodies.append({"type": "TextualBody", "purpose": "commenting", "value": "Receipts were **830m**.",
+                   "format": "text/markdown"})
+    bodies += [{"type": "TextualBody", "purpose": "tagging", "value": t} for t in tags]
+    for source in sources if sources is not None else [{
+        "type": "SpecificResource", "purpose": "linking", "source": "https://stats.example/bridge-2024",
+        "title": "Crossings bulletin", "publisher": "Statistics office", "datePublished": "2024-03-01",
+        "stance": "contradicts", "excerpt": "Receipts: 830m",
+        "state": {"type": "TimeState", "cached": "https://archive.example/bridge-2024",
+                  "sourceDate": "2024-03-02T10:00:00Z"}}]:
+        bodies.append(source)
+    return {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "Annotation",
+        "motivation": "assessing",
+        "body": bodies,
+        "target": {"source": article["revision"]["url"], "selector": [
+            {"type": "TextQuoteSelector", "exact": words},
+            {"type": "TextPositionSelector", "start": start, "end": start + len(words)},
+        ]},
+    }
