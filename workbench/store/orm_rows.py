@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 from typing import Any, TypeVar
 
-from pydantic_core import PydanticUndefined
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlmodel import SQLModel
@@ -38,9 +37,3 @@ def attach_loaded(db: Session, model: type[Model], values: dict[str, Any]) -> Mo
 def _primary_key_names(model: type[SQLModel]) -> tuple[str, ...]:
     return tuple(column.key for column in inspect(model).primary_key)
 
-
-def static_defaults(model: type[SQLModel]) -> dict[str, Any]:
-    """The fields' plain default values (not those made by a factory, nor the primary key's)."""
-    primary = {column.key for column in inspect(model).primary_key}
-    return {name: field.default for name, field in model.model_fields.items()
-            if field.default is not PydanticUndefined and name not in primary}
