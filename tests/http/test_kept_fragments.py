@@ -73,3 +73,26 @@ def test_pages_from_warm_memos_show_each_reader_only_what_their_role_allows(app,
         if "claim=" in url:
             for markup in ROLE_MARKUP[3:]:
                 assert markup in cold["checker"] and markup in cold["editor"]
+
+
+def test_every_cache_is_a_memo_that_forget_everything_empties(app, users, make_article):
+    """The revision texts, the links, the rendered texts and claim lists all go."""
+    from workbench.memo import _every_memo, forget_everything
+    from workbench.store import revision_text
+    from workbench.text import highlights
+    from workbench.web import links
+    from workbench.web.html import claims
+
+    article_id = make_article()
+    client = app.test_client()
+    assert client.get(f"/articles/{article_id}").status_code in (200, 302)
+    with app.test_request_context():
+        from workbench.store.db import get_session
+
+        revision_text.current_revision(get_session(), article_id)
+        links.links()
+    kept = [revision_text._texts, revision_text._current, links._made]
+    assert all(memo in _every_memo for memo in kept + [highlights._rendered, claims._claim_lists])
+    assert all(len(memo) for memo in kept)
+    forget_everything()
+    assert not any(len(memo) for memo in kept)
