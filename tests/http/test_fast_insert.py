@@ -89,3 +89,9 @@ def test_the_drivers_errors_come_wrapped_as_sqlalchemy_wraps_them(app):
             compiled.execute(conn, compiled.convert({"id": 1}))
         assert isinstance(caught.value.orig, conn.dialect.loaded_dbapi.Error)
         assert "no_such_table" in str(caught.value)
+
+
+def test_none_given_for_a_column_with_a_default_gets_the_default_as_the_flush_gives_it():
+    row = FastInsert(Claim).row({"article_id": 1, "revision_id": 2, "start": 0, "end": 3, "exact": "abc",
+                                 "creator_id": 4, "last_editor_id": 4, "status": None, "verdict": None})
+    assert row["status"] == "draft" and row["verdict"] is None

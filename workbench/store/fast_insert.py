@@ -4,7 +4,7 @@ For the rows every saved selection writes (the claim and its history event): the
 work costs more than the rest of the request. Everything here is read from the SQLModel table
 and its mapper, never written twice: the columns (all but the generated primary key), the values
 a new instance would get (the field's default or factory, as ``Model(...)`` gives them; for what
-is still None, the column's scalar or callable default, as the flush gives them) and the version
+is still None, given or not, the column's scalar or callable default, as the flush gives them) and the version
 counter's first value (the mapper's ``version_id_generator``). The statements are compiled once
 per dialect (``driver_statements``), so they run as fast as hand-written ones.
 """
@@ -35,6 +35,10 @@ class FastInsert:
         self.columns = [column for column in self.table.columns if column is not generated]
         self.keys = tuple(column.key for column in self.columns)
         self._defaults = [(column.key, _default_maker(model, column)) for column in self.columns]
+        # The flush leaves out an attribute that is None (unless its type stores None, as JSON's
+        # does), so that the column's default applies.
+        self._when_none = {column.key: _column_default(column) for column in self.columns
+                           if column.default is not None and not column.type.should_evaluate_none}
         version = mapper.version_id_col
         self._version = None
         if version is not None and mapper.version_id_generator is not False:
@@ -54,7 +58,8 @@ class FastInsert:
         row = {}
         for key, make in self._defaults:
             if key in given:
-                row[key] = given[key]
+                value = given[key]
+                row[key] = self._when_none[key]() if value is None and key in self._when_none else value
             elif make is _GIVEN:
                 raise TypeError(f"a new {self.table.name} row needs {key}")
             else:
@@ -90,17 +95,15 @@ def _default_maker(model: type[SQLModel], column) -> Callable[[], Any] | object:
             return _GIVEN
         field = None
     default = column.default
-    if default is not None and not (default.is_scalar or default.is_callable):
-        raise ValueError(f"{column} has a SQL default, which only the database computes")
-    if column.server_default is not None and field is not None and field.get_default() is None:
+    if default is None and column.server_default is not None and (field is None or field.get_default() is None):
         raise ValueError(f"{column} would be left to its server default, which only the database knows")
+    column_default = _column_default(column) if default is not None else None
 
     def make():
         # As Model(...) does: the field's default (copied) or its factory's value.
         value = field.get_default(call_default_factory=True) if field is not None else None
-        if value is None and default is not None:
-            # As the flush does for an attribute left None: the column's own default.
-            value = default.arg if default.is_scalar else default.arg(None)
+        if value is None and column_default is not None:
+            value = column_default()  # as the flush does for an attribute left None
         return value
 
     if field is not None and field.default_factory is None and field.default is not PydanticUndefined \
@@ -108,6 +111,17 @@ def _default_maker(model: type[SQLModel], column) -> Callable[[], Any] | object:
         constant = field.default
         return lambda: constant
     return make
+
+
+def _column_default(column) -> Callable[[], Any]:
+    """The column's own (Python-side) default, as the flush computes it."""
+    default = column.default
+    if default.is_scalar:
+        value = default.arg
+        return lambda: value
+    if default.is_callable:
+        return lambda: default.arg(None)
+    raise ValueError(f"{column} has a SQL default, which only the database computes")
 
 
 def _immutable(value: Any) -> bool:
