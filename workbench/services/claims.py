@@ -223,14 +223,14 @@ def _write_claim(conn: Connection, claim_row: dict, event_row: dict, revision: R
                                          _NEW_CLAIM.statements.for_dialect(dialect),
                                          _NEW_EVENT.statements.for_dialect(dialect))
     check_values = check.convert({"article_id": revision.article_id})
-    claim_values = insert_claim.convert(_NEW_CLAIM.parameters(claim_row))
-    event_values = insert_event.convert(_NEW_EVENT.parameters(event_row))
+    claim_values = insert_claim.convert(claim_row)
+    event_values = insert_event.convert(event_row)
     start_writing(conn)
     current = check.execute(conn, check_values)[0]
     if current != revision.number:
         return current, None
     claim_id = insert_claim.execute(conn, claim_values)[0]
-    insert_event.execute(conn, dict(event_values, **_NEW_EVENT.parameters({"claim_id": claim_id})))
+    insert_event.execute(conn, dict(event_values, claim_id=claim_id))
     return current, claim_id
 
 

@@ -23,9 +23,17 @@ from workbench.store.driver_statements import DriverStatements
 _GIVEN = object()  # a required field: the caller gives it
 
 
+class _Constant:
+    """A default that is the same immutable value for every row."""
+
+    def __init__(self, value: Any):
+        self.value = value
+
+
 class FastInsert:
-    """The INSERT of ``model``'s table; its parameters are named by column key with ``prefix``
-    before it (so that several inserts can share one statement)."""
+    """The INSERT of ``model``'s table (``statements``, its parameters named by column key), and
+    the same as INSERT ... SELECT (``from_select``, its parameters named with ``prefix`` first, so
+    that several inserts can share one statement)."""
 
     def __init__(self, model: type[SQLModel], *, prefix: str = "", returning: str | None = "id"):
         self.model, self.prefix = model, prefix
@@ -34,7 +42,15 @@ class FastInsert:
         generated = self.table.autoincrement_column
         self.columns = [column for column in self.table.columns if column is not generated]
         self.keys = tuple(column.key for column in self.columns)
-        self._defaults = [(column.key, _default_maker(model, column)) for column in self.columns]
+        makers = {column.key: _default_maker(model, column) for column in self.columns}
+        self._required = frozenset(key for key, make in makers.items() if make is _GIVEN)
+        # Every column in order, with its constant default where it has one (so a new row is a copy
+        # of this, updated), and the defaults made afresh for each row (factories, copied lists).
+        self._template = {key: (make.value if isinstance(make, _Constant) else None) for key, make in makers.items()}
+        self._made = [(key, make) for key, make in makers.items()
+                      if make is not _GIVEN and not isinstance(make, _Constant)]
+        self._known = frozenset(self.keys)
+        self._names = [(key, prefix + key) for key in self.keys]
         # The flush leaves out an attribute that is None (unless its type stores None, as JSON's
         # does), so that the column's default applies.
         self._when_none = {column.key: _column_default(column) for column in self.columns
@@ -44,35 +60,33 @@ class FastInsert:
         if version is not None and mapper.version_id_generator is not False:
             self._version = (version.key, mapper.version_id_generator)
         self.returning = self.table.c[returning] if returning else None
-        statement = insert(self.table).values({key: bindparam(prefix + key, type_=self.table.c[key].type)
-                                               for key in self.keys})
+        statement = insert(self.table).values({key: bindparam(key, type_=self.table.c[key].type) for key in self.keys})
         if self.returning is not None:
             statement = statement.returning(self.returning)
         self.statements = DriverStatements(statement)
 
     def row(self, given: dict[str, Any]) -> dict[str, Any]:
         """Every column's value for a new row: ``given``, and the rest as the ORM would fill it in."""
-        unknown = given.keys() - set(self.keys)
-        if unknown:
-            raise TypeError(f"{self.table.name} has no column {', '.join(sorted(unknown))}")
-        row = {}
-        for key, make in self._defaults:
-            if key in given:
-                value = given[key]
-                row[key] = self._when_none[key]() if value is None and key in self._when_none else value
-            elif make is _GIVEN:
-                raise TypeError(f"a new {self.table.name} row needs {key}")
-            else:
+        if not self._known.issuperset(given):
+            raise TypeError(f"{self.table.name} has no column {', '.join(sorted(given.keys() - self._known))}")
+        if not self._required <= given.keys():
+            raise TypeError(f"a new {self.table.name} row needs {', '.join(sorted(self._required - given.keys()))}")
+        row = self._template.copy()
+        row.update(given)
+        for key, make in self._made:
+            if key not in given:
                 row[key] = make()
+        for key, default in self._when_none.items():
+            if row[key] is None:
+                row[key] = default()
         if self._version is not None:
             key, generator = self._version
             row[key] = generator(None)  # what the ORM writes on INSERT, whatever the attribute says
         return row
 
     def parameters(self, row: dict[str, Any]) -> dict[str, Any]:
-        """``row`` under this insert's parameter names."""
-        prefix = self.prefix
-        return {prefix + key: value for key, value in row.items()} if prefix else dict(row)
+        """``row`` under ``from_select``'s parameter names."""
+        return {name: row[key] for key, name in self._names if key in row}
 
     def from_select(self, where: ColumnElement | None = None,
                     columns: dict[str, ColumnElement] | None = None) -> Any:
@@ -108,8 +122,7 @@ def _default_maker(model: type[SQLModel], column) -> Callable[[], Any] | object:
 
     if field is not None and field.default_factory is None and field.default is not PydanticUndefined \
             and _immutable(field.default) and (field.default is not None or default is None):
-        constant = field.default
-        return lambda: constant
+        return _Constant(field.default)
     return make
 
 

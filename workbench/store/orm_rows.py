@@ -26,10 +26,18 @@ def attach_loaded(db: Session, model: type[Model], values: dict[str, Any]) -> Mo
     existing = db.identity_map.get(key)
     if existing is not None:
         return existing
-    instance = mapper.class_manager.new_instance()  # as the ORM does: no __init__, no validation
+    instance = detached_loaded(model, values)
+    db.add(instance)
+    return instance
+
+
+def detached_loaded(model: type[Model], values: dict[str, Any]) -> Model:
+    """An instance of ``model`` with ``values`` (the primary key included), as if loaded by a
+    session since closed: the columns not in ``values`` are not there, and reading one raises
+    ``DetachedInstanceError`` (never a made-up None)."""
+    instance = inspect(model).class_manager.new_instance()  # as the ORM does: no __init__, no validation
     instance.__dict__.update(values)
     make_transient_to_detached(instance)
-    db.add(instance)
     return instance
 
 

@@ -3,8 +3,9 @@
 Claim creation runs on every selection a checker saves, and it needs the current revision's
 text to check the quote. A revision never changes once stored, and its text is identified by
 its SHA-256, so texts are kept in a memo keyed by that hash: a lookup is one light query for the
-ids, number and hash. The revision comes back as a ``Revision`` in the session, as if loaded,
-with those columns and its text; any other column is read when first used. What is current can
+ids, number and hash. The revision comes back as a ``Revision`` loaded light: those columns and
+its text, detached (joining the session would cost more than the rest of the lookup); reading
+any other column raises ``DetachedInstanceError``. What is current can
 change at any moment; the write re-checks it in its own transaction (see
 ``claims.create_claim``). A caller that retries with a fresh look when that check fails may skip
 even the query (``recent_current_revision``): it gets the revision this process last saw current.
@@ -20,7 +21,7 @@ from sqlmodel import Session
 from workbench.errors import NotFoundError
 from workbench.memo import Memo
 from workbench.store.models import Article, Revision
-from workbench.store.orm_rows import attach_loaded
+from workbench.store.orm_rows import detached_loaded
 
 _CURRENT = (select(Revision.id, Revision.number, Revision.sha256)
             .join(Article, (Article.id == Revision.article_id) & (Article.current_revision == Revision.number))
@@ -63,5 +64,5 @@ def numbered_revision(db: Session, article_id: int, number: int) -> Revision:
 def _light(db: Session, article_id: int, row) -> Revision:
     revision_id, number, sha256 = row
     text = _texts.get(sha256, lambda: db.connection().execute(_TEXT, {"revision_id": revision_id}).scalar_one())
-    return attach_loaded(db, Revision, {"id": revision_id, "article_id": article_id, "number": number,
+    return detached_loaded(Revision, {"id": revision_id, "article_id": article_id, "number": number,
                                         "sha256": sha256, "canonical_text": text})
