@@ -105,8 +105,8 @@ def _default_maker(model: type[SQLModel], column) -> Callable[[], Any] | object:
     """What gives ``column`` its value in a new row when the caller leaves it out."""
     field = model.model_fields.get(column.key)
     if field is None or field.is_required():
-        if column.default is None and not column.nullable and column.server_default is None:
-            return _GIVEN
+        if column.default is None and (not column.nullable or column.server_default is not None):
+            return _GIVEN  # the ORM would fail without it, or leave it to the database
         field = None
     default = column.default
     if default is None and column.server_default is not None and (field is None or field.get_default() is None):
