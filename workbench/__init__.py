@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workbench.web import (
         auth,
         csrf,
+        fragments,
         htmx,
         request_input,
         request_log,
@@ -52,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     htmx.init_app(app)
     templating.init_app(app)
+    fragments.init_app(app)
     register_error_handlers(app)
     register_blueprints(app)
     cli.init_app(app)

@@ -25,10 +25,14 @@ def forget_everything() -> None:
 
 
 class Memo:
-    """Least recently used results first out, once their total size passes ``max_chars``."""
+    """Least recently used results first out, once their total size passes ``max_chars`` (the
+    results' ``len``) or their number passes ``max_entries``; either bound may be left out."""
 
-    def __init__(self, max_chars: int):
+    def __init__(self, max_chars: int | None = None, *, max_entries: int | None = None):
+        if max_chars is None and max_entries is None:
+            raise ValueError("a memo needs a bound: max_chars, max_entries or both")
         self.max_chars = max_chars
+        self.max_entries = max_entries
         self._entries: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
@@ -52,16 +56,20 @@ class Memo:
             return entry[0]
 
     def store(self, key: Hashable, result) -> None:
-        size = len(result)
-        if size > self.max_chars:
+        """Keep ``result`` under ``key`` (in place of what was kept there)."""
+        size = 0 if self.max_chars is None else len(result)
+        if self.max_chars is not None and size > self.max_chars:
             return
         with self._lock:
-            if key not in self._entries:
-                self._entries[key] = (result, size)
-                self._size += size
-                while self._size > self.max_chars:
-                    _key, (_result, dropped) = self._entries.popitem(last=False)
-                    self._size -= dropped
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._size -= old[1]
+            self._entries[key] = (result, size)
+            self._size += size
+            while ((self.max_chars is not None and self._size > self.max_chars)
+                   or (self.max_entries is not None and len(self._entries) > self.max_entries)):
+                _key, (_result, dropped) = self._entries.popitem(last=False)
+                self._size -= dropped
 
     def clear(self) -> None:
         with self._lock:

@@ -39,3 +39,28 @@ def test_forget_everything_empties_every_memo():
     second.store("b", "y")
     forget_everything()
     assert (first.lookup("a"), second.lookup("b"), len(first), len(second)) == (None, None, 0, 0)
+
+
+def test_a_count_bound_keeps_that_many_whatever_their_size():
+    memo = Memo(max_entries=2)
+    memo.store("a", object())
+    memo.store("b", "b" * 10_000)
+    memo.store("c", 3)
+    assert memo.lookup("a") is None and memo.lookup("b") is not None and memo.lookup("c") == 3
+    assert len(memo) == 2
+
+
+def test_storing_again_replaces_what_was_kept_and_its_size():
+    memo = Memo(max_chars=10, max_entries=5)
+    memo.store("a", "aaaaaaaa")
+    memo.store("a", "a")
+    memo.store("b", "bbbbbbbbb")
+    assert (memo.lookup("a"), memo.lookup("b")) == ("a", "bbbbbbbbb")
+
+
+def test_a_memo_needs_a_bound():
+    import pytest
+
+    with pytest.raises(ValueError):
+        Memo()
+

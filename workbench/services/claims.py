@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, insert, or_
+from sqlalchemy import bindparam, func, or_
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
@@ -37,6 +37,7 @@ from workbench.services.schemas import (
 )
 from workbench.store.db import start_writing
 from workbench.store.driver_statements import DriverStatements
+from workbench.store.fast_insert import FastInsert
 from workbench.store.models import (
     Article,
     Claim,
@@ -51,8 +52,7 @@ from workbench.store.models import (
     User,
     utcnow,
 )
-from workbench.store.orm_rows import attach_loaded, static_defaults
-from workbench.store.revision_text import RevisionText
+from workbench.store.orm_rows import attach_loaded
 from workbench.text.anchoring import AnchorError, locate_quote, verify_quote
 
 MAX_COMMENT = 10_000
@@ -155,11 +155,11 @@ def record(db: Session, *, claim: Claim | None, article_id: int, actor: User | N
                         actor_id=actor.id if actor else None, action=action, changes=changes or {}, note=note))
 
 
-def create_claim(db: Session, *, revision: Revision | RevisionText, actor: User, start: int | None, end: int | None,
+def create_claim(db: Session, *, revision: Revision, actor: User, start: int | None, end: int | None,
                  exact: str | None, fields: ClaimFields, sources: list[SourceInput] = (),
                  prefix: str = "", suffix: str = "", config: dict | None = None) -> Claim:
     """Create a draft claim on ``revision``'s text (its article's current one); the quote must match
-    the text at the position."""
+    the text at the position. A revision loaded light (``store.revision_text``) will do."""
     article_id = revision.article_id
     text = revision.canonical_text
     try:
@@ -178,13 +178,15 @@ def create_claim(db: Session, *, revision: Revision | RevisionText, actor: User,
         raise InvalidContentError(f"The claim does not match the article: {err}.", code="quote_mismatch") from None
     values = clean_fields(fields, config=config)
     now = utcnow()
-    row = {**_CLAIM_DEFAULTS, "article_id": article_id, "revision_id": revision.id, "start": selectors.start,
-           "end": selectors.end, "exact": selectors.exact, "prefix": selectors.prefix, "suffix": selectors.suffix,
-           "creator_id": actor.id, "last_editor_id": actor.id, "status": ReviewStatus.draft.value,
-           "created": now, "modified": now, **values}
-    event = {"article_id": article_id, "actor_id": actor.id, "at": now, "action": "created", "note": "",
-             "changes": {"quote": [None, selectors.exact], "start": [None, selectors.start],
-                         "end": [None, selectors.end], **{k: [None, v] for k, v in values.items() if v}}}
+    row = _NEW_CLAIM.row({
+        "article_id": article_id, "revision_id": revision.id, "start": selectors.start, "end": selectors.end,
+        "exact": selectors.exact, "prefix": selectors.prefix, "suffix": selectors.suffix,
+        "creator_id": actor.id, "last_editor_id": actor.id, "status": ReviewStatus.draft.value,
+        "created": now, "modified": now, **values})
+    event = _NEW_EVENT.row({
+        "article_id": article_id, "claim_id": None, "actor_id": actor.id, "at": now, "action": "created",
+        "changes": {"quote": [None, selectors.exact], "start": [None, selectors.start],
+                    "end": [None, selectors.end], **{k: [None, v] for k, v in values.items() if v}}})
     # Everything is prepared: what follows is the write, and on SQLite it holds the write lock.
     conn = db.connection()
     if conn.dialect.name == "postgresql":
@@ -212,17 +214,17 @@ def create_claim(db: Session, *, revision: Revision | RevisionText, actor: User,
     return claim
 
 
-def _write_claim(conn: Connection, claim_values: dict, event: dict,
-                 revision: Revision | RevisionText) -> tuple[int, int | None]:
+def _write_claim(conn: Connection, claim_row: dict, event_row: dict, revision: Revision) -> tuple[int, int | None]:
     """Check that the revision is still current, then insert the claim and its history event:
     three statements in one transaction. The article's current revision and the new claim's id
     (None when the revision is no longer current)."""
     dialect = conn.dialect
-    check, insert_claim, insert_event = (_CURRENT_REVISION.for_dialect(dialect), _INSERT_CLAIM.for_dialect(dialect),
-                                         _INSERT_EVENT.for_dialect(dialect))
+    check, insert_claim, insert_event = (_CURRENT_REVISION.for_dialect(dialect),
+                                         _NEW_CLAIM.statements.for_dialect(dialect),
+                                         _NEW_EVENT.statements.for_dialect(dialect))
     check_values = check.convert({"article_id": revision.article_id})
-    claim_values = insert_claim.convert(claim_values)
-    event_values = insert_event.convert(event)
+    claim_values = insert_claim.convert(claim_row)
+    event_values = insert_event.convert(event_row)
     start_writing(conn)
     current = check.execute(conn, check_values)[0]
     if current != revision.number:
@@ -232,12 +234,14 @@ def _write_claim(conn: Connection, claim_values: dict, event: dict,
     return current, claim_id
 
 
-def _write_claim_in_one_statement(conn: Connection, claim_values: dict, event: dict,
-                                  revision: Revision | RevisionText, sources: list) -> tuple[int, int | None]:
+def _write_claim_in_one_statement(conn: Connection, claim_row: dict, event_row: dict, revision: Revision,
+                                  sources: list) -> tuple[int, int | None]:
     """PostgreSQL: the same check and inserts as one statement (one round trip, atomic on its
     own, so after a read phase it needs no transaction around it unless sources follow)."""
     statement = _CHECK_AND_INSERT.for_dialect(conn.dialect)
-    values = statement.convert({**claim_values, **event, "revision_number": revision.number})
+    event_row = {key: value for key, value in event_row.items() if key != "claim_id"}
+    values = statement.convert({**_NEW_CLAIM.parameters(claim_row), **_NEW_EVENT.parameters(event_row),
+                                "article_id": revision.article_id, "revision_number": revision.number})
     if sources:
         start_writing(conn)
     return statement.execute(conn, values)
@@ -249,29 +253,16 @@ def _write_claim_in_one_statement(conn: Connection, claim_values: dict, event: d
 _CURRENT_REVISION_FOR_SHARE = (select(Article.current_revision).where(Article.id == bindparam("article_id"))
                                .with_for_update(read=True))
 _CURRENT_REVISION = DriverStatements(_CURRENT_REVISION_FOR_SHARE)
-_CLAIM_COLUMNS = [c for c in Claim.__table__.columns if c.name != "id"]
-_CLAIM_DEFAULTS = static_defaults(Claim)
-_INSERT_CLAIM = DriverStatements(insert(Claim.__table__).returning(Claim.__table__.c.id),
-                                 column_keys=[c.name for c in _CLAIM_COLUMNS])
-_EVENT_COLUMNS = ["article_id", "claim_id", "actor_id", "at", "action", "changes", "note"]
-_INSERT_EVENT = DriverStatements(insert(HistoryEvent.__table__), column_keys=_EVENT_COLUMNS)
+_NEW_CLAIM = FastInsert(Claim, prefix="claim_")
+_NEW_EVENT = FastInsert(HistoryEvent, prefix="event_", returning="claim_id")
 
 
 def _check_and_insert():
     """WITH current (the article's current revision, FOR SHARE), new_claim (inserted only if
     current is the claim's revision), new_event (its history row) SELECT current, new claim id."""
-    events = HistoryEvent.__table__
     current = _CURRENT_REVISION_FOR_SHARE.cte("current_revision")
-    new_claim = (insert(Claim.__table__)
-                 .from_select([c.name for c in _CLAIM_COLUMNS],
-                              select(*[bindparam(c.name, type_=c.type) for c in _CLAIM_COLUMNS])
-                              .where(current.c.current_revision == bindparam("revision_number")))
-                 .returning(Claim.__table__.c.id).cte("new_claim"))
-    new_event = (insert(events)
-                 .from_select(_EVENT_COLUMNS, select(*[new_claim.c.id if name == "claim_id" else
-                                                       bindparam(name, type_=events.c[name].type)
-                                                       for name in _EVENT_COLUMNS]))
-                 .returning(events.c.claim_id).cte("new_event"))
+    new_claim = _NEW_CLAIM.from_select(current.c.current_revision == bindparam("revision_number")).cte("new_claim")
+    new_event = _NEW_EVENT.from_select(columns={"claim_id": new_claim.c.id}).cte("new_event")
     return select(select(current.c.current_revision).scalar_subquery(),
                   select(new_event.c.claim_id).scalar_subquery())
 

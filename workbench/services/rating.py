@@ -47,7 +47,11 @@ def _parsed(raw: tuple) -> tuple[tuple[Verdict, ...], dict[str, Verdict]]:
 def css_class(key: str | None, config: dict | None = None) -> str:
     """Classes naming the verdict's colour: by ordinal, so a replaced scale still gets sensible colours,
     plus the key itself for the verdicts without an ordinal (misleading and unproven differ)."""
-    verdict = verdict_for(key, config)
+    return verdict_css(verdict_for(key, config))
+
+
+def verdict_css(verdict: Verdict | None) -> str:
+    """``css_class`` of a verdict in hand (None: no verdict)."""
     if verdict is None:
         return "v-none"
     if verdict.ordinal is None:

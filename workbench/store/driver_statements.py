@@ -5,7 +5,9 @@ before it): SQLAlchemy still writes the SQL and converts every value with its co
 both ways, but the per-call work of its execution layer is gone, and inside SQLite's write lock
 only the database's work is left. Parameters are converted before the caller takes the lock
 (``convert``), and only ``execute`` runs inside it. These statements bypass SQLAlchemy's events:
-a caller that writes begins its transaction itself (``db.start_writing``).
+a caller that writes begins its transaction itself (``db.start_writing``). The driver's errors
+come wrapped as SQLAlchemy wraps them (``sqlalchemy.exc.DBAPIError`` and its kinds), a lost
+connection invalidated as SQLAlchemy would.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement
 
 
@@ -52,12 +55,15 @@ class DriverStatement:
 
     def _run(self, connection: Connection, converted: dict[str, Any], every: bool) -> list[tuple]:
         params = converted if self.positions is None else tuple(converted[name] for name in self.positions)
-        cursor = connection.connection.dbapi_connection.cursor()
+        dbapi_connection = connection.connection.dbapi_connection
+        cursor = dbapi_connection.cursor()
         try:
             cursor.execute(self.sql, params)
             if not self.returns_rows:
                 return []
             rows = cursor.fetchall() if every else [row for row in [cursor.fetchone()] if row is not None]
+        except connection.dialect.loaded_dbapi.Error as error:
+            raise self._wrapped(connection, dbapi_connection, cursor, params, error) from error
         finally:
             cursor.close()
         if not self.result_converters:
@@ -69,6 +75,14 @@ class DriverStatement:
                 row[index] = converter(row[index])
             converted_rows.append(tuple(row))
         return converted_rows
+
+    def _wrapped(self, connection: Connection, dbapi_connection, cursor, params, error: Exception) -> Exception:
+        dialect = connection.dialect
+        lost = dialect.is_disconnect(error, dbapi_connection, cursor)
+        if lost:
+            connection.invalidate(error)
+        return DBAPIError.instance(self.sql, params, error, dialect.loaded_dbapi.Error,
+                                   connection_invalidated=lost, dialect=dialect)
 
     def first(self, connection: Connection, converted: dict[str, Any]) -> dict[str, Any] | None:
         """The first row a SELECT returns, by column key."""

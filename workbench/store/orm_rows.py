@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 from typing import Any, TypeVar
 
-from pydantic_core import PydanticUndefined
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlmodel import SQLModel
@@ -27,10 +26,18 @@ def attach_loaded(db: Session, model: type[Model], values: dict[str, Any]) -> Mo
     existing = db.identity_map.get(key)
     if existing is not None:
         return existing
-    instance = mapper.class_manager.new_instance()  # as the ORM does: no __init__, no validation
+    instance = detached_loaded(model, values)
+    db.add(instance)
+    return instance
+
+
+def detached_loaded(model: type[Model], values: dict[str, Any]) -> Model:
+    """An instance of ``model`` with ``values`` (the primary key included), as if loaded by a
+    session since closed: the columns not in ``values`` are not there, and reading one raises
+    ``DetachedInstanceError`` (never a made-up None)."""
+    instance = inspect(model).class_manager.new_instance()  # as the ORM does: no __init__, no validation
     instance.__dict__.update(values)
     make_transient_to_detached(instance)
-    db.add(instance)
     return instance
 
 
@@ -38,9 +45,3 @@ def attach_loaded(db: Session, model: type[Model], values: dict[str, Any]) -> Mo
 def _primary_key_names(model: type[SQLModel]) -> tuple[str, ...]:
     return tuple(column.key for column in inspect(model).primary_key)
 
-
-def static_defaults(model: type[SQLModel]) -> dict[str, Any]:
-    """The fields' plain default values (not those made by a factory, nor the primary key's)."""
-    primary = {column.key for column in inspect(model).primary_key}
-    return {name: field.default for name, field in model.model_fields.items()
-            if field.default is not PydanticUndefined and name not in primary}

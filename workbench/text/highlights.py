@@ -16,8 +16,9 @@ from workbench.text.anchoring import segments
 from workbench.text.sanitize import clean_html
 
 PARAGRAPH_BREAK = "\n\n"
-#: Rendered texts by (text, highlights, markers): a long article's marks take tens of milliseconds
-#: to build and sanitize, and every reader of an unchanged article would pay for them again.
+#: Rendered texts by what they show (``MarkedText``, ``RevisionMarks``): a long article's marks
+#: take tens of milliseconds to build and sanitize, and every reader of an unchanged article
+#: would pay for them again.
 _rendered = Memo(max_chars=4_000_000)
 _cleaned_paragraphs = Memo(max_chars=2_000_000)
 
@@ -28,6 +29,24 @@ class Highlight(NamedTuple):
     end: int
     #: CSS classes for a stretch covered by this claim alone (verdict colour, review status).
     classes: str
+
+
+class MarkedText(NamedTuple):
+    """A text with its marks: the memo key of its rendering, and all the rendering is made from."""
+
+    text: str
+    highlights: tuple[Highlight, ...]
+    #: ((claim id, number), ...) in claim id order: the footnote markers, if any.
+    markers: tuple[tuple[int, int], ...] = ()
+
+
+class RevisionMarks(NamedTuple):
+    """A revision's text, named by its SHA-256, with its marks: the memo key of its rendering, which
+    is made from ``MarkedText(that text, highlights)``. (Never equal to a ``MarkedText``: it has
+    two fields, not three.)"""
+
+    sha256: str
+    highlights: tuple[Highlight, ...]
 
 
 def paragraphs(text: str) -> list[tuple[int, str]]:
@@ -45,18 +64,19 @@ def render_text(text: str, highlights: list[Highlight], markers: dict[int, int] 
     With ``markers`` ({claim id: number}), a numbered link to ``#claim-<number>`` follows the
     end of each claim (the exported report's footnote markers).
     """
-    key = (text, tuple(highlights), tuple(sorted(markers.items())) if markers else ())
-    return _rendered.get(key, lambda: _render(text, highlights, markers))
+    view = MarkedText(text, tuple(highlights), tuple(sorted(markers.items())) if markers else ())
+    return _rendered.get(view, lambda: _render(view))
 
 
 def render_revision_text(revision, highlights: list[Highlight]) -> Markup:
     """``render_text`` of a revision's canonical text, known by its SHA-256: the text itself is
     read (for a deferred column, loaded) only when it must be rendered."""
-    key = ("sha256", revision.sha256, tuple(highlights))
-    return _rendered.get(key, lambda: _render(revision.canonical_text, highlights, None))
+    key = RevisionMarks(revision.sha256, tuple(highlights))
+    return _rendered.get(key, lambda: _render(MarkedText(revision.canonical_text, key.highlights)))
 
 
-def _render(text: str, highlights: list[Highlight], markers: dict[int, int] | None) -> Markup:
+def _render(view: MarkedText) -> Markup:
+    text, highlights, markers = view.text, view.highlights, dict(view.markers)
     classes = {h.claim_id: h.classes for h in highlights}
     ends: dict[int, list[int]] = {}
     for h in highlights:

@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
+import weakref
+
 from flask import current_app, request, url_for
 
+from workbench.memo import Memo
 from workbench.services.exports import w3c
+
+#: By (application, weakly; site root). The Host header chooses the root: the bound keeps a
+#: stream of made-up hosts from growing it.
+_made = Memo(max_entries=32)
 
 
 def links() -> w3c.Links:
     """IRIs for this request's scheme and host; made from URL patterns built once per site root,
     since an export names every annotation, revision and user in it (url_for would be called
     thousands of times)."""
-    made = current_app.extensions.setdefault("workbench.links", {})
-    key = request.url_root
-    if key not in made:
-        if len(made) >= 32:  # the Host header chooses the root: never let it grow without bound
-            made.clear()
-        made[key] = w3c.Links(
-            context=url_for("api.context", _external=True),
-            annotation=url_pattern("api.get_annotation", "annotation_id"),
-            revision=url_pattern("api.get_revision", "article_id", "number"),
-            user=url_pattern("api.get_user", "user_id"),
-        )
-    return made[key]
+    return _made.get((weakref.ref(current_app._get_current_object()), request.url_root), lambda: w3c.Links(
+        context=url_for("api.context", _external=True),
+        annotation=url_pattern("api.get_annotation", "annotation_id"),
+        revision=url_pattern("api.get_revision", "article_id", "number"),
+        user=url_pattern("api.get_user", "user_id"),
+    ))
 
 
 def url_pattern(endpoint: str, *names: str):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Hashable, NamedTuple
 
 from flask import current_app, url_for
 from sqlmodel import Session
@@ -37,8 +38,22 @@ FORMATS = {
 }
 
 
-#: W3C exports as made, by everything they show.
+#: W3C exports as made, by everything they show (``W3CShown``).
 _w3c_exports = Memo(max_chars=8_000_000)
+
+
+class W3CShown(NamedTuple):
+    """Everything a W3C export shows: its memo key. The claims and related rows are named by their
+    stamps and fingerprint, and the document is kept only when made from rows with those stamps."""
+
+    collection_id: str
+    context: str
+    label: str
+    scale: tuple
+    #: (claim id, version, ...) of each claim in it (``export_data.claim_stamps_for``).
+    stamps: tuple[tuple, ...]
+    #: The sources, creators and revision numbers it names (``load_related(...).fingerprint``).
+    related: Hashable
 
 
 @dataclass
@@ -120,11 +135,14 @@ def _w3c_collection(db: Session, article: Article, revision, include: str, links
     collection_id = url_for("api.export_article", article_id=article.id, format="jsonld", include=include,
                             _external=True)
     label = f"Claims in “{article.title}”"
-    shown = (collection_id, links.context, label, tuple(rating_scale()))
     chosen_by = export_data.export_conditions(revision, include)
     stamps = export_data.claim_stamps_for(db, revision=revision, include=include)
-    found = _w3c_exports.lookup(shown + (tuple(map(tuple, stamps)),
-                                         load_related(db, stamps, chosen_by=chosen_by).fingerprint))
+
+    def shown(related) -> W3CShown:
+        return W3CShown(collection_id, links.context, label, tuple(rating_scale()), tuple(map(tuple, stamps)),
+                        related.fingerprint)
+
+    found = _w3c_exports.lookup(shown(load_related(db, stamps, chosen_by=chosen_by)))
     if found is not None:
         return found
     claims = export_data.claims_for(db, revision=revision, include=include)
@@ -134,5 +152,5 @@ def _w3c_collection(db: Session, article: Article, revision, include: str, links
     # Kept only under the stamps of the very rows it was made from: when a claim changed between
     # the two reads, its version tells, and the document is served without being kept.
     if [(s.id, s.version) for s in stamps] == [(c.id, c.version) for c in claims]:
-        _w3c_exports.store(shown + (tuple(map(tuple, stamps)), related.fingerprint), document)
+        _w3c_exports.store(shown(related), document)
     return document

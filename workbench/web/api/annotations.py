@@ -19,12 +19,8 @@ from workbench.services.annotation_input import AnnotationInput, parse_annotatio
 from workbench.services.annotations import annotation_of_new_claim, annotations_for
 from workbench.services.exports import w3c
 from workbench.store.db import get_session, read_phase
-from workbench.store.models import Claim, User
-from workbench.store.revision_text import (
-    RevisionText,
-    current_revision_text,
-    revision_text,
-)
+from workbench.store.models import Claim, Revision, User
+from workbench.store.revision_text import current_revision, numbered_revision, recent_current_revision
 from workbench.web import auth
 from workbench.web.api.blueprint import api
 from workbench.web.links import links
@@ -141,21 +137,25 @@ def create_annotation(article_id: int):
     parsed = parse_annotation(_json_body())
     with read_phase(get_session()) as db:
         # The revision this process last saw current will do: the write checks it still is.
-        current = current_revision_text(db, article_id, recent_ok=True)
+        current = recent_current_revision(db, article_id)
+        recent = current is not None
+        if current is None:
+            current = current_revision(db, article_id)
+        number = current.number
     try:
         return _create_annotation_on(current, parsed)
     except (ConflictError, InvalidContentError):
-        if not current.recent:
+        if not recent:
             raise
         with read_phase(get_session()) as db:
-            fresh = current_revision_text(db, article_id)
-        if fresh.number == current.number:
+            fresh = current_revision(db, article_id)
+        if fresh.number == number:
             raise
     # The article had moved on since this process last saw it: once more, on its current text.
     return _create_annotation_on(fresh, parsed)
 
 
-def _create_annotation_on(current: RevisionText, parsed: AnnotationInput) -> Response:
+def _create_annotation_on(current: Revision, parsed: AnnotationInput) -> Response:
     with read_phase(get_session()) as db:
         revision = _target_revision(db, parsed.target_source, current)
         if revision.id != current.id:
@@ -198,14 +198,14 @@ def _follow_into(parsed, old, current):
                    exact=current.canonical_text[result.start:result.end], prefix="", suffix="")
 
 
-def _target_revision(db, target_source: str | None, current: RevisionText) -> RevisionText:
+def _target_revision(db, target_source: str | None, current: Revision) -> Revision:
     """The revision a target names by its IRI (any revision of this article), else the current one."""
     if target_source:
         # Revisions are numbered 1, 2, ... up to the current one.
         for number in range(current.number - 1, 0, -1):
             if target_source == url_for("api.get_revision", article_id=current.article_id, number=number,
                                         _external=True):
-                return revision_text(db, current.article_id, number)
+                return numbered_revision(db, current.article_id, number)
     return current
 
 

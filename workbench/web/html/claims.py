@@ -3,6 +3,8 @@ sources, comments. htmx requests get fragments; plain form posts are redirected 
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from flask import (
     Blueprint,
     abort,
@@ -18,7 +20,7 @@ from sqlmodel import select
 from workbench.errors import InvalidContentError, StaleVersionError, WorkbenchError
 from workbench.memo import Memo
 from workbench.services import articles, claims, corrections, review, revisions
-from workbench.services.rating import css_class, rating_scale, verdict_for
+from workbench.services.rating import Verdict, css_class, rating_scale, verdict_for
 from workbench.services.schemas import ClaimFields, SourceInput
 from workbench.store.db import get_session, read_phase
 from workbench.store.models import Claim, User
@@ -28,14 +30,36 @@ from workbench.text.sanitize import render_markdown
 from workbench.web import auth
 from workbench.web.html import form_version
 from workbench.web.html.exports import formats as export_formats
+from workbench.web.fragments import render_fragment
 from workbench.web.htmx import is_htmx, redirect_to
 from workbench.web.params import MAX_ID, whole_number
 
 bp = Blueprint("claims", __name__)
 
 
-#: The claim list as rendered, by everything it shows (see workbench.memo).
+#: The claim list as rendered, by everything it shows (``ClaimListView``; see workbench.memo).
 _claim_lists = Memo(max_chars=2_000_000)
+
+
+class ClaimListView(NamedTuple):
+    """Everything the side panel's claim list shows: its memo key and its template's only input."""
+
+    script_root: str
+    article_id: int
+    claims: tuple[claims.ShownClaim, ...]
+    #: ((user id, name), ...) of the claims' creators, by id.
+    creator_names: tuple[tuple[int, str], ...]
+    scale: tuple[Verdict, ...]
+
+    def names(self) -> dict[int, str]:
+        return dict(self.creator_names)
+
+    def verdicts(self) -> dict[str, Verdict]:
+        """The scale's verdicts by key (the first of a key, as ``rating.verdict_for`` picks)."""
+        by_key: dict[str, Verdict] = {}
+        for verdict in self.scale:
+            by_key.setdefault(verdict.key, verdict)
+        return by_key
 
 
 def highlights_for(claim_list: list[claims.ShownClaim]) -> list[Highlight]:
@@ -46,10 +70,9 @@ def highlights_for(claim_list: list[claims.ShownClaim]) -> list[Highlight]:
 
 def claim_list_html(article, shown: list[claims.ShownClaim], creator_names: dict[int, str]) -> Markup:
     """The side panel's list of claims; rendered again only when something it shows has changed."""
-    scale = rating_scale()
-    key = (request.script_root, article.id, tuple(shown), tuple(sorted(creator_names.items())), tuple(scale))
-    return _claim_lists.get(key, lambda: Markup(render_template(
-        "claims/_list.html", article=article, claims=shown, creator_names=creator_names, scale=scale)))
+    view = ClaimListView(request.script_root, article.id, tuple(shown), tuple(sorted(creator_names.items())),
+                         tuple(rating_scale()))
+    return _claim_lists.get(view, lambda: render_fragment("claims/_list.html", view))
 
 
 def workspace_context(article, revision, *, selected: Claim | None = None, **extra) -> dict:
