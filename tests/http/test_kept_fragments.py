@@ -5,7 +5,7 @@ import re
 import pytest
 from jinja2 import UndefinedError, meta
 
-from tests.conftest import AuthActions
+from tests.helpers.pages import AuthActions
 from workbench.memo import forget_everything
 from workbench.services.claims import create_claim
 from workbench.services.schemas import ClaimFields
