@@ -18,8 +18,9 @@ from workbench.services.articles import get_article_and_revision
 from workbench.services.claims import create_claim
 from workbench.services.imports import import_article
 from workbench.services.schemas import ClaimFields
-from workbench.store.db import get_session, make_engine, read_phase
+from workbench.store.db import get_session, make_engine
 from workbench.store.models import Article, Claim, HistoryEvent, User
+from workbench.store.unit_of_work import reading, writing
 
 
 def sqlite_path(app) -> str:
@@ -48,7 +49,7 @@ def test_reads_before_a_write_leave_the_lock_free_and_the_write_takes_it(app, us
     article_id = make_article()
     with app.test_request_context(method="POST"):
         db = get_session()
-        with read_phase(db):
+        with reading(db):
             article, revision = get_article_and_revision(db, article_id)
             assert write_lock_is_free(path)
         checker = db.get(User, users["checker"].id)
@@ -56,11 +57,13 @@ def test_reads_before_a_write_leave_the_lock_free_and_the_write_takes_it(app, us
         claim = create_claim(db, revision=revision, actor=checker, start=start, end=start + 9,
                              exact="The first", fields=ClaimFields())
         assert claim.id is not None and write_lock_is_free(path)
-        # Outside a read phase, a state-changing request's transaction holds the lock from its start.
-        db.get(Claim, claim.id)
-        db.exec(select(func.count()).select_from(Claim)).one()
-        assert not write_lock_is_free(path)
-        db.rollback()
+        # A unit of work that writes holds the lock from its first statement.
+        with pytest.raises(ZeroDivisionError), writing(db):
+            db.get(Claim, claim.id)
+            db.exec(select(func.count()).select_from(Claim)).one()
+            assert not write_lock_is_free(path)
+            1 / 0
+        assert write_lock_is_free(path)
 
 
 def test_a_read_phase_refuses_to_write_and_stores_nothing(app, users, make_article, db):
@@ -69,7 +72,7 @@ def test_a_read_phase_refuses_to_write_and_stores_nothing(app, users, make_artic
     with app.test_request_context(method="POST"):
         session = get_session()
         with pytest.raises(RuntimeError, match="must not write"):
-            with read_phase(session):
+            with reading(session):
                 article, _ = get_article_and_revision(session, article_id)
                 article.title = "Changed"
     assert db.exec(select(func.count()).select_from(Claim)).one() == 0
@@ -85,7 +88,7 @@ def test_writes_after_a_read_phase_are_one_transaction(app, users, make_article,
     article_id = make_article()
     with app.test_request_context(method="POST"):
         session = get_session()
-        with read_phase(session):
+        with reading(session):
             article = session.get(Article, article_id)
         article.title = "Changed"
         session.flush()
@@ -105,7 +108,7 @@ def test_a_connection_that_only_read_goes_back_to_the_pool_as_it_came(app, users
     article_id = make_article()
     get_engine(app).dispose()  # one pooled connection, reused below
     with app.test_request_context(method="POST"):
-        with read_phase(get_session()) as session:
+        with reading(get_session()) as session:
             session.get(Article, article_id)
     with app.app_context():
         session = get_session()
@@ -131,7 +134,7 @@ def test_a_read_phase_on_postgresql_leaves_no_transaction_open(app, users, make_
 
     with app.test_request_context(method="POST"):
         session = get_session()
-        with read_phase(session):
+        with reading(session):
             session.get(Article, article_id)
             pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
             assert state_of(pid) == "idle"
@@ -146,7 +149,7 @@ def test_a_claim_on_a_revision_that_is_no_longer_current_is_refused(app, users, 
     article_id = make_article()
     with app.test_request_context(method="POST"):
         session = get_session()
-        with read_phase(session):
+        with reading(session):
             article, revision = get_article_and_revision(session, article_id)
         with app.app_context():  # another request stores revision 2 meanwhile
             other = get_session()
@@ -212,15 +215,16 @@ def test_a_thread_already_holding_the_queue_does_not_wait_for_itself(app, users,
     def nested_writes():
         with app.test_request_context(method="POST"):
             session = get_session()
-            session.exec(select(User)).all()  # holds the queue and the lock
-            try:
-                with impatient.connect() as second:
-                    second.exec_driver_sql("UPDATE article SET title = 'x' WHERE id = ?", (article_id,))
-                    second.commit()
-                outcome["second"] = "wrote"
-            except Exception as err:  # noqa: BLE001 - the error is what is checked
-                outcome["second"] = str(err)
-            session.rollback()
+            with writing(session):
+                session.exec(select(User)).all()  # holds the queue and the lock
+                try:
+                    with impatient.connect() as second:
+                        second.exec_driver_sql("UPDATE article SET title = 'x' WHERE id = ?", (article_id,))
+                        second.commit()
+                    outcome["second"] = "wrote"
+                except Exception as err:  # noqa: BLE001 - the error is what is checked
+                    outcome["second"] = str(err)
+                session.rollback()
 
     thread = threading.Thread(target=nested_writes)
     thread.start()
@@ -328,7 +332,7 @@ def test_a_refused_source_leaves_nothing_behind_for_the_caller_to_commit(app, us
     article_id = make_article()
     with app.test_request_context(method="POST"):
         session = get_session()
-        with read_phase(session):
+        with reading(session):
             _, revision = get_article_and_revision(session, article_id)
         checker = session.get(User, users["checker"].id)
         source = SourceInput(url="https://stats.example/bridge", title="Crossings", stance="contradicts")

@@ -20,7 +20,7 @@ from workbench.memo import Memo
 from workbench.services import articles, claims, corrections, review, revisions
 from workbench.services.rating import css_class, rating_scale, verdict_for
 from workbench.services.schemas import ClaimFields, SourceInput
-from workbench.store.db import get_session, read_phase
+from workbench.store.db import get_session
 from workbench.store.models import Claim, User
 from workbench.text import history_view
 from workbench.text.highlights import Highlight, render_revision_text
@@ -142,20 +142,17 @@ def _int(value: str | None) -> int | None:
 @auth.requires("annotate")
 def create(article_id: int):
     form = request.form
-    with read_phase(get_session()) as db:
-        article, revision = articles.get_article_and_revision(db, article_id)
+    db = get_session()
+    article, revision = articles.get_article_and_revision(db, article_id)
     try:
         claim = claims.create_claim(
             db, revision=revision, actor=auth.current_user(), start=_int(form.get("start")),
             end=_int(form.get("end")), exact=form.get("exact"), fields=_claim_fields(form),
         )
     except WorkbenchError as err:
-        db.rollback()
-        with read_phase(db):
-            return _article_page(article, revision, err.status, new_claim=dict(form), new_claim_error=err.message)
+        return _article_page(article, revision, err.status, new_claim=dict(form), new_claim_error=err.message)
     if is_htmx():
-        with read_phase(db):
-            return _article_page(article, revision, selected=claim, flash_message="Claim saved.")
+        return _article_page(article, revision, selected=claim, flash_message="Claim saved.")
     return _back_to(claim)
 
 
@@ -189,12 +186,8 @@ def update(claim_id: int):
         claims.update_claim(db, claim=claim, actor=auth.current_user(), expected_version=form_version(),
                             fields=_claim_fields(request.form))
     except StaleVersionError as err:
-        db.rollback()
-        db.refresh(claim)
         return _edit_failed(claim, err, conflict=True)
     except WorkbenchError as err:
-        db.rollback()
-        db.refresh(claim)
         return _edit_failed(claim, err)
     return _after_change(claim, "Claim saved.")
 
@@ -229,8 +222,6 @@ def delete(claim_id: int):
         claims.delete_claim(db, claim=claim, actor=auth.current_user(), expected_version=form_version(),
                             reason=request.form.get("reason", ""))
     except WorkbenchError as err:
-        db.rollback()
-        db.refresh(claim)
         if is_htmx():
             return render_detail(claim, err.status, delete_error=err.message)
         raise
@@ -278,8 +269,6 @@ def add_source(claim_id: int):
         claims.add_source(db, claim=claim, actor=auth.current_user(), data=_source_input(request.form),
                           expected_version=form_version())
     except WorkbenchError as err:
-        db.rollback()
-        db.refresh(claim)
         return _source_failed(claim, err)
     return _after_change(claim, "Source added.")
 
@@ -304,8 +293,6 @@ def update_source(claim_id: int, link_id: int):
                              data=_source_input(request.form), expected_version=form_version(),
                              everywhere=request.form.get("everywhere") == "1")
     except WorkbenchError as err:
-        db.rollback()
-        db.refresh(claim)
         return _source_failed(claim, err)
     return _after_change(claim, "Source updated.")
 
@@ -319,8 +306,6 @@ def remove_source(claim_id: int, link_id: int):
         claims.remove_source(db, claim=claim, actor=auth.current_user(), link_id=link_id,
                              expected_version=form_version())
     except WorkbenchError as err:
-        db.rollback()
-        db.refresh(claim)
         return _source_failed(claim, err)
     return _after_change(claim, "Source removed.")
 
@@ -333,7 +318,6 @@ def add_comment(claim_id: int):
     try:
         claims.add_comment(db, claim=claim, actor=auth.current_user(), body=request.form.get("body", ""))
     except WorkbenchError as err:
-        db.rollback()
         if is_htmx():
             return render_detail(claim, err.status, comment_error=err.message, comment_value=request.form.get("body"))
         raise

@@ -37,8 +37,6 @@ def act(claim_id: int):
                           comment=request.form.get("comment", ""), expected_version=form_version(),
                           four_eyes=bool(get_setting(db, "FOUR_EYES")))
     except WorkbenchError as err:
-        db.rollback()
-        db.refresh(claim)
         if from_queue and is_htmx():
             return render_template("review/_row.html", **_row_context(claim), error=err.message), err.status
         if is_htmx():
