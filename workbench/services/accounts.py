@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import logging
 import secrets
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -135,7 +136,8 @@ def note_token_use(db: Session, row: TokenUse) -> None:
     try:
         with writing_connection(db.get_bind()) as conn:
             conn.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used=now))
-    except (OperationalError, InternalError):  # busy, full or read-only (PostgreSQL's is an InternalError)
+    except (OperationalError, InternalError, sqlite3.OperationalError):  # busy, full or read-only
+        # (PostgreSQL's is an InternalError; SQLite's BEGIN IMMEDIATE fails straight from the driver)
         logging.getLogger(__name__).info("skipped recording the use of token %s (database busy or read-only)",
                                          row.prefix)
 
