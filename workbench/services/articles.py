@@ -128,6 +128,14 @@ def list_articles(db: Session, *, search: str = "", limit: int = 50, offset: int
     return list(rows), total
 
 
+def articles_by_id(db: Session, article_ids=None) -> dict[int, Article]:
+    """The articles with these ids (all of them when None), by id."""
+    query = select(Article)
+    if article_ids is not None:
+        query = query.where(Article.id.in_(set(article_ids) or {0}))
+    return {a.id: a for a in db.exec(query)}
+
+
 @reads
 def get_article(db: Session, article_id: int) -> Article:
     article = db.get(Article, article_id)

@@ -105,5 +105,15 @@ def find_user(db: Session, username: str) -> User:
     return user
 
 
+def names_of(db: Session, user_ids) -> dict[int, str]:
+    """The names shown for these users (display name, else username), by id."""
+    rows = db.exec(select(User.id, User.display_name, User.username).where(User.id.in_(set(user_ids) or {0})))
+    return {u.id: u.display_name or u.username for u in rows}
+
+
+def users_by_id(db: Session) -> dict[int, User]:
+    return {u.id: u for u in db.exec(select(User))}
+
+
 def list_users(db: Session) -> list[User]:
     return list(db.exec(select(User).order_by(User.username)).all())

@@ -7,7 +7,6 @@ import json
 from flask import Response, request, url_for
 
 from workbench.errors import (
-    InvalidContentError,
     MalformedRequestError,
     NotFoundError,
     PreconditionRequiredError,

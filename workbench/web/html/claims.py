@@ -13,11 +13,10 @@ from flask import (
     url_for,
 )
 from markupsafe import Markup
-from sqlmodel import select
 
 from workbench.errors import InvalidContentError, StaleVersionError, WorkbenchError
 from workbench.memo import Memo
-from workbench.services import articles, claims, corrections, review, revisions
+from workbench.services import articles, claims, corrections, review, revisions, users
 from workbench.services.rating import css_class, rating_scale, verdict_for
 from workbench.services.schemas import ClaimFields, SourceInput
 from workbench.store.db import get_session
@@ -58,8 +57,7 @@ def workspace_context(article, revision, *, selected: Claim | None = None, **ext
     is_current = revision.number == article.current_revision
     # Earlier revisions show their claims as they were there.
     on_revision = claims.shown_on_revision(db, revision) if is_current else revisions.claims_as_of(db, revision)
-    names = {u.id: u.display_name or u.username for u in db.exec(
-        select(User.id, User.display_name, User.username).where(User.id.in_({c.creator_id for c in on_revision} or {0})))}
+    names = users.names_of(db, {c.creator_id for c in on_revision})
     context = {
         "article": article,
         "revision": revision,
@@ -71,8 +69,7 @@ def workspace_context(article, revision, *, selected: Claim | None = None, **ext
         "is_current": is_current,
         "orphans": revisions.orphans(db, article) if is_current else [],
         "withdrawn": (withdrawn := claims.withdrawn_claims(db, article)),
-        "withdrawn_names": {u.id: u.display_name or u.username for u in db.exec(select(User).where(
-            User.id.in_({c.withdrawn_by_id for c in withdrawn} or {0})))},
+        "withdrawn_names": users.names_of(db, {c.withdrawn_by_id for c in withdrawn}),
         "scale_labels": {v.key: v.label for v in rating_scale()},
         "corrections": corrections.log(db, article, config=current_app.config),
         "export_formats": export_formats(),
