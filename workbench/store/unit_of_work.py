@@ -68,9 +68,11 @@ def writing(db: Session) -> Iterator[Session]:
         raise RuntimeError("writing() is open already: a unit of work cannot nest another")
     if mode == READING:
         raise RuntimeError("writing() inside reading(): end the reads first")
+    was_reading = False
     if db.in_transaction():
         conn = db.connection()
-        if not is_reading(conn) and conn.dialect.name == "sqlite":
+        was_reading = is_reading(conn)
+        if not was_reading and conn.dialect.name == "sqlite":
             # A plain (deferred) transaction cannot become a writer safely: end it, so that the
             # write transaction begins with BEGIN IMMEDIATE.
             db.commit()
@@ -83,6 +85,13 @@ def writing(db: Session) -> Iterator[Session]:
         raise
     finally:
         reset_transaction_mode(token)
+    if was_reading:
+        # What follows (the answer) reads as before the writes: outside any transaction.
+        token = set_transaction_mode(READING)
+        try:
+            db.connection()
+        finally:
+            reset_transaction_mode(token)
 
 
 def writes(service: F) -> F:
