@@ -12,34 +12,15 @@ import pytest
 from sqlmodel import func, select
 
 from tests.helpers.api import annotation_for, assert_api_error
+from tests.helpers.databases import sqlite_path, write_lock_is_free
 from workbench.errors import ConflictError
 from workbench.services.articles import get_article_and_revision
 from workbench.services.claims import create_claim
 from workbench.services.imports import import_article
 from workbench.services.schemas import ClaimFields
-from workbench.store.db import get_session, make_engine, read_phase
+from workbench.store.db import get_session, make_engine
 from workbench.store.models import Article, Claim, HistoryEvent, User
-
-
-def sqlite_path(app) -> str:
-    url = app.config["DATABASE_URL"]
-    if not url.startswith("sqlite:///"):
-        pytest.skip("SQLite only")
-    return url[len("sqlite:///"):]
-
-
-def write_lock_is_free(path: str) -> bool:
-    """Whether another connection could start writing right now (it does not wait)."""
-    other = sqlite3.connect(path, timeout=0, isolation_level=None)
-    try:
-        other.execute("BEGIN IMMEDIATE")
-        other.execute("ROLLBACK")
-        return True
-    except sqlite3.OperationalError as err:
-        assert "locked" in str(err)
-        return False
-    finally:
-        other.close()
+from workbench.store.unit_of_work import reading, writing
 
 
 def test_reads_before_a_write_leave_the_lock_free_and_the_write_takes_it(app, users, make_article):
@@ -47,7 +28,7 @@ def test_reads_before_a_write_leave_the_lock_free_and_the_write_takes_it(app, us
     article_id = make_article()
     with app.test_request_context(method="POST"):
         db = get_session()
-        with read_phase(db):
+        with reading(db):
             article, revision = get_article_and_revision(db, article_id)
             assert write_lock_is_free(path)
         checker = db.get(User, users["checker"].id)
@@ -55,11 +36,13 @@ def test_reads_before_a_write_leave_the_lock_free_and_the_write_takes_it(app, us
         claim = create_claim(db, revision=revision, actor=checker, start=start, end=start + 9,
                              exact="The first", fields=ClaimFields())
         assert claim.id is not None and write_lock_is_free(path)
-        # Outside a read phase, a state-changing request's transaction holds the lock from its start.
-        db.get(Claim, claim.id)
-        db.exec(select(func.count()).select_from(Claim)).one()
-        assert not write_lock_is_free(path)
-        db.rollback()
+        # A unit of work that writes holds the lock from its first statement.
+        with pytest.raises(ZeroDivisionError), writing(db):
+            db.get(Claim, claim.id)
+            db.exec(select(func.count()).select_from(Claim)).one()
+            assert not write_lock_is_free(path)
+            1 / 0
+        assert write_lock_is_free(path)
 
 
 def test_a_read_phase_refuses_to_write_and_stores_nothing(app, users, make_article, db):
@@ -68,7 +51,7 @@ def test_a_read_phase_refuses_to_write_and_stores_nothing(app, users, make_artic
     with app.test_request_context(method="POST"):
         session = get_session()
         with pytest.raises(RuntimeError, match="must not write"):
-            with read_phase(session):
+            with reading(session):
                 article, _ = get_article_and_revision(session, article_id)
                 article.title = "Changed"
     assert db.exec(select(func.count()).select_from(Claim)).one() == 0
@@ -84,7 +67,7 @@ def test_writes_after_a_read_phase_are_one_transaction(app, users, make_article,
     article_id = make_article()
     with app.test_request_context(method="POST"):
         session = get_session()
-        with read_phase(session):
+        with reading(session):
             article = session.get(Article, article_id)
         article.title = "Changed"
         session.flush()
@@ -104,7 +87,7 @@ def test_a_connection_that_only_read_goes_back_to_the_pool_as_it_came(app, users
     article_id = make_article()
     get_engine(app).dispose()  # one pooled connection, reused below
     with app.test_request_context(method="POST"):
-        with read_phase(get_session()) as session:
+        with reading(get_session()) as session:
             session.get(Article, article_id)
     with app.app_context():
         session = get_session()
@@ -130,7 +113,7 @@ def test_a_read_phase_on_postgresql_leaves_no_transaction_open(app, users, make_
 
     with app.test_request_context(method="POST"):
         session = get_session()
-        with read_phase(session):
+        with reading(session):
             session.get(Article, article_id)
             pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
             assert state_of(pid) == "idle"
@@ -145,7 +128,7 @@ def test_a_claim_on_a_revision_that_is_no_longer_current_is_refused(app, users, 
     article_id = make_article()
     with app.test_request_context(method="POST"):
         session = get_session()
-        with read_phase(session):
+        with reading(session):
             article, revision = get_article_and_revision(session, article_id)
         with app.app_context():  # another request stores revision 2 meanwhile
             other = get_session()
@@ -211,15 +194,16 @@ def test_a_thread_already_holding_the_queue_does_not_wait_for_itself(app, users,
     def nested_writes():
         with app.test_request_context(method="POST"):
             session = get_session()
-            session.exec(select(User)).all()  # holds the queue and the lock
-            try:
-                with impatient.connect() as second:
-                    second.exec_driver_sql("UPDATE article SET title = 'x' WHERE id = ?", (article_id,))
-                    second.commit()
-                outcome["second"] = "wrote"
-            except Exception as err:  # noqa: BLE001 - the error is what is checked
-                outcome["second"] = str(err)
-            session.rollback()
+            with writing(session):
+                session.exec(select(User)).all()  # holds the queue and the lock
+                try:
+                    with impatient.connect() as second:
+                        second.exec_driver_sql("UPDATE article SET title = 'x' WHERE id = ?", (article_id,))
+                        second.commit()
+                    outcome["second"] = "wrote"
+                except Exception as err:  # noqa: BLE001 - the error is what is checked
+                    outcome["second"] = str(err)
+                session.rollback()
 
     thread = threading.Thread(target=nested_writes)
     thread.start()
@@ -327,7 +311,7 @@ def test_a_refused_source_leaves_nothing_behind_for_the_caller_to_commit(app, us
     article_id = make_article()
     with app.test_request_context(method="POST"):
         session = get_session()
-        with read_phase(session):
+        with reading(session):
             _, revision = get_article_and_revision(session, article_id)
         checker = session.get(User, users["checker"].id)
         source = SourceInput(url="https://stats.example/bridge", title="Crossings", stance="contradicts")

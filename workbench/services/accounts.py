@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import logging
 import secrets
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -18,6 +19,7 @@ from workbench.errors import InvalidContentError
 from workbench.store.driver_statements import DriverStatements
 from workbench.store.models import ApiToken, Role, User, utcnow
 from workbench.store.orm_rows import attach_loaded
+from workbench.store.unit_of_work import reads, writes, writing_connection
 
 ROLE_RANK = {Role.viewer: 0, Role.checker: 1, Role.editor: 2, Role.admin: 3}
 
@@ -75,6 +77,7 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@writes
 def create_token(db: Session, user: User, label: str = "") -> str:
     """Create an API token for ``user`` and return it; only its hash is stored."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -100,6 +103,7 @@ class TokenUse:
     last_used: datetime | None
 
 
+@reads
 def token_and_user(db: Session, token: str) -> tuple[TokenUse, User] | None:
     """The token and its active user, or None when the token is unknown, revoked or its user
     inactive. Only reads (see ``note_token_use``): one light query, no ORM loading."""
@@ -130,11 +134,25 @@ def note_token_use(db: Session, row: TokenUse) -> None:
     if last is not None and now - last < TOKEN_USE_RESOLUTION:
         return
     try:
-        with db.get_bind().begin() as conn:
+        with writing_connection(db.get_bind()) as conn:
             conn.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used=now))
-    except (OperationalError, InternalError):  # busy, full or read-only (PostgreSQL's is an InternalError)
+    except (OperationalError, InternalError, sqlite3.OperationalError):  # busy, full or read-only
+        # (PostgreSQL's is an InternalError; SQLite's BEGIN IMMEDIATE fails straight from the driver)
         logging.getLogger(__name__).info("skipped recording the use of token %s (database busy or read-only)",
                                          row.prefix)
+
+
+@reads
+def session_user(db: Session, user_id) -> User | None:
+    """The user a signed-in session names (None for an id that is not one)."""
+    return db.get(User, user_id) if isinstance(user_id, int) else None
+
+
+@writes
+def sign_out_everywhere(db: Session, user: User) -> None:
+    """End every session of ``user`` (see ``end_sessions``) and commit."""
+    end_sessions(user)
+    db.add(user)
 
 
 def end_sessions(user: User) -> None:

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from workbench.services.exports import w3c
 from workbench.services.rating import verdict_for
 from workbench.store.models import Claim, ClaimSource, Revision, Source, User
+from workbench.store.unit_of_work import reads
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ def load_related(db: Session, claims: list, *, chosen_by: list | None = None) ->
                    fingerprint=tuple(tuple(map(tuple, rows)) for rows in (links, source_rows, user_rows, number_rows)))
 
 
+@reads
 def annotations_for(db: Session, claims: list, *, links: w3c.Links, embedded: bool = False,
                     config: dict | None = None) -> list[dict]:
     """Each claim as an annotation; sources, creators and revisions are fetched in bulk."""

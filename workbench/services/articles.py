@@ -18,6 +18,7 @@ from workbench.store.models import (
 )
 from workbench.text.cleaning import CleanResult, canonicalize, text_sha256
 from workbench.text.sanitize import render_paragraphs
+from workbench.store.unit_of_work import reads
 
 
 def clean_import(data: bytes, media_type: str, *, max_bytes: int, charset: str | None = None,
@@ -64,7 +65,7 @@ def stage(db: Session, *, actor: User | None, article: Article | None, original:
     title = (meta.title or "").strip() or _fallback_title(canonical)
     now = utcnow()
     if article is not None:
-        # It may have been read before this transaction (see db.read_phase). Locked until the
+        # It may have been read before this transaction (see store.unit_of_work). Locked until the
         # revision commits (FOR NO KEY UPDATE on PostgreSQL; SQLite's write lock is held already):
         # another revision of the article waits, and so does a new claim (its FOR SHARE), so
         # that re-anchoring sees every claim there is. Rows that only refer to the article (an
@@ -127,6 +128,15 @@ def list_articles(db: Session, *, search: str = "", limit: int = 50, offset: int
     return list(rows), total
 
 
+def articles_by_id(db: Session, article_ids=None) -> dict[int, Article]:
+    """The articles with these ids (all of them when None), by id."""
+    query = select(Article)
+    if article_ids is not None:
+        query = query.where(Article.id.in_(set(article_ids) or {0}))
+    return {a.id: a for a in db.exec(query)}
+
+
+@reads
 def get_article(db: Session, article_id: int) -> Article:
     article = db.get(Article, article_id)
     if article is None:
@@ -138,6 +148,7 @@ def get_article(db: Session, article_id: int) -> Article:
 _LIGHT_REVISION = (defer(Revision.original), defer(Revision.html), defer(Revision.blocks))
 
 
+@reads
 def get_revision(db: Session, article: Article, number: int | None = None) -> Revision:
     """One revision (original bytes, HTML and preview blocks load when read)."""
     number = number or article.current_revision
@@ -150,6 +161,7 @@ def get_revision(db: Session, article: Article, number: int | None = None) -> Re
     return revision
 
 
+@reads
 def get_article_and_revision(db: Session, article_id: int, *, with_text: bool = True) -> tuple[Article, Revision]:
     """An article with its current revision, in one query (heavy revision columns load when read;
     so does the canonical text, without ``with_text``)."""

@@ -54,6 +54,7 @@ from workbench.store.models import (
 )
 from workbench.store.orm_rows import attach_loaded
 from workbench.text.anchoring import AnchorError, locate_quote, verify_quote
+from workbench.store.unit_of_work import writes
 
 MAX_COMMENT = 10_000
 
@@ -155,6 +156,7 @@ def record(db: Session, *, claim: Claim | None, article_id: int, actor: User | N
                         actor_id=actor.id if actor else None, action=action, changes=changes or {}, note=note))
 
 
+@writes
 def create_claim(db: Session, *, revision: Revision, actor: User, start: int | None, end: int | None,
                  exact: str | None, fields: ClaimFields, sources: list[SourceInput] = (),
                  prefix: str = "", suffix: str = "", config: dict | None = None) -> Claim:
@@ -270,6 +272,7 @@ def _check_and_insert():
 _CHECK_AND_INSERT = DriverStatements(_check_and_insert())
 
 
+@writes
 def update_claim(db: Session, *, claim: Claim, actor: User, expected_version: int | None, fields: ClaimFields,
                  config: dict | None = None) -> Claim:
     """Change verdict, rationale and tags; records old and new values of what changed."""
@@ -289,6 +292,7 @@ def update_claim(db: Session, *, claim: Claim, actor: User, expected_version: in
     return claim
 
 
+@writes
 def replace_claim(db: Session, *, claim: Claim, actor: User, expected_version: int, fields: ClaimFields,
                   sources: list[SourceInput], start: int | None, end: int | None, exact: str | None,
                   config: dict | None = None) -> Claim:
@@ -345,6 +349,7 @@ def replace_sources(db: Session, *, claim: Claim, actor: User, sources: list[Sou
             _update_link(db, claim=claim, actor=actor, link=link, data=data)
 
 
+@writes
 def delete_claim(db: Session, *, claim: Claim, actor: User, expected_version: int | None, reason: str = "") -> None:
     """Withdraw a claim: it and its history are kept, and its page answers 410 saying why."""
     require_edit(actor, claim)
@@ -379,6 +384,7 @@ def withdraw(db: Session, *, claim: Claim, actor: User, kind: str, reason: str) 
            note=reason)
 
 
+@writes
 def purge_claim(db: Session, *, claim: Claim, actor: User, reason: str) -> None:
     """Erase a withdrawn claim's content (an admin's act, for legal takedowns); the purge is recorded.
 
@@ -612,6 +618,7 @@ def source_users(db: Session, link: ClaimSource) -> int:
         ClaimSource.source_id == link.source_id, ClaimSource.claim_id != link.claim_id)).one()
 
 
+@writes
 def add_source(db: Session, *, claim: Claim, actor: User, data: SourceInput, expected_version: int | None) -> ClaimSource:
     require_edit(actor, claim)
     if already_applied(claim, actor, expected_version):
@@ -626,6 +633,7 @@ def add_source(db: Session, *, claim: Claim, actor: User, data: SourceInput, exp
     return link
 
 
+@writes
 def update_source(db: Session, *, claim: Claim, actor: User, link_id: int, data: SourceInput,
                   expected_version: int | None, everywhere: bool = False) -> None:
     """Change a source of ``claim``; ``everywhere`` (editors) changes it for every claim citing it."""
@@ -647,6 +655,7 @@ def update_source(db: Session, *, claim: Claim, actor: User, link_id: int, data:
     commit_change(db, claim, expected_version)
 
 
+@writes
 def remove_source(db: Session, *, claim: Claim, actor: User, link_id: int, expected_version: int | None) -> None:
     require_edit(actor, claim)
     if already_applied(claim, actor, expected_version) and db.get(ClaimSource, link_id) is None:
@@ -687,6 +696,7 @@ def suggest_sources(db: Session, query: str, limit: int = 10) -> list[Source]:
 
 # --- comments ---------------------------------------------------------------------------------
 
+@writes
 def add_comment(db: Session, *, claim: Claim, actor: User, body: str) -> Comment:
     if not role_allows(actor.role, "annotate"):
         raise ForbiddenError("Viewers may read comments but not write them.")

@@ -14,10 +14,12 @@ from workbench.services import articles
 from workbench.services.revisions import store_revision
 from workbench.services.schemas import ArticleMeta
 from workbench.store.models import Article, ImportDraft, User, utcnow
+from workbench.store.unit_of_work import writes
 
 DRAFT_LIFETIME = timedelta(days=2)
 
 
+@writes
 def start_import(
     db: Session,
     *,
@@ -58,6 +60,19 @@ def get_draft(db: Session, *, key: str, actor: User) -> ImportDraft:
     return draft
 
 
+@writes
+def retitle_draft(db: Session, *, draft: ImportDraft, title: str) -> None:
+    """Give the draft the title the user typed in the import form."""
+    draft.meta = dict(draft.meta, title=title)
+    db.add(draft)
+
+
+@writes
+def discard_draft(db: Session, *, key: str, actor: User) -> None:
+    db.delete(get_draft(db, key=key, actor=actor))
+
+
+@writes
 def commit_draft(db: Session, *, draft: ImportDraft, actor: User, keep: Iterable[int], meta: ArticleMeta) -> Article:
     """Save a draft as a new article (or a new revision) with the blocks the user chose to keep."""
     keep = set(keep)
@@ -75,6 +90,7 @@ def commit_draft(db: Session, *, draft: ImportDraft, actor: User, keep: Iterable
     return article
 
 
+@writes
 def import_article(
     db: Session,
     *,

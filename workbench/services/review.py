@@ -33,6 +33,7 @@ from workbench.store.models import (
     User,
     utcnow,
 )
+from workbench.store.unit_of_work import writes
 
 S = ReviewStatus
 
@@ -83,6 +84,7 @@ def missing_for_submit(db: Session, claim: Claim) -> list[str]:
     return missing
 
 
+@writes
 def transition(db: Session, *, claim: Claim, action: str, actor: User, comment: str = "",
                expected_version: int | None = None, four_eyes: bool = True) -> Claim:
     """Move ``claim`` through the workflow, recording who, when and why.

@@ -43,6 +43,7 @@ from workbench.text.anchoring import (
     reanchor,
     verify_quote,
 )
+from workbench.store.unit_of_work import writes
 
 STATES = ("kept", "moved", "changed", "orphan")
 
@@ -85,6 +86,7 @@ class ReanchorReport:
         }
 
 
+@writes
 def store_revision(db: Session, *, article: Article, actor: User | None, original: bytes, media_type: str,
                    origin: str, blocks: list[dict], meta: ArticleMeta, draft: ImportDraft | None = None
                    ) -> tuple[Revision, ReanchorReport]:
@@ -181,6 +183,7 @@ def _follow_approval(db: Session, claim: Claim, item: ReanchorItem, number: int)
                                            f"(it quoted “{item.old_text}”).")
 
 
+@writes
 def add_revision(db: Session, *, article: Article, actor: User, data: bytes, media_type: str, origin: str,
                  max_bytes: int, charset: str | None = None, overrides: dict | None = None
                  ) -> tuple[Revision, ReanchorReport]:
@@ -221,6 +224,7 @@ def orphans(db: Session, article: Article) -> list[Claim]:
                                             Claim.deleted == False).order_by(Claim.id)).all())  # noqa: E712
 
 
+@writes
 def reattach(db: Session, *, claim: Claim, revision: Revision, actor: User, start: int, end: int, exact: str,
              expected_version: int | None) -> Claim:
     """Attach an orphan (or any claim) to words the user selected in the current revision."""
@@ -248,6 +252,7 @@ def reattach(db: Session, *, claim: Claim, revision: Revision, actor: User, star
     return claim
 
 
+@writes
 def retire(db: Session, *, claim: Claim, actor: User, reason: str, expected_version: int | None) -> Claim:
     """Retire a claim whose words are gone: hidden from the article, kept with its history."""
     require_edit(actor, claim)

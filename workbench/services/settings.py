@@ -6,6 +6,7 @@ from flask import current_app
 from sqlmodel import Session
 
 from workbench.store.models import Setting, User
+from workbench.store.unit_of_work import writes
 
 #: Settings editable in the admin page, with their type.
 EDITABLE = {"FOUR_EYES": bool}
@@ -16,6 +17,7 @@ def get_setting(db: Session, key: str):
     return row.value if row is not None else current_app.config[key]
 
 
+@writes
 def set_setting(db: Session, *, key: str, value, actor: User) -> None:
     if key not in EDITABLE:
         raise KeyError(key)

@@ -16,6 +16,7 @@ from workbench.services.accounts import (
     validate_new_password,
 )
 from workbench.store.models import Role, User
+from workbench.store.unit_of_work import reads, writes
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
@@ -28,6 +29,7 @@ def parse_role(role: str) -> Role:
         raise InvalidContentError(f"Unknown role {role!r}; choose one of {names}.", code="bad_role") from None
 
 
+@writes
 def create_user(db: Session, *, username: str, password: str, role: str, display_name: str = "") -> User:
     username = username.strip().lower()
     if not USERNAME_RE.match(username):
@@ -44,6 +46,7 @@ def create_user(db: Session, *, username: str, password: str, role: str, display
     return user
 
 
+@writes
 def set_role(db: Session, *, user: User, role: str, actor: User) -> User:
     new_role = parse_role(role)
     if user.id == actor.id and new_role != Role.admin:
@@ -56,6 +59,7 @@ def set_role(db: Session, *, user: User, role: str, actor: User) -> User:
     return user
 
 
+@writes
 def set_password(db: Session, *, user: User, password: str) -> User:
     """Give ``user`` a new password; every session signed in with the old one ends."""
     validate_new_password(password)
@@ -66,6 +70,7 @@ def set_password(db: Session, *, user: User, password: str) -> User:
     return user
 
 
+@writes
 def set_active(db: Session, *, user: User, active: bool, actor: User | None = None) -> User:
     """Deactivate (no sign-in, no tokens; history stays attributable) or reactivate ``user``.
 
@@ -81,6 +86,11 @@ def set_active(db: Session, *, user: User, active: bool, actor: User | None = No
     return user
 
 
+@reads
+def user_or_none(db: Session, user_id: int) -> User | None:
+    return db.get(User, user_id)
+
+
 def get_user(db: Session, user_id: int) -> User:
     user = db.get(User, user_id)
     if user is None:
@@ -93,6 +103,16 @@ def find_user(db: Session, username: str) -> User:
     if user is None:
         raise NotFoundError(f"There is no user {username!r}.")
     return user
+
+
+def names_of(db: Session, user_ids) -> dict[int, str]:
+    """The names shown for these users (display name, else username), by id."""
+    rows = db.exec(select(User.id, User.display_name, User.username).where(User.id.in_(set(user_ids) or {0})))
+    return {u.id: u.display_name or u.username for u in rows}
+
+
+def users_by_id(db: Session) -> dict[int, User]:
+    return {u.id: u for u in db.exec(select(User))}
 
 
 def list_users(db: Session) -> list[User]:

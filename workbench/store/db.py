@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import time
 import weakref
-from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Iterator
 
 from flask import Flask, current_app, g
 from sqlalchemy import event
@@ -41,17 +40,17 @@ def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 5000) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
-            # A request that changes things takes SQLite's write lock when its transaction starts.
-            # With a plain BEGIN, a transaction that read a row and then writes it fails at once if
-            # another writer committed in between (WAL snapshots cannot be upgraded), instead of
-            # waiting its turn and then seeing the other writer's version.
-            # Reads inside `read_phase` are the exception: they run before the lock is needed, each
-            # on its own (no BEGIN), and the lock is taken when the first write comes.
+            # A unit of work that writes (store.unit_of_work.writing) takes SQLite's write lock when
+            # its transaction starts. With a plain BEGIN, a transaction that read a row and then
+            # writes it fails at once if another writer committed in between (WAL snapshots cannot
+            # be upgraded), instead of waiting its turn and then seeing the other writer's version.
+            # Reads in `reading` run before the lock is needed, each on its own (no BEGIN), and
+            # the lock is taken when the first write comes. Anything else begins a plain BEGIN.
             # Straight to the driver: this runs for every transaction.
             dbapi_connection = conn.connection.dbapi_connection
             if _begin_reading(conn):
                 return
-            if state_changing_request():
+            if _MODE.get() == WRITING:
                 queue_for_writing(dbapi_connection)
                 dbapi_connection.execute("BEGIN IMMEDIATE")
             else:
@@ -67,7 +66,7 @@ def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 5000) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _postgresql_begin(conn):
-        # Reads inside `read_phase` run in autocommit: no BEGIN and COMMIT round trips around them.
+        # Reads inside `reading` run in autocommit: no BEGIN and COMMIT round trips around them.
         _begin_reading(conn)
 
     @event.listens_for(engine, "checkin")
@@ -83,13 +82,30 @@ def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 5000) -> Engine:
     return engine
 
 
-#: In a connection's ``info``: it is serving a read phase, outside any database transaction.
+#: In a connection's ``info``: it is serving reads outside any database transaction.
 _READING = "workbench.reading"
+
+#: The kind of unit of work running in this thread (see store.unit_of_work): READING, WRITING or None.
+READING, WRITING = "reading", "writing"
+_MODE: ContextVar[str | None] = ContextVar("workbench.unit_of_work", default=None)
+
+
+def transaction_mode() -> str | None:
+    return _MODE.get()
+
+
+def set_transaction_mode(mode: str | None):
+    """Set the mode; returns the token that ``reset_transaction_mode`` takes."""
+    return _MODE.set(mode)
+
+
+def reset_transaction_mode(token) -> None:
+    _MODE.reset(token)
 
 
 def _begin_reading(conn: Connection) -> bool:
-    """At the start of a transaction: whether it is a read phase's, which begins nothing yet."""
-    reading = state_changing_request() and in_read_phase()
+    """At the start of a transaction: whether it serves `reading`, which begins nothing yet."""
+    reading = _MODE.get() == READING
     info = conn.info
     if reading:
         info[_READING] = True
@@ -107,14 +123,19 @@ def _watch_for_writes_after_reading(engine: Engine) -> None:
     def _write_after_reading(conn, _cursor, _statement, _parameters, context, _executemany):
         if not conn.info.get(_READING):
             return
-        if not in_read_phase():
+        mode = _MODE.get()
+        writes = context is not None and (context.isinsert or context.isupdate or context.isdelete)
+        if mode == READING:
+            if writes:
+                raise RuntimeError("reading() must not write")
+        elif mode == WRITING or writes:
+            # Inside `writing` every statement runs in its transaction; outside any unit of
+            # work, reads go on without one and a write begins one.
             start_writing(conn)
-        elif context is not None and (context.isinsert or context.isupdate or context.isdelete):
-            raise RuntimeError("read_phase() must not write")
 
 
 def start_writing(conn: Connection) -> None:
-    """After a read phase, begin the transaction its writes run in (a no-op when one has begun).
+    """After reads outside a transaction, begin the transaction its writes run in (a no-op when one has begun).
 
     On SQLite this waits in the writer queue and takes the write lock (BEGIN IMMEDIATE); on
     PostgreSQL the connection leaves autocommit, so the next statement begins the transaction.
@@ -134,7 +155,7 @@ def start_writing(conn: Connection) -> None:
 
 
 def is_reading(conn: Connection) -> bool:
-    """Whether ``conn`` is still in a read phase's autocommit reads (no transaction yet)."""
+    """Whether ``conn`` is still serving autocommit reads (no transaction yet)."""
     return bool(conn.info.get(_READING))
 
 
@@ -161,51 +182,6 @@ def _ping_idle_connections(engine: Engine) -> None:
         except Exception as err:  # noqa: BLE001 - any failure means: not this connection
             # The pool discards this connection and tries another (a new one if need be).
             raise DisconnectionError(f"pooled connection failed its check: {err}") from err
-
-
-def state_changing_request() -> bool:
-    from flask import has_request_context, request
-
-    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
-
-
-def in_read_phase() -> bool:
-    from flask import has_app_context
-
-    return has_app_context() and g.get("_read_phase", False)
-
-
-@contextmanager
-def read_phase(db: Session) -> Iterator[Session]:
-    """Reads a state-changing request makes before it writes, outside any database transaction.
-
-    Each read stands on its own (SQLite without BEGIN, PostgreSQL in autocommit), so on SQLite
-    no write lock is held and on PostgreSQL no BEGIN and COMMIT round trips are spent. The
-    session's first statement after the block begins the transaction the writes run in (on
-    SQLite: the writer queue, then the lock). Those writes must re-check what they rely on and
-    could have changed in between. What the block loaded stays usable. Several read phases in a
-    row share the same reading connection. Elsewhere (a request that only reads, or a session
-    whose transaction has begun) the block is just the block.
-    """
-    if not state_changing_request() or in_read_phase() or db.new or db.dirty or db.deleted:
-        yield db
-        return
-    g._read_phase = True
-    try:
-        if db.in_transaction() and not is_reading(db.connection()):
-            g._read_phase = False  # the session's transaction has begun: a plain block
-            yield db
-            return
-        try:
-            yield db
-        except BaseException:
-            db.rollback()
-            raise
-        if db.new or db.dirty or db.deleted:
-            db.rollback()
-            raise RuntimeError("read_phase() must not write")
-    finally:
-        g._read_phase = False
 
 
 def get_engine(app: Flask | None = None) -> Engine:

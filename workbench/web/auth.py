@@ -23,9 +23,10 @@ from sqlmodel import Session
 from workbench.errors import ForbiddenError, NotAuthenticatedError
 from workbench.services.accounts import (
     PERMISSIONS,
-    end_sessions,
     note_token_use,
     role_allows,
+    session_user,
+    sign_out_everywhere,
     token_and_user,
 )
 from workbench.store.models import User
@@ -64,12 +65,12 @@ def _load_token_user() -> None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return
-    from workbench.store.db import get_session, read_phase
+    from workbench.store.db import get_session
 
     # Refused before the lookup while this address has sent too many bad tokens.
     throttle.check_token_use()
-    with read_phase(get_session()) as db:
-        found = token_and_user(db, token.strip())
+    db = get_session()
+    found = token_and_user(db, token.strip())
     if found is None:
         throttle.note_token_failure()
         g.auth_error = "The API token is not valid."
@@ -80,7 +81,7 @@ def _load_token_user() -> None:
 
 def load_user() -> None:
     """Before each request: find the user from the bearer token (API) or the session (pages)."""
-    from workbench.store.db import get_session, read_phase
+    from workbench.store.db import get_session
 
     g.user = None
     if request.path.startswith("/api/"):
@@ -89,8 +90,7 @@ def load_user() -> None:
     user_id = session.get("user_id")
     if user_id is None:
         return
-    with read_phase(get_session()) as db:
-        user = db.get(User, user_id) if isinstance(user_id, int) else None
+    user = session_user(get_session(), user_id)
     now = int(time.time())
     reason = _session_end(user, now)
     if reason is not None:
@@ -118,8 +118,7 @@ def logout(db: Session) -> None:
     cannot be ended alone and a copy of it may be elsewhere."""
     user = current_user()
     if user is not None:
-        end_sessions(user)
-        db.commit()
+        sign_out_everywhere(db, user)
     session.clear()
 
 

@@ -70,23 +70,22 @@ def register_error_handlers(app: Flask) -> None:
 
     def _storage_failure(part: str, state: str | None, err: Exception):
         from workbench.store import storage
-        from workbench.store.db import get_session, read_phase
 
-        # What the answer shows (the navigation's counts) is read outside any write transaction:
-        # on SQLite a write transaction could not even begin on a read-only database.
-        with read_phase(get_session()):
-            if state is None:
-                return _unexpected(err)
-            storage.note_fault(app, part, state)
-            app.logger.error("storage failure (%s %s): %s", part, state, err)
-            return _workbench_error(StorageUnavailableError(storage.MESSAGES[(part, state)]))
+        # What the answer shows (the navigation's counts) is read outside any write transaction
+        # (the unit of work that failed has rolled back): on SQLite a write transaction could not
+        # even begin on a read-only database.
+        if state is None:
+            return _unexpected(err)
+        storage.note_fault(app, part, state)
+        app.logger.error("storage failure (%s %s): %s", part, state, err)
+        return _workbench_error(StorageUnavailableError(storage.MESSAGES[(part, state)]))
 
     def _database_error(err: Exception):
         from sqlalchemy import inspect
 
         from workbench.store import storage
-        from workbench.store.db import get_session, read_phase
-        from workbench.store.models import User
+        from workbench.services.users import user_or_none
+        from workbench.store.db import get_session
 
         # The transaction died with the error, and took what the session had loaded with it:
         # start afresh, and read the signed-in user again (the answer and the log name them).
@@ -95,8 +94,7 @@ def register_error_handlers(app: Flask) -> None:
             if "db_session" in g:
                 g.db_session.close()
             if user is not None:
-                with read_phase(get_session()) as db:
-                    g.user = db.get(User, inspect(user).identity[0])
+                g.user = user_or_none(get_session(), inspect(user).identity[0])
         except Exception:  # noqa: BLE001 - the database is gone altogether: answer without the user
             app.logger.warning("could not read the user again after a database error", exc_info=True)
             g.user = None

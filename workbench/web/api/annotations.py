@@ -7,20 +7,18 @@ import json
 from flask import Response, request, url_for
 
 from workbench.errors import (
-    ConflictError,
-    InvalidContentError,
     MalformedRequestError,
     NotFoundError,
     PreconditionRequiredError,
     StaleVersionError,
 )
 from workbench.services import articles, claims
-from workbench.services.annotation_input import AnnotationInput, parse_annotation
+from workbench.services.annotating import create_annotated_claim
+from workbench.services.annotation_input import parse_annotation
 from workbench.services.annotations import annotation_of_new_claim, annotations_for
 from workbench.services.exports import w3c
-from workbench.store.db import get_session, read_phase
-from workbench.store.models import Claim, Revision, User
-from workbench.store.revision_text import current_revision, numbered_revision, recent_current_revision
+from workbench.store.db import get_session
+from workbench.store.models import Claim, User
 from workbench.web import auth
 from workbench.web.api.blueprint import api
 from workbench.web.links import links
@@ -46,8 +44,7 @@ def etag(claim: Claim) -> str:
 
 def _annotation_response(claim: Claim, status: int = 200, extra: dict | None = None, data: dict | None = None) -> Response:
     if data is None:
-        with read_phase(get_session()) as db:
-            data = annotations_for(db, [claim], links=links())[0]
+        data = annotations_for(get_session(), [claim], links=links())[0]
     headers = {"ETag": etag(claim), "Link": ANNOTATION_LINKS, "Allow": "GET, PUT, DELETE, HEAD, OPTIONS",
                "Vary": "Accept"}
     headers.update(extra or {})
@@ -135,78 +132,15 @@ def list_annotations(article_id: int):
 @auth.requires("annotate")
 def create_annotation(article_id: int):
     parsed = parse_annotation(_json_body())
-    with read_phase(get_session()) as db:
-        # The revision this process last saw current will do: the write checks it still is.
-        current = recent_current_revision(db, article_id)
-        recent = current is not None
-        if current is None:
-            current = current_revision(db, article_id)
-        number = current.number
-    try:
-        return _create_annotation_on(current, parsed)
-    except (ConflictError, InvalidContentError):
-        if not recent:
-            raise
-        with read_phase(get_session()) as db:
-            fresh = current_revision(db, article_id)
-        if fresh.number == number:
-            raise
-    # The article had moved on since this process last saw it: once more, on its current text.
-    return _create_annotation_on(fresh, parsed)
-
-
-def _create_annotation_on(current: Revision, parsed: AnnotationInput) -> Response:
-    with read_phase(get_session()) as db:
-        revision = _target_revision(db, parsed.target_source, current)
-        if revision.id != current.id:
-            # Claims live on the current text: words quoted from an earlier revision follow into it.
-            parsed = _follow_into(parsed, revision, current)
-            revision = current
     user = auth.current_user()
-    claim = claims.create_claim(db, revision=revision, actor=user,
-                                start=parsed.start, end=parsed.end, exact=parsed.exact, prefix=parsed.prefix,
-                                suffix=parsed.suffix, fields=parsed.fields, sources=parsed.sources)
+    claim, revision = create_annotated_claim(
+        get_session(), article_id=article_id, parsed=parsed, actor=user,
+        revision_iri=lambda article, number: url_for("api.get_revision", article_id=article, number=number,
+                                                     _external=True))
     # A claim without sources is presented from what is in hand; sources are read back with it.
     data = None if parsed.sources else annotation_of_new_claim(claim, revision=revision, creator=user, links=links())
     location = data["id"] if data else url_for("api.get_annotation", annotation_id=claim.id, _external=True)
     return _annotation_response(claim, 201, {"Location": location}, data)
-
-
-def _follow_into(parsed, old, current):
-    """Selectors given for revision ``old``, moved onto ``current`` the way re-anchoring moves claims."""
-    from dataclasses import replace
-
-    from workbench.text.anchoring import build_selectors, locate_quote, reanchor
-
-    text = old.canonical_text
-    start = parsed.start
-    if start is None:
-        start = locate_quote(text, parsed.exact or "", parsed.prefix, parsed.suffix)
-    end = parsed.end if parsed.start is not None else (start + len(parsed.exact) if start is not None else None)
-    exact = text[start:end] if start is not None and end is not None and 0 <= start < end <= len(text) else None
-    if exact is None or (parsed.exact is not None and parsed.exact != exact):
-        raise InvalidContentError(f"The target does not match revision {old.number} of the article.",
-                                  code="quote_mismatch")
-    selectors = build_selectors(text, start, end)
-    result = reanchor(text, current.canonical_text, start=start, end=end, exact=exact, prefix=selectors.prefix,
-                      suffix=selectors.suffix)
-    if result.state == "orphan":
-        raise InvalidContentError(
-            f"The quoted words of revision {old.number} are gone from the current revision {current.number}.",
-            code="quote_mismatch")
-    return replace(parsed, start=result.start, end=result.end,
-                   exact=current.canonical_text[result.start:result.end], prefix="", suffix="")
-
-
-def _target_revision(db, target_source: str | None, current: Revision) -> Revision:
-    """The revision a target names by its IRI (any revision of this article), else the current one."""
-    if target_source:
-        # Revisions are numbered 1, 2, ... up to the current one.
-        for number in range(current.number - 1, 0, -1):
-            if target_source == url_for("api.get_revision", article_id=current.article_id, number=number,
-                                        _external=True):
-                return numbered_revision(db, current.article_id, number)
-    return current
 
 
 @api.get("/annotations/<int:annotation_id>")

@@ -16,7 +16,7 @@ from workbench.errors import InvalidContentError, NotFoundError, WorkbenchError
 from workbench.services import articles, claims, imports
 from workbench.services.ingest import fetch_with_settings, media_type_for_upload
 from workbench.services.schemas import ArticleMeta, parse_date
-from workbench.store.db import get_session, read_phase
+from workbench.store.db import get_session
 from workbench.web import auth
 from workbench.web.htmx import is_htmx, redirect_to
 from workbench.web.params import id_arg, id_value, whole_number
@@ -86,8 +86,7 @@ def import_preview():
     """Clean the input and show the preview; nothing is saved as an article yet."""
     via = request.form.get("via", "paste")
     config = current_app.config
-    with read_phase(get_session()):
-        target = _revision_target()  # fetching and cleaning below must not hold SQLite's write lock
+    target = _revision_target()  # read before fetching and cleaning, which hold no write lock
     try:
         data, media_type, origin, charset, source_url = _read_import_input(via)
         draft = imports.start_import(get_session(), actor=auth.current_user(), data=data, media_type=media_type,
@@ -98,10 +97,7 @@ def import_preview():
         return render_template("articles/import.html", via=via, values=values, error=err.message,
                                target=target), err.status, err.headers
     if request.form.get("title", "").strip():
-        draft.meta = dict(draft.meta, title=request.form["title"].strip())
-        db = get_session()
-        db.add(draft)
-        db.commit()
+        imports.retitle_draft(get_session(), draft=draft, title=request.form["title"].strip())
     # htmx navigates to the preview itself, after showing progress while the import ran.
     return redirect_to(url_for("articles.review_import", key=draft.key))
 
@@ -171,7 +167,6 @@ def save_import(key: str):
         # A new revision commits together with the re-anchoring of the article's claims.
         article = imports.commit_draft(db, draft=draft, actor=auth.current_user(), keep=keep, meta=meta)
     except WorkbenchError as err:
-        db.rollback()
         submitted = {k: form.get(k, "") for k in ("title", "source_url", "publisher", "byline", "published", "language")}
         return render_template("articles/preview.html", draft=draft, meta=submitted, kept=keep,
                                error=err.message, target=_draft_target(draft)), err.status
@@ -188,8 +183,6 @@ def save_import(key: str):
 @bp.post("/import/<key>/discard")
 @auth.requires("import_article")
 def discard_import(key: str):
-    db = get_session()
-    db.delete(imports.get_draft(db, key=key, actor=auth.current_user()))
-    db.commit()
+    imports.discard_draft(get_session(), key=key, actor=auth.current_user())
     flash("The import was discarded.", "info")
     return redirect_to(url_for("articles.import_form"))

@@ -15,14 +15,13 @@ from flask import (
     url_for,
 )
 from markupsafe import Markup
-from sqlmodel import select
 
 from workbench.errors import InvalidContentError, StaleVersionError, WorkbenchError
 from workbench.memo import Memo
-from workbench.services import articles, claims, corrections, review, revisions
+from workbench.services import articles, claims, corrections, review, revisions, users
 from workbench.services.rating import Verdict, css_class, rating_scale, verdict_for
 from workbench.services.schemas import ClaimFields, SourceInput
-from workbench.store.db import get_session, read_phase
+from workbench.store.db import get_session
 from workbench.store.models import Claim, User
 from workbench.text import history_view
 from workbench.text.highlights import Highlight, render_revision_text
@@ -81,8 +80,7 @@ def workspace_context(article, revision, *, selected: Claim | None = None, **ext
     is_current = revision.number == article.current_revision
     # Earlier revisions show their claims as they were there.
     on_revision = claims.shown_on_revision(db, revision) if is_current else revisions.claims_as_of(db, revision)
-    names = {u.id: u.display_name or u.username for u in db.exec(
-        select(User.id, User.display_name, User.username).where(User.id.in_({c.creator_id for c in on_revision} or {0})))}
+    names = users.names_of(db, {c.creator_id for c in on_revision})
     context = {
         "article": article,
         "revision": revision,
@@ -94,8 +92,7 @@ def workspace_context(article, revision, *, selected: Claim | None = None, **ext
         "is_current": is_current,
         "orphans": revisions.orphans(db, article) if is_current else [],
         "withdrawn": (withdrawn := claims.withdrawn_claims(db, article)),
-        "withdrawn_names": {u.id: u.display_name or u.username for u in db.exec(select(User).where(
-            User.id.in_({c.withdrawn_by_id for c in withdrawn} or {0})))},
+        "withdrawn_names": users.names_of(db, {c.withdrawn_by_id for c in withdrawn}),
         "scale_labels": {v.key: v.label for v in rating_scale()},
         "corrections": corrections.log(db, article, config=current_app.config),
         "export_formats": export_formats(),
@@ -165,20 +162,17 @@ def _int(value: str | None) -> int | None:
 @auth.requires("annotate")
 def create(article_id: int):
     form = request.form
-    with read_phase(get_session()) as db:
-        article, revision = articles.get_article_and_revision(db, article_id)
+    db = get_session()
+    article, revision = articles.get_article_and_revision(db, article_id)
     try:
         claim = claims.create_claim(
             db, revision=revision, actor=auth.current_user(), start=_int(form.get("start")),
             end=_int(form.get("end")), exact=form.get("exact"), fields=_claim_fields(form),
         )
     except WorkbenchError as err:
-        db.rollback()
-        with read_phase(db):
-            return _article_page(article, revision, err.status, new_claim=dict(form), new_claim_error=err.message)
+        return _article_page(article, revision, err.status, new_claim=dict(form), new_claim_error=err.message)
     if is_htmx():
-        with read_phase(db):
-            return _article_page(article, revision, selected=claim, flash_message="Claim saved.")
+        return _article_page(article, revision, selected=claim, flash_message="Claim saved.")
     return _back_to(claim)
 
 
@@ -212,12 +206,8 @@ def update(claim_id: int):
         claims.update_claim(db, claim=claim, actor=auth.current_user(), expected_version=form_version(),
                             fields=_claim_fields(request.form))
     except StaleVersionError as err:
-        db.rollback()
-        db.refresh(claim)
         return _edit_failed(claim, err, conflict=True)
     except WorkbenchError as err:
-        db.rollback()
-        db.refresh(claim)
         return _edit_failed(claim, err)
     return _after_change(claim, "Claim saved.")
 
@@ -252,8 +242,6 @@ def delete(claim_id: int):
         claims.delete_claim(db, claim=claim, actor=auth.current_user(), expected_version=form_version(),
                             reason=request.form.get("reason", ""))
     except WorkbenchError as err:
-        db.rollback()
-        db.refresh(claim)
         if is_htmx():
             return render_detail(claim, err.status, delete_error=err.message)
         raise
@@ -301,8 +289,6 @@ def add_source(claim_id: int):
         claims.add_source(db, claim=claim, actor=auth.current_user(), data=_source_input(request.form),
                           expected_version=form_version())
     except WorkbenchError as err:
-        db.rollback()
-        db.refresh(claim)
         return _source_failed(claim, err)
     return _after_change(claim, "Source added.")
 
@@ -327,8 +313,6 @@ def update_source(claim_id: int, link_id: int):
                              data=_source_input(request.form), expected_version=form_version(),
                              everywhere=request.form.get("everywhere") == "1")
     except WorkbenchError as err:
-        db.rollback()
-        db.refresh(claim)
         return _source_failed(claim, err)
     return _after_change(claim, "Source updated.")
 
@@ -342,8 +326,6 @@ def remove_source(claim_id: int, link_id: int):
         claims.remove_source(db, claim=claim, actor=auth.current_user(), link_id=link_id,
                              expected_version=form_version())
     except WorkbenchError as err:
-        db.rollback()
-        db.refresh(claim)
         return _source_failed(claim, err)
     return _after_change(claim, "Source removed.")
 
@@ -356,7 +338,6 @@ def add_comment(claim_id: int):
     try:
         claims.add_comment(db, claim=claim, actor=auth.current_user(), body=request.form.get("body", ""))
     except WorkbenchError as err:
-        db.rollback()
         if is_htmx():
             return render_detail(claim, err.status, comment_error=err.message, comment_value=request.form.get("body"))
         raise

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import timezone
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from sqlmodel import select
 
 from workbench.errors import WorkbenchError
-from workbench.services import articles, claims, review
+from workbench.services import articles, claims, review, users
 from workbench.services.rating import rating_scale
 from workbench.services.settings import get_setting
 from workbench.store.db import get_session
@@ -37,8 +36,6 @@ def act(claim_id: int):
                           comment=request.form.get("comment", ""), expected_version=form_version(),
                           four_eyes=bool(get_setting(db, "FOUR_EYES")))
     except WorkbenchError as err:
-        db.rollback()
-        db.refresh(claim)
         if from_queue and is_htmx():
             return render_template("review/_row.html", **_row_context(claim), error=err.message), err.status
         if is_htmx():
@@ -75,8 +72,8 @@ def queue():
         "verdict": request.args.get("verdict") or None,
     }
     rows = review.review_queue(db, **filters)
-    articles_by_id = {a.id: a for a in db.exec(select(Article).where(Article.id.in_({c.article_id for c in rows} or {0})))}
-    users_by_id = {u.id: u for u in db.exec(select(User))}
+    articles_by_id = articles.articles_by_id(db, {c.article_id for c in rows})
+    users_by_id = users.users_by_id(db)
     context = {
         "rows": rows, "articles_by_id": articles_by_id, "users_by_id": users_by_id, "filters": filters,
         "scale": {v.key: v for v in rating_scale()}, "now": utcnow(),
@@ -95,7 +92,7 @@ def returned():
     db = get_session()
     rows = review.returned_claims(db, auth.current_user())
     return render_template("review/returned.html", rows=rows,
-                           articles_by_id={a.id: a for a in db.exec(select(Article))})
+                           articles_by_id=articles.articles_by_id(db))
 
 
 def waiting(since, now) -> str:
