@@ -25,7 +25,8 @@ from sqlmodel import select  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from workbench import create_app  # noqa: E402
-from workbench.services.articles import get_revision, import_article  # noqa: E402
+from workbench.services.articles import get_revision  # noqa: E402
+from workbench.services.imports import import_article  # noqa: E402
 from workbench.services.claims import create_claim  # noqa: E402
 from workbench.services.schemas import ClaimFields  # noqa: E402
 from workbench.services.users import create_user  # noqa: E402
