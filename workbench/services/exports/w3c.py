@@ -16,6 +16,7 @@ from typing import Callable
 
 from workbench.services.rating import Verdict
 from workbench.store.models import Claim, ClaimSource, Source, User
+from workbench.text.json_text import indented
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 MEDIA_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
@@ -44,12 +45,18 @@ def project_context(namespace: str) -> dict:
 
 @dataclass
 class Links:
-    """How to name things with IRIs; supplied by the web layer."""
+    """How to name things with IRIs and where the app shows them; supplied by the web layer."""
 
     context: str
     annotation: Callable[[int], str]
     revision: Callable[[int, int], str]
     user: Callable[[int], str]
+    #: The article's page, by article id.
+    article: Callable[[int], str]
+    #: One claim on its article's page, by article id and claim id.
+    claim_page: Callable[[int, int], str]
+    #: An article's claims as one W3C collection, by article id and ``include``.
+    collection: Callable[[int, str], str]
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -155,6 +162,19 @@ def collection(*, links: Links, collection_id: str, label: str, total: int, firs
     if last_id:
         data["last"] = last_id
     return data
+
+
+def render(data) -> bytes:
+    """An export (``exports.data.ExportData``) as one AnnotationCollection."""
+    links = data.links
+    annotations = [annotation(item.claim, links=links, revision_number=data.revision.number, creator=item.checker,
+                              sources=item.sources, verdict=item.verdict, embedded=True) for item in data.claims]
+    return indented(export_collection(annotations, links=links, collection_id=data.collection_url,
+                                      label=collection_label(data.article)))
+
+
+def collection_label(article) -> str:
+    return f"Claims in “{article.title}”"
 
 
 def export_collection(annotations: list[dict], *, links: Links, collection_id: str, label: str) -> dict:

@@ -1,0 +1,55 @@
+"""The export pipeline: one loaded value, and presenters that are functions of it alone."""
+
+import pytest
+from sqlalchemy import event
+
+from tests.http.test_exports import exported  # noqa: F401 (a fixture)
+from workbench.services.articles import get_article, get_revision
+from workbench.services.exports import data as export_data
+from workbench.services.exports.service import FORMATS, build
+from workbench.store.db import get_engine, get_session
+from workbench.web.links import links
+
+
+def loaded(app, article_id, fmt, include):
+    """What build() makes of the article, and the value its presenter gets, with the IRIs of a request."""
+    with app.test_request_context("/", base_url="https://desk.example"):
+        db = get_session()
+        article = get_article(db, article_id)
+        made = build(db, article=article, fmt=fmt, include=include, links=links())
+        data = export_data.load(db, article=article, revision=get_revision(db, article), include=include,
+                                config=app.config, links=links(), reads=FORMATS[fmt].reads)
+    return made, data
+
+
+@pytest.mark.parametrize("include", ["approved", "all"])
+@pytest.mark.parametrize("fmt", ["md", "csv", "claimreview", "jsonld", "html"])
+def test_presenters_need_neither_request_nor_database(app, exported, fmt, include):  # noqa: F811
+    made, data = loaded(app, exported["article_id"], fmt, include)
+    statements = []
+    event.listen(get_engine(app), "before_cursor_execute", lambda *args: statements.append(args[2]))
+    if fmt == "html":
+        # A template of the app's renders it: the application, but no request (url_for would fail).
+        with app.app_context():
+            content = FORMATS[fmt].present(data)
+        # Nothing but the time of making differs.
+        assert _without_time(content) == _without_time(made.content)
+    else:
+        content = FORMATS[fmt].present(data)
+        assert content == made.content
+    assert statements == []
+    assert (b"https://desk.example/" in content) == (fmt not in ("csv", "md"))
+
+
+def test_addresses_are_data(app, exported):  # noqa: F811
+    _, data = loaded(app, exported["article_id"], "html", "all")
+    assert data.article_url == f"https://desk.example/articles/{exported['article_id']}"
+    assert data.collection_url == (f"https://desk.example/api/articles/{exported['article_id']}/export"
+                                   "?format=jsonld&include=all")
+    assert [item.page_url for item in data.claims] == [
+        f"https://desk.example/articles/{exported['article_id']}?claim={item.claim.id}" for item in data.claims]
+
+
+def _without_time(report: bytes) -> bytes:
+    start = report.index(b"Report generated ")
+    return report[:start] + report[report.index(b".</p>", start):]
