@@ -7,7 +7,9 @@ from tests.http.test_exports import exported  # noqa: F401 (a fixture)
 from workbench.services.articles import get_article, get_revision
 from workbench.services.exports import data as export_data
 from workbench.services.exports.service import FORMATS, build
+from workbench.services.schemas import ClaimFields
 from workbench.store.db import get_engine, get_session
+from workbench.store.models import Claim, User
 from workbench.web.links import links
 
 
@@ -53,3 +55,27 @@ def test_addresses_are_data(app, exported):  # noqa: F811
 def _without_time(report: bytes) -> bytes:
     start = report.index(b"Report generated ")
     return report[:start] + report[report.index(b".</p>", start):]
+
+
+def test_w3c_export_is_kept_until_a_claim_changes(app, exported):  # noqa: F811
+    from workbench.memo import forget_everything
+    from workbench.services.claims import update_claim
+
+    forget_everything()
+    statements = []
+    event.listen(get_engine(app), "before_cursor_execute", lambda *args: statements.append(args[2]))
+    first, _ = loaded(app, exported["article_id"], "jsonld", "all")
+    made_count = len(statements)
+    statements.clear()
+    again, _ = loaded(app, exported["article_id"], "jsonld", "all")
+    # The second build (without the test's own load) read the stamps and related rows only.
+    assert again.content == first.content
+    assert len(statements) < made_count
+    with app.app_context():
+        db = get_session()
+        claim_id = exported["claims"]["since it opened in 2009"]
+        claim = db.get(Claim, claim_id)
+        update_claim(db, claim=claim, actor=db.get(User, claim.creator_id), expected_version=claim.version,
+                     fields=ClaimFields(verdict=claim.verdict, rationale="Changed.", tags=claim.tags))
+    changed, _ = loaded(app, exported["article_id"], "jsonld", "all")
+    assert b"Changed." in changed.content and changed.content != first.content
