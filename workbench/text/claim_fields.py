@@ -90,6 +90,12 @@ def labels() -> dict[str, str]:
     return {f.name: f.label for f in declared()}
 
 
+def in_words() -> str:
+    """"verdict, rationale and tags": the fields' labels in a sentence."""
+    words = [f.label.lower() for f in declared()]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def form_text(f: ClaimField, value) -> str:
     """A stored value as its form field shows it."""
     if f.kind == "tags":
