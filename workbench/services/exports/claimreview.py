@@ -39,6 +39,10 @@ def claim_review(item: ExportedClaim, data: ExportData) -> dict:
         claim["author"] = {"@type": "Person", "name": revision.byline}
     if revision.published:
         claim["datePublished"] = revision.published.isoformat()
+    for f in data.fields:
+        value = getattr(item.claim, f.name)
+        if f.claimreview and value:
+            claim[f.claimreview] = ", ".join(value) if f.kind == "tags" else value
     appearance = revision.source_url or data.article.source_url
     if appearance:
         claim["appearance"] = {"@type": "CreativeWork", "url": appearance}

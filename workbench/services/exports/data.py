@@ -26,6 +26,7 @@ from workbench.store.models import (
     Source,
     User,
 )
+from workbench.text import claim_fields
 
 INCLUDE_CHOICES = ("approved", "all")
 #: What a presenter reads: the whole report (history, approvals, reviewers, corrections), or just
@@ -82,6 +83,8 @@ class ExportData:
     fingerprint: tuple = ()
     #: How to print the report: ``pdf.html_to_pdf``'s options.
     printing: dict = field(default_factory=dict)
+    #: The claim's fields the presenters show (``claim_fields``), in order.
+    fields: tuple = field(default_factory=claim_fields.declared)
 
 
 def load(db: Session, *, article: Article, revision: Revision, include: str = "approved", config: dict,
@@ -90,7 +93,7 @@ def load(db: Session, *, article: Article, revision: Revision, include: str = "a
     with what ``reads`` asks for (see ``READS``)."""
     from workbench.store.models import utcnow
 
-    shown = dict(article=article, revision=revision, include=include, scale=rating_scale(config),
+    shown = dict(fields=claim_fields.declared(), article=article, revision=revision, include=include, scale=rating_scale(config),
                  org_name=config["ORG_NAME"], generated=utcnow(),
                  article_url=links.article(article.id), collection_url=links.collection(article.id, include),
                  links=links, printing={"max_memory": config["PDF_MAX_MEMORY_MB"] * 2**20,

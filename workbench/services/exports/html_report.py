@@ -73,7 +73,8 @@ def render(data: ExportData) -> str:
     text = render_text(data.revision.canonical_text, highlights, {i.claim.id: i.number for i in data.claims})
     return render_template(
         "exports/report.html", data=data, article_text=text, verdict_css=verdict_css,
-        rationale={item.claim.id: Markup(render_markdown(item.claim.rationale)) for item in data.claims},
+        rendered={item.claim.id: {f.name: Markup(render_markdown(getattr(item.claim, f.name)))
+                                  for f in data.fields if f.kind == "markdown"} for item in data.claims},
         chart=verdict_chart(data),
         history={item.claim.id: present_all(item.history, data.scale) for item in data.claims},
         claim_reviews=[json_for_script(review) for review in claim_reviews(data)],

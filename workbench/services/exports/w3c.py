@@ -16,6 +16,7 @@ from typing import Callable
 
 from workbench.services.rating import Verdict
 from workbench.store.models import Claim, ClaimSource, Source, User
+from workbench.text import claim_fields
 from workbench.text.json_text import indented
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -73,21 +74,13 @@ def contexts(links: Links) -> list:
 
 def annotation(claim: Claim, *, links: Links, revision_number: int, creator: User | None,
                sources: list[tuple[ClaimSource, Source]], verdict: Verdict | None,
-               embedded: bool = False) -> dict:
-    """One claim as a W3C Annotation. ``embedded`` leaves out @context (a page's applies)."""
+               embedded: bool = False, fields: tuple | None = None) -> dict:
+    """One claim as a W3C Annotation. ``embedded`` leaves out @context (a page's applies);
+    ``fields``, the claim fields shown (``claim_fields``; all declared ones unless given)."""
     bodies: list[dict] = []
-    if claim.verdict:
-        body = {"type": "TextualBody", "purpose": "assessing", "value": claim.verdict, "format": "text/plain"}
-        if verdict is not None:
-            body["verdictLabel"] = verdict.label
-            if verdict.ordinal is not None:
-                body["verdictOrdinal"] = verdict.ordinal
-        bodies.append(body)
-    if claim.rationale:
-        bodies.append({"type": "TextualBody", "purpose": "commenting", "value": claim.rationale,
-                       "format": "text/markdown"})
-    for tag in claim.tags or []:
-        bodies.append({"type": "TextualBody", "purpose": "tagging", "value": tag})
+    for f in claim_fields.declared() if fields is None else fields:
+        if f.w3c_purpose:
+            bodies += field_bodies(f, getattr(claim, f.name), verdict)
     for link, source in sources:
         bodies.append(source_body(link, source))
 
@@ -115,6 +108,21 @@ def annotation(claim: Claim, *, links: Links, revision_number: int, creator: Use
     data["reviewStatus"] = claim.status
     data["version"] = claim.version
     return data
+
+
+def field_bodies(f, value, verdict: Verdict | None) -> list[dict]:
+    """A claim field's TextualBodies: one for each tag, one for any other value, none when empty."""
+    if not value:
+        return []
+    if f.kind == "tags":
+        return [{"type": "TextualBody", "purpose": f.w3c_purpose, "value": tag} for tag in value]
+    body = {"type": "TextualBody", "purpose": f.w3c_purpose, "value": value,
+            "format": "text/markdown" if f.kind == "markdown" else "text/plain"}
+    if f.kind == "verdict" and verdict is not None:
+        body["verdictLabel"] = verdict.label
+        if verdict.ordinal is not None:
+            body["verdictOrdinal"] = verdict.ordinal
+    return [body]
 
 
 def source_body(link: ClaimSource, source: Source) -> dict:
@@ -168,7 +176,8 @@ def render(data) -> bytes:
     """An export (``exports.data.ExportData``) as one AnnotationCollection."""
     links = data.links
     annotations = [annotation(item.claim, links=links, revision_number=data.revision.number, creator=item.checker,
-                              sources=item.sources, verdict=item.verdict, embedded=True) for item in data.claims]
+                              sources=item.sources, verdict=item.verdict, embedded=True, fields=data.fields)
+                   for item in data.claims]
     return indented(export_collection(annotations, links=links, collection_id=data.collection_url,
                                       label=collection_label(data.article)))
 
