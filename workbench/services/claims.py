@@ -421,8 +421,9 @@ def purge_claim(db: Session, *, claim: Claim, actor: User, reason: str) -> None:
         db.delete(link)
     for comment in db.exec(select(Comment).where(Comment.claim_id == claim.id)).all():
         db.delete(comment)
-    claim.exact, claim.prefix, claim.suffix, claim.rationale, claim.tags = "", "", "", "", []
-    claim.verdict = None
+    claim.exact, claim.prefix, claim.suffix = "", "", ""
+    for f in claim_fields.declared():
+        setattr(claim, f.name, f.empty)
     claim.withdrawn_kind, claim.withdrawn_at, claim.withdrawn_by_id = "purged", utcnow(), actor.id
     claim.withdrawn_reason = reason
     touch(db, claim, actor)

@@ -82,11 +82,6 @@ class ArticleMeta(SQLModel):
     language: str | None = None
 
 
-MAX_RATIONALE = claim_fields.field("rationale").max_length
-MAX_TAGS = claim_fields.field("tags").max_items
-MAX_TAG_LENGTH = claim_fields.field("tags").max_length
-
-
 class SourceInput(SQLModel):
     """A source as a user gives it: the URL is required, the rest optional."""
 
