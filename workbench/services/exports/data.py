@@ -93,17 +93,20 @@ def load(db: Session, *, article: Article, revision: Revision, include: str = "a
     with what ``reads`` asks for (see ``READS``)."""
     from workbench.store.models import utcnow
 
-    shown = dict(fields=claim_fields.declared(), article=article, revision=revision, include=include, scale=rating_scale(config),
-                 org_name=config["ORG_NAME"], generated=utcnow(),
+    shown = dict(article=article, revision=revision, include=include, scale=rating_scale(config),
+                 org_name=config["ORG_NAME"], generated=utcnow(), fields=claim_fields.declared(),
                  article_url=links.article(article.id), collection_url=links.collection(article.id, include),
-                 links=links, printing={"max_memory": config["PDF_MAX_MEMORY_MB"] * 2**20,
-                                        "run_as": config["PDF_USER"]})
+                 links=links,
+                 printing={"max_memory": config["PDF_MAX_MEMORY_MB"] * 2**20, "run_as": config["PDF_USER"]})
     claims = claims_for(db, revision=revision, include=include)
     if reads == "annotations":
+        # The claims the conditions choose, each with its sources and creator as plain rows; no
+        # history, reviewers or corrections (annotations show none of them).
         related = load_related(db, claims, chosen_by=export_conditions(revision, include))
         exported = [ExportedClaim(number=number, claim=claim, verdict=verdict_for(claim.verdict, config),
-                                  sources=related.sources.get(claim.id, []), checker=related.users.get(claim.creator_id),
-                                  reviewer=None, approved_at=None, page_url=links.claim_page(article.id, claim.id))
+                                  sources=related.sources.get(claim.id, []),
+                                  checker=related.users.get(claim.creator_id), reviewer=None, approved_at=None,
+                                  page_url=links.claim_page(article.id, claim.id))
                     for number, claim in enumerate(claims, start=1)]
         return ExportData(claims=exported, fingerprint=related.fingerprint, **shown)
     ids = [c.id for c in claims] or [0]
