@@ -12,7 +12,11 @@ from workbench.errors import ConflictError, InvalidContentError
 from workbench.services import claims
 from workbench.services.annotation_input import AnnotationInput
 from workbench.store.models import Claim, Revision, User
-from workbench.store.revision_text import current_revision, numbered_revision, recent_current_revision
+from workbench.store.revision_text import (
+    current_revision,
+    numbered_revision,
+    recent_current_revision,
+)
 from workbench.store.unit_of_work import reading
 from workbench.text.anchoring import build_selectors, locate_quote, reanchor
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from workbench.errors import InvalidContentError, MalformedRequestError
-from workbench.services.schemas import ClaimFields, SourceInput
+from workbench.services.schemas import ClaimFields, SourceInput, claim_fields_input
+from workbench.text import claim_fields
 
 
 @dataclass
@@ -70,7 +71,10 @@ def parse_annotation(data: dict) -> AnnotationInput:
         raise InvalidContentError("The target needs a TextPositionSelector or a TextQuoteSelector.",
                                   code="bad_selector")
 
-    verdict, rationale, tags, sources = None, "", [], []
+    # Each claim field with a W3C purpose (``claim_fields``) is read from the TextualBody of that purpose.
+    by_purpose = {f.w3c_purpose: f for f in claim_fields.declared() if f.w3c_purpose}
+    values: dict = {f.name: [] for f in by_purpose.values() if f.kind == "tags"}
+    sources = []
     for body in _as_list(data.get("body")):
         if not isinstance(body, dict):
             raise InvalidContentError("Each body must be an object.", code="bad_body")
@@ -79,26 +83,24 @@ def parse_annotation(data: dict) -> AnnotationInput:
             value = body.get("value")
             if not isinstance(value, str):
                 raise InvalidContentError("A TextualBody needs a text value.", code="bad_body")
-            if purpose == "assessing":
-                verdict = value
-            elif purpose == "commenting":
-                rationale = value
-            elif purpose == "tagging":
-                tags.append(value)
-            else:
+            if purpose not in by_purpose:
                 raise InvalidContentError(f"Unsupported TextualBody purpose {purpose!r}.", code="bad_body")
+            target_field = by_purpose[purpose]
+            if target_field.kind == "tags":
+                values[target_field.name].append(value)
+            else:
+                values[target_field.name] = value
         elif body.get("type") == "SpecificResource" and purpose == "linking":
             sources.append(_source(body))
         else:
             raise InvalidContentError(
-                "Bodies are TextualBody (assessing, commenting, tagging) or SpecificResource with purpose linking.",
+                f"Bodies are TextualBody ({', '.join(by_purpose)}) or SpecificResource with purpose linking.",
                 code="bad_body",
             )
-    if "bodyValue" in data:
-        rationale = data["bodyValue"] if isinstance(data["bodyValue"], str) else rationale
+    if "bodyValue" in data and "commenting" in by_purpose and isinstance(data["bodyValue"], str):
+        values[by_purpose["commenting"].name] = data["bodyValue"]
     return AnnotationInput(start=start, end=end, exact=exact, prefix=prefix, suffix=suffix,
-                           target_source=target.get("source"),
-                           fields=ClaimFields(verdict=verdict, rationale=rationale, tags=tags), sources=sources)
+                           target_source=target.get("source"), fields=claim_fields_input(**values), sources=sources)
 
 
 def _source(body: dict) -> SourceInput:

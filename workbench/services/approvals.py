@@ -32,9 +32,16 @@ from workbench.store.models import (
     User,
     utcnow,
 )
+from workbench.text import claim_fields
 
-#: The keys of a claim's content that an approval covers (and its digest hashes).
-COVERED = ("revision_id", "start", "end", "exact", "anchor_state", "verdict", "rationale", "tags", "sources")
+#: The keys of a claim's content that an approval covers (and its digest hashes), but its fields
+#: (``claim_fields``, those declared ``approved``), which come between the words and the sources.
+WORDS = ("revision_id", "start", "end", "exact", "anchor_state")
+
+
+def covered() -> tuple[str, ...]:
+    """The keys of a claim's content that an approval covers (and its digest hashes)."""
+    return (*WORDS, *claim_fields.approved_names(), "sources")
 SOURCE_FIELDS = ("url", "title", "publisher", "date_published", "archived_url", "archived_date", "excerpt", "stance")
 
 _TOUCHED = "workbench.services.approvals.touched_claims"
@@ -61,8 +68,8 @@ def claim_content(claim, sources, revision_number: int | None = None) -> dict:
     """The content of ``claim`` with its ``sources`` [(link, source)], as plain JSON values."""
     content = {
         "revision_id": claim.revision_id, "start": claim.start, "end": claim.end, "exact": claim.exact,
-        "anchor_state": claim.anchor_state, "verdict": claim.verdict, "rationale": claim.rationale or "",
-        "tags": sorted(claim.tags or []),
+        "anchor_state": claim.anchor_state,
+        **{f.name: _field_content(f, getattr(claim, f.name)) for f in claim_fields.declared() if f.approved},
         "sources": sorted((source_content(link, source) for link, source in sources), key=lambda s: s["url"]),
     }
     if revision_number is not None:
@@ -70,10 +77,25 @@ def claim_content(claim, sources, revision_number: int | None = None) -> dict:
     return content
 
 
+def _field_content(f: claim_fields.ClaimField, value):
+    if f.kind == "tags":
+        return sorted(value or [])
+    return value if f.kind == "verdict" else value or ""
+
+
+def _differs(before, after) -> bool:
+    """Two values of one key differ; an empty value and none (a field declared since the
+    approval) do not."""
+    return before != after and bool(before or after)
+
+
 def content_digest(content: dict) -> str:
-    """SHA-256 of the covered part of ``content``, independent of key order."""
-    covered = {key: content.get(key) for key in COVERED}
-    text = json.dumps(covered, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """SHA-256 of the covered part of ``content``, independent of key order. A field not declared
+    ``digest_when_empty`` counts only once it has a value (see ``claim_fields.ClaimField``)."""
+    fields = {f.name: f for f in claim_fields.declared()}
+    hashed = {key: content.get(key) for key in covered()
+              if key not in fields or fields[key].digest_when_empty or content.get(key)}
+    text = json.dumps(hashed, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -230,8 +252,8 @@ def _withdraw(session, claim: Claim, content: dict) -> None:
         approval.withdrawn_at = utcnow()
         approval.withdrawn_reason = reason
         session.add(approval)
-    changes = {key: [before.get(key), content.get(key)] for key in ("exact", "verdict", "rationale", "tags", "sources")
-               if before.get(key) != content.get(key)}
+    changes = {key: [before.get(key), content.get(key)] for key in ("exact", *claim_fields.approved_names(), "sources")
+               if _differs(before.get(key), content.get(key))}
     if "exact" in changes:
         changes["quote"] = changes.pop("exact")
     changes["status"] = [claim.status, ReviewStatus.in_review.value]
@@ -244,17 +266,18 @@ def _withdraw(session, claim: Claim, content: dict) -> None:
                              action="approval_withdrawn", changes=changes, note=reason))
 
 
-FIELD_NAMES = {"exact": "quote", "verdict": "verdict", "rationale": "rationale", "tags": "tags",
-               "sources": "sources", "revision_id": "revision", "start": "position", "end": "position",
-               "anchor_state": "anchoring"}
+#: How a reason names what changed, but the fields (their labels, in lower case).
+WORD_NAMES = {"exact": "quote", "sources": "sources", "revision_id": "revision", "start": "position",
+              "end": "position", "anchor_state": "anchoring"}
 
 
 def describe_change(session, before: dict, after: dict, actor_id: int | None) -> str:
     """"Verdict and rationale changed by Ana": what differs from the approved content, and who."""
+    names = {**WORD_NAMES, **{name: label.lower() for name, label in claim_fields.labels().items()}}
     fields: list[str] = []
-    for key in COVERED:
-        if before.get(key) != after.get(key) and FIELD_NAMES[key] not in fields:
-            fields.append(FIELD_NAMES[key])
+    for key in covered():
+        if _differs(before.get(key), after.get(key)) and names[key] not in fields:
+            fields.append(names[key])
     if not fields:
         fields = ["content"]
     what = fields[0] if len(fields) == 1 else ", ".join(fields[:-1]) + " and " + fields[-1]

@@ -16,9 +16,9 @@ from workbench.store.models import (
     User,
     utcnow,
 )
+from workbench.store.unit_of_work import reads
 from workbench.text.cleaning import CleanResult, canonicalize, text_sha256
 from workbench.text.sanitize import render_paragraphs
-from workbench.store.unit_of_work import reads
 
 
 def clean_import(data: bytes, media_type: str, *, max_bytes: int, charset: str | None = None,

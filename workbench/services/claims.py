@@ -26,9 +26,6 @@ from workbench.services import approvals
 from workbench.services.accounts import ROLE_RANK, role_allows
 from workbench.services.rating import rating_scale
 from workbench.services.schemas import (
-    MAX_RATIONALE,
-    MAX_TAG_LENGTH,
-    MAX_TAGS,
     ClaimFields,
     SourceInput,
     parse_date,
@@ -53,8 +50,9 @@ from workbench.store.models import (
     utcnow,
 )
 from workbench.store.orm_rows import attach_loaded
-from workbench.text.anchoring import AnchorError, locate_quote, verify_quote
 from workbench.store.unit_of_work import writes
+from workbench.text import claim_fields
+from workbench.text.anchoring import AnchorError, locate_quote, verify_quote
 
 MAX_COMMENT = 10_000
 
@@ -118,28 +116,45 @@ def commit_change(db: Session, claim: Claim, expected: int | None) -> None:
 # --- validation -------------------------------------------------------------------------------
 
 def clean_fields(fields: ClaimFields, *, config: dict | None = None) -> dict:
-    """Validated verdict, rationale and tags, or a 422 naming what is wrong."""
-    verdict = (fields.verdict or "").strip() or None
-    keys = [v.key for v in rating_scale(config)]
-    if verdict is not None and verdict not in keys:
-        raise InvalidContentError(f"Unknown verdict {verdict!r}; use one of {', '.join(keys)}.", code="bad_verdict")
-    rationale = fields.rationale or ""
-    if len(rationale) > MAX_RATIONALE:
+    """The declared fields (``claim_fields``) validated, by name, or a 422 naming what is wrong."""
+    return {f.name: _clean(f, getattr(fields, f.name, f.empty), config) for f in claim_fields.declared()}
+
+
+def _clean(f: claim_fields.ClaimField, value, config: dict | None):
+    if f.kind == "verdict":
+        verdict = (value or "").strip() or None
+        keys = [v.key for v in rating_scale(config)]
+        if verdict is not None and verdict not in keys:
+            raise InvalidContentError(f"Unknown verdict {verdict!r}; use one of {', '.join(keys)}.",
+                                      code="bad_verdict")
+        return verdict
+    if f.kind == "tags":
+        return _clean_tags(f, value)
+    text = value or ""
+    if f.kind == "text":
+        text = " ".join(text.split())
+    if f.max_length is not None and len(text) > f.max_length:
         raise InvalidContentError(
-            f"The rationale has {len(rationale):,} characters; the limit is {MAX_RATIONALE:,}.", code="rationale_too_long"
+            f"The {f.label.lower()} has {len(text):,} characters; the limit is {f.max_length:,}.",
+            code=f"{f.name}_too_long"
         )
+    return text
+
+
+def _clean_tags(f: claim_fields.ClaimField, value) -> list[str]:
     tags: list[str] = []
-    for tag in fields.tags or []:
+    for tag in value or []:
         if not isinstance(tag, str):
-            raise InvalidContentError("Tags must be text.", code="bad_tag")
+            raise InvalidContentError(f"{f.label} must be text.", code="bad_tag")
         tag = " ".join(tag.split())
-        if len(tag) > MAX_TAG_LENGTH:
-            raise InvalidContentError(f"The tag {tag[:20]!r}… is longer than {MAX_TAG_LENGTH} characters.", code="bad_tag")
+        if f.max_length is not None and len(tag) > f.max_length:
+            raise InvalidContentError(f"The tag {tag[:20]!r}… is longer than {f.max_length} characters.",
+                                      code="bad_tag")
         if tag and tag.lower() not in {t.lower() for t in tags}:
             tags.append(tag)
-    if len(tags) > MAX_TAGS:
-        raise InvalidContentError(f"A claim may have at most {MAX_TAGS} tags.", code="bad_tag")
-    return {"verdict": verdict, "rationale": rationale, "tags": tags}
+    if f.max_items is not None and len(tags) > f.max_items:
+        raise InvalidContentError(f"A claim may have at most {f.max_items} tags.", code="bad_tag")
+    return tags
 
 
 def parse_tags(text: str) -> list[str]:
@@ -275,7 +290,7 @@ _CHECK_AND_INSERT = DriverStatements(_check_and_insert())
 @writes
 def update_claim(db: Session, *, claim: Claim, actor: User, expected_version: int | None, fields: ClaimFields,
                  config: dict | None = None) -> Claim:
-    """Change verdict, rationale and tags; records old and new values of what changed."""
+    """Change the declared fields (``claim_fields``); records old and new values of what changed."""
     require_edit(actor, claim)
     values = clean_fields(fields, config=config)
     if already_applied(claim, actor, expected_version) and all(getattr(claim, k) == v for k, v in values.items()):
@@ -403,8 +418,9 @@ def purge_claim(db: Session, *, claim: Claim, actor: User, reason: str) -> None:
         db.delete(link)
     for comment in db.exec(select(Comment).where(Comment.claim_id == claim.id)).all():
         db.delete(comment)
-    claim.exact, claim.prefix, claim.suffix, claim.rationale, claim.tags = "", "", "", "", []
-    claim.verdict = None
+    claim.exact, claim.prefix, claim.suffix = "", "", ""
+    for f in claim_fields.declared():
+        setattr(claim, f.name, f.empty)
     claim.withdrawn_kind, claim.withdrawn_at, claim.withdrawn_by_id = "purged", utcnow(), actor.id
     claim.withdrawn_reason = reason
     touch(db, claim, actor)

@@ -36,6 +36,7 @@ from workbench.store.models import (
     Revision,
     User,
 )
+from workbench.store.unit_of_work import writes
 from workbench.text.anchoring import (
     AnchorError,
     TextDiff,
@@ -43,7 +44,6 @@ from workbench.text.anchoring import (
     reanchor,
     verify_quote,
 )
-from workbench.store.unit_of_work import writes
 
 STATES = ("kept", "moved", "changed", "orphan")
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from functools import lru_cache
 
-from pydantic import ConfigDict, field_validator
+from pydantic import ConfigDict, create_model, field_validator
 from sqlmodel import Field, SQLModel
 
 from workbench.errors import InvalidContentError
+from workbench.text import claim_fields
 from workbench.text.urls import InvalidURLError, normalize_url
 
 
@@ -79,11 +81,6 @@ class ArticleMeta(SQLModel):
     language: str | None = None
 
 
-MAX_RATIONALE = 20_000
-MAX_TAGS = 20
-MAX_TAG_LENGTH = 64
-
-
 class SourceInput(SQLModel):
     """A source as a user gives it: the URL is required, the rest optional."""
 
@@ -99,9 +96,20 @@ class SourceInput(SQLModel):
     stance: str = "context"
 
 
-class ClaimFields(SQLModel):
-    """The editable fields of a claim, as they arrive from a form or the API."""
+_ANNOTATIONS = {"verdict": str | None, "markdown": str, "text": str, "tags": list[str]}
 
-    verdict: str | None = None
-    rationale: str = ""
-    tags: list[str] = []
+
+@lru_cache(maxsize=8)
+def claim_fields_model(declared: tuple[claim_fields.ClaimField, ...]) -> type[SQLModel]:
+    """The input model of ``declared`` fields (``claim_fields``), each optional with its empty value."""
+    return create_model("ClaimFields", __base__=SQLModel, __doc__="The editable fields of a claim, as they "
+                        "arrive from a form or the API.",
+                        **{f.name: (_ANNOTATIONS[f.kind], f.empty) for f in declared})
+
+
+def claim_fields_input(**values) -> SQLModel:
+    """A ``ClaimFields`` of the fields declared now."""
+    return claim_fields_model(claim_fields.declared())(**values)
+
+
+ClaimFields = claim_fields_model(claim_fields.declared())

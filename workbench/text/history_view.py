@@ -19,6 +19,7 @@ from os.path import commonprefix
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
+from workbench.text import claim_fields
 from workbench.text.diffing import Piece
 
 #: Characters of a value shown before the rest is folded behind "show all".
@@ -74,15 +75,26 @@ SAID_BY_SENTENCE: dict[str, frozenset[str]] = {
 #: Actions that bring something into being: their fields have no "before" to show.
 CREATING = frozenset({"created", "source_added", "imported"})
 
+#: Labels of what history records but the claim's own fields (``claim_fields`` names those).
 FIELD_LABELS: dict[str, str] = {
-    "verdict": "Verdict", "rationale": "Rationale", "tags": "Tags", "quote": "Quote", "exact": "Quote",
+    "quote": "Quote", "exact": "Quote",
     "source": "Source", "url": "URL", "stance": "Stance", "excerpt": "Excerpt", "title": "Title",
     "publisher": "Publisher", "date_published": "Date published", "archived_url": "Archived copy",
     "archived_date": "Archived on", "revision": "Revision", "position": "Position", "status": "Status",
     "state": "Anchoring", "deleted": "Withdrawn", "comment": "Comment", "score": "Similarity",
 }
-#: Fields whose old and new text are shown as a word-level difference.
-TEXT_FIELDS = frozenset({"rationale", "quote", "exact", "excerpt"})
+#: Fields whose old and new text are shown as a word-level difference (and the claim's fields
+#: declared ``diff``).
+TEXT_FIELDS = frozenset({"quote", "exact", "excerpt"})
+
+
+def field_label(key: str) -> str | None:
+    """The label of a recorded field: a claim field's own, else ``FIELD_LABELS``'."""
+    return claim_fields.labels().get(key) or FIELD_LABELS.get(key)
+
+
+def is_text_field(key: str) -> bool:
+    return key in TEXT_FIELDS or any(f.diff for f in claim_fields.declared() if f.name == key)
 
 STANCE_WORDS = {"supports": "supports", "contradicts": "contradicts", "context": "gives context"}
 STATUS_WORDS = {"draft": "draft", "in_review": "in review", "approved": "approved",
@@ -268,13 +280,13 @@ def _field_changes(action: str, changes: dict, labels: dict) -> list[tuple[str, 
         if key in ("start", "end") and "start" in changes and "end" in changes:
             old = _position(_old(changes["start"]), _old(changes["end"]))
             new = _position(_new(changes["start"]), _new(changes["end"]))
-            result.append(("position", FieldChange(FIELD_LABELS["position"], None if creating else _plain(old),
+            result.append(("position", FieldChange(field_label("position"), None if creating else _plain(old),
                                                    _plain(new))))
             continue
         old, new = _pair(change)
-        label = FIELD_LABELS.get(key) or humanise(key) or "Value"
+        label = field_label(key) or humanise(key) or "Value"
         diff = None
-        if key in TEXT_FIELDS and isinstance(old, str) and isinstance(new, str) and old.strip() and new.strip() \
+        if is_text_field(key) and isinstance(old, str) and isinstance(new, str) and old.strip() and new.strip() \
                 and old != new:
             diff = text_diff(old, new)
         shown_old = None if creating and old is None else value_shown(key, old, labels)
@@ -374,7 +386,7 @@ def _dict_parts(field: str, value: dict, labels: dict, depth: int) -> list[Part]
         if index:
             out.append(Part(", "))
         key = str(key)
-        out.append(Part(f"{FIELD_LABELS.get(key) or humanise(key)}: "))
+        out.append(Part(f"{field_label(key) or humanise(key)}: "))
         out += _parts(key, item, labels, depth + 1)
     return out
 

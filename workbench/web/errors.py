@@ -83,8 +83,8 @@ def register_error_handlers(app: Flask) -> None:
     def _database_error(err: Exception):
         from sqlalchemy import inspect
 
-        from workbench.store import storage
         from workbench.services.users import user_or_none
+        from workbench.store import storage
         from workbench.store.db import get_session
 
         # The transaction died with the error, and took what the session had loaded with it:

@@ -23,14 +23,28 @@ def links() -> w3c.Links:
         annotation=url_pattern("api.get_annotation", "annotation_id"),
         revision=url_pattern("api.get_revision", "article_id", "number"),
         user=url_pattern("api.get_user", "user_id"),
+        article=url_pattern("articles.show", "article_id"),
+        claim_page=url_pattern("articles.show", "article_id", "claim"),
+        collection=_collection_pattern(),
     ))
 
 
-def url_pattern(endpoint: str, *names: str):
-    """A function of ``names`` (integers, in the order the route has them) giving what
-    ``url_for(endpoint, ..., _external=True)`` gives."""
+def _collection_pattern():
+    """The IRI of an article's W3C export, by article id and ``include``."""
+    by_include = {include: url_pattern("api.export_article", "article_id", format="jsonld", include=include)
+                  for include in ("approved", "all")}
+
+    def build(article_id: int, include: str) -> str:
+        return by_include[include](article_id)
+
+    return build
+
+
+def url_pattern(endpoint: str, *names: str, **fixed: str):
+    """A function of ``names`` (integers, in the order the URL has them) giving what
+    ``url_for(endpoint, ..., **fixed, _external=True)`` gives."""
     marks = {name: str(7_000_000_000_000_000_001 + index) for index, name in enumerate(names)}
-    url = url_for(endpoint, _external=True, **{name: int(mark) for name, mark in marks.items()})
+    url = url_for(endpoint, _external=True, **fixed, **{name: int(mark) for name, mark in marks.items()})
     pieces: list[str] = []
     for mark in reversed(list(marks.values())):
         url, found, tail = url.rpartition(mark)

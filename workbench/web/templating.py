@@ -7,6 +7,7 @@ from datetime import date, datetime, timezone
 from flask import Flask
 
 from workbench.services.rating import css_class
+from workbench.text import claim_fields
 from workbench.web.static_assets import asset_integrity
 
 
@@ -40,5 +41,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime_iso"] = format_datetime_iso
     app.jinja_env.globals["asset_integrity"] = asset_integrity
     app.jinja_env.filters["verdict_class"] = css_class
+    app.jinja_env.globals["claim_fields"] = claim_fields.declared
+    app.jinja_env.globals["claim_fields_in_words"] = claim_fields.in_words
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

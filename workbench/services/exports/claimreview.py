@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from workbench.services.exports.data import ExportData, ExportedClaim
+from workbench.text.json_text import indented
 
 SUMMARY_LENGTH = 75
 
@@ -26,7 +27,7 @@ def publishable(item: ExportedClaim) -> bool:
     return item.verdict is not None and item.published
 
 
-def claim_review(item: ExportedClaim, data: ExportData, *, url: str) -> dict:
+def claim_review(item: ExportedClaim, data: ExportData) -> dict:
     revision = data.revision
     rating = {"@type": "Rating", "alternateName": item.verdict.label}
     if item.verdict.ordinal is not None:
@@ -38,13 +39,17 @@ def claim_review(item: ExportedClaim, data: ExportData, *, url: str) -> dict:
         claim["author"] = {"@type": "Person", "name": revision.byline}
     if revision.published:
         claim["datePublished"] = revision.published.isoformat()
+    for f in data.fields:
+        value = getattr(item.claim, f.name)
+        if f.claimreview and value:
+            claim[f.claimreview] = ", ".join(value) if f.kind == "tags" else value
     appearance = revision.source_url or data.article.source_url
     if appearance:
         claim["appearance"] = {"@type": "CreativeWork", "url": appearance}
     review = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "url": url,
+        "url": item.page_url,
         "claimReviewed": summarize(item.claim.exact),
         "reviewRating": rating,
         "itemReviewed": claim,
@@ -59,6 +64,10 @@ def claim_review(item: ExportedClaim, data: ExportData, *, url: str) -> dict:
     return review
 
 
-def claim_reviews(data: ExportData, *, url_for_claim) -> list[dict]:
+def claim_reviews(data: ExportData) -> list[dict]:
     """ClaimReviews for the approved claims with a verdict, whatever ``include`` says."""
-    return [claim_review(item, data, url=url_for_claim(item)) for item in data.claims if publishable(item)]
+    return [claim_review(item, data) for item in data.claims if publishable(item)]
+
+
+def render(data: ExportData) -> bytes:
+    return indented(claim_reviews(data))

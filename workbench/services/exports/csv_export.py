@@ -7,8 +7,10 @@ import io
 
 from workbench.services.exports.data import ExportData, name_of
 
-COLUMNS = ["number", "claim_id", "quote", "start", "end", "verdict", "verdict_label", "status", "rationale", "tags",
-           "sources", "checker", "reviewer", "created", "modified", "approved"]
+#: The columns before and after the claim's fields (``claim_fields``: those with a ``csv`` column, the
+#: verdict's in its place at the head with its label and the status).
+HEAD = ["number", "claim_id", "quote", "start", "end"]
+TAIL = ["sources", "checker", "reviewer", "created", "modified", "approved"]
 #: Spreadsheets run a cell that starts with one of these (after any spaces) as a formula.
 _FORMULA_START = ("=", "+", "-", "@")
 
@@ -34,16 +36,36 @@ def _starts_formula(line: str) -> bool:
     return line.startswith("\t") or line.lstrip().startswith(_FORMULA_START)
 
 
+def columns(fields) -> list[str]:
+    verdict = [f.csv for f in fields if f.kind == "verdict" and f.csv]
+    head = HEAD + (verdict + [verdict[0] + "_label"] if verdict else []) + ["status"]
+    return head + [f.csv for f in fields if f.kind != "verdict" and f.csv] + TAIL
+
+
+def _field_cells(item, fields) -> tuple[list, list]:
+    """The verdict's cells (key, label), and those of the other fields, in order."""
+    verdict, others = [], []
+    for f in fields:
+        if not f.csv:
+            continue
+        value = getattr(item.claim, f.name)
+        if f.kind == "verdict":
+            verdict = [value or "", item.verdict.label if item.verdict else ""]
+        else:
+            others.append("; ".join(value or []) if f.kind == "tags" else value)
+    return verdict, others
+
+
 def render(data: ExportData) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(columns(data.fields))
     for item in data.claims:
         claim = item.claim
         sources = " | ".join(f"{source.url} ({link.stance})" for link, source in item.sources)
+        verdict, others = _field_cells(item, data.fields)
         writer.writerow([_cell(v) for v in [
-            item.number, claim.id, claim.exact, claim.start, claim.end, claim.verdict or "",
-            item.verdict.label if item.verdict else "", claim.status, claim.rationale, "; ".join(claim.tags),
+            item.number, claim.id, claim.exact, claim.start, claim.end, *verdict, claim.status, *others,
             sources, name_of(item.checker), name_of(item.reviewer), claim.created.isoformat(),
             claim.modified.isoformat(), item.approved_at.isoformat() if item.approved_at else "",
         ]])

@@ -63,16 +63,19 @@ def content_security_policy(report: str | bytes) -> str:
                       "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"])
 
 
-def render(data: ExportData, *, claim_url, article_url: str) -> str:
+def render(data: ExportData) -> str:
+    """The report: its template gets ``data`` and what is drawn from it here, nothing else."""
     config_scale = {"RATING_SCALE": [(s.key, s.label, s.ordinal) for s in data.scale]}
+    verdict_css = {item.claim.id: css_class(item.claim.verdict, config_scale) for item in data.claims}
     highlights = [Highlight(item.claim.id, item.claim.start, item.claim.end,
-                            f"{css_class(item.claim.verdict, config_scale)} s-{item.claim.status}")
+                            f"{verdict_css[item.claim.id]} s-{item.claim.status}")
                   for item in data.claims]
     text = render_text(data.revision.canonical_text, highlights, {i.claim.id: i.number for i in data.claims})
     return render_template(
-        "exports/report.html", data=data, article_text=text, article_url=article_url,
-        rationale={item.claim.id: Markup(render_markdown(item.claim.rationale)) for item in data.claims},
+        "exports/report.html", data=data, article_text=text, verdict_css=verdict_css,
+        rendered={item.claim.id: {f.name: Markup(render_markdown(getattr(item.claim, f.name)))
+                                  for f in data.fields if f.kind == "markdown"} for item in data.claims},
         chart=verdict_chart(data),
         history={item.claim.id: present_all(item.history, data.scale) for item in data.claims},
-        claim_reviews=[json_for_script(review) for review in claim_reviews(data, url_for_claim=claim_url)],
+        claim_reviews=[json_for_script(review) for review in claim_reviews(data)],
     )

@@ -37,12 +37,8 @@ def render(data: ExportData) -> str:
         if data.include == "all":
             meta.append(f"status: {claim.status.replace('_', ' ')}")
         lines += ["*" + escape("; ".join(meta)) + "*", ""]
-        if claim.rationale.strip():
-            # The rationale is the checker's own Markdown: its formatting is kept, its HTML and
-            # anything but http(s) and mailto links are not.
-            lines += [user_markdown(claim.rationale), ""]
-        if claim.tags:
-            lines += ["Tags: " + ", ".join(escape(t) for t in claim.tags), ""]
+        for f in data.fields:
+            lines += _field_lines(f, getattr(claim, f.name))
         if item.sources:
             lines.append("Sources:")
             lines.append("")
@@ -55,6 +51,19 @@ def render(data: ExportData) -> str:
     else:
         lines.append("None: nothing has been corrected or withdrawn since the first check.")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _field_lines(f, value) -> list[str]:
+    """A claim field's lines (the verdict is the heading's)."""
+    if f.kind == "markdown":
+        # The checker's own Markdown: its formatting is kept, its HTML and anything but http(s)
+        # and mailto links are not.
+        return [user_markdown(value), ""] if (value or "").strip() else []
+    if f.kind == "tags":
+        return [f"{escape(f.label)}: " + ", ".join(escape(t) for t in value), ""] if value else []
+    if f.kind == "text" and value:
+        return [f"{escape(f.label)}: {escape(value)}", ""]
+    return []
 
 
 def _source_entry(link_row, source) -> str:

@@ -100,6 +100,13 @@ def html_to_pdf(html: str, **options) -> bytes:
     return print_html(html, **options).content
 
 
+def render(data) -> bytes:
+    """An export (``exports.data.ExportData``): its HTML report, printed as ``data.printing`` says."""
+    from workbench.services.exports import html_report
+
+    return html_to_pdf(html_report.render(data), **data.printing)
+
+
 def print_html(html: str, *, timeout: float = 60.0, max_memory: int = 2048 * 2**20, run_as: str = "nobody",
                safeguards: Safeguards = Safeguards(), executable: str | None = None) -> Printed:
     """Print ``html`` with a Chromium of its own.

@@ -1,18 +1,21 @@
-"""Build an export of one article in any format: (content, media type, file name)."""
+"""Build an export of one article in any format: (content, media type, file name).
+
+One table of formats; each loads the same value (``exports.data.load``) and hands it to its
+presenter, a function of that value alone.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Hashable, NamedTuple
+from typing import Callable, Hashable, NamedTuple
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlmodel import Session
 
 from workbench.errors import MalformedRequestError
 from workbench.memo import Memo
-from workbench.services.annotations import annotations_from, load_related
 from workbench.services.articles import get_revision
 from workbench.services.exports import (
     claimreview,
@@ -26,33 +29,61 @@ from workbench.services.exports import (
 from workbench.services.exports import data as export_data
 from workbench.services.rating import rating_scale
 from workbench.store.models import Article
-from workbench.text.json_text import indented
+
+
+@dataclass(frozen=True)
+class Format:
+    media_type: str
+    extension: str
+    #: ExportData -> the file's bytes.
+    present: Callable[[export_data.ExportData], bytes]
+    #: What the export panel calls it.
+    label: str
+    #: What ``export_data.load`` reads for it (``export_data.READS``).
+    reads: str = "report"
+    #: Kept in a memo under the stamps of its claims and the values of their related rows: only
+    #: for a presenter that shows nothing else of the database (no history, no time of making).
+    kept: bool = False
+    #: Printed: made only during a turn at the PDF printer.
+    printed: bool = False
+
+
+def _text(render: Callable[[export_data.ExportData], str]) -> Callable[[export_data.ExportData], bytes]:
+    def present(data: export_data.ExportData) -> bytes:
+        return render(data).encode("utf-8")
+
+    present.__doc__ = render.__doc__
+    return present
+
 
 FORMATS = {
-    "html": ("text/html; charset=utf-8", "html"),
-    "md": ("text/markdown; charset=utf-8", "md"),
-    "csv": ("text/csv; charset=utf-8", "csv"),
-    "jsonld": ('application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"', "jsonld"),
-    "claimreview": ("application/ld+json; charset=utf-8", "claimreview.jsonld"),
-    "pdf": ("application/pdf", "pdf"),
+    "html": Format("text/html; charset=utf-8", "html", _text(html_report.render), "Annotated report (HTML)"),
+    "md": Format("text/markdown; charset=utf-8", "md", _text(markdown.render), "Markdown"),
+    "csv": Format("text/csv; charset=utf-8", "csv", _text(csv_export.render), "CSV"),
+    "jsonld": Format(w3c.MEDIA_TYPE, "jsonld", w3c.render, "W3C Web Annotations (JSON-LD)", reads="annotations",
+                     kept=True),
+    "claimreview": Format("application/ld+json; charset=utf-8", "claimreview.jsonld", claimreview.render,
+                          "ClaimReview (JSON-LD)"),
+    "pdf": Format("application/pdf", "pdf", pdf.render, "Annotated report (PDF)", printed=True),
 }
 
 
-#: W3C exports as made, by everything they show (``W3CShown``).
-_w3c_exports = Memo(max_chars=8_000_000)
+#: Kept exports (``Format.kept``) as made, by everything they show (``KeptExport``).
+_kept_exports = Memo(max_chars=8_000_000)
 
 
-class W3CShown(NamedTuple):
-    """Everything a W3C export shows: its memo key. The claims and related rows are named by their
+class KeptExport(NamedTuple):
+    """Everything a kept export shows: its memo key. The claims and related rows are named by their
     stamps and fingerprint, and the document is kept only when made from rows with those stamps."""
 
+    format: str
     collection_id: str
     context: str
-    label: str
+    title: str
     scale: tuple
     #: (claim id, version, ...) of each claim in it (``export_data.claim_stamps_for``).
     stamps: tuple[tuple, ...]
-    #: The sources, creators and revision numbers it names (``load_related(...).fingerprint``).
+    #: The sources, creators and revision numbers it names (``export_data.related_fingerprint``).
     related: Hashable
 
 
@@ -70,15 +101,11 @@ def check_options(fmt: str, include: str) -> None:
         raise MalformedRequestError(f"include must be approved or all, not {include!r}.")
 
 
-def claim_page_url(article: Article, item) -> str:
-    return url_for("articles.show", article_id=article.id, claim=item.claim.id, _external=True)
-
-
 def build(db: Session, *, article: Article, fmt: str, links: w3c.Links, include: str = "approved") -> Export:
-    """Needs an application and request context (for the IRIs in the exports); ``links`` gives the
-    IRIs of annotations, revisions and users (``workbench.web.links``)."""
+    """``links`` gives the addresses the exports show (``workbench.web.links``)."""
     check_options(fmt, include)
-    if fmt == "pdf":
+    chosen = FORMATS[fmt]
+    if chosen.printed:
         # The turn at the printer comes first: an export refused for a busy printer costs next to
         # nothing, and the report is made only once it can be printed.
         with printer_turn():
@@ -87,29 +114,47 @@ def build(db: Session, *, article: Article, fmt: str, links: w3c.Links, include:
 
 
 def _build(db: Session, *, article: Article, fmt: str, include: str, links: w3c.Links) -> Export:
+    chosen = FORMATS[fmt]
     revision = get_revision(db, article)
-    media_type, extension = FORMATS[fmt]
     slug = re.sub(r"[^a-z0-9]+", "-", (article.title or "article").lower()).strip("-")[:60] or "article"
-    filename = f"{slug}-{article.id}.{extension}"
-    if fmt == "jsonld":
-        return Export(content=_w3c_collection(db, article, revision, include, links), media_type=media_type,
-                      filename=filename)
-    data = export_data.load(db, article=article, revision=revision, include=include, config=current_app.config)
-    article_url = url_for("articles.show", article_id=article.id, _external=True)
-
-    def claim_url(item):
-        return claim_page_url(article, item)
-
-    if fmt in ("html", "pdf"):
-        html = html_report.render(data, claim_url=claim_url, article_url=article_url)
-        content = html.encode("utf-8") if fmt == "html" else print_pdf(html)
-    elif fmt == "md":
-        content = markdown.render(data).encode("utf-8")
-    elif fmt == "csv":
-        content = csv_export.render(data).encode("utf-8")
+    filename = f"{slug}-{article.id}.{chosen.extension}"
+    config = current_app.config
+    if chosen.kept:
+        content = _made_or_kept(db, fmt, article=article, revision=revision, include=include, links=links,
+                                config=config)
     else:
-        content = indented(claimreview.claim_reviews(data, url_for_claim=claim_url))
-    return Export(content=content, media_type=media_type, filename=filename)
+        content = chosen.present(export_data.load(db, article=article, revision=revision, include=include,
+                                                  config=config, links=links, reads=chosen.reads))
+    return Export(content=content, media_type=chosen.media_type, filename=filename)
+
+
+def _made_or_kept(db: Session, fmt: str, *, article: Article, revision, include: str, links: w3c.Links,
+                  config) -> bytes:
+    """The export, made again only when something in it changed.
+
+    The memo's key names every value the document shows: the claims by their stamps (see
+    ``export_data.claim_stamps_for``), the related rows (sources, creators, revision numbers) by
+    their values, and the addresses, title and rating scale.
+    """
+    chosen = FORMATS[fmt]
+    stamps = export_data.claim_stamps_for(db, revision=revision, include=include)
+
+    def shown(related: Hashable) -> KeptExport:
+        return KeptExport(fmt, links.collection(article.id, include), links.context, article.title,
+                          tuple(rating_scale(config)), tuple(map(tuple, stamps)), related)
+
+    found = _kept_exports.lookup(shown(export_data.related_fingerprint(db, stamps, revision=revision,
+                                                                        include=include)))
+    if found is not None:
+        return found
+    data = export_data.load(db, article=article, revision=revision, include=include, config=config, links=links,
+                            reads=chosen.reads)
+    content = chosen.present(data)
+    # Kept only under the stamps of the very rows it was made from: when a claim changed between
+    # the two reads, its version tells, and the document is served without being kept.
+    if [(s.id, s.version) for s in stamps] == [(item.claim.id, item.claim.version) for item in data.claims]:
+        _kept_exports.store(shown(data.fingerprint), content)
+    return content
 
 
 def printer_turn():
@@ -117,40 +162,3 @@ def printer_turn():
     config = current_app.config
     return pdf_queue.turn(Path(current_app.instance_path) / "pdf-printers", printers=config["PDF_CONCURRENCY"],
                           wait=config["PDF_QUEUE_WAIT"], per_process=config["PDF_PER_PROCESS"])
-
-
-def print_pdf(html: str) -> bytes:
-    """The report printed (during a turn at the printer)."""
-    config = current_app.config
-    return pdf.html_to_pdf(html, max_memory=config["PDF_MAX_MEMORY_MB"] * 2**20, run_as=config["PDF_USER"])
-
-
-def _w3c_collection(db: Session, article: Article, revision, include: str, links: w3c.Links) -> bytes:
-    """The claims as one W3C AnnotationCollection, made again only when something in it changed.
-
-    The memo's key names every value the document shows: the claims by their stamps (see
-    ``export_data.claim_stamps_for``), the related rows (sources, creators, revision numbers) by
-    their values, and the IRIs, label and rating scale.
-    """
-    collection_id = url_for("api.export_article", article_id=article.id, format="jsonld", include=include,
-                            _external=True)
-    label = f"Claims in “{article.title}”"
-    chosen_by = export_data.export_conditions(revision, include)
-    stamps = export_data.claim_stamps_for(db, revision=revision, include=include)
-
-    def shown(related) -> W3CShown:
-        return W3CShown(collection_id, links.context, label, tuple(rating_scale()), tuple(map(tuple, stamps)),
-                        related.fingerprint)
-
-    found = _w3c_exports.lookup(shown(load_related(db, stamps, chosen_by=chosen_by)))
-    if found is not None:
-        return found
-    claims = export_data.claims_for(db, revision=revision, include=include)
-    related = load_related(db, claims, chosen_by=chosen_by)
-    annotations = annotations_from(claims, related, links=links, embedded=True)
-    document = indented(w3c.export_collection(annotations, links=links, collection_id=collection_id, label=label))
-    # Kept only under the stamps of the very rows it was made from: when a claim changed between
-    # the two reads, its version tells, and the document is served without being kept.
-    if [(s.id, s.version) for s in stamps] == [(c.id, c.version) for c in claims]:
-        _w3c_exports.store(shown(related), document)
-    return document

@@ -16,6 +16,8 @@ from typing import Callable
 
 from workbench.services.rating import Verdict
 from workbench.store.models import Claim, ClaimSource, Source, User
+from workbench.text import claim_fields
+from workbench.text.json_text import indented
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 MEDIA_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
@@ -44,12 +46,18 @@ def project_context(namespace: str) -> dict:
 
 @dataclass
 class Links:
-    """How to name things with IRIs; supplied by the web layer."""
+    """How to name things with IRIs and where the app shows them; supplied by the web layer."""
 
     context: str
     annotation: Callable[[int], str]
     revision: Callable[[int, int], str]
     user: Callable[[int], str]
+    #: The article's page, by article id.
+    article: Callable[[int], str]
+    #: One claim on its article's page, by article id and claim id.
+    claim_page: Callable[[int, int], str]
+    #: An article's claims as one W3C collection, by article id and ``include``.
+    collection: Callable[[int, str], str]
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -66,21 +74,13 @@ def contexts(links: Links) -> list:
 
 def annotation(claim: Claim, *, links: Links, revision_number: int, creator: User | None,
                sources: list[tuple[ClaimSource, Source]], verdict: Verdict | None,
-               embedded: bool = False) -> dict:
-    """One claim as a W3C Annotation. ``embedded`` leaves out @context (a page's applies)."""
+               embedded: bool = False, fields: tuple | None = None) -> dict:
+    """One claim as a W3C Annotation. ``embedded`` leaves out @context (a page's applies);
+    ``fields``, the claim fields shown (``claim_fields``; all declared ones unless given)."""
     bodies: list[dict] = []
-    if claim.verdict:
-        body = {"type": "TextualBody", "purpose": "assessing", "value": claim.verdict, "format": "text/plain"}
-        if verdict is not None:
-            body["verdictLabel"] = verdict.label
-            if verdict.ordinal is not None:
-                body["verdictOrdinal"] = verdict.ordinal
-        bodies.append(body)
-    if claim.rationale:
-        bodies.append({"type": "TextualBody", "purpose": "commenting", "value": claim.rationale,
-                       "format": "text/markdown"})
-    for tag in claim.tags or []:
-        bodies.append({"type": "TextualBody", "purpose": "tagging", "value": tag})
+    for f in claim_fields.declared() if fields is None else fields:
+        if f.w3c_purpose:
+            bodies += field_bodies(f, getattr(claim, f.name), verdict)
     for link, source in sources:
         bodies.append(source_body(link, source))
 
@@ -108,6 +108,21 @@ def annotation(claim: Claim, *, links: Links, revision_number: int, creator: Use
     data["reviewStatus"] = claim.status
     data["version"] = claim.version
     return data
+
+
+def field_bodies(f, value, verdict: Verdict | None) -> list[dict]:
+    """A claim field's TextualBodies: one for each tag, one for any other value, none when empty."""
+    if not value:
+        return []
+    if f.kind == "tags":
+        return [{"type": "TextualBody", "purpose": f.w3c_purpose, "value": tag} for tag in value]
+    body = {"type": "TextualBody", "purpose": f.w3c_purpose, "value": value,
+            "format": "text/markdown" if f.kind == "markdown" else "text/plain"}
+    if f.kind == "verdict" and verdict is not None:
+        body["verdictLabel"] = verdict.label
+        if verdict.ordinal is not None:
+            body["verdictOrdinal"] = verdict.ordinal
+    return [body]
 
 
 def source_body(link: ClaimSource, source: Source) -> dict:
@@ -155,6 +170,20 @@ def collection(*, links: Links, collection_id: str, label: str, total: int, firs
     if last_id:
         data["last"] = last_id
     return data
+
+
+def render(data) -> bytes:
+    """An export (``exports.data.ExportData``) as one AnnotationCollection."""
+    links = data.links
+    annotations = [annotation(item.claim, links=links, revision_number=data.revision.number, creator=item.checker,
+                              sources=item.sources, verdict=item.verdict, embedded=True, fields=data.fields)
+                   for item in data.claims]
+    return indented(export_collection(annotations, links=links, collection_id=data.collection_url,
+                                      label=collection_label(data.article)))
+
+
+def collection_label(article) -> str:
+    return f"Claims in “{article.title}”"
 
 
 def export_collection(annotations: list[dict], *, links: Links, collection_id: str, label: str) -> dict:

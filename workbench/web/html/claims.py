@@ -20,16 +20,16 @@ from workbench.errors import InvalidContentError, StaleVersionError, WorkbenchEr
 from workbench.memo import Memo
 from workbench.services import articles, claims, corrections, review, revisions, users
 from workbench.services.rating import Verdict, css_class, rating_scale, verdict_for
-from workbench.services.schemas import ClaimFields, SourceInput
+from workbench.services.schemas import ClaimFields, SourceInput, claim_fields_input
 from workbench.store.db import get_session
 from workbench.store.models import Claim, User
-from workbench.text import history_view
+from workbench.text import claim_fields, history_view
 from workbench.text.highlights import Highlight, render_revision_text
 from workbench.text.sanitize import render_markdown
 from workbench.web import auth
+from workbench.web.fragments import render_fragment
 from workbench.web.html import form_version
 from workbench.web.html.exports import formats as export_formats
-from workbench.web.fragments import render_fragment
 from workbench.web.htmx import is_htmx, redirect_to
 from workbench.web.params import MAX_ID, whole_number
 
@@ -109,7 +109,9 @@ def detail_context(claim: Claim, **extra) -> dict:
         "claim": claim,
         "verdict": verdict_for(claim.verdict),
         "verdict_class": css_class(claim.verdict),
-        "rationale_html": render_markdown(claim.rationale),
+        "field_values": {f.name: claim_fields.form_text(f, getattr(claim, f.name)) for f in claim_fields.declared()},
+        "rendered_fields": {f.name: render_markdown(getattr(claim, f.name))
+                            for f in claim_fields.declared() if f.kind == "markdown"},
         "sources": claims.claim_sources(db, claim),
         "comments": [(c, u, render_markdown(c.body)) for c, u in claims.comments_of(db, claim)],
         "history": history_view.present_all(claims.history_of(db, claim), rating_scale()),
@@ -147,8 +149,16 @@ def _back_to(claim: Claim):
 
 
 def _claim_fields(form) -> ClaimFields:
-    return ClaimFields(verdict=form.get("verdict") or None, rationale=form.get("rationale", ""),
-                       tags=claims.parse_tags(form.get("tags", "")))
+    """The declared fields (``claim_fields``) from the form."""
+    return claim_fields_input(**{f.name: _form_value(f, form) for f in claim_fields.declared()})
+
+
+def _form_value(f: claim_fields.ClaimField, form):
+    if f.kind == "tags":
+        return claims.parse_tags(form.get(f.name, ""))
+    if f.kind == "verdict":
+        return form.get(f.name) or None
+    return form.get(f.name, "")
 
 
 def _int(value: str | None) -> int | None:
