@@ -1,4 +1,4 @@
-"""A bounded, thread-safe memo for pure functions whose results are large strings.
+"""The one cache: a bounded, thread-safe memo for pure functions, kept pages and exports above all.
 
 The key names the whole input, compared by value: the values themselves, or what stands for them
 exactly (a text's SHA-256, a claim's id with its version, which every change raises). A hit can
@@ -9,12 +9,14 @@ between changes, as on a busy article during a live event.
 
 from __future__ import annotations
 
+import functools
 import threading
 import weakref
 from collections import OrderedDict
 from typing import Callable, Hashable, TypeVar
 
 Result = TypeVar("Result")
+_MISSING = object()
 _every_memo: weakref.WeakSet[Memo] = weakref.WeakSet()
 
 
@@ -39,8 +41,8 @@ class Memo:
         _every_memo.add(self)
 
     def get(self, key: Hashable, make: Callable[[], Result]) -> Result:
-        found = self.lookup(key)
-        if found is not None:
+        found = self._find(key)
+        if found is not _MISSING:
             return found
         result = make()  # outside the lock: two threads may both make it, and both get the same text
         self.store(key, result)
@@ -48,10 +50,14 @@ class Memo:
 
     def lookup(self, key: Hashable):
         """The result stored under ``key``, or None."""
+        found = self._find(key)
+        return None if found is _MISSING else found
+
+    def _find(self, key: Hashable):
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
-                return None
+                return _MISSING
             self._entries.move_to_end(key)
             return entry[0]
 
@@ -78,3 +84,19 @@ class Memo:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def memoized(*, max_entries: int) -> Callable[[Callable[..., Result]], Callable[..., Result]]:
+    """A function's results kept in a :class:`Memo` of their own, keyed by its (hashable) arguments."""
+
+    def decorate(function: Callable[..., Result]) -> Callable[..., Result]:
+        memo = Memo(max_entries=max_entries)
+
+        @functools.wraps(function)
+        def kept(*args):
+            return memo.get(args, lambda: function(*args))
+
+        kept.memo = memo
+        return kept
+
+    return decorate

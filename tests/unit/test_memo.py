@@ -64,3 +64,23 @@ def test_a_memo_needs_a_bound():
     with pytest.raises(ValueError):
         Memo()
 
+
+
+def test_a_memoized_function_runs_once_per_arguments_even_when_it_returns_none():
+    from workbench.memo import forget_everything, memoized
+
+    calls = []
+
+    @memoized(max_entries=2)
+    def lookup(name):
+        calls.append(name)
+        return None if name == "nobody" else name.upper()
+
+    assert [lookup("nobody"), lookup("nobody"), lookup("ann"), lookup("ann")] == [None, None, "ANN", "ANN"]
+    assert calls == ["nobody", "ann"]
+    lookup("bob")  # a third name: the least recently used one goes
+    lookup("nobody")
+    assert calls == ["nobody", "ann", "bob", "nobody"]
+    forget_everything()
+    lookup("bob")
+    assert calls[-1] == "bob" and len(lookup.memo) == 1

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from flask import current_app
 
 from workbench.config import DEFAULT_RATING_SCALE
+from workbench.memo import memoized
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ def _scale(config: dict | None) -> tuple[tuple[Verdict, ...], dict[str, Verdict]
     return _parsed(tuple(tuple(item) for item in raw))
 
 
-@lru_cache(maxsize=16)
+@memoized(max_entries=16)
 def _parsed(raw: tuple) -> tuple[tuple[Verdict, ...], dict[str, Verdict]]:
     """The scale's verdicts, and the same by key (a page looks one up for each of its claims)."""
     verdicts = tuple(Verdict(key=str(k), label=str(label), ordinal=ordinal) for k, label, ordinal in raw)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from functools import lru_cache
 
 from pydantic import ConfigDict, create_model, field_validator
 from sqlmodel import Field, SQLModel
 
 from workbench.errors import InvalidContentError
+from workbench.memo import memoized
 from workbench.text import claim_fields
 from workbench.text.urls import InvalidURLError, normalize_url
 
@@ -99,7 +99,7 @@ class SourceInput(SQLModel):
 _ANNOTATIONS = {"verdict": str | None, "markdown": str, "text": str, "tags": list[str]}
 
 
-@lru_cache(maxsize=8)
+@memoized(max_entries=8)
 def claim_fields_model(declared: tuple[claim_fields.ClaimField, ...]) -> type[SQLModel]:
     """The input model of ``declared`` fields (``claim_fields``), each optional with its empty value."""
     return create_model("ClaimFields", __base__=SQLModel, __doc__="The editable fields of a claim, as they "

@@ -8,12 +8,13 @@ later changes to it are written as usual.
 
 from __future__ import annotations
 
-import functools
 from typing import Any, TypeVar
 
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlmodel import SQLModel
+
+from workbench.memo import memoized
 
 Model = TypeVar("Model", bound=SQLModel)
 
@@ -41,7 +42,7 @@ def detached_loaded(model: type[Model], values: dict[str, Any]) -> Model:
     return instance
 
 
-@functools.cache
+@memoized(max_entries=64)
 def _primary_key_names(model: type[SQLModel]) -> tuple[str, ...]:
     return tuple(column.key for column in inspect(model).primary_key)
 

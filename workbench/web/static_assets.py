@@ -5,14 +5,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from functools import lru_cache
 from pathlib import Path
+
+from workbench.memo import memoized
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 CHECKSUMS_FILE = STATIC_DIR / "vendor" / "CHECKSUMS.json"
 
 
-@lru_cache(maxsize=None)
+@memoized(max_entries=1)
 def recorded_checksums() -> dict:
     return json.loads(CHECKSUMS_FILE.read_text())
 
@@ -21,7 +22,7 @@ def sha256_hex(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@lru_cache(maxsize=None)
+@memoized(max_entries=64)
 def asset_integrity(relative_path: str) -> str:
     """Subresource Integrity value for a vendored file, so the browser verifies it too."""
     digest = hashlib.sha384((STATIC_DIR / relative_path).read_bytes()).digest()

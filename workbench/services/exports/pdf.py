@@ -13,7 +13,6 @@ when the print runs past its time or its processes together hold more memory tha
 from __future__ import annotations
 
 import base64
-import functools
 import logging
 import os
 import pwd
@@ -24,6 +23,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
+from workbench.memo import memoized
 from workbench.services.exports.chromium import (
     Chromium,
     ChromiumStartError,
@@ -138,7 +138,7 @@ def print_html(html: str, *, timeout: float = 60.0, max_memory: int = 2048 * 2**
     return printed
 
 
-@functools.lru_cache(maxsize=8)  # and so warns once
+@memoized(max_entries=8)  # and so warns once
 def _account(run_as: str) -> tuple[int, int] | None:
     """(uid, gid) for Chromium when this process is root and ``run_as`` names a user; else None."""
     if os.geteuid() != 0 or not run_as:
