@@ -9,6 +9,7 @@ response that the lock is free.
 from __future__ import annotations
 
 import re
+import shutil
 
 import flask
 import pytest
@@ -88,6 +89,14 @@ EXAMPLES = {
 def state_changing_rules(app):
     return sorted(((rule, method) for rule in app.url_map.iter_rules()
                    for method in sorted((rule.methods or set()) & STATE_CHANGING)), key=lambda r: r[0].rule)
+
+
+@pytest.fixture
+def database_url(tmp_path, sqlite_template) -> str:
+    """SQLite alone: its write lock is what the probe looks at."""
+    path = tmp_path / "workbench.sqlite3"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture
