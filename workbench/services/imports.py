@@ -9,7 +9,7 @@ from typing import Iterable
 
 from sqlmodel import Session, select
 
-from workbench.errors import NotFoundError
+from workbench.errors import InvalidContentError, NotFoundError, TooLargeError
 from workbench.services import articles
 from workbench.services.revisions import store_revision
 from workbench.services.schemas import ArticleMeta
@@ -31,9 +31,23 @@ def start_import(
     charset: str | None = None,
     source_url: str | None = None,
     article: Article | None = None,
+    fallback: tuple[bytes, str] | None = None,
 ) -> ImportDraft:
-    """Clean the input and keep it as a draft for the user to review in the preview."""
-    result = articles.clean_blocks(data, media_type, max_bytes=max_bytes, charset=charset, url=source_url)
+    """Clean the input and keep it as a draft for the user to review in the preview.
+
+    ``fallback`` (bytes, media type) is cleaned instead when the input yields no kept text: a
+    paste's plain text behind its HTML flavour.
+    """
+    result = None
+    if fallback is not None:
+        try:
+            result = articles.clean_blocks(data, media_type, max_bytes=max_bytes, charset=charset, url=source_url)
+        except (InvalidContentError, TooLargeError):
+            result = None
+        if result is None or not any(block.kept for block in result.blocks):
+            (data, media_type), result = fallback, None
+    if result is None:
+        result = articles.clean_blocks(data, media_type, max_bytes=max_bytes, charset=charset, url=source_url)
     meta = dict(result.meta)
     if source_url:
         meta["source_url"] = source_url

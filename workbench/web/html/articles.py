@@ -81,7 +81,7 @@ def import_form():
 
 @bp.post("/import")
 @auth.requires("import_article")
-@article_content("content")
+@article_content("content", "content_html")
 def import_preview():
     """Clean the input and show the preview; nothing is saved as an article yet."""
     via = request.form.get("via", "paste")
@@ -91,7 +91,8 @@ def import_preview():
         data, media_type, origin, charset, source_url = _read_import_input(via)
         draft = imports.start_import(get_session(), actor=auth.current_user(), data=data, media_type=media_type,
                                       origin=origin, charset=charset, source_url=source_url,
-                                      max_bytes=config["MAX_IMPORT_BYTES"], article=target)
+                                      max_bytes=config["MAX_IMPORT_BYTES"], article=target,
+                                      fallback=_paste_fallback(via, media_type))
     except WorkbenchError as err:
         values = {k: v for k, v in request.form.items() if k != "csrf_token"}
         return render_template("articles/import.html", via=via, values=values, error=err.message,
@@ -120,7 +121,23 @@ def _read_import_input(via: str) -> tuple[bytes, str, str, str | None, str | Non
     content = request.form.get("content", "")
     if not content.strip():
         raise InvalidContentError("Paste the article's text or HTML first.", code="empty")
+    html = _pasted_html()
+    if html:
+        return html.encode("utf-8"), "text/html", "paste", "utf-8", None
     return content.encode("utf-8"), "text/plain", "paste", "utf-8", None
+
+
+def _pasted_html() -> str:
+    """The HTML flavour of a paste (``content_html``, filled by static/js/import.js), or ''."""
+    html = request.form.get("content_html", "")
+    return html if html.strip() else ""
+
+
+def _paste_fallback(via: str, media_type: str) -> tuple[bytes, str] | None:
+    """The plain text of a paste, to clean when its HTML flavour yields nothing."""
+    if via in ("upload", "url") or media_type != "text/html":
+        return None
+    return request.form.get("content", "").encode("utf-8"), "text/plain"
 
 
 @bp.get("/import/<key>")
