@@ -13,10 +13,18 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import re
+
 from workbench.services.ingest import UPLOAD_EXTENSIONS, clean_input
 from workbench.text.cleaning import normalize_block, word_count
 
 CORPUS_DIR = Path(__file__).resolve().parent / "cleaning"
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
+
+
+def sentences(paragraph: str) -> list[str]:
+    """The sentences of a paragraph, split after their closing punctuation (CJK needs no space)."""
+    return [s for s in (part.strip() for part in _SENTENCE_END_RE.split(normalize_block(paragraph))) if s]
 
 
 @dataclass
@@ -49,6 +57,17 @@ class CaseResult:
         wanted = {normalize_block(p) for p in self.expected["kept"]}
         return [p for p in self.paragraphs if p not in wanted]
 
+    @property
+    def junk_lines(self) -> int:
+        """Blocks in the canonical text that are not the article's."""
+        return len(self.extra)
+
+    @property
+    def lost_sentences(self) -> list[str]:
+        """The article's sentences that are missing from the canonical text."""
+        text = "\n\n".join(self.paragraphs)
+        return [s for p in self.expected["kept"] for s in sentences(p) if s not in text]
+
 
 def case_dirs() -> list[Path]:
     return sorted(p for p in CORPUS_DIR.iterdir() if (p / "expected.json").exists())
@@ -76,6 +95,12 @@ def run_case(folder: Path) -> CaseResult:
 
 def run_corpus() -> list[CaseResult]:
     return [run_case(folder) for folder in case_dirs()]
+
+
+def per_article(results: list[CaseResult]) -> tuple[float, float]:
+    """(junk lines kept, lost sentences) per article, averaged over the cases."""
+    count = len(results) or 1
+    return (sum(r.junk_lines for r in results) / count, sum(len(r.lost_sentences) for r in results) / count)
 
 
 def totals(results: list[CaseResult]) -> tuple[float, float]:

@@ -96,14 +96,14 @@ SOCIAL_WORDS = {
     "مشاركة", "شارك", "شارك هذا", "تويتر", "فيسبوك", "واتساب", "طباعة", "تعليقات",
     "κοινοποίηση", "μοιραστείτε", "εκτύπωση", "σχόλια",
     "compartir", "comentarios", "imprimir", "partager", "commentaires", "imprimer", "teilen", "kommentare",
-    "drucken", "compartilhar", "comentários", "condividi", "commenti", "stampa",
+    "drucken", "compartilhar", "compartilhe", "comentários", "condividi", "commenti", "stampa",
 }
 SOCIAL_NETWORKS = {
     "facebook", "twitter", "x", "whatsapp", "linkedin", "email", "print", "pinterest", "reddit", "telegram",
     "weibo", "wechat", "line", "messenger", "flipboard", "bluesky", "threads", "mastodon", "vk", "copy", "link",
     "微信", "微博", "вконтакте", "одноклассники", "تويتر", "فيسبوك", "واتساب",
 }
-SHARE_PREFIXES = {"share", "follow", "分享", "分享到", "分享至", "поделиться", "شارك", "κοινοποίηση", "compartir",
+SHARE_PREFIXES = {"share", "follow", "分享", "分享到", "分享至", "扫一扫", "扫码", "поделиться", "شارك", "κοινοποίηση", "compartir",
                   "partager", "teilen"}
 TEASER_HEADINGS = {
     "recent news", "more stories", "more news", "related", "related news", "related articles", "related stories",
@@ -120,6 +120,11 @@ TEASER_HEADINGS = {
     "más noticias", "à lire aussi", "lire aussi", "sur le même sujet", "les plus lus", "à lire également",
     "das könnte sie auch interessieren", "mehr zum thema", "meistgelesen", "auch interessant",
     "leia também", "notícias relacionadas", "mais lidas", "leggi anche", "più letti", "articoli correlati",
+    "popular", "popular now", "most shared", "most commented", "editor s picks", "don t miss", "in other news",
+    "top headlines", "explore more on these topics", "more on this topic", "what to read next", "up next",
+    "热点推荐", "热门推荐", "热榜", "24小时热榜", "排行榜", "热点新闻", "精彩推荐", "самое читаемое", "самое популярное",
+    "главное", "выбор редакции", "الأكثر مشاهدة", "الأكثر تداولا", "περισσότερα", "πιο πρόσφατα", "más leídas",
+    "lo último", "à la une", "les plus partagés", "top themen", "beliebt", "mais vistas", "mais recentes",
 }
 AD_WORDS = {
     "advertisement", "advertising", "ad", "ads", "sponsored", "sponsored content", "promoted", "paid content",
@@ -133,6 +138,8 @@ NAV_WORDS = {
     "open menu", "toggle navigation", "next article", "previous article", "next", "previous",
     "返回顶部", "首页", "登录", "注册", "главная", "наверх", "войти", "меню", "الرئيسية", "تسجيل الدخول",
     "αρχική", "σύνδεση", "inicio", "accueil", "startseite", "início",
+    "support us", "donate", "reuse this content", "report an error", "report a correction", "contact us",
+    "my account", "sign out", "get the app", "download the app", "edition", "choose edition",
     "view this email in your browser", "view in browser", "view online", "forward to a friend",
     "forward this email", "unsubscribe", "update your preferences", "manage your subscription",
 }
@@ -296,7 +303,7 @@ def is_social(text: str) -> bool:
     words = key.split()
     if key in SOCIAL_WORDS or " ".join(w for w in words if not w.isdigit()) in SOCIAL_WORDS:
         return True
-    if len(words) <= 8 and words[0] in SHARE_PREFIXES and word_count(text) <= 8:
+    if len(words) <= 8 and words[0] in SHARE_PREFIXES and word_count(key) <= 8:
         return True
     # "Facebook Twitter WhatsApp Email": nothing but the names of networks.
     return len(words) >= 2 and all(w in SOCIAL_NETWORKS or w in SHARE_PREFIXES or w in {"on", "via", "and"}
@@ -317,7 +324,91 @@ def is_nav(text: str) -> bool:
         return True
     # Breadcrumbs and menus: three or more short items between separators.
     parts = [p.strip() for p in re.split(r"\s+[|>›»/·]\s+|\s*\|\s*", text) if p.strip()]
+    if len(parts) == 2 and plain_key(parts[0]) in NAV_WORDS:
+        return word_count(parts[1]) <= 3  # "Home / Health": a breadcrumb from the front page
     return len(parts) >= 3 and all(word_count(p) <= 3 for p in parts)
+
+
+# Sections of a site's menu, in the languages of the corpus: a line of several of them is a menu.
+SECTION_WORDS = {
+    "home", "news", "latest", "world", "uk", "us", "local", "national", "international", "politics", "business",
+    "economy", "money", "markets", "tech", "technology", "science", "health", "education", "schools", "sport",
+    "sports", "football", "culture", "arts", "entertainment", "lifestyle", "life", "style", "travel", "food",
+    "opinion", "comment", "weather", "traffic", "community", "contests", "video", "videos", "podcasts", "photos",
+    "live", "property", "planning", "transport", "jobs", "obituaries", "deals", "reviews", "gaming", "security",
+    "applications", "apps", "os", "channel", "what", "s", "on", "events", "crime", "environment", "climate",
+    "books", "music", "film", "tv", "media", "games", "puzzles", "newsletters", "more",
+    "新闻", "首页", "财经", "科技", "汽车", "房产", "教育", "体育", "娱乐", "军事", "国际", "国内", "社会", "健康", "旅游", "视频",
+    "новости", "главная", "политика", "экономика", "общество", "спорт", "культура", "происшествия", "мир", "наука",
+    "технологии", "авто", "регион", "видео",
+    "الرئيسية", "أخبار", "سياسة", "اقتصاد", "رياضة", "ثقافة", "منوعات", "صحة", "تكنولوجيا", "فيديو", "العالم",
+    "ειδήσεις", "αρχική", "πολιτική", "οικονομία", "κόσμος", "αθλητισμός", "πολιτισμός", "υγεία", "τεχνολογία",
+    "portada", "españa", "internacional", "deportes", "cultura", "economía", "política", "sociedad", "opinión",
+    "actualité", "politique", "économie", "société", "monde", "régions", "faits", "divers", "nachrichten", "politik",
+    "wirtschaft", "kultur", "ratgeber", "panorama", "regional", "notícias", "economia", "esportes", "mundo",
+    "brasil", "cidades", "saúde",
+}
+_MENU_CONNECTORS = {"and", "&", "s", "y", "et", "und", "e", "и", "و", "και"}
+_SENTENCE_PUNCTUATION = set(".,;:!?\"“”«»。，；：！？、")
+
+
+def is_menu(text: str) -> bool:
+    """A menu copied as one line: "Latest News Applications OS Channel…", "新闻 财经 科技 汽车".
+
+    Several words with no sentence punctuation, each capitalised where the script has case, at
+    least half of them sections of a site; or four or more short CJK words between spaces.
+    """
+    if any(c in _SENTENCE_PUNCTUATION for c in text) or len(text) > 160:
+        return False
+    tokens = text.split()
+    if len(tokens) < 4:
+        return False
+    if all(_CJK_RE.fullmatch(t[0]) and len(t) <= 4 for t in tokens):
+        return True
+    if any(t[0].islower() and plain_key(t) not in _MENU_CONNECTORS for t in tokens):
+        return False
+    words = plain_key(text).split()
+    sections = sum(1 for w in words if w in SECTION_WORDS)
+    return sections >= 3 and sections * 2 >= len(words)
+
+
+# Comment widgets: their headings, sort controls and log-in prompts.
+COMMENT_WORDS = {
+    "comments", "comment", "conversation", "join the conversation", "leave a comment", "leave a reply",
+    "add a comment", "post a comment", "cancel reply", "sort by", "newest", "oldest", "most liked", "best", "top",
+    "show more comments", "load more comments", "view all comments", "be the first to comment", "reply", "replies",
+    "网友评论", "热门评论", "最新评论", "发表评论", "全部评论", "我要评论", "комментарии", "оставить комментарий",
+    "комментировать", "التعليقات", "أضف تعليقك", "أضف تعليق", "σχόλια", "γράψτε σχόλιο", "comentarios",
+    "deja tu comentario", "commentaires", "réagir", "kommentare", "kommentieren", "comentários", "comente",
+}
+COMMENT_RE = re.compile(
+    r"(^(log ?in|sign in|sign up|register|войдите|авторизуйтесь|connectez-vous|inicia sesión|faça login|entre"
+    r"|jetzt anmelden|anmelden|συνδεθείτε|سجل الدخول|登录)\b.{0,40}(comment|коммент|coment|diskut|σχολ|تعليق|评论)"
+    r"|^登录后.{0,6}评论|沙发|暂无评论|还没有评论|^comments are (closed|open)|^\d+\s+(comments?|replies|коммент\w*|评论)$)",
+    re.IGNORECASE,
+)
+# Prompts to subscribe, follow or sign up: they speak to the reader, in the imperative.
+PROMPT_RE = re.compile(
+    r"^(sign up|subscribe|get (our|the|your)|join (our|the|us)|receive|enter your email|don'?t miss|never miss"
+    r"|download (our|the) app|follow us|support (us|our)|become a (member|subscriber)|abonnez-vous|inscrivez-vous"
+    r"|suscríbete|regístrate|assine|inscreva-se|(jetzt )?(newsletter )?abonnieren|подпишитесь|подписывайтесь"
+    r"|подписаться|اشترك|订阅|关注我们|εγγραφείτε|newsletter\b)",
+    re.IGNORECASE,
+)
+# "Priya Raman Media reporter", "Redacción Valdeluz": a name and a newsroom role, without "By".
+BYLINE_ROLE_RE = re.compile(
+    r"(^(redacción|redação|rédaction|redaktion|staff|newsroom)\b"
+    r"|\b(reporter|correspondent|staff writer|journalist|columnist|editor|contributor|корреспондент|обозреватель"
+    r"|مراسل|محرر|rédacteur|redactora?|redakteur(in)?)$)",
+    re.IGNORECASE,
+)
+# "本文来源：南江日报 作者：陈静": nothing but source and author.
+SOURCE_LINE_RE = re.compile(r"^(本文)?(来源|作者|记者|source|quelle|fuente|источник|المصدر)\s*[:：]", re.IGNORECASE)
+# Dateline words of languages the main filler misses ("Publié le 5 novembre 2025 à 18h02").
+DATELINE_WORDS_RE = re.compile(
+    r"\b(publié|mis à jour|le|à|publicado|actualizado|el|às|atualizado|em|veröffentlicht|aktualisiert|uhr|um"
+    r"|δημοσίευση|\d{1,2}h\d\d)\b", re.IGNORECASE
+)
 
 
 # "来源：江城日报", "Source: Reuters", "作者：李华" may share the dateline's line.
@@ -334,7 +425,7 @@ def dateline_date(text: str) -> date | None:
     rest = text[: span[0]] + " " + text[span[1]:]
     rest = DATELINE_PARTS_RE.sub(" ", rest)
     rest = WEEKDAYS_RE.sub(" ", rest)
-    rest = DATELINE_FILLER_RE.sub(" ", rest)
+    rest = DATELINE_FILLER_RE.sub(" ", DATELINE_WORDS_RE.sub(" ", rest))
     if word_count(rest) > 2:
         return None
     return find_date(text)
@@ -351,7 +442,7 @@ def classify(text: str) -> tuple[str, str] | None:
         return "junk", "script or code fragment"
     if is_social(text):
         return "junk", "share or social widget"
-    if COOKIE_RE.search(text) and word_count(text) <= 60:
+    if is_cookie_notice(text):
         return "junk", "cookie notice"
     key = plain_key(text)
     if key in AD_WORDS:
@@ -362,7 +453,11 @@ def classify(text: str) -> tuple[str, str] | None:
         return "junk", "teaser ending in 'Read more'"
     if is_nav(text):
         return "junk", "navigation"
-    if PROMO_RE.search(text) and word_count(text) <= 30:
+    if is_menu(text):
+        return "junk", "navigation menu"
+    if is_comment_widget(text):
+        return "junk", "comment widget"
+    if is_prompt(text):
         return "junk", "newsletter or subscription prompt"
     if FOOTER_RE.search(text) and word_count(text) <= 30:
         return "junk", "copyright footer"
@@ -376,7 +471,44 @@ def classify(text: str) -> tuple[str, str] | None:
         return "dateline", "dateline (used as the published date)"
     if BYLINE_RE.match(text) and word_count(text) <= 10 and not ends_sentence(text):
         return "byline", "byline (used as the author)"
+    if BYLINE_ROLE_RE.search(text) and word_count(text) <= 7 and not ends_sentence(text) and not any(
+            c.isdigit() for c in text):
+        return "byline", "byline (used as the author)"
+    if SOURCE_LINE_RE.match(text) and word_count(text) <= 15 and not ends_sentence(text):
+        return "junk", "source and author credit"
     return None
+
+
+# A cookie notice speaks to the reader; a sentence about cookie rules reports on them.
+_ADDRESS_RE = re.compile(
+    r"\b(we|our|you|your|accept|agree|reject|allow|continue|vous|nous|acepta[rs]?|usted|aceitar|você|sie|akzeptieren"
+    r"|мы|вы|соглашаетесь)\b|我们|您|نستخدم|توافق", re.IGNORECASE
+)
+
+
+def is_cookie_notice(text: str) -> bool:
+    if not COOKIE_RE.search(text) or word_count(text) > 60:
+        return False
+    return word_count(text) <= 6 or bool(_ADDRESS_RE.search(text))
+
+
+def is_comment_widget(text: str) -> bool:
+    key = plain_key(text)
+    if key in COMMENT_WORDS or " ".join(w for w in key.split() if not w.isdigit()) in COMMENT_WORDS:
+        return True
+    return bool(COMMENT_RE.search(text)) and word_count(text) <= 15
+
+
+def is_prompt(text: str) -> bool:
+    """A newsletter or subscription prompt: imperative, short ("Subscribe to our daily newsletter").
+
+    A sentence that merely mentions a newsletter ("The paper added 680,000 newsletter
+    subscribers") is article text.
+    """
+    words = word_count(text)
+    if PROMPT_RE.search(text) and words <= 30:
+        return True
+    return bool(PROMO_RE.search(text)) and words <= 4 and not ends_sentence(text)
 
 
 def looks_like_headline(text: str) -> bool:
