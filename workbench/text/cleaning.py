@@ -529,6 +529,7 @@ def classify_blocks(blocks: list[Block]) -> list[Block]:
 
     _drop_repeats(blocks)
     _drop_teaser_runs(blocks)
+    _drop_numbered_headlines(blocks)
     _pick_title(blocks)
     return blocks
 
@@ -573,6 +574,27 @@ def _drop_teaser_runs(blocks: list[Block]) -> None:
                 in_run = False  # the article goes on
             else:
                 block.role, block.reason = "junk", "related or recent news list"
+
+
+_NUMBERED_RE = re.compile(r"^\d{1,2}[.)]?\s+\S")
+
+
+def _drop_numbered_headlines(blocks: list[Block]) -> None:
+    """A numbered list of headlines after the last paragraph of prose is a 'most read' box without its heading."""
+    last_prose = max((i for i, b in enumerate(blocks) if b.kept and ends_sentence(b.text) and word_count(b.text) >= 8
+                      and not _NUMBERED_RE.match(b.text)), default=-1)
+    run: list[Block] = []
+    before = blocks[last_prose] if last_prose >= 0 else None
+    for block in blocks[last_prose + 1:] + [Block(text="", role="junk")]:
+        if block.kept and _NUMBERED_RE.match(block.text) and looks_like_headline(block.text):
+            run.append(block)
+            continue
+        announced = before is not None and before.kept and before.text.rstrip().endswith((":", "："))
+        before = block
+        if len(run) >= 2 and not announced:
+            for item in run:
+                item.role, item.reason = "junk", "numbered headline list"
+        run = []
 
 
 def _is_kicker(text: str) -> bool:
