@@ -17,6 +17,7 @@ from workbench.services import articles, claims, imports
 from workbench.services.ingest import fetch_with_settings, media_type_for_upload
 from workbench.services.schemas import ArticleMeta, parse_date
 from workbench.store.db import get_session
+from workbench.text import rescue
 from workbench.web import auth
 from workbench.web.htmx import is_htmx, redirect_to
 from workbench.web.params import id_arg, id_value, whole_number
@@ -144,8 +145,23 @@ def _paste_fallback(via: str, media_type: str) -> tuple[bytes, str] | None:
 @auth.requires("import_article")
 def review_import(key: str):
     draft = imports.get_draft(get_session(), key=key, actor=auth.current_user())
-    return render_template("articles/preview.html", draft=draft, meta=_preview_meta(draft),
-                           kept=[i for i, b in enumerate(draft.blocks) if b["kept"]], target=_draft_target(draft))
+    return _render_preview(draft, _preview_meta(draft), [i for i, b in enumerate(draft.blocks) if b["kept"]])
+
+
+def _render_preview(draft, meta: dict, kept: list[int], *, restored: list[int] | None = None, **context):
+    """The preview page: the blocks grouped as :func:`workbench.text.rescue.present` lays them out."""
+    return render_template("articles/preview.html", draft=draft, meta=meta, kept=kept,
+                           preview=rescue.present(draft.blocks, kept), restored=restored or [],
+                           focus=restored[0] if restored else None, target=_draft_target(draft), **context)
+
+
+def _restored_run(value: str, size: int) -> list[int]:
+    """The blocks a "Keep these N blocks" button names ("first-last"), within the draft."""
+    first, _, last = value.partition("-")
+    first, last = whole_number(first), whole_number(last or first)
+    if first is None or last is None:
+        return []
+    return list(range(first, min(last, size - 1) + 1))
 
 
 def _draft_target(draft):
@@ -171,6 +187,11 @@ def save_import(key: str):
     draft = imports.get_draft(db, key=key, actor=auth.current_user())
     form = request.form
     keep = [number for number in map(whole_number, form.getlist("keep")) if number is not None]
+    submitted = {k: form.get(k, "") for k in ("title", "source_url", "publisher", "byline", "published", "language")}
+    if "restore" in form:
+        # Without JavaScript a run's button comes here: show the preview again with the run kept, unsaved.
+        restored = [i for i in _restored_run(form["restore"], len(draft.blocks)) if i not in keep]
+        return _render_preview(draft, submitted, sorted(set(keep) | set(restored)), restored=restored)
     try:
         meta = ArticleMeta(
             title=form.get("title", "").strip(),
@@ -184,9 +205,7 @@ def save_import(key: str):
         # A new revision commits together with the re-anchoring of the article's claims.
         article = imports.commit_draft(db, draft=draft, actor=auth.current_user(), keep=keep, meta=meta)
     except WorkbenchError as err:
-        submitted = {k: form.get(k, "") for k in ("title", "source_url", "publisher", "byline", "published", "language")}
-        return render_template("articles/preview.html", draft=draft, meta=submitted, kept=keep,
-                               error=err.message, target=_draft_target(draft)), err.status
+        return _render_preview(draft, submitted, keep, error=err.message), err.status
     if is_revision:
         number = article.current_revision  # the revision just saved, as it was locked and stored
         target = url_for("revisions.report", article_id=article.id, number=number)
