@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 
 PRESCAN_BYTES = 8192
+_CHAOS_TIE = 0.01  # charset-normalizer's mess ratios this close count as equal
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
@@ -122,9 +123,15 @@ def _is_utf8_beyond_ascii(data: bytes) -> bool:
 def _detected(data: bytes) -> Decoded:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    best = matches.best()
     if best is None:
         raise UnicodeError("not readable text in any known encoding")
+    # Western text reads as little chaos in many Latin code pages (£ in windows-1252 is Ł in
+    # windows-1250); on a tie, windows-1252 wins, as it is browsers' default for undeclared pages.
+    western = next((m for m in matches if m.encoding == "cp1252"), None)
+    if western is not None and western.chaos <= best.chaos + _CHAOS_TIE:
+        best = western
     codec = codec_for(best.encoding) or best.encoding
     try:
         return Decoded(data.decode(codec), codec, "detected")
