@@ -9,7 +9,6 @@ after any decompression; a process runs only so many fetches at once.
 
 from __future__ import annotations
 
-import codecs
 import http.client
 import ipaddress
 import math
@@ -27,6 +26,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from workbench.errors import BusyError, FetchError, InvalidContentError, TooLargeError
 from workbench.services.schemas import parse_url
 from workbench.text.cleaning import CleanResult, clean_text
+from workbench.text.decoding import decode_bytes
 
 ARTICLE_MEDIA_TYPES = {"text/html", "application/xhtml+xml", "text/plain", "text/markdown", "text/x-markdown"}
 UPLOAD_EXTENSIONS = {".html": "text/html", ".htm": "text/html", ".txt": "text/plain", ".md": "text/markdown"}
@@ -443,36 +443,21 @@ def media_type_for_upload(filename: str) -> str:
 
 
 def decode_text(data: bytes, charset: str | None = None) -> str:
-    """Bytes to text: the declared charset, else UTF-8 (with or without BOM), else a detected one."""
-    for candidate in filter(None, [charset, "utf-8-sig"]):
-        try:
-            return data.decode(candidate)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
-        raise InvalidContentError("The file is not readable text in any known encoding.", code="undecodable")
-    return str(best)
-
-
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-_META_CHARSET_RE = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
+    """Plain-text bytes to text: see :func:`workbench.text.decoding.decode_bytes` (no ``<meta>`` scan)."""
+    return _decode(data, charset, html=False)
 
 
 def decode_html(data: bytes, charset: str | None = None) -> str:
-    """HTML bytes to text: a byte-order mark, else the charset the server declared, else the page's
-    own ``<meta>`` declaration, else as :func:`decode_text` (UTF-8, then a detected encoding)."""
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            charset = name
-            break
-    else:
-        if charset is None:
-            match = _META_CHARSET_RE.search(data[:4096])
-            charset = match.group(1).decode("ascii") if match else None
-    return decode_text(data, charset)
+    """HTML bytes to text: BOM, the server's charset, the page's ``<meta>``, UTF-8, detection (see
+    :mod:`workbench.text.decoding`). The only place an HTML page's bytes become text."""
+    return _decode(data, charset, html=True)
+
+
+def _decode(data: bytes, charset: str | None, *, html: bool) -> str:
+    try:
+        return decode_bytes(data, charset, html=html).text
+    except UnicodeError:
+        raise InvalidContentError("The file is not readable text in any known encoding.", code="undecodable") from None
 
 
 def compression_of(data: bytes) -> str | None:

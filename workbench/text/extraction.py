@@ -23,7 +23,9 @@ from workbench.text.cleaning import (
     guess_language,
     normalize_block,
     plain_key,
+    word_count,
 )
+from workbench.text.decoding import declare_utf8
 
 BLOCK_TAGS = {
     "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "div", "dl", "dt",
@@ -120,6 +122,8 @@ def extract_html(document: str, *, url: str | None = None) -> CleanResult:
 
     # Before parsing: lxml would end the text at a NUL, losing the rest of the page.
     document = drop_control_characters(document)
+    # The text is decoded already: a legacy <meta charset> left in it would make lxml misread it.
+    document = declare_utf8(document)
     blocks = html_blocks(document)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # trafilatura's dependencies warn about lxml internals
@@ -172,8 +176,9 @@ def _kept_by_extractor(text: str, kept_texts: set[str], kept_joined: str) -> boo
         return True
     # Longer blocks may be merged or split differently by the extractor: accept them when
     # they appear whole, on word boundaries, in what it kept. Short ones must match exactly,
-    # or "Home" would pass for being somewhere in the story.
-    return len(text.split()) >= 6 and f" {text} " in kept_joined
+    # or "Home" would pass for being somewhere in the story. (Words as word_count counts them:
+    # a Japanese or Chinese sentence has no spaces between its words.)
+    return word_count(text) >= 6 and f" {text} " in kept_joined
 
 
 def _meta_from_roles(blocks: list[Block]) -> dict:

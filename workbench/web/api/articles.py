@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 from workbench.errors import InvalidContentError, MalformedRequestError
 from workbench.services import articles, imports
-from workbench.services.ingest import fetch_with_settings
+from workbench.services.ingest import ARTICLE_MEDIA_TYPES, fetch_with_settings
 from workbench.services.schemas import ArticleImport
 from workbench.store.db import get_session
 from workbench.store.models import Article, Revision
@@ -71,39 +71,56 @@ def revision_json(revision: Revision):
                                                                   _external=True)))
 
 
-def _import_body(body: ArticleImport) -> tuple[bytes, str, str, str | None]:
-    """(bytes, media type, origin, source url) for the one input the body gives."""
+def _import_body(body: ArticleImport) -> tuple[bytes, str, str, str | None, str | None]:
+    """(bytes, media type, origin, charset, source url) for the one input the body gives."""
     given = [name for name in ("text", "html", "url") if getattr(body, name)]
     if len(given) != 1:
         raise MalformedRequestError("Give exactly one of text, html or url.")
     config = current_app.config
     if body.url:
         fetched = fetch_with_settings(body.url, config)
-        return fetched.body, fetched.media_type, fetched.url, fetched.url
+        return fetched.body, fetched.media_type, fetched.url, fetched.charset, fetched.url
+    # A JSON string is Unicode already: whatever its <meta charset> says, these bytes are UTF-8.
     if body.html is not None:
-        return body.html.encode("utf-8"), "text/html", "api", None
-    return body.text.encode("utf-8"), "text/plain", "api", None
+        return body.html.encode("utf-8"), "text/html", "api", "utf-8", None
+    return body.text.encode("utf-8"), "text/plain", "api", "utf-8", None
 
 
-def _import_request() -> tuple[bytes, str, str, dict]:
-    """(bytes, media type, origin, metadata overrides) from an import or revision request body."""
-    body = parse_json(ArticleImport)
-    data, media_type, origin, fetched_url = _import_body(body)
+def _raw_import() -> tuple[bytes, str, str | None, ArticleImport]:
+    """The page sent as the body itself (``Content-Type: text/html; charset=...``), metadata in the
+    query string; its bytes are decoded like a fetched page's."""
+    fields = {k: v for k, v in request.args.items() if k in ("title", "source_url", "publisher", "published")}
+    try:
+        meta = ArticleImport.model_validate(fields)
+    except ValidationError as err:
+        first = err.errors()[0]
+        raise MalformedRequestError(f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}.") from None
+    return request.get_data(), request.mimetype, request.mimetype_params.get("charset"), meta
+
+
+def _import_request() -> tuple[bytes, str, str, str | None, dict]:
+    """(bytes, media type, origin, charset, metadata overrides) from an import or revision request body."""
+    if request.mimetype in ARTICLE_MEDIA_TYPES:
+        data, media_type, charset, body = _raw_import()
+        origin, fetched_url = "api", None
+    else:
+        body = parse_json(ArticleImport)
+        data, media_type, origin, charset, fetched_url = _import_body(body)
     if not data.strip():
         raise InvalidContentError("There is nothing to import: the text is empty.", code="empty")
     overrides = {"title": body.title, "publisher": body.publisher, "published": body.published,
                  "source_url": body.source_url or fetched_url}
-    return data, media_type, origin, overrides
+    return data, media_type, origin, charset, overrides
 
 
 @api.post("/articles")
 @auth.requires("import_article")
 @article_content("text", "html")
 def create_article():
-    data, media_type, origin, overrides = _import_request()
+    data, media_type, origin, charset, overrides = _import_request()
     db = get_session()
     article = imports.import_article(db, actor=auth.current_user(), data=data, media_type=media_type, origin=origin,
-                                      max_bytes=current_app.config["MAX_IMPORT_BYTES"], overrides=overrides)
+                                      charset=charset, max_bytes=current_app.config["MAX_IMPORT_BYTES"], overrides=overrides)
     response = jsonify(article_json(article, articles.get_revision(db, article)))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_article", article_id=article.id, _external=True)
@@ -138,9 +155,9 @@ def create_revision(article_id: int):
     db = get_session()
     article = articles.get_article(db, article_id)  # a 404 before fetching anything
     # Fetching and cleaning happen before the write, which re-reads the article.
-    data, media_type, origin, overrides = _import_request()
+    data, media_type, origin, charset, overrides = _import_request()
     revision, report = add_revision(db, article=article, actor=auth.current_user(), data=data, media_type=media_type,
-                                    origin=origin, max_bytes=current_app.config["MAX_IMPORT_BYTES"],
+                                    origin=origin, charset=charset, max_bytes=current_app.config["MAX_IMPORT_BYTES"],
                                     overrides=overrides)
     response = jsonify({"revision": revision_dict(revision), "reanchoring": report.to_dict()})
     response.status_code = 201
