@@ -2,7 +2,7 @@
 
 Each case in tests/corpus/pages is ``NAME.html`` and ``NAME.txt`` (the article's paragraphs, one a
 line, without the headline). Scores are bag-of-words: a word is a space-separated token, or
-one character of a script written without spaces (CJK); punctuation is ignored and case folded.
+one character of a script written without spaces (Chinese, Japanese); punctuation is ignored and case folded.
 Precision is the share of the output's words that are article words, recall the share of the
 article's words in the output (counts clipped, as a multiset). A sentence is lost when its
 letters, spaces removed, do not appear in the output's letters.
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
 
 

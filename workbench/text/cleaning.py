@@ -145,7 +145,7 @@ CREDIT_RE = re.compile(
     r"((file |handout |stock )?(photo|photograph|image|picture|video|graphic|illustration)s?"
     r"( credit)?\s*(:|/|by\b|courtesy)"
     r"|image source,|getty images|\(reuters\)$|\(ap photo|\(afp\)$"
-    r"|图片来源|图片[:：]|资料图|фото[:：]|صورة[:：]|φωτογραφία[:：])",
+    r"|图片来源|图片[:：]|圖片[:：]|资料图|写真[:：]|撮影[:：]|фото[:：]|صورة[:：]|φωτογραφία[:：])",
     re.IGNORECASE,
 )
 COOKIE_RE = re.compile(
@@ -158,7 +158,7 @@ PROMO_RE = re.compile(
     r"|already a subscriber|subscribe to continue|to continue reading|订阅|подпишитесь|اشترك في)",
     re.IGNORECASE,
 )
-FOOTER_RE = re.compile(r"(^©|^copyright\b|all rights reserved|版权所有|все права защищены|جميع الحقوق محفوظة)", re.I)
+FOOTER_RE = re.compile(r"(^©|^copyright\b|all rights reserved|版权所有|版權所有|все права защищены|جميع الحقوق محفوظة)", re.I)
 EDITOR_CREDIT_RE = re.compile(
     r"^(责任编辑|编辑|編輯|editor|edited by|editing by|additional reporting by|редактор|تحرير)\s*[:：]?\s*\S", re.IGNORECASE
 )
@@ -249,11 +249,13 @@ def _date_span(text: str) -> tuple[int, int] | None:
 # Measures of a block
 # ---------------------------------------------------------------------------
 
-_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+# Chinese and Japanese (kana, CJK ideographs and their compatibility forms); Korean separates
+# its words with spaces and is counted by them.
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 
 
 def word_count(text: str) -> int:
-    """Words, counting each CJK character as one (those scripts do not separate words)."""
+    """Words, counting each Chinese or Japanese character as one (those scripts do not separate words)."""
     cjk = len(_CJK_RE.findall(text))
     latin = len(_CJK_RE.sub(" ", text).split())
     return latin + cjk

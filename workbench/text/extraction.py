@@ -21,6 +21,7 @@ from workbench.text.cleaning import (
     classify,
     classify_blocks,
     drop_control_characters,
+    ends_sentence,
     guess_language,
     normalize_block,
     plain_key,
@@ -44,7 +45,16 @@ CONTEXT_HINTS = [
     ("form", "form"),
 ]
 _CLASS_HINTS = re.compile(r"(share|social|related|recommend|cookie|consent|newsletter|promo|paywall|subscri|advert"
-                          r"|\bad-|comment)", re.I)
+                          r"|\bad-|comment|menu|breadcrumb)", re.I)
+# Where a short label is a control, whatever the extractor kept: a menu item, a share button.
+_CONTROL_BOXES = {"navigation": "navigation", "menu box": "navigation", "breadcrumb box": "navigation",
+                  "share box": "share or social widget", "social box": "share or social widget"}
+# "Read more: <headline>" between paragraphs is a link to another story.
+_LINK_TEASER_RE = re.compile(
+    r"^(read more|read also|also read|see also|more on this|related|lire aussi|à lire aussi|lee también|leia também"
+    r"|leggi anche|lesen sie auch|читайте также|смотрите также|اقرأ أيضا|اقرأ ايضا|相关阅读|延伸阅读|関連記事)\s*[:：]",
+    re.IGNORECASE,
+)
 # Boxes whose text an extractor's word does not rescue from the prompt and caption rules.
 _PROMPT_BOXES = {"newsletter box", "promo box", "paywall box", "subscri box", "advert box"}
 
@@ -88,6 +98,15 @@ def html_blocks(document: str | bytes) -> list[Block]:
     walk(body if body is not None else root)
     flush()
     return blocks
+
+
+def _structural_verdict(block: Block) -> tuple[str, str] | None:
+    """Junk told by where a block stands and its shape, for what the extractor may keep by mistake."""
+    if block.context in _CONTROL_BOXES and word_count(block.text) <= 4 and not ends_sentence(block.text):
+        return "junk", _CONTROL_BOXES[block.context]
+    if _LINK_TEASER_RE.match(block.text) and word_count(block.text) <= 20:
+        return "junk", "link to another story"
+    return None
 
 
 def _holds_blocks(element) -> bool:
@@ -160,7 +179,7 @@ def extract_html(document: str, *, url: str | None = None) -> CleanResult:
         vouches = kept and block.context not in _PROMPT_BOXES
         if vouches:
             vouched.add(i)
-        verdict = classify(block.text, vouched=vouches)
+        verdict = classify(block.text, vouched=vouches) or _structural_verdict(block)
         if verdict:
             block.role, block.reason = verdict
         elif evidence is not None and not kept:
@@ -183,11 +202,11 @@ def extract_html(document: str, *, url: str | None = None) -> CleanResult:
     return CleanResult(blocks=blocks, meta=meta)
 
 
-_CJK_CHAR = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af])")
+_CJK_CHAR = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
 
 
 def _tokens(text: str) -> list[str]:
-    """Words without punctuation, lower-cased; each CJK character is a word."""
+    """Words without punctuation, lower-cased; each Chinese or Japanese character is a word."""
     text = _CJK_CHAR.sub(r" \1 ", unicodedata.normalize("NFKC", text).lower())
     return [w for w in (re.sub(r"[\W_]", "", t) for t in text.split()) if w]
 
