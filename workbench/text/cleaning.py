@@ -373,11 +373,12 @@ def classify(text: str, *, vouched: bool = False) -> tuple[str, str] | None:
 
 
 def _classify(text: str) -> tuple[str, str] | None:
+    # The length guards come before the patterns: a long paragraph is not searched for a caption.
     if looks_like_code(text):
         return "junk", "script or code fragment"
     if is_social(text):
         return "junk", "share or social widget"
-    if COOKIE_RE.search(text) and word_count(text) <= 60:
+    if word_count(text) <= 60 and COOKIE_RE.search(text):
         return "junk", "cookie notice"
     key = plain_key(text)
     if key in AD_WORDS:
@@ -388,15 +389,15 @@ def _classify(text: str) -> tuple[str, str] | None:
         return "junk", "teaser ending in 'Read more'"
     if is_nav(text):
         return "junk", "navigation"
-    if PROMO_RE.search(text) and word_count(text) <= 30:
+    if word_count(text) <= 30 and PROMO_RE.search(text):
         return "junk", "newsletter or subscription prompt"
-    if FOOTER_RE.search(text) and word_count(text) <= 30:
+    if word_count(text) <= 30 and FOOTER_RE.search(text):
         return "junk", "copyright footer"
     if TAGS_RE.search(text):
         return "junk", "tag list"
-    if EDITOR_CREDIT_RE.search(text) and word_count(text) <= 12:
+    if word_count(text) <= 12 and EDITOR_CREDIT_RE.search(text):
         return "junk", "editor credit"
-    if CREDIT_RE.search(text) and word_count(text) <= 45:
+    if word_count(text) <= 45 and CREDIT_RE.search(text):
         return "junk", "photo caption or credit"
     if dateline_date(text) is not None:
         return "dateline", "dateline (used as the published date)"
@@ -410,14 +411,16 @@ def looks_like_headline(text: str) -> bool:
     return 1 <= words <= 25 and not ends_sentence(text) and not text.rstrip().endswith((",", ";", ":"))
 
 
-def classify_blocks(blocks: list[Block], *, vouched: set[int] | frozenset = frozenset()) -> list[Block]:
+def classify_blocks(blocks: list[Block], *, vouched: set[int] | frozenset = frozenset(),
+                    judged: bool = False) -> list[Block]:
     """Judge each block in the light of its neighbours; returns the same blocks, roles set.
 
     Blocks that already carry a junk role (e.g. from HTML structure) keep it. ``vouched``: the
-    positions of blocks an extractor kept as article text (see :func:`classify`).
+    positions of blocks an extractor kept as article text (see :func:`classify`); ``judged``:
+    each block went through :func:`classify` already.
     """
     for i, block in enumerate(blocks):
-        if block.role == "body":
+        if block.role == "body" and not judged:
             verdict = classify(block.text, vouched=i in vouched)
             if verdict:
                 block.role, block.reason = verdict

@@ -187,7 +187,7 @@ def extract_html(document: str, *, url: str | None = None) -> CleanResult:
             block.role, block.reason = "junk", f"not part of the article{where}"
     if evidence is not None and not any(b.kept for b in blocks):
         blocks, vouched = _with_extractor_paragraphs(blocks, evidence)
-    classify_blocks(blocks, vouched=vouched)
+    classify_blocks(blocks, vouched=vouched, judged=True)
     # A title from metadata wins over whatever headline-like block the line rules picked.
     if "title" in meta:
         for block in blocks:
@@ -202,13 +202,13 @@ def extract_html(document: str, *, url: str | None = None) -> CleanResult:
     return CleanResult(blocks=blocks, meta=meta)
 
 
-_CJK_CHAR = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
+_CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN_RE = re.compile(rf"[{_CJK_CHARS}]|[^\W_{_CJK_CHARS}]+")
 
 
 def _tokens(text: str) -> list[str]:
-    """Words without punctuation, lower-cased; each Chinese or Japanese character is a word."""
-    text = _CJK_CHAR.sub(r" \1 ", unicodedata.normalize("NFKC", text).lower())
-    return [w for w in (re.sub(r"[\W_]", "", t) for t in text.split()) if w]
+    """Runs of letters and digits, lower-cased; each Chinese or Japanese character is one."""
+    return _TOKEN_RE.findall(unicodedata.normalize("NFKC", text).lower())
 
 
 def _letters(text: str) -> str:
