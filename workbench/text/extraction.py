@@ -25,6 +25,7 @@ from workbench.text.cleaning import (
     guess_language,
     normalize_block,
     plain_key,
+    reads_as_prose,
     word_count,
 )
 
@@ -104,6 +105,8 @@ def _structural_verdict(block: Block) -> tuple[str, str] | None:
     """Junk told by where a block stands and its shape, for what the extractor may keep by mistake."""
     if block.context in _CONTROL_BOXES and word_count(block.text) <= 4 and not ends_sentence(block.text):
         return "junk", _CONTROL_BOXES[block.context]
+    if block.context in ("newsletter box", "subscri box") and not reads_as_prose(block.text):
+        return "junk", "newsletter or subscription prompt"
     if _LINK_TEASER_RE.match(block.text) and word_count(block.text) <= 20:
         return "junk", "link to another story"
     return None
