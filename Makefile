@@ -25,6 +25,8 @@ browser:
 
 bench: setup-test browser
 	$(PY) scripts/cleaner_report.py
+	$(PY) -m pip install -q readability-lxml || echo "readability-lxml not installed: its column is skipped"
+	$(PY) scripts/import_bench.py
 	$(PY) scripts/bench.py
 
 load: setup-test

@@ -101,9 +101,9 @@ SOCIAL_WORDS = {
 SOCIAL_NETWORKS = {
     "facebook", "twitter", "x", "whatsapp", "linkedin", "email", "print", "pinterest", "reddit", "telegram",
     "weibo", "wechat", "line", "messenger", "flipboard", "bluesky", "threads", "mastodon", "vk", "copy", "link",
-    "微信", "微博", "вконтакте", "одноклассники", "تويتر", "فيسبوك", "واتساب",
+    "微信", "微博", "вконтакте", "одноклассники", "تويتر", "فيسبوك", "واتساب", "ツイート", "ポスト", "はてなブックマーク",
 }
-SHARE_PREFIXES = {"share", "follow", "分享", "分享到", "分享至", "扫一扫", "扫码", "поделиться", "شارك", "κοινοποίηση", "compartir",
+SHARE_PREFIXES = {"share", "follow", "シェア", "分享", "分享到", "分享至", "扫一扫", "扫码", "поделиться", "شارك", "κοινοποίηση", "compartir",
                   "partager", "teilen"}
 TEASER_HEADINGS = {
     "recent news", "more stories", "more news", "related", "related news", "related articles", "related stories",
@@ -152,7 +152,7 @@ CREDIT_RE = re.compile(
     r"((file |handout |stock )?(photo|photograph|image|picture|video|graphic|illustration)s?"
     r"( credit)?\s*(:|/|by\b|courtesy)"
     r"|image source,|getty images|\(reuters\)$|\(ap photo|\(afp\)$"
-    r"|图片来源|图片[:：]|资料图|фото[:：]|صورة[:：]|φωτογραφία[:：])",
+    r"|图片来源|图片[:：]|圖片[:：]|资料图|写真[:：]|撮影[:：]|фото[:：]|صورة[:：]|φωτογραφία[:：])",
     re.IGNORECASE,
 )
 COOKIE_RE = re.compile(
@@ -162,10 +162,10 @@ COOKIE_RE = re.compile(
 )
 PROMO_RE = re.compile(
     r"(newsletter|sign up for|subscribe to (our|the)|get the latest .* (in|to) your inbox|download (our|the) app"
-    r"|订阅|подпишитесь|اشترك في)",
+    r"|already a subscriber|subscribe to continue|to continue reading|订阅|подпишитесь|اشترك في)",
     re.IGNORECASE,
 )
-FOOTER_RE = re.compile(r"(^©|^copyright\b|all rights reserved|版权所有|все права защищены|جميع الحقوق محفوظة)", re.I)
+FOOTER_RE = re.compile(r"(^©|^copyright\b|all rights reserved|版权所有|版權所有|все права защищены|جميع الحقوق محفوظة)", re.I)
 EDITOR_CREDIT_RE = re.compile(
     r"^(责任编辑|编辑|編輯|editor|edited by|editing by|additional reporting by|редактор|تحرير)\s*[:：]?\s*\S", re.IGNORECASE
 )
@@ -256,11 +256,13 @@ def _date_span(text: str) -> tuple[int, int] | None:
 # Measures of a block
 # ---------------------------------------------------------------------------
 
-_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+# Chinese and Japanese (kana, CJK ideographs and their compatibility forms); Korean separates
+# its words with spaces and is counted by them.
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 
 
 def word_count(text: str) -> int:
-    """Words, counting each CJK character as one (those scripts do not separate words)."""
+    """Words, counting each Chinese or Japanese character as one (those scripts do not separate words)."""
     cjk = len(_CJK_RE.findall(text))
     latin = len(_CJK_RE.sub(" ", text).split())
     return latin + cjk
@@ -436,8 +438,33 @@ def dateline_date(text: str) -> date | None:
 # ---------------------------------------------------------------------------
 
 
-def classify(text: str) -> tuple[str, str] | None:
-    """Role and reason for a block judged on its own text, or None when it reads as article text."""
+# Rules whose words also occur in article prose ("680,000 newsletter subscribers"): a sentence the
+# extractor kept as article text is not dropped by them.
+VOUCHABLE_REASONS = {"script or code fragment", "newsletter or subscription prompt", "photo caption or credit"}
+
+
+def reads_as_prose(text: str) -> bool:
+    return ends_sentence(text) and word_count(text) >= 8 and not looks_like_markup(text)
+
+
+def looks_like_markup(text: str) -> bool:
+    return bool(re.search(r"</?[a-z]+[^>]*>|[{};]\s*$|\bfunction\s*\(|=>", text))
+
+
+def classify(text: str, *, vouched: bool = False) -> tuple[str, str] | None:
+    """Role and reason for a block judged on its own text, or None when it reads as article text.
+
+    ``vouched``: an extractor kept this text as the article's; if it reads as a sentence, the
+    rules in :data:`VOUCHABLE_REASONS` do not apply.
+    """
+    verdict = _classify(text)
+    if vouched and verdict and verdict[1] in VOUCHABLE_REASONS and reads_as_prose(text):
+        return None
+    return verdict
+
+
+def _classify(text: str) -> tuple[str, str] | None:
+    # The length guards come before the patterns: a long paragraph is not searched for a caption.
     if looks_like_code(text):
         return "junk", "script or code fragment"
     if is_social(text):
@@ -459,13 +486,13 @@ def classify(text: str) -> tuple[str, str] | None:
         return "junk", "comment widget"
     if is_prompt(text):
         return "junk", "newsletter or subscription prompt"
-    if FOOTER_RE.search(text) and word_count(text) <= 30:
+    if word_count(text) <= 30 and FOOTER_RE.search(text):
         return "junk", "copyright footer"
     if TAGS_RE.search(text):
         return "junk", "tag list"
-    if EDITOR_CREDIT_RE.search(text) and word_count(text) <= 12:
+    if word_count(text) <= 12 and EDITOR_CREDIT_RE.search(text):
         return "junk", "editor credit"
-    if CREDIT_RE.search(text) and word_count(text) <= 45:
+    if word_count(text) <= 45 and CREDIT_RE.search(text):
         return "junk", "photo caption or credit"
     if dateline_date(text) is not None:
         return "dateline", "dateline (used as the published date)"
@@ -516,14 +543,17 @@ def looks_like_headline(text: str) -> bool:
     return 1 <= words <= 25 and not ends_sentence(text) and not text.rstrip().endswith((",", ";", ":"))
 
 
-def classify_blocks(blocks: list[Block]) -> list[Block]:
+def classify_blocks(blocks: list[Block], *, vouched: set[int] | frozenset = frozenset(),
+                    judged: bool = False) -> list[Block]:
     """Judge each block in the light of its neighbours; returns the same blocks, roles set.
 
-    Blocks that already carry a junk role (e.g. from HTML structure) keep it.
+    Blocks that already carry a junk role (e.g. from HTML structure) keep it. ``vouched``: the
+    positions of blocks an extractor kept as article text (see :func:`classify`); ``judged``:
+    each block went through :func:`classify` already.
     """
-    for block in blocks:
-        if block.role == "body":
-            verdict = classify(block.text)
+    for i, block in enumerate(blocks):
+        if block.role == "body" and not judged:
+            verdict = classify(block.text, vouched=i in vouched)
             if verdict:
                 block.role, block.reason = verdict
 
@@ -535,7 +565,7 @@ def classify_blocks(blocks: list[Block]) -> list[Block]:
 
 
 def _drop_repeats(blocks: list[Block]) -> None:
-    """A caption printed twice goes entirely; a repeated paragraph keeps its first copy."""
+    """A caption printed twice goes entirely; a repeated paragraph keeps its first kept copy."""
     seen: dict[str, list[Block]] = {}
     for block in blocks:
         key = plain_key(strip_bullet(block.text))
@@ -547,7 +577,9 @@ def _drop_repeats(blocks: list[Block]) -> None:
         caption_like = any(c.role == "junk" and "caption" in c.reason for c in copies) or any(
             c.text.lstrip()[:1] in BULLETS for c in copies
         )
-        repeated = copies if caption_like else copies[1:]
+        # The first copy still shown stays, even when an earlier one was dropped for another reason.
+        shown = [c for c in copies if c.role != "junk"]
+        repeated = copies if caption_like else shown[1:]
         for block in repeated:
             block.role, block.reason = "junk", "duplicated photo caption" if caption_like else "repeated text"
 

@@ -9,6 +9,7 @@ trafilatura's metadata.
 from __future__ import annotations
 
 import re
+import unicodedata
 import warnings
 
 import lxml.html
@@ -20,9 +21,11 @@ from workbench.text.cleaning import (
     classify,
     classify_blocks,
     drop_control_characters,
+    ends_sentence,
     guess_language,
     normalize_block,
     plain_key,
+    reads_as_prose,
     word_count,
 )
 from workbench.text.decoding import declare_utf8
@@ -43,7 +46,19 @@ CONTEXT_HINTS = [
     ("aside", "sidebar"),
     ("form", "form"),
 ]
-_CLASS_HINTS = re.compile(r"(share|social|related|recommend|cookie|consent|newsletter|promo|advert|\bad-|comment)", re.I)
+_CLASS_HINTS = re.compile(r"(share|social|related|recommend|cookie|consent|newsletter|promo|paywall|subscri|advert"
+                          r"|\bad-|comment|menu|breadcrumb)", re.I)
+# Where a short label is a control, whatever the extractor kept: a menu item, a share button.
+_CONTROL_BOXES = {"navigation": "navigation", "menu box": "navigation", "breadcrumb box": "navigation",
+                  "share box": "share or social widget", "social box": "share or social widget"}
+# "Read more: <headline>" between paragraphs is a link to another story.
+_LINK_TEASER_RE = re.compile(
+    r"^(read more|read also|also read|see also|more on this|related|lire aussi|à lire aussi|lee también|leia também"
+    r"|leggi anche|lesen sie auch|читайте также|смотрите также|اقرأ أيضا|اقرأ ايضا|相关阅读|延伸阅读|関連記事)\s*[:：]",
+    re.IGNORECASE,
+)
+# Boxes whose text an extractor's word does not rescue from the prompt and caption rules.
+_PROMPT_BOXES = {"newsletter box", "promo box", "paywall box", "subscri box", "advert box"}
 
 
 def html_blocks(document: str | bytes) -> list[Block]:
@@ -62,7 +77,8 @@ def html_blocks(document: str | bytes) -> list[Block]:
     def walk(element):
         tag = element.tag if isinstance(element.tag, str) else ""
         tag = tag.lower()
-        if tag in INVISIBLE_TAGS or not isinstance(element.tag, str):
+        hidden = tag in INVISIBLE_TAGS and not (tag == "button" and _holds_blocks(element))
+        if hidden or not isinstance(element.tag, str):
             if element.tail:
                 buffer.append(element.tail)
             return
@@ -84,6 +100,22 @@ def html_blocks(document: str | bytes) -> list[Block]:
     walk(body if body is not None else root)
     flush()
     return blocks
+
+
+def _structural_verdict(block: Block) -> tuple[str, str] | None:
+    """Junk told by where a block stands and its shape, for what the extractor may keep by mistake."""
+    if block.context in _CONTROL_BOXES and word_count(block.text) <= 4 and not ends_sentence(block.text):
+        return "junk", _CONTROL_BOXES[block.context]
+    if block.context in ("newsletter box", "subscri box") and not reads_as_prose(block.text):
+        return "junk", "newsletter or subscription prompt"
+    if _LINK_TEASER_RE.match(block.text) and word_count(block.text) <= 20:
+        return "junk", "link to another story"
+    return None
+
+
+def _holds_blocks(element) -> bool:
+    """A <button> wrapped around paragraphs (an expandable card, a parser's repair) is content, not a control."""
+    return any(isinstance(child.tag, str) and child.tag.lower() in BLOCK_TAGS - {"br"} for child in element.iter())
 
 
 def _parse(document: str | bytes):
@@ -128,15 +160,13 @@ def extract_html(document: str, *, url: str | None = None) -> CleanResult:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # trafilatura's dependencies warn about lxml internals
         extracted = trafilatura.bare_extraction(
-            document, url=url, include_comments=False, include_tables=True, with_metadata=True, favor_recall=True
+            document, url=url, include_comments=False, include_tables=True, include_images=True, with_metadata=True,
+            favor_recall=True
         )
-    kept_texts: set[str] = set()
-    kept_joined = ""
+    evidence = None
     meta: dict = {}
     if extracted is not None:
-        kept_texts = {normalize_block(" ".join(el.itertext())) for el in extracted.body.iter() if len(el) == 0 or el.text}
-        kept_texts |= {normalize_block(" ".join(el.itertext())) for el in extracted.body}
-        kept_joined = " " + normalize_block(" ".join(extracted.body.itertext())) + " "
+        evidence = ExtractorText(extracted.body)
         meta = {
             "title": (extracted.title or "").strip(),
             "byline": (extracted.author or "").strip(),
@@ -146,17 +176,24 @@ def extract_html(document: str, *, url: str | None = None) -> CleanResult:
     meta = {k: v for k, v in meta.items() if v}
     title_key = plain_key(meta.get("title", ""))
 
-    for block in blocks:
+    vouched: set[int] = set()
+    for i, block in enumerate(blocks):
         if title_key and plain_key(block.text) == title_key:
             block.role, block.reason = "title", "headline (used as the title)"
             continue
-        verdict = classify(block.text)
+        kept = evidence is not None and evidence.keeps(block.text)
+        vouches = kept and block.context not in _PROMPT_BOXES
+        if vouches:
+            vouched.add(i)
+        verdict = classify(block.text, vouched=vouches) or _structural_verdict(block)
         if verdict:
             block.role, block.reason = verdict
-        elif extracted is not None and not _kept_by_extractor(block.text, kept_texts, kept_joined):
+        elif evidence is not None and not kept:
             where = f" ({block.context})" if block.context else ""
             block.role, block.reason = "junk", f"not part of the article{where}"
-    classify_blocks(blocks)
+    if evidence is not None and not any(b.kept for b in blocks):
+        blocks, vouched = _with_extractor_paragraphs(blocks, evidence)
+    classify_blocks(blocks, vouched=vouched, judged=True)
     # A title from metadata wins over whatever headline-like block the line rules picked.
     if "title" in meta:
         for block in blocks:
@@ -171,14 +208,95 @@ def extract_html(document: str, *, url: str | None = None) -> CleanResult:
     return CleanResult(blocks=blocks, meta=meta)
 
 
-def _kept_by_extractor(text: str, kept_texts: set[str], kept_joined: str) -> bool:
-    if text in kept_texts:
-        return True
-    # Longer blocks may be merged or split differently by the extractor: accept them when
-    # they appear whole, on word boundaries, in what it kept. Short ones must match exactly,
-    # or "Home" would pass for being somewhere in the story. (Words as word_count counts them:
-    # a Japanese or Chinese sentence has no spaces between its words.)
-    return word_count(text) >= 6 and f" {text} " in kept_joined
+_CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN_RE = re.compile(rf"[{_CJK_CHARS}]|[^\W_{_CJK_CHARS}]+")
+
+
+def _tokens(text: str) -> list[str]:
+    """Runs of letters and digits, lower-cased; each Chinese or Japanese character is one."""
+    return _TOKEN_RE.findall(unicodedata.normalize("NFKC", text).lower())
+
+
+def _letters(text: str) -> str:
+    return "".join(_tokens(text))
+
+
+class ExtractorText:
+    """What the extractor kept, in forms a block can be matched against whatever the spacing.
+
+    trafilatura glues paragraphs ("Wednesday.The stabbing"), splits or merges them and resolves
+    entities differently: blocks are compared by their letters and digits alone, and by runs of
+    three words in order, not by exact text.
+    """
+
+    def __init__(self, body):
+        paragraphs = _paragraphs(body)
+        #: The paragraphs' lines, in order: the article when no block of the page matches.
+        self.lines = [line for lines in paragraphs for line in lines]
+        self.pieces = {_letters(" ".join(lines)) for lines in paragraphs} | {_letters(line) for line in self.lines}
+        self.letters = "\n".join(_letters(line) for line in self.lines)
+        self.trigrams: set[tuple[str, ...]] = set()
+        for line in self.lines:
+            words = _tokens(line)
+            self.trigrams.update(zip(words, words[1:], words[2:]))
+
+    def keeps(self, text: str) -> bool:
+        letters = _letters(text)
+        if not letters:
+            return False
+        if letters in self.pieces:
+            return True
+        # Short blocks must match a whole paragraph of the extractor's, or "Home" would pass for
+        # being somewhere in the story; longer ones may sit inside a merged paragraph, or have
+        # most of their words, in order, in what it kept.
+        if word_count(text) < 6:
+            return False
+        if letters in self.letters:
+            return True
+        words = _tokens(text)
+        grams = list(zip(words, words[1:], words[2:]))
+        return bool(grams) and sum(g in self.trigrams for g in grams) / len(grams) >= 0.6
+
+
+_PARAGRAPH_TAGS = {"p", "head", "item", "cell", "quote", "code"}
+
+
+def _paragraphs(body) -> list[list[str]]:
+    """The extractor's text: for each paragraph of it, its lines (split at its line breaks)."""
+    found = []
+    for element in body.iter(*_PARAGRAPH_TAGS):
+        if any(parent.tag in _PARAGRAPH_TAGS for parent in element.iterancestors()):
+            continue
+        lines = _text_with_breaks(element).split("\n")
+        lines = [line for line in (normalize_block(line) for line in lines) if line]
+        if lines:
+            found.append(lines)
+    loose = [normalize_block(t or "") for t in [body.text] + [child.tail for child in body]]
+    found.extend([t] for t in loose if t)
+    return found
+
+
+def _text_with_breaks(element) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        parts.append("\n" if child.tag == "lb" else _text_with_breaks(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _with_extractor_paragraphs(blocks: list[Block], evidence: ExtractorText) -> tuple[list[Block], set[int]]:
+    """When no block matched what the extractor kept, its own paragraphs stand in for the article.
+
+    They follow the title; the page's blocks stay, dropped, after them.
+    """
+    top = [line for line in evidence.lines if plain_key(line)]
+    at = next((i + 1 for i, b in enumerate(blocks) if b.role == "title"), 0)
+    added = [Block(text=text, reason="article text (as the extractor read it)") for text in top]
+    for block in added:
+        verdict = classify(block.text, vouched=True)
+        if verdict:
+            block.role, block.reason = verdict
+    return blocks[:at] + added + blocks[at:], set(range(at, at + len(added)))
 
 
 def _meta_from_roles(blocks: list[Block]) -> dict:

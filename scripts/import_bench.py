@@ -1,0 +1,66 @@
+"""Print how well the HTML import keeps each page's article, beside trafilatura and readability-lxml.
+
+Over tests/corpus/pages (see tests/corpus/page_bench.py for the scoring: bag-of-words
+precision, recall and F1; a sentence is lost when its letters are missing from the output).
+readability-lxml is not a dependency of the app: `make bench` installs it into .venv; without
+it that column is skipped with a note.
+"""
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.corpus.page_bench import EXTRACTORS, cases, score  # noqa: E402
+
+
+def available() -> dict:
+    names = dict(EXTRACTORS)
+    try:
+        import readability  # noqa: F401
+    except ImportError:
+        print("readability-lxml is not installed: its column is skipped (pip install readability-lxml).\n")
+        names.pop("readability")
+    return names
+
+
+def main() -> None:
+    extractors = available()
+    corpus = cases()
+    scores = {name: [] for name in extractors}
+    seconds = {name: 0.0 for name in extractors}
+    header = f"{'case':30}" + "".join(f" {name[:11]:>11} F1/lost" for name in extractors)
+    print(header)
+    for case_name, page, expected in corpus:
+        row = f"{case_name[:30]:30}"
+        for name, extract in extractors.items():
+            start = time.perf_counter()
+            try:
+                output = extract(page)
+            except Exception as error:  # a refused import counts as keeping nothing
+                output = None
+                print(f"  {name} on {case_name}: {type(error).__name__}: {error}", file=sys.stderr)
+            seconds[name] += time.perf_counter() - start
+            result = score(output, expected)
+            scores[name].append(result)
+            mark = "REFUSED" if result.refused else f"{result.f1:.3f}/{len(result.lost):<2}"
+            row += f" {mark:>19}"
+        print(row)
+    print(f"\n{len(corpus)} pages. Bag-of-words scores, averaged over pages:")
+    print(f"{'extractor':12} {'precision':>9} {'recall':>7} {'F1':>6} {'lost sent.':>10} {'per page':>8} {'refused':>7} {'ms/page':>7}")
+    for name, results in scores.items():
+        lost = sum(len(r.lost) for r in results)
+        print(f"{name:12} {statistics.mean(r.precision for r in results):9.3f} "
+              f"{statistics.mean(r.recall for r in results):7.3f} {statistics.mean(r.f1 for r in results):6.3f} "
+              f"{lost:10} {lost / len(results):8.2f} {sum(r.refused for r in results):7} "
+              f"{1000 * seconds[name] / len(results):7.1f}")
+    for name, results in scores.items():
+        for (case_name, _page, _expected), r in zip(corpus, results):
+            for sentence in r.lost:
+                print(f"  lost by {name:11} {case_name}: {sentence[:70]!r}")
+
+
+if __name__ == "__main__":
+    main()
