@@ -38,7 +38,10 @@ def test_short_japanese_paragraphs_are_kept():
 
 
 def test_sentences_mentioning_newsletters_are_kept_when_the_extractor_keeps_them():
-    sentence = "The paper added 680,000 newsletter subscribers in a single year, its editor said on Monday."
+    reported = "The paper added 680,000 newsletter subscribers in a single year, its editor said on Monday."
+    assert classify(reported) is None and classify(reported, vouched=True) is None
+    # Worded like a prompt, but a sentence the extractor kept as the article's.
+    sentence = "Sign up for the newsletter, which the paper says reached 680,000 readers this year."
     assert classify(sentence) == ("junk", "newsletter or subscription prompt")
     assert classify(sentence, vouched=True) is None
     assert classify("Sign up for our newsletter", vouched=True) is not None  # not a sentence

@@ -397,6 +397,13 @@ PROMPT_RE = re.compile(
     r"|подписаться|اشترك|订阅|关注我们|εγγραφείτε|newsletter\b)",
     re.IGNORECASE,
 )
+# A paywall's prompt: what it says is about the reader's access, never about the story.
+PAYWALL_RE = re.compile(
+    r"(already a subscriber|you(?:'ve| have) read (?:all )?(?:your )?(?:\d+ )?free articles|free articles? (?:left|remaining)"
+    r"|subscribe (?:now )?to (?:continue|keep reading)|to continue reading,? (?:subscribe|sign in|log in)"
+    r"|subscribe\b.{0,60}\bfor unlimited access)",
+    re.IGNORECASE,
+)
 # "Priya Raman Media reporter", "Redacción Valdeluz": a name and a newsroom role, without "By".
 BYLINE_ROLE_RE = re.compile(
     r"(^(redacción|redação|rédaction|redaktion|staff|newsroom)\b"
@@ -534,6 +541,8 @@ def is_prompt(text: str) -> bool:
     """
     words = word_count(text)
     if PROMPT_RE.search(text) and words <= 30:
+        return True
+    if PAYWALL_RE.search(text) and words <= 40:
         return True
     return bool(PROMO_RE.search(text)) and words <= 4 and not ends_sentence(text)
 
