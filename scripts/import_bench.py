@@ -60,6 +60,38 @@ def main() -> None:
         for (case_name, _page, _expected), r in zip(corpus, results):
             for sentence in r.lost:
                 print(f"  lost by {name:11} {case_name}: {sentence[:70]!r}")
+    print_big_pages(corpus[0][1])
+
+
+def big_pages(page: str) -> dict[str, bytes]:
+    """Two 5 MB pages made from one of the corpus: markup-heavy (a script's JSON and a long list of
+    related links around the article, as large real pages are) and text-heavy (the article's first
+    paragraph written out again and again)."""
+    import json
+    import re
+
+    blob = json.dumps([{"id": i, "title": f"Story {i}", "url": f"/news/{i}", "body": "x" * 400} for i in range(9000)])
+    related = "".join(f'<li><a href="/news/{i}">Related story number {i} on the harbour</a></li>' for i in range(6000))
+    markup = page.replace("</body>", f'<script type="application/json">{blob}</script><aside><ul>{related}</ul>'
+                                     "</aside></body>")
+    first = re.search(r"<p>[^<]*</p>", page).group(0)
+    copies, size = [], 0
+    while size < 5_000_000:
+        copies.append(first.replace("<p>", f"<p>Paragraph {len(copies)}: ", 1))
+        size += len(copies[-1])
+    text = page.replace(first, "\n".join(copies), 1)
+    return {"markup-heavy": markup.encode(), "text-heavy": text.encode()}
+
+
+def print_big_pages(page: str) -> None:
+    from workbench.services.ingest import clean_input
+
+    print("\nImport of a 5 MB page (target: < 2 s):")
+    for kind, data in big_pages(page).items():
+        started = time.perf_counter()
+        result = clean_input(data, "text/html")
+        print(f"  {kind:13} {len(data) / 1e6:.1f} MB  {time.perf_counter() - started:6.2f} s  "
+              f"({sum(b.kept for b in result.blocks):,} of {len(result.blocks):,} blocks kept)")
 
 
 if __name__ == "__main__":
