@@ -148,16 +148,18 @@ READ_MORE_RE = re.compile(
     r"|اقرأ المزيد|διαβάστε περισσότερα)\s*[»›>.…]*\s*$",
     re.IGNORECASE,
 )
+# Searched only for whether a block has a credit; "File photo:", "Handout image by" are found by
+# their second word. Each alternative starts with a literal, so the search can skip ahead.
 CREDIT_RE = re.compile(
-    r"((file |handout |stock )?(photo|photograph|image|picture|video|graphic|illustration)s?"
+    r"((photo|photograph|image|picture|video|graphic|illustration)s?"
     r"( credit)?\s*(:|/|by\b|courtesy)"
     r"|image source,|getty images|\(reuters\)$|\(ap photo|\(afp\)$"
     r"|图片来源|图片[:：]|圖片[:：]|资料图|写真[:：]|撮影[:：]|фото[:：]|صورة[:：]|φωτογραφία[:：])",
     re.IGNORECASE,
 )
 COOKIE_RE = re.compile(
-    r"(\bcookies?\b.*\b(use|accept|consent|policy|settings|preferences|agree)\b"
-    r"|\b(accept|reject) all\b|\bmanage (cookie )?preferences\b|файлы cookie|使用cookie|ملفات تعريف الارتباط)",
+    r"(c(?<=\bc)ookies?\b.*\b(use|accept|consent|policy|settings|preferences|agree)\b"
+    r"|a(?<=\ba)ccept all\b|r(?<=\br)eject all\b|m(?<=\bm)anage (cookie )?preferences\b|файлы cookie|使用cookie|ملفات تعريف الارتباط)",
     re.IGNORECASE,
 )
 PROMO_RE = re.compile(
@@ -174,10 +176,15 @@ BYLINE_RE = re.compile(
     r"^(by|written by|reporting by|words by|von|par|por|автор|текст|作者|记者|記者|بقلم|του|της)\s*[:：]?\s+(?P<name>.+)$",
     re.IGNORECASE,
 )
+# Every alternative starts with a literal character (a word boundary is checked just after it, as
+# in "f(?<=\bf)unction"), so the search can skip ahead; a block of prose is searched in microseconds.
 CODE_RE = re.compile(
-    r"(\bjQuery\b|\bdocument\.\w|\bwindow\.\w|\bfunction\s*\(|\bvar\s+\w+\s*=|\bconst\s+\w+\s*=|\blet\s+\w+\s*="
-    r"|\bconsole\.\w|getElementById|addEventListener|googletag|dataLayer|\$\(|=>|</?[a-z]+[^>]*>|\)\s*;\s*$|^\s*[\"']\)\s*;)",
+    r"(j(?<=\bj)Query\b|d(?<=\bd)ocument\.\w|w(?<=\bw)indow\.\w|f(?<=\bf)unction\s*\(|v(?<=\bv)ar\s+\w+\s*="
+    r"|c(?<=\bc)onst\s+\w+\s*=|l(?<=\bl)et\s+\w+\s*=|c(?<=\bc)onsole\.\w|getElementById|addEventListener|googletag"
+    r"|dataLayer|\$\(|=>|</?[a-z]+[^>]*>|\)\s*;\s*$)",
 )
+# The tail of a script cut in two: '");'
+CODE_TAIL_RE = re.compile(r"\s*[\"']\)\s*;")
 CODE_SYMBOLS = set("{}()[];=<>$\"'\\|#")
 BULLETS = "•·▪‣◦●■►–—-*"
 SENTENCE_END_RE = re.compile(r"[.!。！](\s*[\"”’»」』)\]])*$")
@@ -263,15 +270,22 @@ _CJK_RE = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf9
 
 def word_count(text: str) -> int:
     """Words, counting each Chinese or Japanese character as one (those scripts do not separate words)."""
+    if text.isascii():
+        return len(text.split())
     cjk = len(_CJK_RE.findall(text))
     latin = len(_CJK_RE.sub(" ", text).split())
     return latin + cjk
 
 
+_PUNCTUATION_RE = re.compile(r"[^\w\s]")
+_NAV_SEPARATOR_RE = re.compile(r"\s+[|>›»/·]\s+|\s*\|\s*")
+
+
 def plain_key(text: str) -> str:
     """Lower-case text without punctuation or bullets, for matching against the vocabulary."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = re.sub(r"[^\w\s]", " ", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    text = _PUNCTUATION_RE.sub(" ", text.lower())
     return " ".join(text.split())
 
 
@@ -288,14 +302,15 @@ def ends_sentence(text: str) -> bool:
 
 
 def looks_like_code(text: str) -> bool:
-    if CODE_RE.search(text):
+    if CODE_RE.search(text) or CODE_TAIL_RE.match(text):
         return True
-    visible = [c for c in text if not c.isspace()]
+    visible = len(text) - sum(map(str.isspace, text))
     if not visible:
         return False
-    symbols = sum(1 for c in visible if c in CODE_SYMBOLS)
-    letters = sum(1 for c in visible if c.isalpha())
-    return symbols >= 3 and symbols / len(visible) > 0.3 and letters < 40
+    symbols = sum(map(text.count, CODE_SYMBOLS))
+    if symbols < 3 or symbols / visible <= 0.3:
+        return False
+    return sum(map(str.isalpha, text)) < 40
 
 
 def is_social(text: str) -> bool:
@@ -325,7 +340,7 @@ def is_nav(text: str) -> bool:
     if key in NAV_WORDS:
         return True
     # Breadcrumbs and menus: three or more short items between separators.
-    parts = [p.strip() for p in re.split(r"\s+[|>›»/·]\s+|\s*\|\s*", text) if p.strip()]
+    parts = [p.strip() for p in _NAV_SEPARATOR_RE.split(text) if p.strip()]
     if len(parts) == 2 and plain_key(parts[0]) in NAV_WORDS:
         return word_count(parts[1]) <= 3  # "Home / Health": a breadcrumb from the front page
     return len(parts) >= 3 and all(word_count(p) <= 3 for p in parts)
@@ -471,46 +486,66 @@ def classify(text: str, *, vouched: bool = False) -> tuple[str, str] | None:
 
 
 def _classify(text: str) -> tuple[str, str] | None:
-    # The length guards come before the patterns: a long paragraph is not searched for a caption.
+    # Each measure is taken once, and the length guards come before the patterns: most rules are
+    # about short blocks, so a paragraph of prose is searched by only a few of them.
     if looks_like_code(text):
         return "junk", "script or code fragment"
+    words = word_count(text)
+    key = plain_key(text)
+    low = text.lower()
     if is_social(text):
         return "junk", "share or social widget"
-    if is_cookie_notice(text):
+    if words <= 60 and _search(COOKIE_RE, low) and (words <= 6 or _search(_ADDRESS_RE, low)):
         return "junk", "cookie notice"
-    key = plain_key(text)
     if key in AD_WORDS:
         return "junk", "advertisement"
     if is_teaser_heading(text):
         return "junk", "related or recent news list"
-    if READ_MORE_RE.search(text):
+    if _search(READ_MORE_RE, low[-60:]):
         return "junk", "teaser ending in 'Read more'"
     if is_nav(text):
         return "junk", "navigation"
     if is_menu(text):
         return "junk", "navigation menu"
-    if is_comment_widget(text):
+    if words <= 15 and is_comment_widget(text):
         return "junk", "comment widget"
-    if is_prompt(text):
+    if words <= 40 and _is_prompt(low, words, text):
         return "junk", "newsletter or subscription prompt"
-    if word_count(text) <= 30 and FOOTER_RE.search(text):
+    if words <= 30 and _search(FOOTER_RE, low):
         return "junk", "copyright footer"
-    if TAGS_RE.search(text):
+    if _search(TAGS_RE, low):
         return "junk", "tag list"
-    if word_count(text) <= 12 and EDITOR_CREDIT_RE.search(text):
+    if words <= 12 and _search(EDITOR_CREDIT_RE, low):
         return "junk", "editor credit"
-    if word_count(text) <= 45 and CREDIT_RE.search(text):
+    if words <= 45 and _search(CREDIT_RE, low):
         return "junk", "photo caption or credit"
     if dateline_date(text) is not None:
         return "dateline", "dateline (used as the published date)"
-    if BYLINE_RE.match(text) and word_count(text) <= 10 and not ends_sentence(text):
+    if words <= 10 and BYLINE_RE.match(text) and not ends_sentence(text):
         return "byline", "byline (used as the author)"
-    if BYLINE_ROLE_RE.search(text) and word_count(text) <= 7 and not ends_sentence(text) and not any(
-            c.isdigit() for c in text):
+    if words <= 7 and _search(BYLINE_ROLE_RE, low) and not ends_sentence(text) and not any(c.isdigit() for c in text):
         return "byline", "byline (used as the author)"
-    if SOURCE_LINE_RE.match(text) and word_count(text) <= 15 and not ends_sentence(text):
+    if words <= 15 and _search(SOURCE_LINE_RE, low) and not ends_sentence(text):
         return "junk", "source and author credit"
     return None
+
+
+_LOWERED: dict[re.Pattern, re.Pattern] = {}
+
+
+def _search(pattern: re.Pattern, low: str) -> bool:
+    """``pattern.search`` on text already lower-cased, by a case-sensitive copy of the pattern.
+
+    Python's regular expressions skip their fast scan for a literal start under IGNORECASE, which
+    makes these keyword patterns several times slower on long blocks; their words are written in
+    lower case, so on lowered text the copy finds what the original finds.
+    """
+    lowered = _LOWERED.get(pattern)
+    if lowered is None:
+        if re.search(r"[A-Z]", re.sub(r"\\.", "", pattern.pattern)):
+            raise ValueError(f"{pattern.pattern!r} has capitals: it cannot be searched on lowered text")
+        lowered = _LOWERED[pattern] = re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+    return lowered.search(low) is not None
 
 
 # A cookie notice speaks to the reader; a sentence about cookie rules reports on them.
@@ -539,12 +574,15 @@ def is_prompt(text: str) -> bool:
     A sentence that merely mentions a newsletter ("The paper added 680,000 newsletter
     subscribers") is article text.
     """
-    words = word_count(text)
-    if PROMPT_RE.search(text) and words <= 30:
+    return _is_prompt(text.lower(), word_count(text), text)
+
+
+def _is_prompt(low: str, words: int, text: str) -> bool:
+    if words <= 30 and _search(PROMPT_RE, low):
         return True
-    if PAYWALL_RE.search(text) and words <= 40:
+    if words <= 40 and _search(PAYWALL_RE, low):
         return True
-    return bool(PROMO_RE.search(text)) and words <= 4 and not ends_sentence(text)
+    return words <= 4 and _search(PROMO_RE, low) and not ends_sentence(text)
 
 
 def looks_like_headline(text: str) -> bool:
@@ -606,7 +644,7 @@ def _drop_teaser_runs(blocks: list[Block]) -> None:
             continue
         if block.role != "body":
             continue
-        before_read_more = following is not None and bool(READ_MORE_RE.search(following.text))
+        before_read_more = following is not None and _search(READ_MORE_RE, following.text[-60:].lower())
         if before_read_more and word_count(block.text) <= 20 and not ends_sentence(block.text):
             block.role, block.reason = "junk", "teaser headline"
             continue
@@ -622,8 +660,8 @@ _NUMBERED_RE = re.compile(r"^\d{1,2}[.)]?\s+\S")
 
 def _drop_numbered_headlines(blocks: list[Block]) -> None:
     """A numbered list of headlines after the last paragraph of prose is a 'most read' box without its heading."""
-    last_prose = max((i for i, b in enumerate(blocks) if b.kept and ends_sentence(b.text) and word_count(b.text) >= 8
-                      and not _NUMBERED_RE.match(b.text)), default=-1)
+    last_prose = next((i for i in range(len(blocks) - 1, -1, -1) if blocks[i].kept and ends_sentence(blocks[i].text)
+                       and word_count(blocks[i].text) >= 8 and not _NUMBERED_RE.match(blocks[i].text)), -1)
     run: list[Block] = []
     before = blocks[last_prose] if last_prose >= 0 else None
     for block in blocks[last_prose + 1:] + [Block(text="", role="junk")]:

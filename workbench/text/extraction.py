@@ -233,11 +233,13 @@ class ExtractorText:
         paragraphs = _paragraphs(body)
         #: The paragraphs' lines, in order: the article when no block of the page matches.
         self.lines = [line for lines in paragraphs for line in lines]
-        self.pieces = {_letters(" ".join(lines)) for lines in paragraphs} | {_letters(line) for line in self.lines}
-        self.letters = "\n".join(_letters(line) for line in self.lines)
+        # Each line is tokenised once; a paragraph's letters are its lines' letters run together.
+        tokens = {line: _tokens(line) for line in self.lines}
+        letters = {line: "".join(words) for line, words in tokens.items()}
+        self.pieces = {"".join(letters[line] for line in lines) for lines in paragraphs} | set(letters.values())
+        self.letters = "\n".join(letters[line] for line in self.lines)
         self.trigrams: set[tuple[str, ...]] = set()
-        for line in self.lines:
-            words = _tokens(line)
+        for words in tokens.values():
             self.trigrams.update(zip(words, words[1:], words[2:]))
 
     def keeps(self, text: str) -> bool:
