@@ -1,7 +1,8 @@
 """Print how well the HTML import keeps each page's article, beside trafilatura and readability-lxml.
 
-Over tests/corpus/pages (see tests/corpus/page_bench.py for the scoring: bag-of-words
-precision, recall and F1; a sentence is lost when its letters are missing from the output).
+Over tests/corpus/pages, then over real news pages fetched from PyPI (see real_pages), scored as
+tests/corpus/page_bench.py says: bag-of-words precision, recall and F1; a sentence is lost when
+its letters are missing from the output.
 readability-lxml is not a dependency of the app: `make bench` installs it into .venv; without
 it that column is skipped with a note.
 """
@@ -28,9 +29,55 @@ def available() -> dict:
 
 def main() -> None:
     extractors = available()
-    corpus = cases()
+    own = cases()
+    score_corpus("our corpus of invented pages (tests/corpus/pages)", own, extractors)
+    real = real_pages()
+    if real:
+        score_corpus(f"real news pages: newspaper4k {NEWSPAPER_VERSION}'s test pages with their expected text", real,
+                     extractors, show_lost=False)
+    print_big_pages(own[0][1], own[0][2])
+
+
+# Real pages with the text a person checked: newspaper4k ships them in its source distribution
+# (tests/data/html and tests/data/txt), in English, Spanish, Arabic, Chinese, Japanese, Korean, Thai,
+# Latvian and more. They are fetched from PyPI into instance/ (never into the repository).
+NEWSPAPER_VERSION = "0.9.6"
+CACHE = Path(__file__).resolve().parent.parent / "instance" / "bench-cache"
+
+
+def real_pages() -> list[tuple[str, str, list[str]]]:
+    import subprocess
+    import tarfile
+
+    from workbench.services.ingest import decode_html
+
+    archive = CACHE / f"newspaper4k-{NEWSPAPER_VERSION}.tar.gz"
+    if not archive.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        fetched = subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
+                                  f"newspaper4k=={NEWSPAPER_VERSION}", "-d", str(CACHE)], capture_output=True, text=True)
+        if fetched.returncode or not archive.exists():
+            print(f"\nReal pages skipped: newspaper4k {NEWSPAPER_VERSION} could not be fetched from PyPI.")
+            return []
+    found = []
+    with tarfile.open(archive) as tar:
+        members = {Path(m.name).relative_to(f"newspaper4k-{NEWSPAPER_VERSION}").as_posix(): m for m in tar.getmembers()}
+        for name, member in sorted(members.items()):
+            if not (name.startswith("tests/data/txt/") and name.endswith(".txt")):
+                continue
+            stem = Path(name).stem
+            page = members.get(f"tests/data/html/{stem}.html")
+            if page is None:
+                continue
+            expected = tar.extractfile(member).read().decode("utf-8").splitlines()
+            found.append((stem, decode_html(tar.extractfile(page).read(), None), [p for p in expected if p.strip()]))
+    return found
+
+
+def score_corpus(title: str, corpus, extractors, *, show_lost: bool = True) -> None:
     scores = {name: [] for name in extractors}
     seconds = {name: 0.0 for name in extractors}
+    print(f"\n{title}")
     header = f"{'case':30}" + "".join(f" {name[:11]:>11} F1/lost" for name in extractors)
     print(header)
     for case_name, page, expected in corpus:
@@ -57,10 +104,11 @@ def main() -> None:
               f"{lost:10} {lost / len(results):8.2f} {sum(r.refused for r in results):7} "
               f"{1000 * seconds[name] / len(results):7.1f}")
     for name, results in scores.items():
+        if not show_lost:
+            break
         for (case_name, _page, _expected), r in zip(corpus, results):
             for sentence in r.lost:
                 print(f"  lost by {name:11} {case_name}: {sentence[:70]!r}")
-    print_big_pages(corpus[0][1], corpus[0][2])
 
 
 def big_pages(page: str, expected: list[str]) -> dict[str, bytes]:

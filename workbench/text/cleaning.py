@@ -125,6 +125,20 @@ TEASER_HEADINGS = {
     "热点推荐", "热门推荐", "热榜", "24小时热榜", "排行榜", "热点新闻", "精彩推荐", "самое читаемое", "самое популярное",
     "главное", "выбор редакции", "الأكثر مشاهدة", "الأكثر تداولا", "περισσότερα", "πιο πρόσφατα", "más leídas",
     "lo último", "à la une", "les plus partagés", "top themen", "beliebt", "mais vistas", "mais recentes",
+    # Japanese, Korean, Thai, Vietnamese, Indonesian and Malay, Turkish, Polish, Dutch, Italian,
+    # Czech, the Baltic and Nordic languages.
+    "関連記事", "関連ニュース", "おすすめ記事", "人気記事", "アクセスランキング", "ランキング", "最新記事", "注目記事",
+    "관련기사", "관련 기사", "관련뉴스", "많이 본 뉴스", "인기기사", "최신기사", "추천기사",
+    "เรื่องที่เกี่ยวข้อง", "ข่าวที่เกี่ยวข้อง", "ข่าวล่าสุด", "ข่าวยอดนิยม", "อ่านเพิ่มเติม",
+    "tin liên quan", "bài liên quan", "tin mới nhất", "đọc nhiều nhất", "xem thêm",
+    "berita terkait", "artikel terkait", "baca juga", "berita terkini", "terpopuler", "berita lainnya",
+    "ilgili haberler", "benzer haberler", "en çok okunanlar", "son dakika", "bunlar da ilginizi çekebilir",
+    "czytaj także", "czytaj też", "zobacz także", "zobacz też", "najczęściej czytane", "polecamy",
+    "gerelateerde artikelen", "lees ook", "meest gelezen", "ook interessant",
+    "potrebbe interessarti", "ti potrebbe interessare", "ultime notizie", "i più letti",
+    "související články", "čtěte také", "nejčtenější", "saistītie raksti", "lasi arī", "populārākie",
+    "susiję straipsniai", "skaitykite taip pat", "seotud artiklid", "loe ka", "relaterte artikler",
+    "les også", "läs också", "relaterade artiklar", "læs også", "relaterede artikler", "lue myös", "luetuimmat",
 }
 AD_WORDS = {
     "advertisement", "advertising", "ad", "ads", "sponsored", "sponsored content", "promoted", "paid content",
@@ -142,6 +156,11 @@ NAV_WORDS = {
     "my account", "sign out", "get the app", "download the app", "edition", "choose edition",
     "view this email in your browser", "view in browser", "view online", "forward to a friend",
     "forward this email", "unsubscribe", "update your preferences", "manage your subscription",
+    "ログイン", "ログアウト", "新規会員登録", "会員登録", "記事保存", "詳しくはこちら", "会員の方はこちら", "ホーム", "トップ",
+    "로그인", "로그아웃", "회원가입", "홈", "เข้าสู่ระบบ", "สมัครสมาชิก", "หน้าแรก", "trang chủ", "đăng nhập",
+    "beranda", "masuk", "daftar", "giriş yap", "giriş", "anasayfa", "ana sayfa", "zaloguj", "zaloguj się",
+    "strona główna", "inloggen", "accedi", "přihlásit", "pieslēgties", "prisijungti", "logga in", "logg inn",
+    "kirjaudu", "sākums", "pradžia", "avaleht", "etusivu",
 }
 READ_MORE_RE = re.compile(
     r"(read more|continue reading|read the full story|full story|more\s*»|阅读全文|查看全文|читать далее|подробнее"
@@ -159,7 +178,9 @@ CREDIT_RE = re.compile(
 )
 COOKIE_RE = re.compile(
     r"(c(?<=\bc)ookies?\b.*\b(use|accept|consent|policy|settings|preferences|agree)\b"
-    r"|a(?<=\ba)ccept all\b|r(?<=\br)eject all\b|m(?<=\bm)anage (cookie )?preferences\b|файлы cookie|使用cookie|ملفات تعريف الارتباط)",
+    r"|a(?<=\ba)ccept all\b|r(?<=\br)eject all\b|m(?<=\bm)anage (cookie )?preferences\b|файлы cookie|使用cookie|ملفات تعريف الارتباط"
+    # Cookies in other languages, said to the reader (the address words below decide).
+    r"|sīkdatn|slapuk|küpsis|evästei|evästet|ciasteczk|pliki cookie|çerez|informační soubory|クッキー|쿠키|คุกกี้)",
     re.IGNORECASE,
 )
 PROMO_RE = re.compile(
@@ -173,7 +194,10 @@ EDITOR_CREDIT_RE = re.compile(
 )
 TAGS_RE = re.compile(r"^(tags?|topics?|keywords|filed under|标签|теги|الوسوم)\s*[:：]", re.IGNORECASE)
 BYLINE_RE = re.compile(
-    r"^(by|written by|reporting by|words by|von|par|por|автор|текст|作者|记者|記者|بقلم|του|της)\s*[:：]?\s+(?P<name>.+)$",
+    r"^((by|written by|reporting by|words by|von|par|por|автор|текст|作者|记者|記者|بقلم|του|της)\s*[:：]?\s+"
+    # Words that name an author only when a colon follows ("Autori: Anna Ūdre").
+    r"|(authors?|autori|autors|autor|autorius|autoriai|autoři|autore|auteurs?|yazar|tác giả|penulis|kirjoittaja"
+    r"|författare|forfatter|auteur|著者|筆者|기자|ผู้เขียน)\s*[:：]\s*)(?P<name>.+)$",
     re.IGNORECASE,
 )
 # Every alternative starts with a literal character (a word boundary is checked just after it, as
@@ -277,7 +301,12 @@ def word_count(text: str) -> int:
     return latin + cjk
 
 
-_PUNCTUATION_RE = re.compile(r"[^\w\s]")
+# What plain_key removes: punctuation, not the vowel signs and other marks that Thai, the Indic
+# scripts, Hebrew and Arabic write as separate characters inside their words (``\w`` misses them).
+_PUNCTUATION_RE = re.compile(
+    r"[^\w\s\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+    r"\u0900-\u0963\u0966-\u0dff\u0e00-\u0e4e\u0e50-\u0e59\u0e80-\u0eff\u1000-\u109f\u1780-\u17d3]"
+)
 _NAV_SEPARATOR_RE = re.compile(r"\s+[|>›»/·]\s+|\s*\|\s*")
 
 
@@ -285,7 +314,8 @@ def plain_key(text: str) -> str:
     """Lower-case text without punctuation or bullets, for matching against the vocabulary."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-    text = _PUNCTUATION_RE.sub(" ", text.lower())
+    # "İ" lowers to "i" and a combining dot, which the vocabulary does not write.
+    text = _PUNCTUATION_RE.sub(" ", text.lower().replace("i\u0307", "i"))
     return " ".join(text.split())
 
 
@@ -332,7 +362,10 @@ def is_teaser_heading(text: str) -> bool:
     if key in TEASER_HEADINGS:
         return True
     words = key.split()
-    return 0 < len(words) <= 4 and words[0] == "related" or (0 < len(words) <= 5 and key.startswith("more from"))
+    if 0 < len(words) <= 4 and words[0] == "related":
+        return True
+    # "More from Politics", "More Must-Reads From TIME", "More stories from the Courier"
+    return 0 < len(words) <= 6 and words[0] == "more" and "from" in words
 
 
 def is_nav(text: str) -> bool:
@@ -397,6 +430,11 @@ COMMENT_WORDS = {
     "网友评论", "热门评论", "最新评论", "发表评论", "全部评论", "我要评论", "комментарии", "оставить комментарий",
     "комментировать", "التعليقات", "أضف تعليقك", "أضف تعليق", "σχόλια", "γράψτε σχόλιο", "comentarios",
     "deja tu comentario", "commentaires", "réagir", "kommentare", "kommentieren", "comentários", "comente",
+    "comentar", "comenta", "commenta", "commenti", "komentarze", "skomentuj", "reacties", "reageer", "yorumlar",
+    "yorum yap", "komentáře", "komentāri", "komentarai", "kommentarer", "kommentoi", "bình luận", "komentar",
+    "コメント", "コメントする", "댓글", "댓글쓰기", "ความคิดเห็น", "แสดงความคิดเห็น",
+    # "Found a mistake?": the error-report widgets of news sites.
+    "found a mistake", "spotted an error", "kļūda rakstā", "ziņot par kļūdu", "нашли ошибку", "нашли опечатку",
 }
 COMMENT_RE = re.compile(
     r"(^(log ?in|sign in|sign up|register|войдите|авторизуйтесь|connectez-vous|inicia sesión|faça login|entre"
@@ -416,7 +454,9 @@ PROMPT_RE = re.compile(
 PAYWALL_RE = re.compile(
     r"(already a subscriber|you(?:'ve| have) read (?:all )?(?:your )?(?:\d+ )?free articles|free articles? (?:left|remaining)"
     r"|subscribe (?:now )?to (?:continue|keep reading)|to continue reading,? (?:subscribe|sign in|log in)"
-    r"|subscribe\b.{0,60}\bfor unlimited access)",
+    r"|subscribe\b.{0,60}\bfor unlimited access"
+    r"|会員限定です|有料会員限定|有料会員の方のみ|会員登録が必要|続きをお読みいただけます|登録すると続き|무료 회원 전용|유료 회원 전용"
+    r"|로그인 후 이용|로그인하시면|登录后阅读|登录后查看|付费阅读全文|สมาชิกเท่านั้น)",
     re.IGNORECASE,
 )
 # "Priya Raman Media reporter", "Redacción Valdeluz": a name and a newsroom role, without "By".
@@ -509,6 +549,10 @@ def _classify(text: str) -> tuple[str, str] | None:
         return "junk", "navigation menu"
     if words <= 15 and is_comment_widget(text):
         return "junk", "comment widget"
+    if words <= 30 and _search(ERROR_REPORT_RE, low):
+        return "junk", "error-report prompt"
+    if words <= 80 and _search(PAYWALL_RE, low):
+        return "junk", "paywall prompt"
     if words <= 40 and _is_prompt(low, words, text):
         return "junk", "newsletter or subscription prompt"
     if words <= 30 and _search(FOOTER_RE, low):
@@ -551,7 +595,8 @@ def _search(pattern: re.Pattern, low: str) -> bool:
 # A cookie notice speaks to the reader; a sentence about cookie rules reports on them.
 _ADDRESS_RE = re.compile(
     r"\b(we|our|you|your|accept|agree|reject|allow|continue|vous|nous|acepta[rs]?|usted|aceitar|você|sie|akzeptieren"
-    r"|мы|вы|соглашаетесь)\b|我们|您|نستخدم|توافق", re.IGNORECASE
+    r"|мы|вы|соглашаетесь|jūs|piekrītat|turpinot|sutinkate|nõustute|hyväksyt|zgadzasz|akceptujesz|kabul|kullanıyoruz"
+    r"|souhlasíte)\b|我们|您|نستخدم|توافق|당사|동의|ご利用|同意|ยอมรับ", re.IGNORECASE
 )
 
 
@@ -559,6 +604,10 @@ def is_cookie_notice(text: str) -> bool:
     if not COOKIE_RE.search(text) or word_count(text) > 60:
         return False
     return word_count(text) <= 6 or bool(_ADDRESS_RE.search(text))
+
+
+# "Select the text and press Ctrl+Enter to send the error to the editors."
+ERROR_REPORT_RE = re.compile(r"ctrl\s*\+\s*enter")
 
 
 def is_comment_widget(text: str) -> bool:
@@ -574,13 +623,12 @@ def is_prompt(text: str) -> bool:
     A sentence that merely mentions a newsletter ("The paper added 680,000 newsletter
     subscribers") is article text.
     """
-    return _is_prompt(text.lower(), word_count(text), text)
+    low, words = text.lower(), word_count(text)
+    return _is_prompt(low, words, text) or words <= 80 and _search(PAYWALL_RE, low)
 
 
 def _is_prompt(low: str, words: int, text: str) -> bool:
     if words <= 30 and _search(PROMPT_RE, low):
-        return True
-    if words <= 40 and _search(PAYWALL_RE, low):
         return True
     return words <= 4 and _search(PROMO_RE, low) and not ends_sentence(text)
 

@@ -45,6 +45,7 @@ CONTEXT_HINTS = [
     ("footer", "page footer"),
     ("aside", "sidebar"),
     ("form", "form"),
+    ("figcaption", "photo caption"),
 ]
 _CLASS_HINTS = re.compile(r"(share|social|related|recommend|cookie|consent|newsletter|promo|paywall|subscri|advert"
                           r"|\bad-|comment|menu|breadcrumb)", re.I)
@@ -113,6 +114,38 @@ def _structural_verdict(block: Block) -> tuple[str, str] | None:
     return None
 
 
+def _keep_gallery_captions(blocks: list[Block]) -> None:
+    """On a gallery ("In pictures"), the captions tell the story: keep them when they read as prose,
+    there are at least two, and they carry at least half as many words as the rest of the article.
+
+    The extractor leaves captions out; on an ordinary article they are not part of the text.
+    """
+    captions = [b for b in blocks if b.context == "photo caption" and b.role == "junk"
+                and b.reason.startswith("not part of the article") and reads_as_prose(b.text)]
+    if len(captions) < 2:
+        return
+    rest = sum(word_count(b.text) for b in blocks if b.role == "body")
+    if 2 * sum(word_count(b.text) for b in captions) >= rest:
+        for block in captions:
+            block.role, block.reason = "body", "a gallery's caption (the captions tell the story)"
+
+
+def _drop_comment_tail(blocks: list[Block]) -> None:
+    """Readers' comments after the article: what stands in a comment box once the article's own
+    text has ended is dropped, even where the extractor kept it as text.
+
+    A page whose whole article stands in such a box (a "commentary" column) keeps it: only a box
+    that follows article text outside it is the readers'.
+    """
+    last_article = max((i for i, b in enumerate(blocks) if b.role == "body" and b.context != "comment box"
+                        and reads_as_prose(b.text)), default=-1)
+    if last_article < 0:
+        return
+    for block in blocks[last_article + 1:]:
+        if block.kept and block.context == "comment box":
+            block.role, block.reason = "junk", "readers' comments"
+
+
 def _holds_blocks(element) -> bool:
     """A <button> wrapped around paragraphs (an expandable card, a parser's repair) is content, not a control."""
     return any(isinstance(child.tag, str) and child.tag.lower() in BLOCK_TAGS - {"br"} for child in element.iter())
@@ -159,9 +192,10 @@ def extract_html(document: str, *, url: str | None = None) -> CleanResult:
     blocks = html_blocks(document)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # trafilatura's dependencies warn about lxml internals
+        # trafilatura's own defaults: on real pages, asking it for images or for recall makes it
+        # drop the text that follows a figure and keep more of the page's furniture.
         extracted = trafilatura.bare_extraction(
-            document, url=url, include_comments=False, include_tables=True, include_images=True, with_metadata=True,
-            favor_recall=True
+            document, url=url, include_comments=False, include_tables=True, with_metadata=True
         )
     evidence = None
     meta: dict = {}
@@ -193,6 +227,8 @@ def extract_html(document: str, *, url: str | None = None) -> CleanResult:
             block.role, block.reason = "junk", f"not part of the article{where}"
     if evidence is not None and not any(b.kept for b in blocks):
         blocks, vouched = _with_extractor_paragraphs(blocks, evidence)
+    _keep_gallery_captions(blocks)
+    _drop_comment_tail(blocks)
     classify_blocks(blocks, vouched=vouched, judged=True)
     # A title from metadata wins over whatever headline-like block the line rules picked.
     if "title" in meta:
