@@ -35,7 +35,29 @@ def main() -> None:
     if real:
         score_corpus(f"real news pages: newspaper4k {NEWSPAPER_VERSION}'s test pages with their expected text", real,
                      extractors, show_lost=False)
+    print("\nPaste: each page's whole text copied (every visible block, a line each) and pasted as plain text")
+    print(f"{'corpus':10} {'F1':>6} {'junk lines/article':>19} {'lost sentences/article':>23}")
+    for name, corpus in (("invented", own), ("real", real)):
+        if corpus:
+            print_paste(name, corpus)
     print_big_pages(own[0][1], own[0][2])
+
+
+def print_paste(name: str, corpus) -> None:
+    """Junk lines are kept body lines whose letters are not in the article's text."""
+    from tests.corpus.page_bench import _letters
+    from workbench.text.cleaning import clean_text
+    from workbench.text.extraction import html_blocks
+
+    f1s, junk, lost = [], 0, 0
+    for _case, page, expected in corpus:
+        result = clean_text("\n".join(b.text for b in html_blocks(page)))
+        article = _letters(" ".join(expected))
+        junk += sum(1 for b in result.blocks if b.role == "body" and _letters(b.text) and _letters(b.text) not in article)
+        scored = score("\n".join(b.text for b in result.blocks if b.kept), expected)
+        f1s.append(scored.f1)
+        lost += len(scored.lost)
+    print(f"{name:10} {statistics.mean(f1s):6.3f} {junk / len(corpus):19.2f} {lost / len(corpus):23.2f}")
 
 
 # Real pages with the text a person checked: newspaper4k ships them in its source distribution

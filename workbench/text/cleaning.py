@@ -352,9 +352,21 @@ def is_social(text: str) -> bool:
         return True
     if len(words) <= 8 and words[0] in SHARE_PREFIXES and word_count(key) <= 8:
         return True
+    if len(words) == 1 and _glued_networks(words[0]):
+        return True
     # "Facebook Twitter WhatsApp Email": nothing but the names of networks.
     return len(words) >= 2 and all(w in SOCIAL_NETWORKS or w in SHARE_PREFIXES or w in {"on", "via", "and"}
                                    for w in words)
+
+
+def _glued_networks(word: str) -> bool:
+    """"sharefacebooktwitterwhatsappemail": share buttons whose labels a copy ran together."""
+    names = [n for n in SOCIAL_NETWORKS | SHARE_PREFIXES if len(n) > 2]
+    reachable = [True] + [False] * len(word)
+    for end in range(1, len(word) + 1):
+        reachable[end] = any(reachable[end - len(n)] and word.endswith(n, 0, end) for n in names if len(n) <= end)
+    parts = sum(1 for n in names if n in word)
+    return reachable[-1] and parts >= 2
 
 
 def is_teaser_heading(text: str) -> bool:
@@ -799,7 +811,132 @@ def split_blocks(text: str, *, markdown: bool = False) -> list[Block]:
 def clean_text(text: str, *, markdown: bool = False) -> CleanResult:
     """Clean pasted or uploaded plain text (or Markdown) into judged blocks and metadata."""
     blocks = classify_blocks(split_blocks(text, markdown=markdown))
+    _keep_article_region(blocks)
     return CleanResult(blocks=blocks, meta=meta_from_blocks(blocks, body_text=" ".join(b.text for b in blocks)))
+
+
+def _keep_article_region(blocks: list[Block]) -> None:
+    """A whole page copied from a browser: keep the article, the densest run of prose, and drop the
+    menus, link lists and widgets around it.
+
+    Each block scores its words when it reads as prose and a loss when it is a short line (a menu
+    item, a headline in a list) or was judged junk; the article is the run with the highest sum
+    (the body-text extraction of Finn et al., by lines). A short line between paragraphs (a
+    subheading) costs less than the paragraphs after it bring, so the article runs on past it. What
+    lies outside is dropped only where it looks like a page's furniture: a run of three short lines
+    or more, or one next to a block already judged junk; a list announced by a colon stays.
+    """
+    scores = []
+    for block in blocks:
+        # A repeat counts as text here: the copy that stands in the article may be the second one.
+        if block.role == "junk" and block.reason != "repeated text":
+            scores.append(-2)
+        elif block.role not in ("body", "junk"):
+            scores.append(0)
+        elif _reads_as_text(block.text):
+            cjk = len(_CJK_RE.findall(block.text))
+            scores.append(word_count(block.text) - cjk // 2)  # about two characters to a word
+        else:
+            scores.append(-1 - min(word_count(block.text), 8) // 2)
+    # Readers' comments are prose too, and may outweigh a short story: a comment widget ("17
+    # comments", "Leave a reply") bounds the article, and the first stretch that holds two
+    # paragraphs, or half the page's prose, is the article's.
+    bounds = [-1] + [i for i, b in enumerate(blocks) if b.role == "junk" and (
+        b.reason == "comment widget" or is_comment_widget(b.text))] + [len(blocks)]
+    stretches = [_densest(scores, a + 1, b) for a, b in zip(bounds, bounds[1:]) if b > a + 1]
+    stretches = [s for s in stretches if s]
+    if not stretches:
+        return
+    # Two paragraphs are a story; one before a comment widget is a standfirst or a teaser.
+    best = max(total for total, _span in stretches)
+    first, last = next(span for total, span in stretches
+                       if total * 2 >= best or sum(1 for v in scores[span[0]:span[1] + 1] if v > 0) >= 2)
+    # A list the article announces ("What we know:") belongs to it.
+    while last + 1 < len(blocks) and blocks[last + 1].role == "body" and _continues_a_list(blocks, last + 1):
+        last += 1
+    outside = [i for i in range(len(blocks)) if (i < first or i > last) and blocks[i].role == "body"]
+    for run in _runs(outside):
+        near_junk = any(0 <= j < len(blocks) and blocks[j].role == "junk" for j in (run[0] - 1, run[-1] + 1))
+        if len(run) >= 3 or near_junk:
+            for i in run:
+                blocks[i].role, blocks[i].reason = "junk", "outside the article (the page's menus and lists around it)"
+    _retitle(blocks, first)
+    # A paragraph dropped as a repeat of one that now stands outside is the article's own copy.
+    shown = {plain_key(strip_bullet(b.text)) for b in blocks[:first] if b.kept}
+    for block in blocks[first:last + 1]:
+        key = plain_key(strip_bullet(block.text))
+        if block.reason == "repeated text" and key not in shown:
+            block.role, block.reason = "body", "article text"
+        if block.kept:
+            shown.add(key)
+
+
+# Sentence ends of the scripts in the corpus: Latin, CJK, the Indic danda, Burmese, Arabic and Urdu.
+_TEXT_END_RE = re.compile(r"[.!?。！？…:：;；।॥။؟۔](\s*[\"”’»」』)\]])*$")
+
+
+def _reads_as_text(text: str) -> bool:
+    """A line of the article's own text: a sentence or a list's lead-in of six words or more, or
+    any long line (a paragraph whose full stop was lost); Chinese and Japanese count characters."""
+    words = word_count(text)
+    if words >= 6 and _TEXT_END_RE.search(text.rstrip()):
+        return True
+    cjk = len(_CJK_RE.findall(text))
+    return words >= (50 if cjk * 2 > words else 25)
+
+
+def _retitle(blocks: list[Block], first: int) -> None:
+    """The headline stands just above the article (past its byline, date and share buttons), not
+    at the top of a copied page, where the first short line is a menu's."""
+    for i in range(first - 1, max(first - 8, -1), -1):
+        block = blocks[i]
+        if block.role in ("byline", "dateline", "title") or (block.role == "junk" and not block.reason.startswith("outside")):
+            if block.role == "title":
+                return  # the title found before is the headline above the article
+            continue
+        if looks_like_headline(block.text) and word_count(block.text) >= 3:
+            for other in blocks:
+                if other.role == "title":
+                    other.role, other.reason = "junk", "outside the article (the page's menus and lists around it)"
+            block.role, block.reason = "title", "headline (used as the title)"
+            return
+
+
+def _densest(scores: list[int], begin: int, end: int) -> tuple[int, tuple[int, int]] | None:
+    """The run of ``scores[begin:end]`` with the highest sum, as (sum, (first, last)); None when no run gains."""
+    best, span, total, start = 0, None, 0, begin
+    for i in range(begin, end):
+        if total <= 0:
+            total, start = 0, i
+        total += scores[i]
+        if total > best:
+            best, span = total, (start, i)
+    return (best, span) if span else None
+
+
+def _continues_a_list(blocks: list[Block], i: int) -> bool:
+    """Whether block ``i``, just after the article, carries on a list it announces ("What happens next:")."""
+    previous = blocks[i - 1].text.rstrip()
+    if previous.endswith((":", "：")):
+        return True
+    following = blocks[i + 1] if i + 1 < len(blocks) else None
+    if blocks[i].text.rstrip().endswith((":", "：")) and following is not None and _is_item(following.text):
+        return True
+    return _is_item(blocks[i].text) and _is_item(previous)
+
+
+def _is_item(text: str) -> bool:
+    return strip_bullet(text) != text.lstrip() or bool(_NUMBERED_RE.match(text))
+
+
+def _runs(indices: list[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for i in indices:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
 
 
 def meta_from_blocks(blocks: list[Block], *, body_text: str = "") -> dict:

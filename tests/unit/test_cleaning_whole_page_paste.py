@@ -1,0 +1,53 @@
+"""A whole page copied from a browser and pasted as plain text: the article is kept, the menus,
+link lists, comments and footer around it are dropped, and an article pasted on its own loses
+nothing (its subheadings, its announced lists, its last short line)."""
+
+from workbench.text.cleaning import clean_text
+
+MENU = ["Skip to content", "Home", "News", "Politics", "Business", "Sport", "Culture", "Opinion", "Weather"]
+HEADLINE = "Harbour board votes to close the Eastgate ferry terminal"
+STORY = [
+    "The harbour board voted on Tuesday to close the Eastgate ferry terminal for eight months of repairs.",
+    "Engineers found that the steel piles under the pier had corroded far faster than anyone expected.",
+    "Repairs",
+    "A temporary landing stage will open at Mill Quay in March, the board said in a statement on Tuesday.",
+    "Local traders said they feared the closure would cost them the commuters who stop for coffee.",
+]
+RELATED = ["Related stories", "Port authority names new chief after long search", "Ferry timetable changes hit weekend",
+           "Opinion: the harbour deserves a better plan"]
+COMMENTS = ["Comments (3)", "harbourwatcher", "This is exactly what happened last time and nobody learned a thing from it.",
+            "jdoe77", "I take that ferry every single day and nobody ever asked the passengers what they think of it."]
+FOOTER = ["About us", "Contact", "Privacy policy", "Terms of use", "© 2026 The Harbour Courier. All rights reserved."]
+
+
+def _paste(*parts: list[str]) -> str:
+    return "\n".join(line for part in parts for line in part)
+
+
+def test_a_whole_page_keeps_only_its_article():
+    result = clean_text(_paste(MENU, [HEADLINE, "ShareFacebookTwitterWhatsAppEmail"], STORY, RELATED, COMMENTS, FOOTER))
+    assert result.kept_text() == "\n\n".join(STORY)
+    assert result.meta["title"] == HEADLINE
+
+
+def test_a_short_story_is_kept_over_longer_comments_after_it():
+    long_comments = [COMMENTS[0]] + [f"{COMMENTS[4]} And another thing, number {i}." for i in range(8)]
+    result = clean_text(_paste(MENU, [HEADLINE], STORY[:2], long_comments, FOOTER))
+    assert result.kept_text() == "\n\n".join(STORY[:2])
+
+
+def test_an_article_pasted_alone_loses_nothing():
+    text = _paste([HEADLINE], STORY, ["What happens next:", "1. The board publishes its plan", "2. Traders are consulted",
+                                      "Ends"])
+    kept = clean_text(text).kept_text()
+    for line in STORY + ["What happens next:", "1. The board publishes its plan", "2. Traders are consulted", "Ends"]:
+        assert line in kept
+
+
+def test_a_chinese_page_keeps_its_article():
+    menu = ["首页", "时政", "资讯", "财经", "文化", "图片", "视频", "专栏"]
+    story = ["市政府周二宣布，东门轮渡码头将关闭八个月进行维修，工程师发现码头下的钢桩腐蚀速度远超预期。",
+             "临时码头将于三月在磨坊码头启用，市政府在声明中表示，维修费用约为七千万元。"]
+    links = ["友情链接：", "央广网", "中国新闻网", "光明网", "国际在线", "央视网", "新华网", "人民网"]
+    result = clean_text(_paste(menu, ["东门轮渡码头将关闭八个月"], story, links))
+    assert result.kept_text() == "\n\n".join(story) and result.meta["title"] == "东门轮渡码头将关闭八个月"
