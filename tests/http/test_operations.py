@@ -19,6 +19,35 @@ def test_health(client):
     assert response.get_json() == {"status": "ok", "checks": {"database": "ok", "storage": "ok"}}
 
 
+def _closed_port_url() -> str:
+    from tests.helpers.servers import free_port
+
+    return f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/workbench"  # nothing listens there
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_health_answers_503_json_naming_the_database_when_it_is_down(backend, tmp_path):
+    """A database that cannot be opened (SQLite: the file is a folder; PostgreSQL: nothing listens
+    on the port): 503 in JSON naming the part that fails, for a load balancer and for a signed-in
+    operator's browser alike (whose session cookie is not looked up)."""
+    from tests.helpers.apps import make_test_app
+
+    if backend == "sqlite":
+        (tmp_path / "db.sqlite3").mkdir()
+        url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    else:
+        url = _closed_port_url()
+    app = make_test_app(url, tmp_path / "instance", TESTING=False)
+    client = app.test_client()
+    plain = client.get("/healthz")
+    with client.session_transaction() as session:
+        session.update({"user_id": 1, "version": 0, "signed_in": 1, "seen": 1})
+    for response in (plain, client.get("/healthz"), client.get("/healthz", headers={"Authorization": "Bearer x"})):
+        assert response.status_code == 503 and response.is_json, response.text[:200]
+        assert response.get_json() == {"status": "degraded", "checks": {"database": "unreachable", "storage": "ok"}}
+    get_engine(app).dispose()
+
+
 def test_each_request_is_logged_with_its_fields(client, auth, caplog):
     auth.login_as("viewer")
     with caplog.at_level(logging.INFO, logger="workbench.request"):

@@ -84,6 +84,8 @@ def load_user() -> None:
     from workbench.store.db import get_session
 
     g.user = None
+    if getattr(current_app.view_functions.get(request.endpoint or ""), "workbench_without_user", False):
+        return
     if request.path.startswith("/api/"):
         _load_token_user()
         return
@@ -149,6 +151,13 @@ def requires(action: str) -> Callable:
         return wrapped
 
     return decorator
+
+
+def without_user(view: Callable) -> Callable:
+    """Route decorator: nobody is looked up for this route, so it answers with the database down
+    (the health check, whose callers may well carry a session cookie)."""
+    view.workbench_without_user = True
+    return view
 
 
 class PagesOnlySessionInterface(SecureCookieSessionInterface):
