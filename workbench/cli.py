@@ -142,15 +142,19 @@ def tokens_group():
 @tokens_group.command("create")
 @click.argument("name")
 @click.option("--label", default="", help="What the token is for.")
+@click.option("--read-only", is_flag=True, help="The token may read, never change anything.")
 @with_appcontext
-def tokens_create(name: str, label: str):
+def tokens_create(name: str, label: str, read_only: bool):
     """Create an API token for user NAME and print it (it is shown only once)."""
     db = get_session()
     try:
         user = users.find_user(db, name)
     except WorkbenchError as err:
         _fail(err)
-    click.echo(accounts.create_token(db, user, label=label))
+    try:
+        click.echo(accounts.create_token(db, user, label=label, read_only=read_only))
+    except WorkbenchError as err:
+        _fail(err)
 
 
 @click.command("import")

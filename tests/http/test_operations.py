@@ -37,7 +37,7 @@ def test_health_answers_503_json_naming_the_database_when_it_is_down(backend, tm
         url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     else:
         url = _closed_port_url()
-    app = make_test_app(url, tmp_path / "instance", TESTING=False)
+    app = make_test_app(url, tmp_path / "instance")
     client = app.test_client()
     plain = client.get("/healthz")
     with client.session_transaction() as session:

@@ -76,6 +76,7 @@ def _load_token_user() -> None:
         g.auth_error = "The API token is not valid."
     else:
         row, g.user = found
+        g.token_read_only = row.read_only
         note_token_use(db, row)
 
 
@@ -140,6 +141,10 @@ def requires(action: str) -> Callable:
                             g.get("auth_error") or "Send an API token as 'Authorization: Bearer <token>'."
                         )
                     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+                if g.get("token_read_only") and request.method not in SAFE_METHODS:
+                    # Checked before the role: the token's scope narrows whatever its user may do.
+                    raise ForbiddenError("This API token is read-only: it may read, not change anything. "
+                                         "Use a token with write access.", code="read_only_token")
                 if not role_allows(user.role, action):
                     raise ForbiddenError(
                         f"Your role ({user.role}) may not {action.replace('_', ' ')}; "
