@@ -118,19 +118,23 @@ def test_the_installed_package_runs_outside_the_checkout(installed, tmp_path):
     assert (tmp_path / "instance" / "workbench.sqlite3").is_file() and (tmp_path / "instance" / "secret_key").is_file()
     assert not list(installed.rglob("secret_key")) and not list(installed.rglob("workbench.sqlite3"))
 
+    # Served as in production, with the settings the package ships (no gunicorn.conf.py here).
     port = free_port()
-    server = subprocess.Popen([str(installed / "bin" / "workbench"), "run", "--host", "127.0.0.1", "--port",
-                               str(port)], cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              env={k: v for k, v in os.environ.items() if not k.startswith("WORKBENCH_")})
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WORKBENCH_")}
+    env.update(WORKBENCH_BIND=f"127.0.0.1:{port}", WORKBENCH_WORKERS="1", WORKBENCH_THREADS="1")
+    server = subprocess.Popen([str(installed / "bin" / "python"), "-m", "gunicorn", "-c", "python:workbench.serving",
+                               "workbench:create_app()"], cwd=tmp_path, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, env=env)
     try:
         page = _get(f"http://127.0.0.1:{port}/login", server)
         assert 'for="field-username"' in page or ">Username<" in page
         assert "Sign in" in page
         css = _get(f"http://127.0.0.1:{port}/static/css/app.css", server)
         assert css.strip()
+        assert (tmp_path / "instance" / "gunicorn.ctl").is_socket()
     finally:
         server.terminate()
-        server.communicate(timeout=20)
+        server.communicate(timeout=30)
 
 
 def _get(url: str, server: subprocess.Popen) -> str:
