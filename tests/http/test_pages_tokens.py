@@ -148,3 +148,21 @@ def test_every_page_links_to_the_tokens_page(client, auth):
     auth.login_as("viewer")
     nav = BeautifulSoup(client.get("/articles").text, "html.parser").find("nav", attrs={"aria-label": "Main"})
     assert nav.find("a", string=re.compile("API tokens"))["href"] == "/tokens"
+
+
+def test_the_command_line_lists_and_revokes_tokens(app, runner, users, client):
+    made = runner.invoke(args=["tokens", "create", "editor", "--label", "Archive sync"])
+    api = ApiClient(client, made.output.strip())
+    runner.invoke(args=["tokens", "create", "checker", "--label", "Other"])
+    listed = runner.invoke(args=["tokens", "list", "editor"])
+    assert listed.exit_code == 0, listed.output
+    [line] = listed.output.splitlines()
+    token_id, owner, name = line.split("\t")[:3]
+    assert (owner, name) == ("editor", "Archive sync") and "read-write" in line and "live" in line
+    assert len(runner.invoke(args=["tokens", "list"]).output.splitlines()) == 2
+    revoked = runner.invoke(args=["tokens", "revoke", token_id])
+    assert revoked.exit_code == 0 and "Revoked token" in revoked.output
+    assert_api_error(api.get("/api/articles"), 401)
+    assert "revoked" in runner.invoke(args=["tokens", "list", "editor"]).output
+    missing = runner.invoke(args=["tokens", "revoke", "999"])
+    assert missing.exit_code != 0 and "no token 999" in missing.output

@@ -122,28 +122,35 @@ class TokenListing:
 
 
 @reads
-def list_tokens(db: Session, *, actor: User) -> list[TokenListing]:
-    """The tokens ``actor`` may see: their own, or everyone's for an admin; live ones first, newest first."""
+def list_tokens(db: Session, *, actor: User | None, owner: User | None = None) -> list[TokenListing]:
+    """The tokens ``actor`` may see: their own, or everyone's for an admin (and for the command
+    line, ``actor=None``), narrowed to ``owner``'s when given; live ones first, newest first."""
     query = select(ApiToken, User.username).join(User, User.id == ApiToken.user_id)
-    if not role_allows(actor.role, "manage_tokens"):
+    if actor is not None and not role_allows(actor.role, "manage_tokens"):
         query = query.where(ApiToken.user_id == actor.id)
+    if owner is not None:
+        query = query.where(ApiToken.user_id == owner.id)
     rows = db.exec(query.order_by(ApiToken.revoked, ApiToken.created.desc(), ApiToken.id.desc())).all()
     return [TokenListing(token.id, token.label, token.prefix, username, token.read_only, token.created,
                          token.last_used, token.revoked_at, token.revoked) for token, username in rows]
 
 
 @writes
-def revoke_token(db: Session, *, token_id: int, actor: User) -> ApiToken:
-    """Revoke a token of ``actor``'s own (any token for an admin); it is refused from the next request on.
+def revoke_token(db: Session, *, token_id: int, actor: User | None) -> ApiToken:
+    """Revoke a token of ``actor``'s own (any token for an admin, or for the command line,
+    ``actor=None``); it is refused from the next request on.
 
     Another user's token is "not found" to a non-admin, so ids do not tell whose tokens exist.
     Revoking a revoked token changes nothing.
     """
     token = db.get(ApiToken, token_id)
-    if token is None or (token.user_id != actor.id and not role_allows(actor.role, "manage_tokens")):
-        raise NotFoundError(f"There is no token {token_id} of yours.", code="token_not_found")
+    if token is None or (actor is not None and token.user_id != actor.id
+                         and not role_allows(actor.role, "manage_tokens")):
+        raise NotFoundError(f"There is no token {token_id}{'' if actor is None else ' of yours'}.",
+                            code="token_not_found")
     if not token.revoked:
-        token.revoked, token.revoked_at, token.revoked_by_id = True, utcnow(), actor.id
+        token.revoked, token.revoked_at = True, utcnow()
+        token.revoked_by_id = actor.id if actor is not None else None
         db.add(token)
         db.commit()
     return token
