@@ -48,6 +48,29 @@ def test_health_answers_503_json_naming_the_database_when_it_is_down(backend, tm
     get_engine(app).dispose()
 
 
+def test_health_does_not_hang_on_a_database_server_that_never_answers(tmp_path, monkeypatch):
+    """A PostgreSQL host that takes the connection and then says nothing (hung, or a dead address
+    behind a proxy): the health check gives up after the connect timeout and answers 503."""
+    import socket
+    import time
+
+    import workbench.store.db
+    from tests.helpers.apps import make_test_app
+
+    monkeypatch.setattr(workbench.store.db, "PG_CONNECT_TIMEOUT_SECONDS", 2)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # the kernel completes the handshake; nobody ever reads or writes
+        url = f"postgresql+psycopg://postgres@127.0.0.1:{silent.getsockname()[1]}/workbench"
+        app = make_test_app(url, tmp_path / "instance")
+        started = time.monotonic()
+        response = app.test_client().get("/healthz")
+        took = time.monotonic() - started
+        get_engine(app).dispose()
+    assert response.status_code == 503 and response.get_json()["checks"]["database"] == "unreachable"
+    assert took < 10, f"the health check took {took:.1f} s"
+
+
 def test_each_request_is_logged_with_its_fields(client, auth, caplog):
     auth.login_as("viewer")
     with caplog.at_level(logging.INFO, logger="workbench.request"):
