@@ -128,3 +128,41 @@ def test_users_from_before_the_session_version_get_one(tmp_path):
     with engine.connect() as conn:
         assert conn.execute(text("SELECT session_version FROM user WHERE username = 'ana'")).scalar_one() == 0
     engine.dispose()
+
+
+def test_tokens_from_before_scopes_keep_writing_after_the_upgrade(database_url, tmp_path):
+    """A token made before tokens had a scope stays a read-and-write token, not revoked, with its
+    times kept; the new columns take what the Tokens page writes."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import text
+    from sqlmodel import Session
+
+    from workbench.services.accounts import hash_token, token_and_user
+    from workbench.store.models import ApiToken, utcnow
+
+    backend = "postgresql" if database_url.startswith("postgresql") else "sqlite"
+    engine, drop = _fresh_database(backend, tmp_path)
+    try:
+        upgrade_database(engine, "0006")
+        now = datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO \"user\" (id, username, display_name, password_hash, role, active, created) "
+                              "VALUES (1, 'ana', 'Ana', 'x', 'checker', :t, :now)"), {"t": True, "now": now})
+            conn.execute(text("INSERT INTO api_token (id, user_id, token_hash, prefix, label, created, last_used, "
+                              "revoked) VALUES (1, 1, :hash, 'wbt_old', 'CMS', :now, :now, :f)"),
+                         {"hash": hash_token("wbt_old-token"), "now": now, "f": False})
+        upgrade_database(engine)
+        with Session(engine) as db:
+            token = db.get(ApiToken, 1)
+            assert (token.read_only, token.revoked, token.revoked_at, token.label) == (False, False, None, "CMS")
+            assert token.created.replace(tzinfo=timezone.utc) == now
+            use, user = token_and_user(db, "wbt_old-token")
+            assert user.username == "ana" and use.read_only is False
+            token.revoked, token.revoked_at, token.revoked_by_id = True, utcnow(), 1
+            db.add(token)
+            db.commit()
+            assert token_and_user(db, "wbt_old-token") is None
+    finally:
+        engine.dispose()
+        drop()

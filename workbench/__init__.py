@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from flask import Flask
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Application factory (``flask --app workbench``)."""
-    # The instance folder sits beside the package in a checkout (``instance/``), or where
-    # WORKBENCH_INSTANCE_PATH says when installed elsewhere.
-    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
-        "WORKBENCH_INSTANCE_PATH", str(PROJECT_ROOT / "instance")
-    )
+    from workbench.config import STATIC_DIR, TEMPLATES_DIR, default_instance_path
+
+    # The instance folder: a test's, else where WORKBENCH_INSTANCE_PATH says, else instance/ at the
+    # top of a checkout or in the current directory (see config.default_instance_path).
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or default_instance_path()
     app = Flask(
         __name__,
         instance_path=str(instance_path),
         instance_relative_config=True,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(TEMPLATES_DIR),
+        static_folder=str(STATIC_DIR),
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 

@@ -142,15 +142,50 @@ def tokens_group():
 @tokens_group.command("create")
 @click.argument("name")
 @click.option("--label", default="", help="What the token is for.")
+@click.option("--read-only", is_flag=True, help="The token may read, never change anything.")
 @with_appcontext
-def tokens_create(name: str, label: str):
+def tokens_create(name: str, label: str, read_only: bool):
     """Create an API token for user NAME and print it (it is shown only once)."""
     db = get_session()
     try:
         user = users.find_user(db, name)
     except WorkbenchError as err:
         _fail(err)
-    click.echo(accounts.create_token(db, user, label=label))
+    try:
+        click.echo(accounts.create_token(db, user, label=label, read_only=read_only))
+    except WorkbenchError as err:
+        _fail(err)
+
+
+@tokens_group.command("list")
+@click.argument("name", required=False)
+@with_appcontext
+def tokens_list(name: str | None):
+    """List API tokens (user NAME's, or everyone's): id, user, name, access, created, last used."""
+    db = get_session()
+    try:
+        owner = users.find_user(db, name) if name else None
+    except WorkbenchError as err:
+        _fail(err)
+    for token in accounts.list_tokens(db, actor=None, owner=owner):
+        state = f"revoked {token.revoked_at:%Y-%m-%d %H:%M}" if token.revoked_at else ("revoked" if token.revoked
+                                                                                       else "live")
+        used = f"{token.last_used:%Y-%m-%d %H:%M}" if token.last_used else "never"
+        click.echo(f"{token.id}\t{token.owner}\t{token.name or '-'}\t{token.prefix}…\t"
+                   f"{'read-only' if token.read_only else 'read-write'}\t{token.created:%Y-%m-%d %H:%M}\t"
+                   f"last used {used}\t{state}")
+
+
+@tokens_group.command("revoke")
+@click.argument("token_id", type=int)
+@with_appcontext
+def tokens_revoke(token_id: int):
+    """Revoke API token TOKEN_ID (from `tokens list`): requests with it are refused from now on."""
+    try:
+        token = accounts.revoke_token(get_session(), token_id=token_id, actor=None)
+    except WorkbenchError as err:
+        _fail(err)
+    click.echo(f"Revoked token {token.id} ({token.label or token.prefix + '…'}).")
 
 
 @click.command("import")

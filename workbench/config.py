@@ -10,6 +10,38 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+_PACKAGE_DIR = Path(__file__).resolve().parent
+_CHECKOUT_DIR = _PACKAGE_DIR.parent
+
+
+def _shipped(name: str) -> Path:
+    """A folder the app ships beside its code: inside the package once installed (the wheel maps
+    the repository's top-level ``templates/`` and ``static/`` there), at the top of a checkout."""
+    inside = _PACKAGE_DIR / name
+    return inside if inside.is_dir() else _CHECKOUT_DIR / name
+
+
+#: The pages' templates and the static files, wherever the app runs from.
+TEMPLATES_DIR = _shipped("templates")
+STATIC_DIR = _shipped("static")
+
+
+def in_checkout() -> bool:
+    """Whether the app runs from its source tree (an editable install, tests) rather than installed."""
+    return (_CHECKOUT_DIR / "pyproject.toml").is_file() and (_CHECKOUT_DIR / "templates").is_dir()
+
+
+def default_instance_path() -> Path:
+    """Where the instance folder (database, secret key, exports) goes when no setting names one:
+    ``WORKBENCH_INSTANCE_PATH``, else ``instance/`` at the top of a checkout, else ``instance/`` in
+    the current directory. Never inside the installed package, where an upgrade or a read-only
+    site-packages would lose or refuse the secret key and the database."""
+    named = os.environ.get("WORKBENCH_INSTANCE_PATH")
+    if named:
+        return Path(named).resolve()
+    return (_CHECKOUT_DIR if in_checkout() else Path.cwd()) / "instance"
+
+
 #: Default rating scale: (key, label, ordinal for ClaimReview or None).
 DEFAULT_RATING_SCALE = [
     ("true", "True", 5),

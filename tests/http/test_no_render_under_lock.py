@@ -14,12 +14,13 @@ import shutil
 import flask
 import pytest
 from flask import before_render_template
+from sqlmodel import select
 
 from tests.helpers.api import annotation_for
 from tests.helpers.databases import sqlite_path, write_lock_is_free
 from workbench.services.claims import claim_sources
 from workbench.store.db import get_session
-from workbench.store.models import Claim
+from workbench.store.models import ApiToken, Claim
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 HTMX = {"HX-Request": "true"}
@@ -83,6 +84,8 @@ EXAMPLES = {
     "auth.login": ("login", lambda w: {}, lambda w: {"username": "admin", "password": w["admin_password"]}),
     "auth.logout": ("page", lambda w: {}, lambda w: {}),
     "claims.markdown_preview": ("page", lambda w: {}, lambda w: {"rationale": "Some *words*."}),
+    "tokens.create": ("page", lambda w: {}, lambda w: {"name": "CMS import", "access": "read"}),
+    "tokens.revoke": ("page", lambda w: {"token_id": w["token"]}, lambda w: {}),
 }
 
 
@@ -150,10 +153,11 @@ def test_no_route_renders_while_holding_the_write_lock(endpoint, app, client, au
         claim = db.get(Claim, claim_id)
         link_id = claim_sources(db, claim)[0][0].id
         version = claim.version
+        token_id = db.exec(select(ApiToken.id)).first()
     if rules[endpoint][0].endpoint != "auth.login":
         auth.login_as("admin")
     world = {"article_id": article_id, "article": article, "claim": claim_id, "link": link_id, "version": version,
-             "viewer": users["viewer"].id, "admin_password": PASSWORDS["admin"],
+             "token": token_id, "viewer": users["viewer"].id, "admin_password": PASSWORDS["admin"],
              "draft": lambda: _import_key(auth)}
     kind, url_args, body = EXAMPLES[endpoint]
     with app.test_request_context():

@@ -19,6 +19,58 @@ def test_health(client):
     assert response.get_json() == {"status": "ok", "checks": {"database": "ok", "storage": "ok"}}
 
 
+def _closed_port_url() -> str:
+    from tests.helpers.servers import free_port
+
+    return f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/workbench"  # nothing listens there
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_health_answers_503_json_naming_the_database_when_it_is_down(backend, tmp_path):
+    """A database that cannot be opened (SQLite: the file is a folder; PostgreSQL: nothing listens
+    on the port): 503 in JSON naming the part that fails, for a load balancer and for a signed-in
+    operator's browser alike (whose session cookie is not looked up)."""
+    from tests.helpers.apps import make_test_app
+
+    if backend == "sqlite":
+        (tmp_path / "db.sqlite3").mkdir()
+        url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    else:
+        url = _closed_port_url()
+    app = make_test_app(url, tmp_path / "instance")
+    client = app.test_client()
+    plain = client.get("/healthz")
+    with client.session_transaction() as session:
+        session.update({"user_id": 1, "version": 0, "signed_in": 1, "seen": 1})
+    for response in (plain, client.get("/healthz"), client.get("/healthz", headers={"Authorization": "Bearer x"})):
+        assert response.status_code == 503 and response.is_json, response.text[:200]
+        assert response.get_json() == {"status": "degraded", "checks": {"database": "unreachable", "storage": "ok"}}
+    get_engine(app).dispose()
+
+
+def test_health_does_not_hang_on_a_database_server_that_never_answers(tmp_path, monkeypatch):
+    """A PostgreSQL host that takes the connection and then says nothing (hung, or a dead address
+    behind a proxy): the health check gives up after the connect timeout and answers 503."""
+    import socket
+    import time
+
+    import workbench.store.db
+    from tests.helpers.apps import make_test_app
+
+    monkeypatch.setattr(workbench.store.db, "PG_CONNECT_TIMEOUT_SECONDS", 2)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # the kernel completes the handshake; nobody ever reads or writes
+        url = f"postgresql+psycopg://postgres@127.0.0.1:{silent.getsockname()[1]}/workbench"
+        app = make_test_app(url, tmp_path / "instance")
+        started = time.monotonic()
+        response = app.test_client().get("/healthz")
+        took = time.monotonic() - started
+        get_engine(app).dispose()
+    assert response.status_code == 503 and response.get_json()["checks"]["database"] == "unreachable"
+    assert took < 10, f"the health check took {took:.1f} s"
+
+
 def test_each_request_is_logged_with_its_fields(client, auth, caplog):
     auth.login_as("viewer")
     with caplog.at_level(logging.INFO, logger="workbench.request"):

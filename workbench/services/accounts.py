@@ -15,7 +15,7 @@ from sqlalchemy.exc import InternalError, OperationalError
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from workbench.errors import InvalidContentError
+from workbench.errors import InvalidContentError, NotFoundError
 from workbench.store.driver_statements import DriverStatements
 from workbench.store.models import ApiToken, Role, User, utcnow
 from workbench.store.orm_rows import attach_loaded
@@ -31,6 +31,7 @@ PERMISSIONS: dict[str, Role | None] = {
     "annotate": Role.checker,
     "review": Role.editor,
     "manage_users": Role.admin,
+    "manage_tokens": Role.admin,  # see and revoke every user's API tokens, not only one's own
     "purge": Role.admin,  # erase a withdrawn claim's content
 }
 
@@ -77,18 +78,87 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+#: The longest name a token may have.
+TOKEN_NAME_MAX = 200
+
+
 @writes
-def create_token(db: Session, user: User, label: str = "") -> str:
-    """Create an API token for ``user`` and return it; only its hash is stored."""
+def create_token(db: Session, user: User, label: str = "", *, read_only: bool = False) -> str:
+    """Create an API token for ``user`` and return it; only its hash is stored.
+
+    ``read_only``: the token may read what ``user`` may read, and is refused every write.
+    """
+    label = label.strip()
+    if len(label) > TOKEN_NAME_MAX:
+        raise InvalidContentError(f"A token's name may have at most {TOKEN_NAME_MAX} characters.",
+                                  code="invalid_token_name")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    db.add(ApiToken(user_id=user.id, token_hash=hash_token(token), prefix=token[:10], label=label))
+    db.add(ApiToken(user_id=user.id, token_hash=hash_token(token), prefix=token[:10], label=label,
+                    read_only=read_only))
     db.commit()
+    return token
+
+
+def create_named_token(db: Session, *, user: User, name: str, read_only: bool) -> str:
+    """A token made on the Tokens page: it must have a name, so its owner knows what to revoke."""
+    if not name.strip():
+        raise InvalidContentError("Give the token a name, such as what will use it.", code="invalid_token_name")
+    return create_token(db, user, name, read_only=read_only)
+
+
+@dataclass(frozen=True)
+class TokenListing:
+    """One token as the Tokens page lists it (never its hash)."""
+
+    id: int
+    name: str
+    prefix: str
+    owner: str
+    read_only: bool
+    created: datetime
+    last_used: datetime | None
+    revoked_at: datetime | None
+    revoked: bool
+
+
+@reads
+def list_tokens(db: Session, *, actor: User | None, owner: User | None = None) -> list[TokenListing]:
+    """The tokens ``actor`` may see: their own, or everyone's for an admin (and for the command
+    line, ``actor=None``), narrowed to ``owner``'s when given; live ones first, newest first."""
+    query = select(ApiToken, User.username).join(User, User.id == ApiToken.user_id)
+    if actor is not None and not role_allows(actor.role, "manage_tokens"):
+        query = query.where(ApiToken.user_id == actor.id)
+    if owner is not None:
+        query = query.where(ApiToken.user_id == owner.id)
+    rows = db.exec(query.order_by(ApiToken.revoked, ApiToken.created.desc(), ApiToken.id.desc())).all()
+    return [TokenListing(token.id, token.label, token.prefix, username, token.read_only, token.created,
+                         token.last_used, token.revoked_at, token.revoked) for token, username in rows]
+
+
+@writes
+def revoke_token(db: Session, *, token_id: int, actor: User | None) -> ApiToken:
+    """Revoke a token of ``actor``'s own (any token for an admin, or for the command line,
+    ``actor=None``); it is refused from the next request on.
+
+    Another user's token is "not found" to a non-admin, so ids do not tell whose tokens exist.
+    Revoking a revoked token changes nothing.
+    """
+    token = db.get(ApiToken, token_id)
+    if token is None or (actor is not None and token.user_id != actor.id
+                         and not role_allows(actor.role, "manage_tokens")):
+        raise NotFoundError(f"There is no token {token_id}{'' if actor is None else ' of yours'}.",
+                            code="token_not_found")
+    if not token.revoked:
+        token.revoked, token.revoked_at = True, utcnow()
+        token.revoked_by_id = actor.id if actor is not None else None
+        db.add(token)
+        db.commit()
     return token
 
 
 _TOKEN_AND_USER = DriverStatements(
     select(ApiToken.id.label("token_id"), ApiToken.token_hash, ApiToken.prefix.label("token_prefix"),
-           ApiToken.revoked, ApiToken.last_used, *User.__table__.columns)
+           ApiToken.revoked, ApiToken.last_used, ApiToken.read_only, *User.__table__.columns)
     .join(User, User.id == ApiToken.user_id)
     .where(ApiToken.token_hash == bindparam("token_hash")))
 _USER_COLUMNS = [column.key for column in User.__table__.columns]
@@ -101,6 +171,7 @@ class TokenUse:
     id: int
     prefix: str
     last_used: datetime | None
+    read_only: bool
 
 
 @reads
@@ -116,7 +187,7 @@ def token_and_user(db: Session, token: str) -> tuple[TokenUse, User] | None:
     if found["revoked"] or not hmac.compare_digest(found["token_hash"], hash_token(token)) or not found["active"]:
         return None
     user = attach_loaded(db, User, {key: found[key] for key in _USER_COLUMNS})
-    return TokenUse(found["token_id"], found["token_prefix"], found["last_used"]), user
+    return TokenUse(found["token_id"], found["token_prefix"], found["last_used"], bool(found["read_only"])), user
 
 
 #: How stale a token's "last used" time may get; recording every request would cost a write each.

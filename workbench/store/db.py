@@ -19,6 +19,10 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _ENGINE_KEY = "workbench.engine"
 
 
+#: How long connecting to PostgreSQL may take before it counts as unreachable.
+PG_CONNECT_TIMEOUT_SECONDS = 10
+
+
 def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 5000) -> Engine:
     """Create an engine; SQLite gets WAL, a busy timeout and enforced foreign keys."""
     if url.startswith("sqlite"):
@@ -61,7 +65,11 @@ def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 5000) -> Engine:
     if url.startswith("postgresql://"):
         # Use psycopg 3, the driver this project installs.
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    engine = create_engine(url)
+    # A database host that stops answering must not hold a request (or the health check) for the
+    # driver's two minutes: connecting gives up after PG_CONNECT_TIMEOUT_SECONDS, unless the URL
+    # says otherwise (``?connect_timeout=N``).
+    connect_args = {} if "connect_timeout=" in url else {"connect_timeout": PG_CONNECT_TIMEOUT_SECONDS}
+    engine = create_engine(url, connect_args=connect_args)
     _ping_idle_connections(engine)
 
     @event.listens_for(engine, "begin")

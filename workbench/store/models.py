@@ -10,7 +10,7 @@ from datetime import date, datetime, timezone
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Integer, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Integer, LargeBinary, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 
@@ -66,10 +66,16 @@ class ApiToken(SQLModel, table=True):
     token_hash: str = Field(index=True, unique=True, max_length=64)
     #: First characters of the token, to recognise it in listings.
     prefix: str = Field(max_length=16)
+    #: The name its owner gave it ("CMS import", "archive sync").
     label: str = Field(default="", max_length=200)
     created: datetime = Field(default_factory=utcnow)
+    #: When a request last came with it, to within ``accounts.TOKEN_USE_RESOLUTION``.
     last_used: datetime | None = None
+    #: A read-only token reads what its user may read and is refused every write (403).
+    read_only: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     revoked: bool = False
+    revoked_at: datetime | None = None
+    revoked_by_id: int | None = Field(default=None, foreign_key="user.id")
 
 
 class Article(SQLModel, table=True):

@@ -76,6 +76,7 @@ def _load_token_user() -> None:
         g.auth_error = "The API token is not valid."
     else:
         row, g.user = found
+        g.token_read_only = row.read_only
         note_token_use(db, row)
 
 
@@ -84,6 +85,8 @@ def load_user() -> None:
     from workbench.store.db import get_session
 
     g.user = None
+    if getattr(current_app.view_functions.get(request.endpoint or ""), "workbench_without_user", False):
+        return
     if request.path.startswith("/api/"):
         _load_token_user()
         return
@@ -138,6 +141,10 @@ def requires(action: str) -> Callable:
                             g.get("auth_error") or "Send an API token as 'Authorization: Bearer <token>'."
                         )
                     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+                if g.get("token_read_only") and request.method not in SAFE_METHODS:
+                    # Checked before the role: the token's scope narrows whatever its user may do.
+                    raise ForbiddenError("This API token is read-only: it may read, not change anything. "
+                                         "Use a token with write access.", code="read_only_token")
                 if not role_allows(user.role, action):
                     raise ForbiddenError(
                         f"Your role ({user.role}) may not {action.replace('_', ' ')}; "
@@ -149,6 +156,13 @@ def requires(action: str) -> Callable:
         return wrapped
 
     return decorator
+
+
+def without_user(view: Callable) -> Callable:
+    """Route decorator: nobody is looked up for this route, so it answers with the database down
+    (the health check, whose callers may well carry a session cookie)."""
+    view.workbench_without_user = True
+    return view
 
 
 class PagesOnlySessionInterface(SecureCookieSessionInterface):

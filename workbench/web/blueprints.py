@@ -15,6 +15,7 @@ from workbench.web.html import (
     health,
     review,
     revisions,
+    tokens,
 )
 from workbench.web.params import IdConverter
 
@@ -30,5 +31,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(revisions.bp)
     review.init_nav(app)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(tokens.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(api)

@@ -7,17 +7,35 @@ import logging
 import sys
 import time
 import uuid
+from collections.abc import Mapping
 
 from flask import Flask, g, request
 
 logger = logging.getLogger("workbench.request")
 
 
+#: gunicorn's access-log atoms (``%(h)s`` and so on) under the request log's own names.
+_ACCESS_FIELDS = {"h": "remote", "m": "method", "U": "path", "q": "query", "s": "status", "B": "bytes",
+                  "D": "duration_us", "a": "user_agent", "{x-request-id}i": "request_id"}
+
+
 class JsonFormatter(logging.Formatter):
+    """One JSON object a line: the request log's fields, gunicorn's access-log fields, or a message
+    (with its traceback, if any, in the same line)."""
+
     def format(self, record: logging.LogRecord) -> str:
         data = {"ts": round(record.created, 3), "level": record.levelname.lower(), "logger": record.name}
-        data.update(getattr(record, "fields", {}) or {"message": record.getMessage()})
-        return json.dumps(data, ensure_ascii=False)
+        fields = getattr(record, "fields", None)
+        if fields:
+            data.update(fields)
+        elif record.name == "gunicorn.access" and isinstance(record.args, Mapping):
+            data.update({name: record.args[atom] for atom, name in _ACCESS_FIELDS.items()})
+            data["status"] = int(data["status"]) if str(data["status"]).isdigit() else data["status"]
+        else:
+            data["message"] = record.getMessage()
+        if record.exc_info:
+            data["exception"] = self.formatException(record.exc_info)
+        return json.dumps(data, ensure_ascii=False, default=str)
 
 
 def init_app(app: Flask) -> None:

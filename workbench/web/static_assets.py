@@ -7,9 +7,9 @@ import hashlib
 import json
 from pathlib import Path
 
+from workbench.config import STATIC_DIR
 from workbench.memo import memoized
 
-STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 CHECKSUMS_FILE = STATIC_DIR / "vendor" / "CHECKSUMS.json"
 
 

@@ -1,7 +1,8 @@
 """Health check for load balancers: the app answers, and which part fails when one does.
 
 ``{"status": "ok" | "degraded", "checks": {"database": …, "storage": …}}``, 503 when degraded
-(states in ``workbench.store.storage``).
+(states in ``workbench.store.storage``). It reads no session or token: it answers in JSON when the
+database is down, whoever asks.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ bp = Blueprint("health", __name__)
 
 @bp.get("/healthz")
 @auth.requires("public")
+@auth.without_user
 def healthz():
     app = current_app._get_current_object()
     probes = {"database": lambda: storage.probe_database(get_engine(app)),

@@ -1,0 +1,135 @@
+"""gunicorn's settings for Workbench, shipped in the package: ``gunicorn -c python:workbench.serving
+"workbench:create_app()"`` (in a checkout, ``gunicorn -c gunicorn.conf.py`` reads the same).
+
+Every value can be overridden from the environment (WORKBENCH_BIND, WORKBENCH_WORKERS, ...).
+gunicorn's own log lines are JSON like the request log, and its control socket sits in the
+instance folder (one per instance), never in the user's home.
+"""
+
+import ctypes
+import ctypes.util
+import gc
+import multiprocessing
+import os
+
+from gunicorn.glogging import Logger
+
+from workbench.config import default_instance_path
+
+bind = os.environ.get("WORKBENCH_BIND", "127.0.0.1:8000")
+# Processes do the work: (2 x cores) + 1, gunicorn's own rule of thumb. Two threads each hide I/O
+# waits (a URL fetch, the database); more would queue for the GIL, and a thread that holds
+# SQLite's write lock while it waits for the GIL holds up every writer (`make load` shows it).
+workers = int(os.environ.get("WORKBENCH_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("WORKBENCH_THREADS", 2))
+worker_class = "gthread"
+timeout = int(os.environ.get("WORKBENCH_TIMEOUT", 60))
+graceful_timeout = 30
+# No keep-alive by default: each request comes on a connection of its own, taken by whichever
+# worker is free. A kept-alive connection stays with its worker even while that worker is busy
+# and others idle; with few CPU-bound workers that made a long latency tail under `make load`
+# (p99 about 1.5 x higher) and cost throughput. Behind a load balancer or on a LAN a new
+# connection costs little. WORKBENCH_KEEPALIVE=5 (seconds) turns it back on.
+keepalive = int(os.environ.get("WORKBENCH_KEEPALIVE", 0))
+# Without keep-alive, a worker accepts no more connections than it has threads: otherwise one
+# worker takes connections while its threads are all busy, and they wait there while another
+# worker idles (`make load`: claim creation's p99 about 1.6 x lower). With keep-alive, gunicorn's
+# default of 1000, since kept-alive connections count too.
+worker_connections = int(os.environ.get("WORKBENCH_WORKER_CONNECTIONS", threads if not keepalive else 1000))
+# Recycle workers now and then so a slow leak can never grow without bound; not often, since a
+# new worker starts with none of the pages and exports the old one kept (workbench.memo), and
+# makes each again once, at tens of milliseconds of CPU apiece.
+max_requests = int(os.environ.get("WORKBENCH_MAX_REQUESTS", 50000))
+max_requests_jitter = max_requests // 10
+# The app writes one JSON line per request (logger "workbench.request"); gunicorn's own access log
+# is off unless WORKBENCH_ACCESS_LOG names a file ("-": standard output).
+accesslog = os.environ.get("WORKBENCH_ACCESS_LOG") or None
+errorlog = "-"
+loglevel = os.environ.get("WORKBENCH_LOG_LEVEL", "info")
+_JSON_HANDLER = {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+# gunicorn's own lines (starting, workers booted and lost, timeouts, its access log) in the request
+# log's JSON, one object a line, so one parser reads all that a server writes.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "workbench.web.request_log.JsonFormatter"}},
+    "handlers": {
+        "error_console": _JSON_HANDLER,
+        "access_console": {**_JSON_HANDLER, "stream": "ext://sys.stdout"},
+    },
+    "root": {"level": "WARNING", "handlers": ["error_console"]},
+    "loggers": {
+        "gunicorn.error": {"level": loglevel.upper(), "handlers": ["error_console"], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": ["access_console"] if accesslog else [],
+                            "propagate": False},
+    },
+}
+
+
+class WorkbenchLogger(Logger):
+    """gunicorn's logger, with the access log on only when asked for: a logging config of its own
+    would otherwise make gunicorn gather each request's log fields, to throw them away."""
+
+    def _compute_access_log_enabled(self):
+        return bool(self.cfg.accesslog)
+
+
+logger_class = WorkbenchLogger
+
+
+def _control_socket() -> str | None:
+    """gunicorn's control socket (for ``gunicornc``): in the instance folder, so that two instances
+    on one machine each keep their own; WORKBENCH_CONTROL_SOCKET names another path, or "off"."""
+    named = os.environ.get("WORKBENCH_CONTROL_SOCKET", "")
+    if named.lower() in ("off", "0", "none"):
+        return None
+    path = named or str(default_instance_path() / "gunicorn.ctl")
+    # A Unix socket's path has room for 107 bytes: past that there is no socket to make.
+    return path if len(os.fsencode(path)) <= 100 else None
+
+
+_socket = _control_socket()
+control_socket_disable = _socket is None
+if _socket is not None:
+    control_socket = _socket
+# Load the app once in the master: workers fork with it ready and share its memory pages.
+preload_app = True
+
+
+def _keep_large_blocks_in_the_heap() -> None:
+    """glibc serves blocks over 128 KB-ish with mmap and hands them back at once, so each large
+    string (an article page is 350 KB, an export more) costs fresh pages and their faults: copying
+    one took 0.5 ms, 20 x what it takes from the heap. Blocks up to 4 MB now come from the heap,
+    which gives back free memory over 32 MB. Workers inherit this from the master.
+    WORKBENCH_MALLOC_TUNING=0 leaves malloc as it is; other C libraries are left alone."""
+    if os.environ.get("WORKBENCH_MALLOC_TUNING", "1") == "0":
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return
+    m_trim_threshold, m_mmap_threshold = -1, -3  # from glibc's malloc.h
+    mallopt(m_mmap_threshold, 4 << 20)
+    mallopt(m_trim_threshold, 32 << 20)
+
+
+_keep_large_blocks_in_the_heap()
+
+
+def pre_fork(server, worker):
+    # What the master loaded (the app and its libraries, hundreds of thousands of objects) leaves
+    # the garbage collector's sight: every full collection walked all of it, and under `make load`
+    # a worker stopped for up to 200 ms each time. Frozen before the fork, those pages also stay
+    # shared between the workers instead of being copied when the collector touches them.
+    gc.freeze()
+
+
+def post_fork(server, worker):
+    # Database connections must not cross a fork: each worker opens its own.
+    from workbench.store.db import dispose_engines
+
+    dispose_engines()
+    # Young objects are collected every 20,000 new ones rather than every 700: an article page with
+    # 500 claims makes thousands, and set off a collection on nearly every request.
+    gc.set_threshold(int(os.environ.get("WORKBENCH_GC_THRESHOLD", 20000)), 10, 10)
