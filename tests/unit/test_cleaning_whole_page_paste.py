@@ -51,3 +51,21 @@ def test_a_chinese_page_keeps_its_article():
     links = ["友情链接：", "央广网", "中国新闻网", "光明网", "国际在线", "央视网", "新华网", "人民网"]
     result = clean_text(_paste(menu, ["东门轮渡码头将关闭八个月"], story, links))
     assert result.kept_text() == "\n\n".join(story) and result.meta["title"] == "东门轮渡码头将关闭八个月"
+
+
+def test_a_thai_page_keeps_its_article():
+    # Thai writes a phrase's words together and ends no sentence with a full stop.
+    menu = ["หน้าแรก", "การเมือง", "เศรษฐกิจ", "ต่างประเทศ", "แรงงาน", "สิ่งแวดล้อม", "ความมั่นคง"]
+    story = ["คณะกรรมการท่าเรือลงมติเมื่อวันอังคารให้ปิดท่าเรือข้ามฟากฝั่งตะวันออกเป็นเวลาแปดเดือน เพื่อซ่อมแซมเสาเหล็กใต้สะพานที่ผุกร่อนเร็วกว่าที่คาดไว้มาก",
+             "ท่าเรือชั่วคราวจะเปิดให้บริการที่ท่าโรงสีในเดือนมีนาคม ตามแถลงการณ์ของคณะกรรมการ ซึ่งระบุว่าค่าใช้จ่ายในการซ่อมแซมจะสูงกว่าที่ประเมินไว้"]
+    result = clean_text(_paste(menu, ["ปิดท่าเรือข้ามฟากแปดเดือน"], story, ["เรื่องที่เกี่ยวข้อง", "ข่าวอื่น ๆ", "ติดต่อเรา"]))
+    assert result.kept_text() == "\n\n".join(story)
+
+
+def test_a_long_menu_line_and_a_long_copyright_line_are_furniture():
+    menu_line = ("World News Politics Business Science Technology Health Entertainment Sports Travel Style Food "
+                 "Opinion Video Audio Weather Local Markets Education Environment Climate Books Music Film Television")
+    legal = ("© 2026 The Harbour Courier Media Group. All rights reserved. Use of this site constitutes acceptance of "
+             "our User Agreement and Privacy Policy and Cookie Statement and your privacy rights in the state.")
+    result = clean_text(_paste([menu_line, HEADLINE], STORY, FOOTER[:4], [legal]))
+    assert result.kept_text() == "\n\n".join(STORY)

@@ -292,13 +292,21 @@ def _date_span(text: str) -> tuple[int, int] | None:
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 
 
+# Thai, Lao and Khmer write a phrase's words together too; their words run to about four characters.
+_UNSPACED_RE = re.compile(r"[\u0e00-\u0eff\u1780-\u17ff]+")
+
+
 def word_count(text: str) -> int:
-    """Words, counting each Chinese or Japanese character as one (those scripts do not separate words)."""
+    """Words, counting each Chinese or Japanese character as one, and each four characters of
+    Thai, Lao or Khmer as one (those scripts do not separate words)."""
     if text.isascii():
         return len(text.split())
     cjk = len(_CJK_RE.findall(text))
-    latin = len(_CJK_RE.sub(" ", text).split())
-    return latin + cjk
+    text = _CJK_RE.sub(" ", text)
+    unspaced = _UNSPACED_RE.findall(text)
+    if unspaced:
+        text = _UNSPACED_RE.sub(" ", text)
+    return len(text.split()) + cjk + sum(-(-len(run) // 4) for run in unspaced)
 
 
 # What plain_key removes: punctuation, not the vowel signs and other marks that Thai, the Indic
@@ -567,7 +575,7 @@ def _classify(text: str) -> tuple[str, str] | None:
         return "junk", "paywall prompt"
     if words <= 40 and _is_prompt(low, words, text):
         return "junk", "newsletter or subscription prompt"
-    if words <= 30 and _search(FOOTER_RE, low):
+    if words <= 30 and _search(FOOTER_RE, low) or words <= 80 and low.lstrip().startswith(("©", "(c) ", "copyright ")):
         return "junk", "copyright footer"
     if _search(TAGS_RE, low):
         return "junk", "tag list"
@@ -881,8 +889,12 @@ def _reads_as_text(text: str) -> bool:
     words = word_count(text)
     if words >= 6 and _TEXT_END_RE.search(text.rstrip()):
         return True
-    cjk = len(_CJK_RE.findall(text))
-    return words >= (50 if cjk * 2 > words else 25)
+    cjk = len(_CJK_RE.findall(text))  # each a word in word_count, where Thai's words are four characters
+    if words < (50 if cjk * 2 > words else 25):
+        return False
+    # A long line of capitalised words is a menu's ("SOTT Focus Best of the Web Puppet Masters…").
+    cased = [w for w in text.split() if w[:1].isalpha() and w[:1].lower() != w[:1].upper()]
+    return len(cased) < 8 or sum(w[:1].isupper() for w in cased) / len(cased) < 0.6
 
 
 def _retitle(blocks: list[Block], first: int) -> None:
