@@ -102,7 +102,10 @@ def add_protocol_headers(response: Response) -> Response:
 def require_acceptable() -> None:
     """406 when the client accepts neither JSON-LD nor JSON (say ``Accept: text/turtle``)."""
     accept = request.accept_mimetypes
-    if not request.headers.get("Accept") or any(accept[t] for t in PRODUCES):
+    if not request.headers.get("Accept") or accept.best_match(PRODUCES):
+        return
+    # A media type with parameters (the anno.jsonld profile) names the same type.
+    if any(quality > 0 and value.split(";")[0].strip().lower() in PRODUCES for value, quality in accept):
         return
     raise NotAcceptableError(
         f"This resource is given as {w3c.MEDIA_TYPE} (or application/json); "
