@@ -12,7 +12,7 @@ from workbench.errors import (
     NotFoundError,
     PreconditionRequiredError,
 )
-from workbench.services import articles, claims
+from workbench.services import articles, claims, search
 from workbench.services.annotating import create_annotated_claim
 from workbench.services.annotation_input import parse_annotation
 from workbench.services.annotations import annotation_of_new_claim, annotations_for
@@ -23,7 +23,7 @@ from workbench.web import auth
 from workbench.web.api import protocol
 from workbench.web.api.blueprint import api
 from workbench.web.links import links
-from workbench.web.params import count_arg
+from workbench.web.params import count_arg, id_arg
 
 #: Annotations on one page of a container (the setting ``ANNOTATION_PAGE_SIZE`` changes it).
 PAGE_SIZE = 100
@@ -269,3 +269,48 @@ api.add_url_rule("/annotations/<int:annotation_id>", "moved_annotation", moved_a
                  methods=["GET", "PUT", "DELETE"])
 api.add_url_rule("/annotations/<int:annotation_id>/review", "moved_review", moved_annotation,
                  methods=["POST"], defaults={"rest": "/review"})
+
+
+#: The most annotations one page of search results holds.
+MAX_SEARCH_LIMIT = 200
+SEARCH_FILTERS = ("q", "verdict", "status", "tag", "checker", "article", "from", "to")
+
+
+@api.get("/search")
+@auth.requires("read")
+def search_annotations():
+    """Annotations across articles, as pages (``limit``, ``offset``) of one AnnotationCollection:
+    ``q`` (words of the quote or the rationale), ``verdict``, ``status``, ``tag``, ``checker``
+    (a username), ``article`` (an id), ``from`` and ``to`` (days the claims were made, inclusive)."""
+    protocol.require_acceptable()
+    unknown = sorted(set(request.args) - set(SEARCH_FILTERS) - {"limit", "offset"})
+    if unknown:
+        raise InvalidContentError(f"Unknown search parameter {unknown[0][:40]!r}; the search takes "
+                                  f"{', '.join(SEARCH_FILTERS)}, limit and offset.", code="bad_parameter")
+    limit = count_arg("limit", PAGE_SIZE, minimum=1, maximum=MAX_SEARCH_LIMIT)
+    offset = count_arg("offset", 0)
+    article_id = id_arg("article")
+    args = request.args
+    query = search.claim_query(text=args.get("q", ""), verdict=args.get("verdict"), status=args.get("status"),
+                               tag=args.get("tag"), checker=args.get("checker"), article_id=article_id,
+                               created_from=args.get("from"), created_to=args.get("to"), config=current_app.config)
+    db = get_session()
+    rows, total = search.search_claims(db, query, limit=limit, offset=offset)
+    filters = {name: args[name] for name in SEARCH_FILTERS if args.get(name, "").strip()}
+    preferred = protocol.preference()
+    iris = preferred.form != "descriptions"
+
+    def page_url(start: int) -> str:
+        return url_for("api.search_annotations", **filters, limit=limit, offset=start, _external=True)
+
+    items = ([links().annotation(c.article_id, c.id) for c in rows] if iris
+             else annotations_for(db, rows, links=links()))
+    data = w3c.page(items, links=links(), page_id=page_url(offset),
+                    collection_id=url_for("api.search_annotations", **filters, _external=True),
+                    label="Annotations found", total=total, start_index=offset,
+                    next_id=page_url(offset + limit) if offset + limit < total else None,
+                    prev_id=page_url(max(0, offset - limit)) if offset > 0 else None)
+    headers = {"Vary": "Accept, Prefer", "Content-Location": data["id"]}
+    if preferred.asked:
+        headers["Preference-Applied"] = "return=representation"
+    return protocol.ld_response(data, headers=headers, conditional=True)
