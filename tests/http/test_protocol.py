@@ -194,3 +194,11 @@ def test_canonical_is_kept_and_cannot_change(world):
     assert_api_error(api.put(body["id"], json=changed, headers={"If-Match": created.headers["ETag"]}), 422,
                      "canonical_changed")
     assert_api_error(api.post(container, json=dict(sent, canonical="not an iri")), 422, "bad_iri")
+
+
+def test_the_etag_is_the_same_under_another_name_of_the_site(world):
+    url, tag = world["iris"][0], world["etags"][0]
+    elsewhere = world["api"].get(url, base_url="https://desk.example:8443")
+    assert elsewhere.get_json()["id"].startswith("https://desk.example:8443/api/articles/")
+    assert elsewhere.headers["ETag"] == tag
+    assert world["api"].get(url, base_url="https://desk.example:8443", headers={"If-None-Match": tag}).status_code == 304

@@ -159,8 +159,10 @@ def representation(data: dict) -> bytes:
 
 def strong_etag(body: bytes) -> str:
     """The representation's own tag, unquoted: any change to any byte of it (a shared source's
-    title, a creator's name, a host) gives another."""
-    return hashlib.sha256(body).hexdigest()[:32]
+    title, a creator's name) gives another. The site's own root in its IRIs is left out, so that
+    a client reaching the app under two names (or schemes) gets the same tag for the same state."""
+    root = request.url_root.encode("utf-8")
+    return hashlib.sha256(body.replace(root, b"/")).hexdigest()[:32]
 
 
 def ld_response(data: dict, status: int = 200, headers: dict | None = None, *,
