@@ -66,7 +66,7 @@ def test_acknowledged_claims_survive_sigkill(server_database, tmp_path):
         assert len(acknowledged) > 10, "the load did not get going"
         server.start()
         for claim_id in acknowledged:
-            status, body, _ = server.request("GET", f"/api/annotations/{claim_id}", token)
+            status, body, _ = server.request("GET", f"/api/articles/{article_id}/annotations/{claim_id}", token)
             assert status == 200 and body["target"]["selector"][0]["exact"] == "rose by 40%"
     finally:
         stop.set()

@@ -92,6 +92,8 @@ DEFAULTS = {
     "PDF_PER_PROCESS": 1,
     "PDF_MAX_MEMORY_MB": 2048,
     "PDF_USER": "nobody",
+    # Origins whose pages may call the JSON API from a browser (commas or spaces; * for any).
+    "CORS_ORIGINS": "",
 }
 
 #: Environment variables that are part of the contract, and how to read them.
@@ -117,6 +119,7 @@ ENV_SETTINGS = {
     "WORKBENCH_PDF_PER_PROCESS": ("PDF_PER_PROCESS", int),
     "WORKBENCH_PDF_MAX_MEMORY_MB": ("PDF_MAX_MEMORY_MB", int),
     "WORKBENCH_PDF_USER": ("PDF_USER", str),
+    "WORKBENCH_CORS_ORIGINS": ("CORS_ORIGINS", str),
 }
 
 

@@ -47,6 +47,12 @@ class NotFoundError(WorkbenchError):
     status, code = 404, "not_found"
 
 
+class NotAcceptableError(WorkbenchError):
+    """The client accepts no media type the resource can be given in."""
+
+    status, code = 406, "not_acceptable"
+
+
 class GoneError(WorkbenchError):
     """The thing was withdrawn: it is kept, and the answer says who withdrew it, when and why."""
 

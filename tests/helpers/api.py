@@ -70,3 +70,34 @@ def annotation_for(article, words, *, occurrence=0, verdict="false", sources=Non
             {"type": "TextPositionSelector", "start": start, "end": start + len(words)},
         ]},
     }
+
+
+class Reply:
+    """An HTTP answer read off the wire: status, headers (case-insensitive) and the body."""
+
+    def __init__(self, status: int, headers, raw: bytes):
+        self.status, self.headers, self.raw = status, headers, raw
+
+    @property
+    def body(self):
+        import json
+
+        return json.loads(self.raw) if self.raw else None
+
+
+def http_call(method: str, url: str, headers: dict | None = None, body=None, timeout: float = 20) -> Reply:
+    """One request over a real connection (no redirect followed, nothing added but what is given)."""
+    import http.client
+    import json
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    data = json.dumps(body).encode() if isinstance(body, (dict, list)) else body
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    try:
+        conn.request(method, parts.path + (f"?{parts.query}" if parts.query else ""), body=data,
+                     headers=headers or {})
+        response = conn.getresponse()
+        return Reply(response.status, response.headers, response.read())
+    finally:
+        conn.close()

@@ -49,7 +49,7 @@ def claim(server, api_as):
     checker = api_as("checker")
     article = checker.post("/api/articles", json={"text": "Headline\n\nThe rate rose by 40% last year."}).get_json()
     created = checker.post(f"/api/articles/{article['id']}/annotations/", json=annotation_for(article, "rose by 40%"))
-    path = "/api/annotations/" + created.headers["Location"].rsplit("/", 1)[1]
+    path = f"/api/articles/{article['id']}/annotations/" + created.headers["Location"].rsplit("/", 1)[1]
     return {"url": server + path, "etag": created.headers["ETag"], "article": article, "id": int(path.rsplit("/", 1)[1])}
 
 

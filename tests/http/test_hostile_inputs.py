@@ -215,7 +215,8 @@ def test_ids_beyond_the_columns_are_404_in_pages(client, auth, article_id, huge)
 
 
 @pytest.mark.parametrize("query", ["offset=1e23", "offset=" + "9" * 25, "offset=-1", "offset=1.5", "offset=abc",
-                                   "limit=" + "9" * 25, "limit=-5", "limit=2.0", "limit=²"])
+                                   "limit=" + "9" * 25, "limit=-5", "limit=2.0", "limit=²", "limit=0", "limit=201",
+                                   "limit=1000"])
 def test_paging_parameters_out_of_range_are_422(api_as, make_article, query):
     make_article(TEXT)
     error = assert_api_error(api_as("viewer").get(f"/api/articles?{query}"), 422, "bad_parameter")
@@ -224,7 +225,7 @@ def test_paging_parameters_out_of_range_are_422(api_as, make_article, query):
 
 def test_paging_parameters_in_range_still_work(api_as, make_article):
     make_article(TEXT)
-    body = api_as("viewer").get("/api/articles?limit=1000&offset=2147483647").get_json()
+    body = api_as("viewer").get("/api/articles?limit=200&offset=2147483647").get_json()
     assert (body["limit"], body["offset"], body["items"]) == (200, 2147483647, [])
 
 

@@ -40,13 +40,16 @@ EXAMPLES = {
     "admin.set_active": ("page", lambda w: {"user_id": w["viewer"]}, lambda w: {"active": "0"}),
     "admin.set_password": ("page", lambda w: {"user_id": w["viewer"]}, lambda w: {"password": "another long one"}),
     "admin.change_role": ("page", lambda w: {"user_id": w["viewer"]}, lambda w: {"role": "checker"}),
-    "api.replace_annotation": ("api", lambda w: {"annotation_id": w["claim"]},
+    "api.replace_annotation": ("api", lambda w: {"article_id": w["article_id"], "annotation_id": w["claim"]},
                                lambda w: ("json", annotation_for(w["article"], "The first", verdict="true"),
-                                          {"If-Match": f'"claim-{w["claim"]}-v{w["version"]}"'})),
-    "api.delete_annotation": ("api", lambda w: {"annotation_id": w["claim"]},
-                              lambda w: ("json", None, {"If-Match": f'"claim-{w["claim"]}-v{w["version"]}"'})),
-    "api.review_annotation": ("api", lambda w: {"annotation_id": w["claim"]},
+                                          {"If-Match": w["etag"]})),
+    "api.delete_annotation": ("api", lambda w: {"article_id": w["article_id"], "annotation_id": w["claim"]},
+                              lambda w: ("json", None, {"If-Match": w["etag"]})),
+    "api.review_annotation": ("api", lambda w: {"article_id": w["article_id"], "annotation_id": w["claim"]},
                               lambda w: ("json", {"action": "submit"}, {})),
+    "api.moved_annotation": ("api", lambda w: {"annotation_id": w["claim"]}, lambda w: ("json", None, {})),
+    "api.moved_review": ("api", lambda w: {"annotation_id": w["claim"]},
+                         lambda w: ("json", {"action": "submit"}, {})),
     "api.create_article": ("api", lambda w: {}, lambda w: ("json", {"text": "Title\n\nBody words here."}, {})),
     "api.create_annotation": ("api", lambda w: {"article_id": w["article_id"]},
                               lambda w: ("json", annotation_for(w["article"], "second one"), {})),
@@ -157,7 +160,7 @@ def test_no_route_renders_while_holding_the_write_lock(endpoint, app, client, au
     if rules[endpoint][0].endpoint != "auth.login":
         auth.login_as("admin")
     world = {"article_id": article_id, "article": article, "claim": claim_id, "link": link_id, "version": version,
-             "token": token_id, "viewer": users["viewer"].id, "admin_password": PASSWORDS["admin"],
+             "token": token_id, "etag": created.headers["ETag"], "viewer": users["viewer"].id, "admin_password": PASSWORDS["admin"],
              "draft": lambda: _import_key(auth)}
     kind, url_args, body = EXAMPLES[endpoint]
     with app.test_request_context():

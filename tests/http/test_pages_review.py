@@ -74,8 +74,9 @@ def test_inline_request_changes_needs_a_comment(client, auth, submitted):
     assert "needs a comment" in BeautifulSoup(response.text, "html.parser").select_one(".flash-error").text
 
 
-def test_checker_sees_returned_claims_and_why(client, auth, api_as, submitted):
-    api_as("editor").post(f"/api/annotations/{submitted[0]}/review",
+def test_checker_sees_returned_claims_and_why(client, auth, api_as, submitted, db):
+    article_id = db.get(Claim, submitted[0]).article_id
+    api_as("editor").post(f"/api/articles/{article_id}/annotations/{submitted[0]}/review",
                           json={"action": "request_changes", "comment": "Which year?"})
     auth.login_as("checker")
     soup = BeautifulSoup(client.get("/articles").text, "html.parser")

@@ -114,7 +114,7 @@ def test_revisions_while_claims_are_edited_leave_no_claim_behind(server, article
         count = 0
         while not stop.is_set():
             claim_id = rng.choice(article["claims"])
-            url = f"{server}/api/annotations/{claim_id}"
+            url = f"{server}/api/articles/{article['id']}/annotations/{claim_id}"
             for _attempt in range(20):
                 if claim_id not in seen:
                     status, annotation, headers = call("GET", url, tokens[index])

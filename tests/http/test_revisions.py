@@ -41,10 +41,10 @@ def test_api_reports_kept_moved_changed_orphaned(api_as, article):
     assert orphan["state"] == "orphan" and orphan["new"] is None
     # The annotations follow: their targets name revision 2 (the orphan stays on revision 1).
     api = api_as("viewer")
-    anno = api.get(f"/api/annotations/{changed['id']}").get_json()
+    anno = api.get(f"/api/articles/{article['id']}/annotations/{changed['id']}").get_json()
     assert anno["target"]["source"].endswith("/revisions/2")
     assert anno["target"]["selector"][0]["exact"] == "830 milion crowns by the end of last year"
-    assert api.get(f"/api/annotations/{orphan['id']}").get_json()["target"]["source"].endswith("/revisions/1")
+    assert api.get(f"/api/articles/{article['id']}/annotations/{orphan['id']}").get_json()["target"]["source"].endswith("/revisions/1")
 
 
 def test_history_records_each_reanchoring(api_as, article, db):

@@ -56,7 +56,8 @@ def _create_on(db: Session, current: Revision, parsed: AnnotationInput, actor: U
             revision = current
     claim = claims.create_claim(db, revision=revision, actor=actor,
                                 start=parsed.start, end=parsed.end, exact=parsed.exact, prefix=parsed.prefix,
-                                suffix=parsed.suffix, fields=parsed.fields, sources=parsed.sources)
+                                suffix=parsed.suffix, fields=parsed.fields, sources=parsed.sources,
+                                canonical=parsed.canonical, via=parsed.via)
     return claim, revision
 
 

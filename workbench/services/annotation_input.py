@@ -19,6 +19,10 @@ class AnnotationInput:
     target_source: str | None
     fields: ClaimFields
     sources: list[SourceInput] = field(default_factory=list)
+    #: The client's canonical IRI for the annotation, and the IRI it was copied from (``via``,
+    #: or the ``id`` it carried), both kept as given.
+    canonical: str | None = None
+    via: str | None = None
 
 
 def _as_list(value) -> list:
@@ -100,7 +104,26 @@ def parse_annotation(data: dict) -> AnnotationInput:
     if "bodyValue" in data and "commenting" in by_purpose and isinstance(data["bodyValue"], str):
         values[by_purpose["commenting"].name] = data["bodyValue"]
     return AnnotationInput(start=start, end=end, exact=exact, prefix=prefix, suffix=suffix,
-                           target_source=target.get("source"), fields=claim_fields_input(**values), sources=sources)
+                           target_source=target.get("source"), fields=claim_fields_input(**values), sources=sources,
+                           canonical=_iri(data, "canonical"), via=_iri(data, "via") or _iri(data, "id"))
+
+
+#: Longest IRI kept (the column's size).
+MAX_IRI = 2000
+
+
+def _iri(data: dict, key: str) -> str | None:
+    """An IRI property of the annotation (one IRI: a list of one is taken as it), or None."""
+    value = data.get(key)
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or ":" not in value or any(c.isspace() for c in value):
+        raise InvalidContentError(f"{key} must be one IRI (like urn:uuid:… or https://…).", code="bad_iri")
+    if len(value) > MAX_IRI:
+        raise InvalidContentError(f"{key} is longer than {MAX_IRI} characters.", code="bad_iri")
+    return value
 
 
 def _source(body: dict) -> SourceInput:

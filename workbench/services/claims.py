@@ -174,9 +174,11 @@ def record(db: Session, *, claim: Claim | None, article_id: int, actor: User | N
 @writes
 def create_claim(db: Session, *, revision: Revision, actor: User, start: int | None, end: int | None,
                  exact: str | None, fields: ClaimFields, sources: list[SourceInput] = (),
-                 prefix: str = "", suffix: str = "", config: dict | None = None) -> Claim:
+                 prefix: str = "", suffix: str = "", config: dict | None = None,
+                 canonical: str | None = None, via: str | None = None) -> Claim:
     """Create a draft claim on ``revision``'s text (its article's current one); the quote must match
-    the text at the position. A revision loaded light (``store.revision_text``) will do."""
+    the text at the position. A revision loaded light (``store.revision_text``) will do.
+    ``canonical`` and ``via`` are the annotation's IRIs a client gave, kept as given."""
     article_id = revision.article_id
     text = revision.canonical_text
     try:
@@ -199,7 +201,7 @@ def create_claim(db: Session, *, revision: Revision, actor: User, start: int | N
         "article_id": article_id, "revision_id": revision.id, "start": selectors.start, "end": selectors.end,
         "exact": selectors.exact, "prefix": selectors.prefix, "suffix": selectors.suffix,
         "creator_id": actor.id, "last_editor_id": actor.id, "status": ReviewStatus.draft.value,
-        "created": now, "modified": now, **values})
+        "created": now, "modified": now, "canonical": canonical, "via": via, **values})
     event = _NEW_EVENT.row({
         "article_id": article_id, "claim_id": None, "actor_id": actor.id, "at": now, "action": "created",
         "changes": {"quote": [None, selectors.exact], "start": [None, selectors.start],
@@ -310,7 +312,7 @@ def update_claim(db: Session, *, claim: Claim, actor: User, expected_version: in
 @writes
 def replace_claim(db: Session, *, claim: Claim, actor: User, expected_version: int, fields: ClaimFields,
                   sources: list[SourceInput], start: int | None, end: int | None, exact: str | None,
-                  config: dict | None = None) -> Claim:
+                  config: dict | None = None, canonical: str | None = None) -> Claim:
     """Replace a claim's fields and sources (API PUT); a new span must match its revision's text.
 
     One replacement is one new version: the sources change first (their own rows), then the
@@ -318,7 +320,12 @@ def replace_claim(db: Session, *, claim: Claim, actor: User, expected_version: i
     """
     require_edit(actor, claim)
     check_version(claim, expected_version, db)
+    if canonical is not None and claim.canonical is not None and canonical != claim.canonical:
+        raise InvalidContentError(f"The annotation's canonical IRI is {claim.canonical} and cannot change.",
+                                  code="canonical_changed")
     values = clean_fields(fields, config=config)
+    if canonical is not None and claim.canonical is None:
+        claim.canonical = canonical
     changes = {k: [getattr(claim, k), v] for k, v in values.items() if getattr(claim, k) != v}
     moved = None
     if start is not None and (start, end) != (claim.start, claim.end):

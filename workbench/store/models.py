@@ -191,6 +191,11 @@ class Claim(SQLModel, table=True):
     approved_digest: str | None = Field(default=None, max_length=64)
     #: Back in review because its approved content changed (the queue flags it as a re-review).
     re_review: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    #: The annotation's canonical IRI, as the client that created it gave it (W3C model §3.3.6):
+    #: kept as it is, and never changed.
+    canonical: str | None = Field(default=None, max_length=2000)
+    #: The IRI the annotation was copied from (``via``; the ``id`` a client sent with a new one).
+    via: str | None = Field(default=None, max_length=2000)
 
 
 class ClaimAnchor(SQLModel, table=True):

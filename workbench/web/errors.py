@@ -11,7 +11,7 @@ import sqlite3
 import psycopg
 from flask import Flask, g, jsonify, render_template, request
 from sqlalchemy.exc import DBAPIError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from workbench.errors import StorageUnavailableError, WorkbenchError
 
@@ -21,7 +21,11 @@ _HTTP_CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    406: "not_acceptable",
     413: "too_large",
+    414: "uri_too_long",
+    415: "unsupported_media_type",
+    431: "headers_too_large",
     429: "too_many_requests",
 }
 
@@ -46,12 +50,23 @@ def _present(status: int, code: str, message: str, details: dict | None = None):
     return body, status
 
 
+def _with_challenge(response, status: int):
+    """A 401 from the API says how to authenticate (RFC 6750): a bearer token, and whether the
+    one sent was refused."""
+    if status == 401 and wants_json():
+        challenge = 'Bearer realm="workbench"'
+        if g.get("auth_error"):
+            challenge += ', error="invalid_token", error_description="The API token is not valid."'
+        response.headers["WWW-Authenticate"] = challenge
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(WorkbenchError)
     def _workbench_error(err: WorkbenchError):
         response = app.make_response(_present(err.status, err.code, err.message, err.details))
         response.headers.update(err.headers)
-        return response
+        return _with_challenge(response, err.status)
 
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException):
@@ -61,7 +76,11 @@ def register_error_handlers(app: Flask) -> None:
             message = f"The request is larger than the limit of {limit // (1024 * 1024)} MB."
         else:
             message = err.description or err.name
-        return _present(status, _HTTP_CODES.get(status, "http_error"), message)
+        response = app.make_response(_present(status, _HTTP_CODES.get(status, "http_error"), message))
+        if isinstance(err, MethodNotAllowed) and err.valid_methods:
+            # HTTP requires it on a 405: the methods the resource does take.
+            response.headers["Allow"] = ", ".join(sorted(set(err.valid_methods)))
+        return _with_challenge(response, status)
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):  # pragma: no cover - last resort

@@ -20,7 +20,7 @@ def links() -> w3c.Links:
     thousands of times)."""
     return _made.get((weakref.ref(current_app._get_current_object()), request.url_root), lambda: w3c.Links(
         context=url_for("api.context", _external=True),
-        annotation=url_pattern("api.get_annotation", "annotation_id"),
+        annotation=url_pattern("api.get_annotation", "article_id", "annotation_id"),
         revision=url_pattern("api.get_revision", "article_id", "number"),
         user=url_pattern("api.get_user", "user_id"),
         article=url_pattern("articles.show", "article_id"),

@@ -64,13 +64,14 @@ def id_arg(name: str, *, thing: str | None = None) -> int | None:
     return id_value(request.args.get(name), thing=thing or name)
 
 
-def count_arg(name: str, default: int, *, maximum: int = MAX_ID) -> int:
-    """A paging parameter (offset, limit, page): a whole number from 0 to ``maximum``, else 422."""
+def count_arg(name: str, default: int, *, maximum: int = MAX_ID, minimum: int = 0) -> int:
+    """A paging parameter (offset, limit, page): a whole number from ``minimum`` (0 unless said)
+    to ``maximum``, else 422 naming the parameter."""
     raw = request.args.get(name)
     if raw is None or raw.strip() == "":
         return default
     number = whole_number(raw)
-    if number is None or number > maximum:
-        raise InvalidContentError(f"{name} must be a whole number from 0 to {maximum}, not {raw[:40]!r}.",
+    if number is None or not minimum <= number <= maximum:
+        raise InvalidContentError(f"{name} must be a whole number from {minimum} to {maximum}, not {raw[:40]!r}.",
                                   code="bad_parameter")
     return number

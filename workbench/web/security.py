@@ -46,7 +46,10 @@ def set_security_headers(response):
 
 
 def init_app(app: Flask) -> None:
+    from workbench.web import cors
+
     app.after_request(set_security_headers)
+    cors.init_app(app)  # the API's answers to other origins
     proxies = int(app.config["PROXY_FIX"])
     if proxies > 0:
         # Only the last `proxies` hops' X-Forwarded-For and -Proto are believed: what a client

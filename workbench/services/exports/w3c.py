@@ -49,7 +49,8 @@ class Links:
     """How to name things with IRIs and where the app shows them; supplied by the web layer."""
 
     context: str
-    annotation: Callable[[int], str]
+    #: An annotation's IRI, inside its article's container: by article id and claim id.
+    annotation: Callable[[int, int], str]
     revision: Callable[[int, int], str]
     user: Callable[[int], str]
     #: The article's page, by article id.
@@ -86,7 +87,7 @@ def annotation(claim: Claim, *, links: Links, revision_number: int, creator: Use
 
     data: dict = {} if embedded else {"@context": contexts(links)}
     data.update({
-        "id": links.annotation(claim.id),
+        "id": links.annotation(claim.article_id, claim.id),
         "type": "Annotation",
         "motivation": "assessing",
         "created": iso(claim.created),
@@ -105,6 +106,10 @@ def annotation(claim: Claim, *, links: Links, revision_number: int, creator: Use
             {"type": "TextPositionSelector", "start": claim.start, "end": claim.end},
         ],
     }
+    if claim.canonical:
+        data["canonical"] = claim.canonical
+    if claim.via:
+        data["via"] = claim.via
     data["reviewStatus"] = claim.status
     data["version"] = claim.version
     return data

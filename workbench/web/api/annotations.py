@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, request, url_for
+from flask import Response, current_app, request, url_for
 
 from workbench.errors import (
+    InvalidContentError,
     MalformedRequestError,
     NotFoundError,
     PreconditionRequiredError,
-    StaleVersionError,
 )
-from workbench.services import articles, claims
+from workbench.services import articles, claims, search
 from workbench.services.annotating import create_annotated_claim
 from workbench.services.annotation_input import parse_annotation
 from workbench.services.annotations import annotation_of_new_claim, annotations_for
@@ -20,48 +20,56 @@ from workbench.services.exports import w3c
 from workbench.store.db import get_session
 from workbench.store.models import Claim, User
 from workbench.web import auth
+from workbench.web.api import protocol
 from workbench.web.api.blueprint import api
 from workbench.web.links import links
-from workbench.web.params import count_arg
+from workbench.web.params import count_arg, id_arg
 
+#: Annotations on one page of a container (the setting ``ANNOTATION_PAGE_SIZE`` changes it).
 PAGE_SIZE = 100
-CONTAINER_LINKS = ", ".join([
-    '<http://www.w3.org/ns/ldp#BasicContainer>; rel="type"',
-    '<http://www.w3.org/TR/annotation-protocol/>; rel="http://www.w3.org/ns/ldp#constrainedBy"',
-])
-ANNOTATION_LINKS = '<http://www.w3.org/ns/ldp#Resource>; rel="type"'
-PREFER_CONTAINED_IRIS = "http://www.w3.org/ns/oa#PreferContainedIRIs"
 
 
-def ld_response(data: dict, status: int = 200, headers: dict | None = None) -> Response:
-    return Response(json.dumps(data, ensure_ascii=False), status=status, content_type=w3c.MEDIA_TYPE,
-                    headers=headers)
+def page_size() -> int:
+    return max(1, int(current_app.config.get("ANNOTATION_PAGE_SIZE") or PAGE_SIZE))
 
 
-def etag(claim: Claim) -> str:
-    return f'"claim-{claim.id}-v{claim.version}"'
+def annotation_data(claim: Claim) -> dict:
+    return annotations_for(get_session(), [claim], links=links())[0]
 
 
-def _annotation_response(claim: Claim, status: int = 200, extra: dict | None = None, data: dict | None = None) -> Response:
+def _annotation_response(claim: Claim, status: int = 200, extra: dict | None = None, data: dict | None = None,
+                         *, conditional: bool = False) -> Response:
     if data is None:
-        data = annotations_for(get_session(), [claim], links=links())[0]
-    headers = {"ETag": etag(claim), "Link": ANNOTATION_LINKS, "Allow": "GET, PUT, DELETE, HEAD, OPTIONS",
-               "Vary": "Accept"}
+        data = annotation_data(claim)
+    headers = {"Vary": "Accept"}
     headers.update(extra or {})
-    return ld_response(data, status, headers)
+    return protocol.ld_response(data, status, headers, conditional=conditional)
+
+
+def current_etag(claim: Claim) -> str:
+    """The strong ETag of the claim's representation as it is now."""
+    return protocol.strong_etag(protocol.representation(annotation_data(claim)))
 
 
 def expected_version(claim: Claim) -> int:
-    """The version the client's If-Match names: 428 without one, 412 when it is not the current one."""
-    header = request.headers.get("If-Match")
-    if not header:
+    """The version the client's If-Match names: 428 without one, 412 when it names another
+    representation than the current one (or is weak)."""
+    if not request.headers.get("If-Match"):
         raise PreconditionRequiredError("Send If-Match with the annotation's ETag to change it.")
-    tags = [tag.strip() for tag in header.split(",")]
-    if "*" in tags or etag(claim) in tags or f"W/{etag(claim)}" in tags:
-        return claim.version
-    raise StaleVersionError(
-        f"The annotation has changed: its ETag is now {etag(claim)}. Fetch it again before changing it."
-    )
+    protocol.check_if_match(current_etag(claim))
+    return claim.version
+
+
+def annotation_in(article_id: int, annotation_id: int) -> Claim:
+    """The claim ``annotation_id`` of article ``article_id``'s container: 404 when it is another
+    article's, 410 once withdrawn."""
+    db = get_session()
+    claim = claims.get_claim(db, annotation_id, include_deleted=True)
+    if claim.article_id != article_id:
+        raise NotFoundError(f"Article {article_id} has no annotation {annotation_id}.")
+    if claim.deleted:
+        raise claims.gone_error(db, claim)
+    return claim
 
 
 def _json_body() -> dict:
@@ -86,7 +94,7 @@ def get_user(user_id: int):
     user = get_session().get(User, user_id)
     if user is None:
         raise NotFoundError(f"There is no user {user_id}.")
-    return ld_response({"@context": "http://www.w3.org/ns/anno.jsonld",
+    return protocol.ld_response({"@context": "http://www.w3.org/ns/anno.jsonld",
                         "id": url_for("api.get_user", user_id=user.id, _external=True), "type": "Person",
                         "name": user.display_name or user.username, "nickname": user.username})
 
@@ -94,43 +102,66 @@ def get_user(user_id: int):
 @api.get("/articles/<int:article_id>/annotations/")
 @auth.requires("read")
 def list_annotations(article_id: int):
+    """The container (an AnnotationCollection and an LDP BasicContainer), or one of its pages with
+    ``?page=N`` (``&iris=1``: the annotations' IRIs alone). Prefer chooses what is embedded."""
+    protocol.require_acceptable()
     db = get_session()
     article = articles.get_article(db, article_id)
     total = claims.count_claims(db, article)
+    size = page_size()
     collection_id = url_for("api.list_annotations", article_id=article.id, _external=True)
-    page_count = max(1, -(-total // PAGE_SIZE))
-    embed_iris = PREFER_CONTAINED_IRIS in request.headers.get("Prefer", "")
+    page_count = max(1, -(-total // size))
+    preferred = protocol.preference()
+    label = w3c.collection_label(article)
+    headers = {"Vary": "Accept, Prefer"}
+    if preferred.asked:
+        headers["Preference-Applied"] = "return=representation"
 
-    label = f"Claims in “{article.title}”"
+    def page_url(number: int, iris: bool) -> str:
+        args = {"iris": 1} if iris else {}
+        return url_for("api.list_annotations", article_id=article.id, **args, page=number, _external=True)
 
-    def page_url(number: int) -> str:
-        return url_for("api.list_annotations", article_id=article.id, page=number, _external=True)
-
-    def build_page(number: int, embedded: bool) -> dict:
-        rows = claims.claims_of_article(db, article, limit=PAGE_SIZE, offset=number * PAGE_SIZE)
-        items = ([url_for("api.get_annotation", annotation_id=c.id, _external=True) for c in rows] if embed_iris
-                 else annotations_for(db, rows, links=links(), embedded=True))
-        return w3c.page(items, links=links(), page_id=page_url(number), collection_id=collection_id,
-                        label=label, total=total, start_index=number * PAGE_SIZE,
-                        next_id=page_url(number + 1) if number + 1 < page_count else None,
-                        prev_id=page_url(number - 1) if number > 0 else None, embedded=embedded)
+    def build_page(number: int, iris: bool, embedded: bool) -> dict:
+        rows = claims.claims_of_article(db, article, limit=size, offset=number * size)
+        # Described in full, each with its own @context, as a client reading them one by one expects.
+        items = ([links().annotation(c.article_id, c.id) for c in rows] if iris
+                 else annotations_for(db, rows, links=links()))
+        return w3c.page(items, links=links(), page_id=page_url(number, iris), collection_id=collection_id,
+                        label=label, total=total, start_index=number * size,
+                        next_id=page_url(number + 1, iris) if number + 1 < page_count else None,
+                        prev_id=page_url(number - 1, iris) if number > 0 else None, embedded=embedded)
 
     if request.args.get("page") is not None:
         number = count_arg("page", 0)
+        iris = _iris_arg() if not preferred.asked else preferred.form != "descriptions"
         if number >= page_count:
             raise NotFoundError(f"There is no page {number}; pages run from 0 to {page_count - 1}.")
-        return ld_response(build_page(number, embedded=False), headers={"Link": ANNOTATION_LINKS})
-    data = w3c.collection(links=links(), collection_id=collection_id, label=label,
-                          total=total, first=build_page(0, embedded=True) if total else None,
-                          last_id=page_url(page_count - 1) if total else None)
-    headers = {"Link": CONTAINER_LINKS, "Allow": "GET, POST, HEAD, OPTIONS",
-               "Accept-Post": 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"', "Vary": "Accept, Prefer"}
-    return ld_response(data, headers=headers)
+        data = build_page(number, iris, embedded=False)
+        headers["Content-Location"] = data["id"]
+        return protocol.ld_response(data, headers=headers, conditional=True)
+    iris = preferred.form == "iris"
+    if preferred.form == "minimal":
+        first = page_url(0, False) if total else None
+    else:
+        first = build_page(0, iris, embedded=True) if total else None
+    data = w3c.collection(links=links(), collection_id=collection_id, label=label, total=total, first=first,
+                          last_id=page_url(page_count - 1, iris) if total else None)
+    data["type"] = ["BasicContainer", "AnnotationCollection"]
+    headers["Content-Location"] = collection_id
+    return protocol.ld_response(data, headers=headers, conditional=True)
+
+
+def _iris_arg() -> bool:
+    raw = request.args.get("iris", "0")
+    if raw not in ("0", "1"):
+        raise InvalidContentError(f"iris must be 0 or 1, not {raw[:40]!r}.", code="bad_parameter")
+    return raw == "1"
 
 
 @api.post("/articles/<int:article_id>/annotations/")
 @auth.requires("annotate")
 def create_annotation(article_id: int):
+    protocol.require_acceptable()
     parsed = parse_annotation(_json_body())
     user = auth.current_user()
     claim, revision = create_annotated_claim(
@@ -139,37 +170,41 @@ def create_annotation(article_id: int):
                                                      _external=True))
     # A claim without sources is presented from what is in hand; sources are read back with it.
     data = None if parsed.sources else annotation_of_new_claim(claim, revision=revision, creator=user, links=links())
-    location = data["id"] if data else url_for("api.get_annotation", annotation_id=claim.id, _external=True)
-    return _annotation_response(claim, 201, {"Location": location}, data)
+    location = data["id"] if data else links().annotation(claim.article_id, claim.id)
+    return _annotation_response(claim, 201, {"Location": location, "Content-Location": location}, data)
 
 
-@api.get("/annotations/<int:annotation_id>")
+ANNOTATION_PATH = "/articles/<int:article_id>/annotations/<int:annotation_id>"
+
+
+@api.get(ANNOTATION_PATH)
 @auth.requires("read")
-def get_annotation(annotation_id: int):
-    claim = claims.get_claim(get_session(), annotation_id)
-    if request.headers.get("If-None-Match") == etag(claim):
-        return Response(status=304, headers={"ETag": etag(claim)})
-    return _annotation_response(claim)
+def get_annotation(article_id: int, annotation_id: int):
+    protocol.require_acceptable()
+    claim = annotation_in(article_id, annotation_id)
+    return _annotation_response(claim, conditional=True)
 
 
-@api.put("/annotations/<int:annotation_id>")
+@api.put(ANNOTATION_PATH)
 @auth.requires("annotate")
-def replace_annotation(annotation_id: int):
+def replace_annotation(article_id: int, annotation_id: int):
+    protocol.require_acceptable()
     db = get_session()
-    claim = claims.get_claim(db, annotation_id)
+    claim = annotation_in(article_id, annotation_id)
     claims.require_edit(auth.current_user(), claim)
     version = expected_version(claim)
     parsed = parse_annotation(_json_body())
     claims.replace_claim(db, claim=claim, actor=auth.current_user(), expected_version=version, fields=parsed.fields,
-                         sources=parsed.sources, start=parsed.start, end=parsed.end, exact=parsed.exact)
+                         sources=parsed.sources, start=parsed.start, end=parsed.end, exact=parsed.exact,
+                         canonical=parsed.canonical)
     return _annotation_response(claim)
 
 
-@api.delete("/annotations/<int:annotation_id>")
+@api.delete(ANNOTATION_PATH)
 @auth.requires("annotate")
-def delete_annotation(annotation_id: int):
+def delete_annotation(article_id: int, annotation_id: int):
     db = get_session()
-    claim = claims.get_claim(db, annotation_id)
+    claim = annotation_in(article_id, annotation_id)
     claims.require_edit(auth.current_user(), claim)
     claims.delete_claim(db, claim=claim, actor=auth.current_user(), expected_version=expected_version(claim),
                         reason=_withdrawal_reason())
@@ -197,15 +232,16 @@ def get_revision(article_id: int, number: int):
 
 
 
-@api.post("/annotations/<int:annotation_id>/review")
+@api.post(ANNOTATION_PATH + "/review")
 @auth.requires("annotate")
-def review_annotation(annotation_id: int):
+def review_annotation(article_id: int, annotation_id: int):
     """``{action: submit | approve | request_changes | reopen, comment?}``; If-Match is optional here."""
     from workbench.services.review import transition
     from workbench.services.settings import get_setting
 
+    protocol.require_acceptable()
     db = get_session()
-    claim = claims.get_claim(db, annotation_id)
+    claim = annotation_in(article_id, annotation_id)
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("action"), str):
         raise MalformedRequestError('The body must be JSON like {"action": "approve", "comment": "..."}.')
@@ -216,3 +252,65 @@ def review_annotation(annotation_id: int):
     transition(db, claim=claim, action=body["action"], actor=auth.current_user(), comment=comment,
                expected_version=expected, four_eyes=bool(get_setting(db, "FOUR_EYES")))
     return _annotation_response(claim)
+
+
+@auth.requires("read")
+def moved_annotation(annotation_id: int, rest: str = ""):
+    """The IRIs annotations had before they sat inside their container: 308 (the method and body
+    are sent again) to where they are now."""
+    claim = claims.get_claim(get_session(), annotation_id, include_deleted=True)
+    target = links().annotation(claim.article_id, claim.id) + rest
+    if request.query_string:
+        target += "?" + request.query_string.decode("latin-1")
+    return Response(status=308, headers={"Location": target})
+
+
+api.add_url_rule("/annotations/<int:annotation_id>", "moved_annotation", moved_annotation,
+                 methods=["GET", "PUT", "DELETE"])
+api.add_url_rule("/annotations/<int:annotation_id>/review", "moved_review", moved_annotation,
+                 methods=["POST"], defaults={"rest": "/review"})
+
+
+#: The most annotations one page of search results holds.
+MAX_SEARCH_LIMIT = 200
+SEARCH_FILTERS = ("q", "verdict", "status", "tag", "checker", "article", "from", "to")
+
+
+@api.get("/search")
+@auth.requires("read")
+def search_annotations():
+    """Annotations across articles, as pages (``limit``, ``offset``) of one AnnotationCollection:
+    ``q`` (words of the quote or the rationale), ``verdict``, ``status``, ``tag``, ``checker``
+    (a username), ``article`` (an id), ``from`` and ``to`` (days the claims were made, inclusive)."""
+    protocol.require_acceptable()
+    unknown = sorted(set(request.args) - set(SEARCH_FILTERS) - {"limit", "offset"})
+    if unknown:
+        raise InvalidContentError(f"Unknown search parameter {unknown[0][:40]!r}; the search takes "
+                                  f"{', '.join(SEARCH_FILTERS)}, limit and offset.", code="bad_parameter")
+    limit = count_arg("limit", PAGE_SIZE, minimum=1, maximum=MAX_SEARCH_LIMIT)
+    offset = count_arg("offset", 0)
+    article_id = id_arg("article")
+    args = request.args
+    query = search.claim_query(text=args.get("q", ""), verdict=args.get("verdict"), status=args.get("status"),
+                               tag=args.get("tag"), checker=args.get("checker"), article_id=article_id,
+                               created_from=args.get("from"), created_to=args.get("to"), config=current_app.config)
+    db = get_session()
+    rows, total = search.search_claims(db, query, limit=limit, offset=offset)
+    filters = {name: args[name] for name in SEARCH_FILTERS if args.get(name, "").strip()}
+    preferred = protocol.preference()
+    iris = preferred.form != "descriptions"
+
+    def page_url(start: int) -> str:
+        return url_for("api.search_annotations", **filters, limit=limit, offset=start, _external=True)
+
+    items = ([links().annotation(c.article_id, c.id) for c in rows] if iris
+             else annotations_for(db, rows, links=links()))
+    data = w3c.page(items, links=links(), page_id=page_url(offset),
+                    collection_id=url_for("api.search_annotations", **filters, _external=True),
+                    label="Annotations found", total=total, start_index=offset,
+                    next_id=page_url(offset + limit) if offset + limit < total else None,
+                    prev_id=page_url(max(0, offset - limit)) if offset > 0 else None)
+    headers = {"Vary": "Accept, Prefer", "Content-Location": data["id"]}
+    if preferred.asked:
+        headers["Preference-Applied"] = "return=representation"
+    return protocol.ld_response(data, headers=headers, conditional=True)

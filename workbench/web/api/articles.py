@@ -130,8 +130,7 @@ def create_article():
 @api.get("/articles")
 @auth.requires("read")
 def list_articles():
-    # A limit beyond the largest page is served as the largest page (the answer says which).
-    limit = min(max(count_arg("limit", 50), 1), MAX_PAGE_SIZE)
+    limit = count_arg("limit", 50, minimum=1, maximum=MAX_PAGE_SIZE)
     offset = count_arg("offset", 0)
     rows, total = articles.list_articles(get_session(), search=request.args.get("q", ""), limit=limit, offset=offset)
     return jsonify({"total": total, "limit": limit, "offset": offset, "items": [article_json(a) for a in rows]})
