@@ -24,3 +24,14 @@ def source_of(body: dict):
 def test_the_archived_copy_is_read_in_every_shape_an_export_writes(body, archived_url, archived_date):
     source = source_of(body)
     assert (source.archived_url, source.archived_date) == (archived_url, archived_date)
+
+
+@pytest.mark.parametrize("purpose", [{}, ["commenting"], None, 3])
+def test_a_textual_body_whose_purpose_is_not_text_is_refused_naming_the_purposes(purpose):
+    from workbench.errors import InvalidContentError
+
+    anno = {"type": "Annotation", "target": {"selector": {"type": "TextQuoteSelector", "exact": "words"}},
+            "body": [{"type": "TextualBody", "purpose": purpose, "value": "x"}]}
+    with pytest.raises(InvalidContentError) as refused:
+        parse_annotation(anno)
+    assert refused.value.code == "bad_body" and "use one of assessing" in refused.value.message

@@ -83,8 +83,9 @@ def parse_annotation(data: dict) -> AnnotationInput:
             value = body.get("value")
             if not isinstance(value, str):
                 raise InvalidContentError("A TextualBody needs a text value.", code="bad_body")
-            if purpose not in by_purpose:
-                raise InvalidContentError(f"Unsupported TextualBody purpose {purpose!r}.", code="bad_body")
+            if not isinstance(purpose, str) or purpose not in by_purpose:
+                raise InvalidContentError(f"Unsupported TextualBody purpose {purpose!r}; use one of "
+                                          f"{', '.join(by_purpose)}.", code="bad_body")
             target_field = by_purpose[purpose]
             if target_field.kind == "tags":
                 values[target_field.name].append(value)
