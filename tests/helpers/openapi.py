@@ -14,8 +14,11 @@ def described_response(description: dict, path: str, method: str, status: int) -
 
 def assert_described(description: dict, path: str, method: str, response) -> None:
     """``response`` (a test client's) is an answer the description gives for ``method path``: its
-    status, its media type and, for JSON, a body valid against the schema described for it."""
+    status, the headers it must carry, its media type and, for JSON, a body valid against the
+    schema described for it."""
     described = described_response(description, path, method, response.status_code)
+    for name, header in described.get("headers", {}).items():
+        assert not header.get("required") or response.headers.get(name), f"{method} {path}: no {name} header"
     content = described.get("content")
     if not content:
         assert not response.data, response.text

@@ -32,7 +32,7 @@ from workbench.services.users import create_user
 from workbench.store.db import get_session
 from workbench.web.api import openapi
 
-MAX_EXAMPLES = 25
+MAX_EXAMPLES = 20
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance]
 
@@ -50,7 +50,7 @@ def described_app(sqlite_template, tmp_path_factory):
         admin = create_user(db, username="admin", password="admin-password", role="admin")
         checker = create_user(db, username="checker", password="checker-password", role="checker")
         article = factories.make_article(db, checker)
-        for words in ("The first paragraph", "says more"):
+        for words in ("The first paragraph", "says a thing", "The second one", "says more"):
             factories.make_claim(db, article, checker, words, verdict="false", rationale="Checked.",
                                  tags=["tolls"])
         token = create_token(db, admin)
@@ -68,7 +68,8 @@ def _description() -> dict:
 
 
 DESCRIPTION = _description()
-schema = schemathesis.openapi.from_dict(DESCRIPTION)
+# Paths in reverse order: claims are made (POST to a container) before any is withdrawn (DELETE).
+schema = schemathesis.openapi.from_dict(dict(DESCRIPTION, paths=dict(reversed(DESCRIPTION["paths"].items()))))
 
 
 def test_the_description_tested_is_the_one_served(described_app):
@@ -86,4 +87,8 @@ def test_every_operation_answers_as_described(case, described_app):
     if case.query and case.query.get("format") == "pdf":
         # A PDF export starts Chromium: the HTML report it prints is the same document, asked for as HTML.
         case.query["format"] = "html"
+    if case.headers and isinstance(case.headers.get("If-Match"), str):
+        # No drawn ETag is the current one, and a stale one is refused before the body is read: "*"
+        # (whatever the current version is) lets the drawn bodies reach the parser.
+        case.headers["If-Match"] = "*"
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS, app=app)

@@ -264,7 +264,7 @@ def plain(schema: str, description: str, headers: dict | None = None) -> dict:
 
 
 def header(description: str) -> dict:
-    return {"description": description, "schema": {"type": "string"}}
+    return {"description": description, "required": True, "schema": {"type": "string", "minLength": 1}}
 
 
 ETAG = header("The annotation's version, for If-Match and If-None-Match.")
@@ -284,8 +284,11 @@ def count_param(name: str, description: str, *, minimum: int = 0, maximum: int =
 
 ARTICLE_ID = id_param("article_id", "The article's id.")
 ANNOTATION_ID = id_param("annotation_id", "The claim's id.")
-IF_MATCH = {"name": "If-Match", "in": "header", "required": False,
-            "description": "The annotation's ETag (required: 428 without it).", "schema": {"type": "string"}}
+IF_MATCH = {"name": "If-Match", "in": "header", "required": True,
+            "description": "The annotation's ETag (428 without it, 412 when it is not the current one).",
+            "schema": {"type": "string"}}
+IF_MATCH_OPTIONAL = dict(IF_MATCH, required=False,
+                         description="The annotation's ETag, if the action must apply to that version only.")
 IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False,
                  "description": "An ETag the client holds: 304 while it is current.", "schema": {"type": "string"}}
 PREFER = {"name": "Prefer", "in": "header", "required": False, "schema": {"type": "string"},
@@ -297,12 +300,29 @@ IMPORT_BODY = {
     "description": "Exactly one of text, html or url, with optional metadata; or the page itself as a "
                    "text/html or text/plain body (its charset decoded like a fetched page's), the metadata then "
                    "in the query string.",
-    "content": {JSON: {"schema": ref("ArticleImport")},
+    "content": {JSON: {"schema": {"allOf": [ref("ArticleImport"), {"oneOf": [
+        {"required": [name], "properties": {name: {"type": "string", "minLength": 1}}}
+        for name in ("text", "html", "url")]}]},
+                       "example": {"title": "Bridge tolls", "text": "Bridge Tolls\n\nThe minister said tolls paid "
+                                   "for the bridge twice over since it opened in 2009.",
+                                   "source_url": "https://news.example/bridge", "publisher": "Northern Gazette",
+                                   "published": "2025-03-14"}},
                 "text/html": {"schema": {"type": "string"}}, "text/plain": {"schema": {"type": "string"}}},
 }
+ANNOTATION_EXAMPLE = {
+    "@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation", "motivation": "assessing",
+    "body": [{"type": "TextualBody", "purpose": "assessing", "value": "false"},
+             {"type": "TextualBody", "purpose": "commenting", "value": "The accounts show **830m**.",
+              "format": "text/markdown"},
+             {"type": "TextualBody", "purpose": "tagging", "value": "tolls"},
+             {"type": "SpecificResource", "purpose": "linking", "source": "https://stats.example/bridge-2024",
+              "title": "Crossings bulletin", "stance": "contradicts"}],
+    "target": {"selector": [{"type": "TextQuoteSelector", "exact": "The first paragraph"}]},
+}
 ANNOTATION_BODY = {"required": True, "content": {
-    media: {"schema": ref("AnnotationInput")} for media in (LD_JSON, JSON)}}
-REVIEW_BODY = {"required": True, "content": {JSON: {"schema": ref("ReviewAction")}}}
+    media: {"schema": ref("AnnotationInput"), "example": ANNOTATION_EXAMPLE} for media in (LD_JSON, JSON)}}
+REVIEW_BODY = {"required": True, "content": {JSON: {"schema": ref("ReviewAction"),
+                                                    "example": {"action": "submit"}}}}
 REDIRECT = {"description": "The annotation's IRI is now inside its container: Location names it.",
             "headers": {"Location": LOCATION}}
 
@@ -365,7 +385,7 @@ def _annotation_operations(path: str, params: list, *, moved: bool) -> dict:
             "responses": {"204": {"description": "Withdrawn."}, **error_responses(409, 410, 412, 428)}},
         (path + "/review", "post"): {
             "operationId": "review_annotation" + suffix, "summary": "A review action on a claim",
-            "tags": ["review"], "parameters": [*params, IF_MATCH], "requestBody": REVIEW_BODY,
+            "tags": ["review"], "parameters": [*params, IF_MATCH_OPTIONAL], "requestBody": REVIEW_BODY,
             "responses": {"200": ld("Annotation", "The annotation after the action.", annotation_headers),
                           **error_responses(409, 410, 412, 415)}},
     }
