@@ -72,6 +72,21 @@ def test_request_bodies_are_the_validating_models(client):
     assert purposes == [f.w3c_purpose for f in claim_fields.declared() if f.w3c_purpose]
 
 
+def test_what_the_description_secures_needs_a_token_and_the_rest_is_public(client, users):
+    description = client.get("/api/openapi.json").get_json()
+    public = []
+    for path, operations in description["paths"].items():
+        url = re.sub(r"\{[^}]+\}", "1", path)
+        for method, operation in operations.items():
+            response = client.open(url, method=method.upper())
+            secured = operation.get("security", description["security"]) != []
+            assert response.status_code == 401 if secured else response.status_code == 200, (method, path)
+            assert_described(description, path, method, response)
+            if not secured:
+                public.append(f"{method.upper()} {path}")
+    assert sorted(public) == ["GET /api/context.jsonld", "GET /api/docs", "GET /api/openapi.json"]
+
+
 def test_an_annotations_life_answers_as_described(api_as, client):
     description = client.get("/api/openapi.json").get_json()
     checker, editor = api_as("checker"), api_as("editor")

@@ -144,7 +144,10 @@ def _annotation_schemas() -> dict:
                                {"type": "array", "items": {"anyOf": [ref("TextualBody"), ref("LinkingBody")]}}]},
             "bodyValue": {"type": "string", "description": "The rationale, when there is no commenting body."},
             "target": {"type": "object", "required": ["selector"], "properties": {
-                "source": {"type": "string"},
+                "source": {"anyOf": [{"type": "string"}, {"type": "object", "required": ["id"],
+                                                          "properties": {"id": {"type": "string"}}}],
+                           "description": "The IRI of the revision the selectors apply to (an earlier one: the "
+                                          "words are followed into the current text); the current one if absent."},
                 "selector": {"type": "array", "minItems": 1, "items": {
                     "anyOf": [ref("TextQuoteSelector"), ref("TextPositionSelector")]}}}},
         }}
@@ -433,8 +436,8 @@ def operations(*, iris_in_container: bool) -> dict:
                            {"name": "include", "in": "query", "required": False,
                             "schema": {"enum": ["approved", "all"], "default": "approved"},
                             "description": "Approved claims only, or all of them."},
-                           {"name": "download", "in": "query", "required": False, "schema": {"enum": ["0", "1"]},
-                            "description": "1: as an attachment."}],
+                           {"name": "download", "in": "query", "required": False, "schema": {"type": "string"},
+                            "description": "1: as an attachment; anything else shows it inline."}],
             "responses": {"200": {"description": "The export.", "content": _export_content()},
                           **error_responses()}},
         ("/api/articles/{article_id}/annotations/", "get"): {
