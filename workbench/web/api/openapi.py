@@ -23,21 +23,21 @@ from importlib import metadata
 
 from flask import current_app, render_template, url_for
 
+from workbench.memo import memoized
 from workbench.services.exports.service import FORMATS
 from workbench.services.exports.w3c import MEDIA_TYPE as ANNOTATION_MEDIA_TYPE
 from workbench.services.review import TRANSITIONS
-from workbench.services.schemas import ArticleImport, ClaimFields, SourceInput
+from workbench.services.schemas import ArticleImport, SourceInput, claim_fields_model
 from workbench.store.models import ReviewStatus, Stance
 from workbench.text import claim_fields
 from workbench.web import auth
+from workbench.web.api.articles import MAX_PAGE_SIZE
 from workbench.web.api.blueprint import api
 from workbench.web.params import MAX_ID
 
 LD_JSON = "application/ld+json"
 JSON = "application/json"
 REF = "#/components/schemas/{model}"
-#: The largest page ``GET /api/articles`` serves.
-MAX_PAGE_SIZE = 200
 #: The docs page's renderer, vendored from npm (``scripts/vendor-swagger-ui.sh``).
 SWAGGER_UI_VERSION = "5.35.0"
 SWAGGER_UI_JS = f"vendor/swagger-ui/swagger-ui-bundle-{SWAGGER_UI_VERSION}.js"
@@ -48,10 +48,10 @@ def ref(name: str) -> dict:
     return {"$ref": REF.format(model=name)}
 
 
-def _model_schemas() -> dict:
+def _model_schemas(declared: tuple) -> dict:
     """Component schemas of the request models, with the models' own names."""
     schemas: dict = {}
-    for model in (ArticleImport, SourceInput, ClaimFields):
+    for model in (ArticleImport, SourceInput, claim_fields_model(declared)):
         schema = model.model_json_schema(ref_template=REF)
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema
@@ -62,9 +62,9 @@ def _nullable(schema: dict) -> dict:
     return {"anyOf": [schema, {"type": "null"}]}
 
 
-def _annotation_schemas() -> dict:
+def _annotation_schemas(fields: tuple) -> dict:
     """W3C annotations as the API reads and writes them (see ``exports.w3c`` and ``annotation_input``)."""
-    declared = [f for f in claim_fields.declared() if f.w3c_purpose]
+    declared = [f for f in fields if f.w3c_purpose]
     purposes = [f.w3c_purpose for f in declared]
     source_props = SourceInput.model_json_schema()["properties"]
 
@@ -464,7 +464,8 @@ def operations(*, iris_in_container: bool) -> dict:
                                 ("status", "A review status."), ("tag", "A tag."),
                                 ("checker", "The checker's username."), ("article", "An article's id."),
                                 ("from", "Created on or after (ISO date)."), ("to", "Created on or before."))]
-            + [count_param("limit", "Page size.", minimum=1), count_param("offset", "Claims to skip.")],
+            + [count_param("limit", f"Page size (at most {MAX_PAGE_SIZE}).", minimum=1, maximum=MAX_PAGE_SIZE),
+               count_param("offset", "Claims to skip.")],
             "responses": {"200": ld("AnnotationPage", "A page of matching annotations."), **error_responses()}},
         ("/api/users/{user_id}", "get"): {
             "operationId": "get_user", "summary": "A user, as an annotation's creator", "tags": ["users"],
@@ -520,8 +521,13 @@ def api_routes(app) -> list[tuple[str, str]]:
 
 
 def document(app) -> dict:
-    """The OpenAPI 3.1 description of the API ``app`` serves: its routes that are described."""
-    routes = api_routes(app)
+    """The OpenAPI 3.1 description of the API ``app`` serves: its routes that are described.
+    Kept for the routes it was made for: a caller must not change it."""
+    return _document(tuple(api_routes(app)), claim_fields.declared())
+
+
+@memoized(max_entries=4)
+def _document(routes: tuple[tuple[str, str], ...], declared: tuple[claim_fields.ClaimField, ...]) -> dict:
     known = operations(iris_in_container=("/api/articles/{article_id}/annotations/{annotation_id}", "get") in routes)
     paths: dict = {}
     # Methods in reading order (and so a fuzzer reaches a DELETE after the rest).
@@ -550,7 +556,7 @@ def document(app) -> dict:
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
                                            "description": "An API token: `Authorization: Bearer <token>`."}},
-            "schemas": {**_model_schemas(), **_article_schemas(), **_annotation_schemas()},
+            "schemas": {**_model_schemas(declared), **_article_schemas(), **_annotation_schemas(declared)},
         },
     }
 
