@@ -1,11 +1,15 @@
 """Schemathesis against the API's own OpenAPI description: every operation it describes is called
-with requests drawn from the description (its examples, its boundaries, then random ones), with a
-valid bearer token, on SQLite. No answer may be a server error, and every answer must be one the
-description gives: its status, media type, headers and body schema.
+with requests drawn from the description (its examples, then the coverage phase's boundary and
+wrong-typed values, then ``MAX_EXAMPLES`` random ones), with a valid bearer token, on SQLite. No
+answer may be a server error, and every answer must be one the description gives: its status,
+media type, required headers and body schema.
 
 The app is shared by the whole module (one database), seeded with an article holding claims, so
-ids in the description's examples name things that exist. Bounded: ``MAX_EXAMPLES`` a phase for
-each operation keeps the file near a minute on a small machine.
+ids in the description's examples name things that exist. The whole file takes about 30 s of CPU.
+
+Checks left out, as the API is right where they would fail: ``missing_required_header`` wants 400
+or 422 for a missing If-Match, where HTTP's answer is 428; ``negative_data_rejection`` counts a query
+parameter the operation does not take as invalid input, which HTTP lets a server ignore.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from workbench.services.users import create_user
 from workbench.store.db import get_session
 from workbench.web.api import openapi
 
-MAX_EXAMPLES = 20
+MAX_EXAMPLES = 15
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance]
 
@@ -62,7 +66,8 @@ def described_app(sqlite_template, tmp_path_factory):
 
 def _description() -> dict:
     """The description an app serves, read from one made for the purpose (its database never opened):
-    the operations must be known when the tests are collected."""
+    the operations must be known when the tests are collected (a schema from a fixture is not
+    parametrized under this pytest)."""
     with tempfile.TemporaryDirectory() as folder:
         return openapi.document(make_test_app(f"sqlite:///{folder}/unused.sqlite3", Path(folder) / "instance"))
 
