@@ -98,6 +98,11 @@ def test_an_annotations_life_answers_as_described(api_as, client):
 
     made = check("/api/articles", "post", checker.post("/api/articles", json={"text": TEXT}), 201).get_json()
     article = f"/api/articles/{made['id']}"
+    page = ("<html><body><article><h1>Raw</h1><p>The page itself, sent as the body of the request.</p>"
+            "</article></body></html>")
+    check("/api/articles", "post", checker.post("/api/articles?title=Raw", data=page.encode(),
+                                                content_type="text/html; charset=utf-8"), 201)
+    assert "text/html" in description["paths"]["/api/articles"]["post"]["requestBody"]["content"]
     check("/api/articles", "get", checker.get("/api/articles?limit=5"), 200)
     check("/api/articles/{article_id}", "get", checker.get(article), 200)
     check("/api/articles/{article_id}/revisions/{number}", "get", checker.get(f"{article}/revisions/1"), 200)

@@ -26,6 +26,7 @@ from flask import current_app, render_template, url_for
 from workbench.memo import memoized
 from workbench.services.exports.service import FORMATS
 from workbench.services.exports.w3c import MEDIA_TYPE as ANNOTATION_MEDIA_TYPE
+from workbench.services.ingest import ARTICLE_MEDIA_TYPES
 from workbench.services.review import TRANSITIONS
 from workbench.services.schemas import ArticleImport, SourceInput, claim_fields_model
 from workbench.store.models import ReviewStatus, Stance
@@ -231,7 +232,8 @@ ERRORS = {
     401: "No API token, or one that is not valid.",
     403: "The token's user may not do this.",
     404: "There is no such article, revision, annotation or user.",
-    409: "A review action this claim's state does not allow.",
+    409: "A conflict: a review action the claim's status does not allow, or a new revision arrived while "
+         "the request was handled (send it again).",
     410: "The claim was withdrawn: who, when and why are in the error.",
     412: "If-Match names an old version: fetch the annotation again.",
     413: "The body is larger than the limit.",
@@ -240,8 +242,8 @@ ERRORS = {
     428: "If-Match is required to change an annotation.",
     429: "Too many bad tokens from this address: try again later.",
     502: "The URL to import could not be fetched.",
-    504: "Fetching the URL to import took too long.",
     503: "The database or the disk is unavailable, or the server is busy: try again.",
+    504: "Fetching the URL to import took too long.",
 }
 #: Every operation may answer these.
 COMMON_ERRORS = (400, 401, 403, 404, 413, 422, 429, 503)
@@ -300,9 +302,9 @@ PREFER = {"name": "Prefer", "in": "header", "required": False, "schema": {"type"
 
 IMPORT_BODY = {
     "required": True,
-    "description": "Exactly one of text, html or url, with optional metadata; or the page itself as a "
-                   "text/html or text/plain body (its charset decoded like a fetched page's), the metadata then "
-                   "in the query string.",
+    "description": "Exactly one of text, html or url, with optional metadata; or the page itself as the "
+                   "body (HTML, plain text or Markdown, its charset decoded like a fetched page's), the metadata "
+                   "then in the query string.",
     "content": {JSON: {"schema": {"allOf": [ref("ArticleImport"), {"oneOf": [
         {"required": [name], "properties": {name: {"type": "string", "minLength": 1}}}
         for name in ("text", "html", "url")]}]},
@@ -310,7 +312,7 @@ IMPORT_BODY = {
                                    "for the bridge twice over since it opened in 2009.",
                                    "source_url": "https://news.example/bridge", "publisher": "Northern Gazette",
                                    "published": "2025-03-14"}},
-                "text/html": {"schema": {"type": "string"}}, "text/plain": {"schema": {"type": "string"}}},
+                **{media: {"schema": {"type": "string"}} for media in sorted(ARTICLE_MEDIA_TYPES)}},
 }
 ANNOTATION_EXAMPLE = {
     "@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation", "motivation": "assessing",
@@ -332,16 +334,13 @@ REDIRECT = {"description": "The annotation's IRI is now inside its container: Lo
 
 def _export_content() -> dict:
     content: dict = {}
-    for name, fmt in FORMATS.items():
+    for fmt in FORMATS.values():
         media = fmt.media_type.split(";")[0].strip()
         # ClaimReview is a list of reviews (empty when nothing is approved); the W3C export one collection.
         schema = {"type": ["object", "array"]} if media.endswith("json") else {"type": "string"}
         if media == "application/pdf":
             schema = {"type": "string", "contentMediaType": media}
-        entry = content.setdefault(media, {"schema": schema, "description": []})
-        entry["description"].append(fmt.label)
-    for entry in content.values():
-        entry.pop("description")
+        content.setdefault(media, {"schema": schema})
     return content
 
 
