@@ -44,6 +44,12 @@ def parse_annotation(data: dict) -> AnnotationInput:
         target = target[0]
     if not isinstance(target, dict):
         raise InvalidContentError("The target must be an object with a selector.", code="bad_selector")
+    # The IRI of the revision it is on, written as a string or, by a JSON-LD processor, as a node with that id.
+    if isinstance(target.get("source"), dict):
+        target = dict(target, source=target["source"].get("id"))
+    if target.get("source") is not None and not isinstance(target["source"], str):
+        raise InvalidContentError("The target's source must be the IRI of a revision of the article.",
+                                  code="bad_selector")
 
     start = end = None
     exact = None
@@ -101,18 +107,7 @@ def parse_annotation(data: dict) -> AnnotationInput:
     if "bodyValue" in data and "commenting" in by_purpose and isinstance(data["bodyValue"], str):
         values[by_purpose["commenting"].name] = data["bodyValue"]
     return AnnotationInput(start=start, end=end, exact=exact, prefix=prefix, suffix=suffix,
-                           target_source=_target_source(target), fields=claim_fields_input(**values), sources=sources)
-
-
-def _target_source(target: dict) -> str | None:
-    """The IRI the target names (written as a string or, by a JSON-LD processor, as a node with that id)."""
-    source = target.get("source")
-    if isinstance(source, dict):
-        source = source.get("id")
-    if source is not None and not isinstance(source, str):
-        raise InvalidContentError("The target's source must be the IRI of a revision of the article.",
-                                  code="bad_selector")
-    return source
+                           target_source=target.get("source"), fields=claim_fields_input(**values), sources=sources)
 
 
 def _source(body: dict) -> SourceInput:
