@@ -20,18 +20,16 @@ mkdir -p static/vendor/htmx
 cp "$work/package/dist/htmx.min.js" "static/vendor/htmx/htmx-$version.min.js"
 cp "$work/package/LICENSE" static/vendor/htmx/LICENSE
 sha=$(sha256sum "static/vendor/htmx/htmx-$version.min.js" | cut -d' ' -f1)
-cat > static/vendor/CHECKSUMS.json <<JSON
-{
-  "files": [
-    {
-      "path": "vendor/htmx/htmx-$version.min.js",
-      "package": "htmx.org",
-      "version": "$version",
-      "from": "dist/htmx.min.js",
-      "npm_integrity": "$expected",
-      "sha256": "$sha"
-    }
-  ]
-}
-JSON
+# Other vendored packages' entries are kept; htmx's is replaced, and stays the first.
+python3 - "$version" "$expected" "$sha" <<'PY'
+import json, sys
+from pathlib import Path
+
+version, integrity, sha = sys.argv[1:]
+path = Path("static/vendor/CHECKSUMS.json")
+files = [f for f in json.loads(path.read_text())["files"] if f["package"] != "htmx.org"] if path.exists() else []
+files.insert(0, {"path": f"vendor/htmx/htmx-{version}.min.js", "package": "htmx.org", "version": version,
+                 "from": "dist/htmx.min.js", "npm_integrity": integrity, "sha256": sha})
+path.write_text(json.dumps({"files": files}, indent=2) + "\n")
+PY
 echo "Vendored htmx $version ($sha). Update the script tag in templates/base.html if the version changed."

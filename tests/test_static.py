@@ -1,4 +1,4 @@
-"""Vendored htmx: pinned, checksummed, served from our own static folder."""
+"""Vendored assets (htmx, Swagger UI): pinned, checksummed, served from our own static folder."""
 
 import hashlib
 import json
@@ -22,6 +22,19 @@ def test_vendored_files_match_their_recorded_checksums():
     assert hashlib.sha256(data).hexdigest() == entry["sha256"]
     # The library announces its own version; it must be the one recorded.
     assert f'this.version="{entry["version"]}"' in data.decode()
+
+
+def test_swagger_ui_is_the_pinned_version_from_npm():
+    from workbench.web.api.openapi import SWAGGER_UI_CSS, SWAGGER_UI_JS, SWAGGER_UI_VERSION
+
+    entries = {e["path"]: e for e in json.loads(CHECKSUMS_FILE.read_text())["files"]
+               if e["package"] == "swagger-ui-dist"}
+    assert set(entries) == {SWAGGER_UI_JS, SWAGGER_UI_CSS}
+    for entry in entries.values():
+        assert entry["version"] == SWAGGER_UI_VERSION and entry["npm_integrity"].startswith("sha512-")
+        assert hashlib.sha256((STATIC_DIR / entry["path"]).read_bytes()).hexdigest() == entry["sha256"]
+    # The bundle announces its own version; it must be the one recorded.
+    assert f'PACKAGE_VERSION:"{SWAGGER_UI_VERSION}"' in (STATIC_DIR / SWAGGER_UI_JS).read_text()
 
 
 def test_pages_load_htmx_locally_with_integrity(client):

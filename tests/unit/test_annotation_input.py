@@ -24,3 +24,30 @@ def source_of(body: dict):
 def test_the_archived_copy_is_read_in_every_shape_an_export_writes(body, archived_url, archived_date):
     source = source_of(body)
     assert (source.archived_url, source.archived_date) == (archived_url, archived_date)
+
+
+@pytest.mark.parametrize("purpose", [{}, ["commenting"], None, 3])
+def test_a_textual_body_whose_purpose_is_not_text_is_refused_naming_the_purposes(purpose):
+    from workbench.errors import InvalidContentError
+
+    anno = {"type": "Annotation", "target": {"selector": {"type": "TextQuoteSelector", "exact": "words"}},
+            "body": [{"type": "TextualBody", "purpose": purpose, "value": "x"}]}
+    with pytest.raises(InvalidContentError) as refused:
+        parse_annotation(anno)
+    assert refused.value.code == "bad_body" and "use one of assessing" in refused.value.message
+
+
+def test_the_target_source_is_an_iri_written_either_way_and_nothing_else():
+    from workbench.errors import InvalidContentError
+
+    def target_source(source):
+        return parse_annotation({"type": "Annotation", "target": {
+            "source": source, "selector": {"type": "TextQuoteSelector", "exact": "words"}}}).target_source
+
+    assert target_source("https://x.example/r/1") == "https://x.example/r/1"
+    assert target_source({"id": "https://x.example/r/1"}) == "https://x.example/r/1"
+    assert target_source(None) is None
+    for wrong in (5, ["https://x.example/r/1"], {"id": 5}):
+        with pytest.raises(InvalidContentError) as refused:
+            target_source(wrong)
+        assert refused.value.code == "bad_selector" and "IRI of a revision" in refused.value.message

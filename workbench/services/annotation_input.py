@@ -48,6 +48,12 @@ def parse_annotation(data: dict) -> AnnotationInput:
         target = target[0]
     if not isinstance(target, dict):
         raise InvalidContentError("The target must be an object with a selector.", code="bad_selector")
+    # The IRI of the revision it is on, written as a string or, by a JSON-LD processor, as a node with that id.
+    if isinstance(target.get("source"), dict):
+        target = dict(target, source=target["source"].get("id"))
+    if target.get("source") is not None and not isinstance(target["source"], str):
+        raise InvalidContentError("The target's source must be the IRI of a revision of the article.",
+                                  code="bad_selector")
 
     start = end = None
     exact = None
@@ -87,8 +93,9 @@ def parse_annotation(data: dict) -> AnnotationInput:
             value = body.get("value")
             if not isinstance(value, str):
                 raise InvalidContentError("A TextualBody needs a text value.", code="bad_body")
-            if purpose not in by_purpose:
-                raise InvalidContentError(f"Unsupported TextualBody purpose {purpose!r}.", code="bad_body")
+            if not isinstance(purpose, str) or purpose not in by_purpose:
+                raise InvalidContentError(f"Unsupported TextualBody purpose {purpose!r}; use one of "
+                                          f"{', '.join(by_purpose)}.", code="bad_body")
             target_field = by_purpose[purpose]
             if target_field.kind == "tags":
                 values[target_field.name].append(value)

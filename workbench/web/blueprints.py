@@ -5,6 +5,7 @@ from flask import Flask
 from workbench.web.api import annotations as api_annotations  # noqa: F401  (routes register on import)
 from workbench.web.api import articles as api_articles  # noqa: F401
 from workbench.web.api import exports as api_exports  # noqa: F401
+from workbench.web.api import openapi as api_openapi  # noqa: F401
 from workbench.web.api.blueprint import api
 from workbench.web.html import (
     admin,
