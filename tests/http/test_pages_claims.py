@@ -93,7 +93,7 @@ def test_edit_records_old_and_new_values(client, auth, db, article_id):
     assert soup.select_one(".badge").text == "Mostly false"
     assert soup.select_one(".rationale strong").text == "reason"
     # The highlight colour is refreshed out of band.
-    assert soup.select_one('#article-text[hx-swap-oob] mark')["class"] == ["hl", "v-o2", "s-draft"]
+    assert soup.select_one('#article-text[hx-swap-oob] mark')["class"] == ["hl", "v-o2", "s-draft", "hl-start"]
     db.rollback()
     event = db.exec(select(HistoryEvent).where(HistoryEvent.action == "updated")).one()
     assert event.changes == {"verdict": ["false", "mostly_false"], "rationale": ["", "New **reason**"]}

@@ -82,6 +82,7 @@ def render_revision_text(revision, highlights: list[Highlight]) -> Markup:
 def _render(view: MarkedText) -> Markup:
     text, highlights, markers = view.text, view.highlights, dict(view.markers)
     classes = {h.claim_id: h.classes for h in highlights}
+    claim_starts = {h.claim_id: h.start for h in highlights}
     # Where each labelled claim starts: that mark takes the focus and carries the name(s).
     labels_at: dict[int, list[str]] = {}
     for h in highlights:
@@ -108,7 +109,9 @@ def _render(view: MarkedText) -> Markup:
             if piece.claims:
                 ids = " ".join(str(c) for c in piece.claims)
                 if len(piece.claims) == 1:
-                    css = f"hl {classes[piece.claims[0]]}"
+                    # The claim's first mark carries its verdict's marker shape (``hl-start``).
+                    first = left == claim_starts[piece.claims[0]]
+                    css = f"hl {classes[piece.claims[0]]}{' hl-start' if first else ''}"
                 else:
                     css = "hl overlap"
                 focus = ""
