@@ -60,6 +60,10 @@ DEFAULTS = {
     "PDF_PER_PROCESS": 1,
     "PDF_MAX_MEMORY_MB": 2048,
     "PDF_USER": "nobody",
+    # The paper PDFs are printed on (A4, Letter, Legal, A5); empty: by LOCALE's region, else A4.
+    "PDF_PAPER": "",
+    # The newsroom's locale, such as en-GB or en-US (paper sizes follow its region).
+    "LOCALE": "",
 }
 
 #: Environment variables that are part of the contract, and how to read them.
@@ -85,6 +89,8 @@ ENV_SETTINGS = {
     "WORKBENCH_PDF_PER_PROCESS": ("PDF_PER_PROCESS", int),
     "WORKBENCH_PDF_MAX_MEMORY_MB": ("PDF_MAX_MEMORY_MB", int),
     "WORKBENCH_PDF_USER": ("PDF_USER", str),
+    "WORKBENCH_PDF_PAPER": ("PDF_PAPER", str),
+    "WORKBENCH_LOCALE": ("LOCALE", str),
 }
 
 

@@ -18,6 +18,8 @@ def test_marks_overlaps_and_markers_in_sanitized_paragraphs():
     soup = BeautifulSoup(html, "html.parser")
     assert soup.find("script") is None and soup.find("img") is None
     assert [p["data-offset"] for p in soup.find_all("p")] == ["0", str(TEXT.index("<img")), str(TEXT.index("A last"))]
+    # Each paragraph takes its direction from its own words: Arabic and Hebrew run right to left.
+    assert {p["dir"] for p in soup.find_all("p")} == {"auto"}
     assert [(m.text, m["data-claims"], m["class"]) for m in soup.find_all("mark")] == [
         ("paid ", "1", ["hl", "v-o1", "s-draft", "hl-start"]), ("twice", "1 2", ["hl", "overlap"]),
         (" over", "2", ["hl", "v-o5", "s-approved"]), ("830 million", "3", ["hl", "v-none", "s-draft", "hl-start"])]

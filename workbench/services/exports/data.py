@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from workbench.services import approvals
 from workbench.services import corrections as corrections_log
 from workbench.services.annotations import load_related
+from workbench.services.exports.pdf import paper_size
 from workbench.services.exports.w3c import Links
 from workbench.services.rating import Verdict, rating_scale, verdict_for
 from workbench.store.models import (
@@ -97,7 +98,8 @@ def load(db: Session, *, article: Article, revision: Revision, include: str = "a
                  org_name=config["ORG_NAME"], generated=utcnow(), fields=claim_fields.declared(),
                  article_url=links.article(article.id), collection_url=links.collection(article.id, include),
                  links=links,
-                 printing={"max_memory": config["PDF_MAX_MEMORY_MB"] * 2**20, "run_as": config["PDF_USER"]})
+                 printing={"max_memory": config["PDF_MAX_MEMORY_MB"] * 2**20, "run_as": config["PDF_USER"],
+                           "paper": paper_size(config)})
     claims = claims_for(db, revision=revision, include=include)
     if reads == "annotations":
         # The claims the conditions choose, each with its sources and creator as plain rows; no
