@@ -14,7 +14,6 @@ from sqlmodel import Session, select
 from workbench.services import approvals
 from workbench.services import corrections as corrections_log
 from workbench.services.annotations import load_related
-from workbench.services.exports.pdf import paper_size
 from workbench.services.exports.w3c import Links
 from workbench.services.rating import Verdict, rating_scale, verdict_for
 from workbench.store.models import (
@@ -86,6 +85,25 @@ class ExportData:
     printing: dict = field(default_factory=dict)
     #: The claim's fields the presenters show (``claim_fields``), in order.
     fields: tuple = field(default_factory=claim_fields.declared)
+
+
+#: Paper sizes in inches (width, height), as Chromium's printToPDF takes them.
+PAPER = {"A4": (8.27, 11.69), "Letter": (8.5, 11.0), "Legal": (8.5, 14.0), "A5": (5.83, 8.27)}
+#: Regions whose offices use US paper sizes (CLDR's paper-size data): Letter, everywhere else A4.
+LETTER_REGIONS = {"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "PR", "CR", "PA", "DO", "SV", "NI"}
+
+
+def paper_size(config) -> str:
+    """The paper PDFs are printed on: ``PDF_PAPER`` when set, else by the ``LOCALE`` setting's
+    region (en-US: Letter), else A4."""
+    chosen = str(config.get("PDF_PAPER") or "").strip()
+    if chosen:
+        for name in PAPER:
+            if name.lower() == chosen.lower():
+                return name
+        raise ValueError(f"PDF_PAPER must be one of {', '.join(PAPER)}, not {chosen!r}.")
+    region = str(config.get("LOCALE") or "").replace("_", "-").split(".")[0].split("-")[1:]
+    return "Letter" if region and region[-1].upper() in LETTER_REGIONS else "A4"
 
 
 def load(db: Session, *, article: Article, revision: Revision, include: str = "approved", config: dict,

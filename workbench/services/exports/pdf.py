@@ -29,6 +29,7 @@ from workbench.services.exports.chromium import (
     ChromiumStartError,
     MemoryWatch,
 )
+from workbench.services.exports.data import PAPER
 from workbench.services.exports.devtools import (
     DevToolsError,
     DevToolsPipe,
@@ -50,23 +51,7 @@ RESOLVER_FLAGS = ["--host-resolver-rules=MAP * ~NOTFOUND", "--webrtc-ip-handling
 #: Printed on the paper the settings name (``paper_size``); the report's CSS keeps paragraphs whole.
 PRINT_OPTIONS = {"printBackground": True, "preferCSSPageSize": False, "displayHeaderFooter": False,
                  "transferMode": "ReturnAsStream"}
-#: Paper sizes in inches (width, height), as Chromium's printToPDF takes them.
-PAPER = {"A4": (8.27, 11.69), "Letter": (8.5, 11.0), "Legal": (8.5, 14.0), "A5": (5.83, 8.27)}
-#: Regions whose offices use US paper sizes (CLDR's paper-size data): Letter, everywhere else A4.
-LETTER_REGIONS = {"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "PR", "CR", "PA", "DO", "SV", "NI"}
 
-
-def paper_size(config) -> str:
-    """The paper PDFs are printed on: ``PDF_PAPER`` when set, else by the ``LOCALE`` setting's
-    region (en-US: Letter), else A4."""
-    chosen = str(config.get("PDF_PAPER") or "").strip()
-    if chosen:
-        for name in PAPER:
-            if name.lower() == chosen.lower():
-                return name
-        raise ValueError(f"PDF_PAPER must be one of {', '.join(PAPER)}, not {chosen!r}.")
-    region = str(config.get("LOCALE") or "").replace("_", "-").split(".")[0].split("-")[1:]
-    return "Letter" if region and region[-1].upper() in LETTER_REGIONS else "A4"
 # (executable, user) pairs whose Chromium refused its sandbox in this process: not tried again.
 _sandbox_refused: set[tuple[str, str]] = set()
 

@@ -144,7 +144,7 @@ def _made_or_kept(db: Session, fmt: str, *, article: Article, revision, include:
     def shown(related: Hashable) -> KeptExport:
         return KeptExport(fmt, links.collection(article.id, include), links.context, article.title,
                           tuple(rating_scale(config)), tuple(map(tuple, stamps)), related,
-                          pdf.paper_size(config) if chosen.printed else "")
+                          export_data.paper_size(config) if chosen.printed else "")
 
     found = _kept_exports.lookup(shown(export_data.related_fingerprint(db, stamps, revision=revision,
                                                                         include=include)))
