@@ -87,8 +87,19 @@
     if (hadFocus) article()?.focus();
   }
 
+  // Each orphan shows the words selected now beside its old words, before it is re-attached.
+  function showNewWords(span) {
+    for (const box of document.querySelectorAll(".orphans [data-new-words]")) {
+      if (box.closest(".orphan")?.querySelector(".reattach-confirm")) continue;
+      box.textContent = span ? span.exact : "";
+      const hint = box.parentElement.querySelector("[data-new-words-hint]");
+      if (hint) hint.hidden = Boolean(span);
+    }
+  }
+
   function placeButton() {
     if (pointerDown) return;
+    showNewWords(selectedSpan());
     const form = document.getElementById("new-claim");
     const span = form ? selectedSpan() : null;
     if (!span) { removeButton(); return; }

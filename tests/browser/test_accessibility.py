@@ -46,6 +46,11 @@ def test_axe_finds_nothing_serious_on_any_page_or_panel_state(demo_page, demo_se
     check("words selected")
     page.get_by_role("button", name="Add claim").click()
     check("new claim form")
+    page.goto(f"/articles/{article_id}")
+    select_words(page, "regional assembly")
+    page.get_by_role("button", name="Re-attach to selection").click()
+    expect(page.locator(".reattach-confirm")).to_be_visible()
+    check("re-attach confirmation, old and new words side by side")
     page.goto(f"/articles/{article_id}?claim={by_status['in_review']}")
     check("claim in review (approve, request changes)")
     for url, state in [("/review", "review queue"), (f"/claims/{by_status['approved']}/history", "claim history"),
