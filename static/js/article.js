@@ -49,14 +49,18 @@
     const selection = document.getSelection();
     if (!root || !selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
     const range = selection.getRangeAt(0);
-    if (!root.contains(range.startContainer) || !root.contains(range.endContainer)) return null;
-    let start = canonicalOffset(range.startContainer, range.startOffset);
-    let end = canonicalOffset(range.endContainer, range.endOffset);
+    const startsIn = root.contains(range.startContainer), endsIn = root.contains(range.endContainer);
+    if (!range.intersectsNode(root) || (!startsIn && !endsIn && !range.toString().trim())) return null;
+    // A selection dragged in from the headline (or out past the text) keeps only its words in the
+    // article: the headline is not part of the text claims anchor to.
+    let start = startsIn ? canonicalOffset(range.startContainer, range.startOffset) : canonicalOffset(root, 0);
+    let end = endsIn ? canonicalOffset(range.endContainer, range.endOffset)
+      : canonicalOffset(root, root.childNodes.length);
     const chars = canonicalChars();
     while (start < end && /\s/u.test(chars[start])) start += 1;
     while (end > start && /\s/u.test(chars[end - 1])) end -= 1;
     if (end <= start) return null;
-    return { start, end, exact: chars.slice(start, end).join(""), range };
+    return { start, end, exact: chars.slice(start, end).join(""), range, clamped: !startsIn || !endsIn };
   }
 
   // --- the "Add claim" button ---------------------------------------------------------------
@@ -97,9 +101,26 @@
     }
   }
 
+  // Why a selection makes no claim, or only part of one: said beside the article, not guessed at.
+  function explainSelection(span) {
+    const hint = document.getElementById("selection-hint");
+    if (!hint) return;
+    const selection = document.getSelection();
+    const head = document.querySelector(".article-head");
+    const touchesHead = selection && !selection.isCollapsed && selection.rangeCount > 0 && head
+      && selection.getRangeAt(0).intersectsNode(head) && selection.toString().trim();
+    let why = "";
+    if (span?.clamped) why = "Only the words in the article's text count: the claim starts at its first selected word there.";
+    else if (!span && touchesHead) why = "The headline and byline are not part of the article's text: select words in the text to make a claim.";
+    hint.textContent = why;
+    hint.hidden = !why;
+  }
+
   function placeButton() {
     if (pointerDown) return;
-    showNewWords(selectedSpan());
+    const current = selectedSpan();
+    showNewWords(current);
+    explainSelection(current);
     const form = document.getElementById("new-claim");
     const span = form ? selectedSpan() : null;
     if (!span) { removeButton(); return; }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import itertools
 
+from tests.helpers.axe import blocking_violations
 from tests.helpers.factories import make_article, make_claim
 
 VERDICTS = ["true", "mostly_true", "mixed", "mostly_false", "false", "misleading", "unproven"]
@@ -79,6 +80,7 @@ def test_verdict_samples_stay_distinct_in_a_grayscale_print(browser, live_server
     page.goto(path.as_uri())
     swatches = page.locator(".legend .swatch")
     assert swatches.count() == len(VERDICTS)
+    assert blocking_violations(page, "report") == []
 
     # Every fill keeps AA contrast (4.5:1) with the text drawn over it.
     ink = "#1d2330"
