@@ -13,13 +13,13 @@
     return form ?? document.getElementById("flash-area");
   }
 
-  function show(source, message) {
+  function show(source, message, kind = "error") {
     const place = placeFor(source);
     if (!place) return;
     place.querySelector(":scope > [data-request-error]")?.remove();
     const note = document.createElement("p");
-    note.className = "flash flash-error";
-    note.setAttribute("role", "alert");
+    note.className = `flash flash-${kind}`;
+    note.setAttribute("role", kind === "error" ? "alert" : "status");
     note.dataset.requestError = "";
     note.textContent = message;
     place.prepend(note);
@@ -73,6 +73,15 @@
   document.addEventListener("htmx:after:swap", () => {
     if (typed) putBack(typed);
     typed = null;
+  });
+
+  // Long work (a fetch, a PDF) can be stopped: the request is dropped and the form stays as it was.
+  document.addEventListener("click", (event) => {
+    const cancel = event.target.closest?.("[data-cancel-request]");
+    const form = cancel?.closest("form");
+    if (!form) return;
+    form.dispatchEvent(new CustomEvent("htmx:abort"));
+    show(form, "Stopped: nothing was saved, and what you typed is still here.", "info");
   });
 
   document.addEventListener("htmx:error", (event) => {

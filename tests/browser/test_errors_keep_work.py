@@ -83,3 +83,27 @@ def test_a_refused_step_and_a_refused_quote_keep_the_form(page, import_text):
     page.get_by_role("button", name="Submit for review").click()
     expect(page.locator("#claim-detail .review-actions [role=alert]")).to_contain_text("Checker")
     expect(page.get_by_role("textbox", name="Comment")).to_have_value("Typed before the refusal.")
+
+
+def test_a_long_fetch_shows_progress_and_can_be_stopped(page):
+    import socket
+
+    # A server that takes the connection and never answers: the import waits on it.
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)
+    try:
+        sign_in(page, "checker")
+        page.goto("/import?via=url")
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/slow"
+        page.get_by_label("URL").fill(url)
+        page.get_by_role("button", name="Preview").click()
+        progress = page.locator("#import-progress")
+        expect(progress).to_be_visible()
+        progress.get_by_role("button", name="Cancel").click()
+        expect(page.get_by_role("status").filter(has_text="Stopped")).to_be_visible()
+        expect(progress).to_be_hidden()
+        expect(page.get_by_label("URL")).to_have_value(url)
+        expect(page.get_by_role("button", name="Preview")).to_be_enabled()
+    finally:
+        silent.close()
