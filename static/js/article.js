@@ -121,8 +121,7 @@
     const current = selectedSpan();
     showNewWords(current);
     explainSelection(current);
-    const form = document.getElementById("new-claim");
-    const span = form ? selectedSpan() : null;
+    const span = document.getElementById("new-claim") ? current : null;
     if (!span) { removeButton(); return; }
     let button = addButton();
     if (!button) {
@@ -213,9 +212,11 @@
     return document.getElementById("workspace").dataset.claimUrl.replace(/0$/, String(id));
   }
 
-  // The highlight a claim was opened from, to return to with Escape.
+  // The highlight a claim was opened from, to return to with Escape; whether the panel takes the
+  // focus once it has loaded (opened by the keyboard, or a claim just saved).
   let openedFrom = null;
   let focusPanel = false;
+  let savingClaim = false;
 
   function openClaims(ids, mark, byKeyboard) {
     const workspace = document.getElementById("workspace");
@@ -327,8 +328,6 @@
       savingClaim = true;
     }
   }, true);
-
-  let savingClaim = false;
 
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && toggleButton()?.getAttribute("aria-pressed") === "true") {
