@@ -45,3 +45,14 @@ def test_pages_load_htmx_locally_with_integrity(client):
     served = client.get(script["src"])
     assert served.status_code == 200
     served.close()
+
+
+def test_the_tests_axe_core_is_pinned_and_matches_its_checksum():
+    from tests.helpers.axe import VENDOR, axe_entry, axe_source
+
+    entry = axe_entry()
+    assert re.fullmatch(r"\d+\.\d+\.\d+", entry["version"]) and entry["npm_integrity"].startswith("sha512-")
+    assert axe_source().startswith(f"/*! axe v{entry['version']}")
+    assert (VENDOR / "axe-core" / "LICENSE").exists()
+    # Only the tests use it: the app serves nothing of it.
+    assert not list(STATIC_DIR.rglob("axe*"))

@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 from sqlmodel import select
 
 from workbench.errors import WorkbenchError
-from workbench.services import accounts, articles, imports, users
+from workbench.services import accounts, articles, demo, imports, users
 from workbench.store.db import get_engine, get_session, upgrade_database
 from workbench.store.models import Role, User
 
@@ -47,13 +47,16 @@ def demo_command():
     credentials_file.write_text("".join(f"{name} {password}\n" for name, password in saved.items()))
     credentials_file.chmod(0o600)
 
-    admin = db.exec(select(User).where(User.username == "admin")).first()
-    demo_article = DEMO_DIR / "harbour-bridge-tolls.txt"
+    checker = db.exec(select(User).where(User.username == "checker")).first()
+    editor = db.exec(select(User).where(User.username == "editor")).first()
     existing, _ = articles.list_articles(db, search="Harbour Bridge")
     if not existing:
-        article = imports.import_article(db, actor=admin, data=demo_article.read_bytes(), media_type="text/plain",
-                                          origin="demo", max_bytes=current_app.config["MAX_IMPORT_BYTES"])
-        click.echo(f"Imported demo article {article.id}: {article.title}")
+        article = demo.seed_demo(db, checker=checker, editor=editor,
+                                 original=(DEMO_DIR / "harbour-bridge-tolls.txt").read_bytes(),
+                                 corrected=(DEMO_DIR / "harbour-bridge-tolls-corrected.txt").read_bytes(),
+                                 max_bytes=current_app.config["MAX_IMPORT_BYTES"])
+        click.echo(f"Imported demo article {article.id}: {article.title}, with claims in every status "
+                   "and a corrected revision")
     click.echo("Demo users (username password):")
     for name, _role in DEMO_USERS:
         click.echo(f"  {name:8} {saved.get(name, '(created earlier; password unchanged)')}")

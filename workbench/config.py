@@ -94,6 +94,10 @@ DEFAULTS = {
     "PDF_USER": "nobody",
     # Origins whose pages may call the JSON API from a browser (commas or spaces; * for any).
     "CORS_ORIGINS": "",
+    # The paper PDFs are printed on (A4, Letter, Legal, A5); empty: by LOCALE's region, else A4.
+    "PDF_PAPER": "",
+    # The newsroom's locale, such as en-GB or en-US (paper sizes follow its region).
+    "LOCALE": "",
 }
 
 #: Environment variables that are part of the contract, and how to read them.
@@ -120,6 +124,8 @@ ENV_SETTINGS = {
     "WORKBENCH_PDF_MAX_MEMORY_MB": ("PDF_MAX_MEMORY_MB", int),
     "WORKBENCH_PDF_USER": ("PDF_USER", str),
     "WORKBENCH_CORS_ORIGINS": ("CORS_ORIGINS", str),
+    "WORKBENCH_PDF_PAPER": ("PDF_PAPER", str),
+    "WORKBENCH_LOCALE": ("LOCALE", str),
 }
 
 

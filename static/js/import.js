@@ -41,6 +41,29 @@
     if (isPasteBox(area) && event.inputType !== "insertFromPaste") setHtml(area, "");
   });
 
+  // A file over the limit is refused here, before its upload, with the same words as the server's.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input || input.type !== "file" || !input.dataset.maxBytes || !input.form) return;
+    var limit = Number(input.dataset.maxBytes);
+    var file = input.files && input.files[0];
+    var old = input.form.querySelector("[data-size-error]");
+    if (old) old.remove();
+    if (file && file.size > limit) {
+      var message = "The file " + file.name + " is " + (file.size / 1048576).toFixed(1) +
+        " MB, larger than the limit of " + Math.floor(limit / 1048576) + " MB.";
+      input.setCustomValidity(message);
+      var note = document.createElement("p");
+      note.className = "flash flash-error";
+      note.setAttribute("role", "alert");
+      note.setAttribute("data-size-error", "");
+      note.textContent = message;
+      input.parentNode.insertBefore(note, input);
+    } else {
+      input.setCustomValidity("");
+    }
+  });
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-paste-plain]");
     if (!button || !button.form) return;

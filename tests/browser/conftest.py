@@ -137,3 +137,42 @@ def import_text(live_server):
             return factories.make_article(db, checker, text).id
 
     return make
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory, sqlite_template):
+    """One live server per module holding the demo article (claims in every status, a second
+    revision, an orphan) and a user of each role: for tests that only read, or that clean up."""
+    from workbench.cli import DEMO_DIR
+    from workbench.services.demo import seed_demo
+    from workbench.services.users import create_user
+    from workbench.store.db import get_engine, get_session
+
+    tmp_path = tmp_path_factory.mktemp("demo")
+    path = tmp_path / "demo.sqlite3"
+    shutil.copy(sqlite_template, path)
+    app = make_test_app(f"sqlite:///{path}", tmp_path / "instance")
+    with app.app_context():
+        db = get_session()
+        made = {role: create_user(db, username=role, password=password, role=role, display_name=role.title())
+                for role, password in PASSWORDS.items()}
+        article = seed_demo(db, checker=made["checker"], editor=made["editor"],
+                            original=(DEMO_DIR / "harbour-bridge-tolls.txt").read_bytes(),
+                            corrected=(DEMO_DIR / "harbour-bridge-tolls-corrected.txt").read_bytes(),
+                            max_bytes=app.config["MAX_IMPORT_BYTES"])
+        app.config["DEMO_ARTICLE_ID"] = article.id
+    server = LiveServer(app)
+    yield server
+    server.stop()
+    get_engine(app).dispose()
+
+
+@pytest.fixture
+def demo_page(browser, demo_server):
+    context = browser.new_context(base_url=demo_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
+    page.on("pageerror", lambda err: page.console_errors.append(str(err)))
+    yield page
+    context.close()

@@ -126,3 +126,32 @@ def test_sources_and_comments_in_the_panel(page, live_server, import_text):
     page.locator("#claim-detail").get_by_role("textbox", name="Comment").fill("Looks right to me.")
     page.locator("#claim-detail").get_by_role("button", name="Add comment").click()
     expect(page.locator("#claim-detail .comment")).to_contain_text("Looks right to me.")
+
+
+TITLE_JS = """([fromTitle, toWords]) => {
+  // From the headline's first letter to the end of toWords in the text, as a drag across both.
+  const h1 = document.querySelector('.article-head h1');
+  const p = document.querySelector('#article-text p');
+  const r = document.createRange();
+  r.setStart(h1.firstChild, 0);
+  if (toWords) r.setEnd(p.firstChild, p.firstChild.data.indexOf(toWords) + toWords.length);
+  else r.setEnd(h1.firstChild, h1.firstChild.data.length);
+  const s = getSelection(); s.removeAllRanges(); s.addRange(r);
+  document.dispatchEvent(new Event('selectionchange'));
+}"""
+
+
+def test_a_selection_across_the_headline_keeps_its_words_in_the_text_and_says_so(page, import_text):
+    article_id = import_text("Toll Headline\n\nTolls paid for the bridge twice over, the minister said.")
+    sign_in(page, "checker")
+    page.goto(f"/articles/{article_id}")
+    hint = page.locator("#selection-hint")
+    # The headline alone makes no claim, and the page says why.
+    page.evaluate(TITLE_JS, [True, None])
+    expect(hint).to_contain_text("headline")
+    expect(page.get_by_role("button", name="Add claim")).to_have_count(0)
+    # Dragged from the headline into the text: the words in the text make the claim.
+    page.evaluate(TITLE_JS, [True, "paid for the bridge"])
+    expect(hint).to_contain_text("Only the words in the article's text count")
+    page.get_by_role("button", name="Add claim").click()
+    expect(page.locator("#new-claim [data-quote]")).to_have_text("Tolls paid for the bridge")

@@ -53,7 +53,7 @@ def test_report_works_without_javascript(browser, live_server, import_text, tmp_
     expect(page.locator("article.claim .badge")).to_have_text("False")
     # The highlight is painted in the verdict's colour.
     colour = mark.evaluate("m => getComputedStyle(m).backgroundColor")
-    assert colour == "rgb(249, 212, 209)"
+    assert colour == "rgb(246, 196, 192)"
     assert requests == [path.as_uri()] and dialogs == []
     context.close()
 
@@ -87,7 +87,7 @@ def test_report_served_inline_by_the_api_keeps_its_styling(browser, live_server,
     mark = page.locator(".article mark")
     expect(mark).to_have_text("doubled")
     # The verdict's colour and the report's paper, from its own stylesheet (not the browser's defaults).
-    assert mark.evaluate("m => getComputedStyle(m).backgroundColor") == "rgb(249, 212, 209)"
+    assert mark.evaluate("m => getComputedStyle(m).backgroundColor") == "rgb(246, 196, 192)"
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(251, 250, 247)"
     assert page.evaluate("window.__violations") == []
     assert not [text for text in console if "Content Security Policy" in text], console

@@ -68,3 +68,27 @@ def add_source(page, url="https://budget.example/roads"):
     card.get_by_label("Title", exact=True).fill("Council budget")
     card.get_by_role("button", name="Add source").click()
     expect(page.locator("#claim-detail .source")).to_have_count(1)
+
+
+FOCUSED_JS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return "";
+  const label = el.getAttribute("aria-label") || (el.labels && el.labels[0] && el.labels[0].textContent)
+    || el.textContent || el.value || "";
+  return label.replace(/\\s+/g, " ").trim();
+}"""
+
+
+def focused_name(page) -> str:
+    """The accessible name (near enough: aria-label, label, text) of the element holding the focus."""
+    return page.evaluate(FOCUSED_JS)
+
+
+def tab_to(page, name: str, *, limit: int = 120, backwards: bool = False) -> None:
+    """Press Tab (Shift+Tab backwards) until the focus is on an element whose name starts with ``name``."""
+    key = "Shift+Tab" if backwards else "Tab"
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if focused_name(page).startswith(name):
+            return
+    raise AssertionError(f"{name!r} never took the focus in {limit} presses of {key}")

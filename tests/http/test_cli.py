@@ -5,7 +5,7 @@ import re
 from sqlmodel import select
 
 from tests.helpers.pages import csrf_token
-from workbench.store.models import Article, Revision, User
+from workbench.store.models import Article, Claim, ClaimSource, Comment, Revision, User
 
 
 def test_init_db_is_repeatable(runner):
@@ -25,11 +25,20 @@ def test_demo_creates_users_and_a_messy_article_cleaned(runner, db, app):
     token = csrf_token(page.text)
     response = client.post("/login", data={"username": "editor", "password": passwords["editor"], "csrf_token": token})
     assert response.status_code == 302
-    revision = db.exec(select(Revision)).one()
+    revision = db.exec(select(Revision).where(Revision.number == 1)).one()
     assert "Harbour Bridge" in revision.title
     assert revision.published.isoformat() == "2025-03-14"
     assert "Share this article" not in revision.canonical_text and "Read more" not in revision.canonical_text
     assert revision.canonical_text.startswith("Port Averly's transport minister")
+    # A first run shows every feature: claims in every status, sources, comments, a corrected revision
+    # that orphans the claim whose words it dropped.
+    article = db.exec(select(Article)).one()
+    assert article.current_revision == 2
+    found = db.exec(select(Claim)).all()
+    assert sorted({c.status for c in found if not c.deleted}) == ["approved", "changes_requested", "draft", "in_review"]
+    assert [c.exact for c in found if c.deleted] == ["passes 35 percent of receipts to the regional treasury"]
+    assert [c.exact for c in found if c.anchor_state == "orphan"] == ["the average commuter now saves 25 minutes a day"]
+    assert db.exec(select(ClaimSource)).all() and db.exec(select(Comment)).all()
     # Running it again adds nothing and changes no password.
     again = runner.invoke(args=["demo"])
     assert again.exit_code == 0 and db.exec(select(Article)).all().__len__() == 1

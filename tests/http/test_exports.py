@@ -273,7 +273,8 @@ def test_export_panel_builds_then_downloads(client, auth, exported):
     page = BeautifulSoup(client.get(f"/articles/{exported['article_id']}").text, "html.parser")
     assert [o["value"] for o in page.select("#export-format option")] == ["html", "md", "csv", "jsonld",
                                                                           "claimreview", "pdf"]
-    assert page.select_one("#export-progress").text.strip() == "Building the export…"
+    assert page.select_one("#export-progress [role=status]").text.strip() == "Building the export…"
+    assert page.select_one("#export-progress [data-cancel-request]").text == "Cancel"
     response = auth.post(f"/articles/{exported['article_id']}/exports", data={"format": "csv", "include": "all"},
                          headers={"HX-Request": "true", "X-CSRF-Token": auth.csrf})
     link = BeautifulSoup(response.text, "html.parser").select_one("#export-result a")["href"]

@@ -15,7 +15,7 @@ from workbench.store.revision_text import current_revision
 from workbench.web import fragments
 
 FRAGMENT_TEMPLATES = ["claims/_list.html"]
-ROLE_MARKUP = ['id="new-claim"', 'id="add-claim"', 'id="annotate-bar"', 'class="edit-box"', 'class="delete-claim"']
+ROLE_MARKUP = ['id="new-claim"', 'id="keyboard-select"', 'id="annotate-bar"', 'class="edit-box"', 'class="delete-claim"']
 
 
 @pytest.mark.parametrize("name", FRAGMENT_TEMPLATES)

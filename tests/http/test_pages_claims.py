@@ -50,7 +50,7 @@ def test_htmx_create_returns_the_workspace_with_the_highlight(client, auth, db, 
     soup = BeautifulSoup(response.text, "html.parser")
     assert response.status_code == 200
     assert soup.select_one("#workspace #article-text mark").text == "twice over"
-    assert "Claim saved." in soup.select_one("#claim-panel").text
+    assert f"Claim {only_claim(db).id} saved." in soup.select_one("#claim-panel").text
 
 
 def test_mismatched_quote_is_refused_and_the_form_is_kept(client, auth, db, article_id):
@@ -93,7 +93,7 @@ def test_edit_records_old_and_new_values(client, auth, db, article_id):
     assert soup.select_one(".badge").text == "Mostly false"
     assert soup.select_one(".rationale strong").text == "reason"
     # The highlight colour is refreshed out of band.
-    assert soup.select_one('#article-text[hx-swap-oob] mark')["class"] == ["hl", "v-o2", "s-draft"]
+    assert soup.select_one('#article-text[hx-swap-oob] mark')["class"] == ["hl", "v-o2", "s-draft", "hl-start"]
     db.rollback()
     event = db.exec(select(HistoryEvent).where(HistoryEvent.action == "updated")).one()
     assert event.changes == {"verdict": ["false", "mostly_false"], "rationale": ["", "New **reason**"]}

@@ -84,8 +84,17 @@ def test_reattach_and_retire_orphans(client, auth, api_as, article, db):
     words = "Correction: an earlier version"
     start = text.index(words)
     claim = db.get(Claim, orphan_id)
-    response = auth.post(f"/claims/{orphan_id}/reattach", data={"start": start, "end": start + len(words),
-                                                                "exact": words, "version": claim.version})
+    chosen = {"start": start, "end": start + len(words), "exact": words, "version": claim.version}
+    # Words unlike the old ones: the page shows both side by side and asks first; nothing changes yet.
+    response = auth.post(f"/claims/{orphan_id}/reattach", data=chosen)
+    assert response.status_code == 200
+    orphan = BeautifulSoup(response.text, "html.parser").select_one(f"#orphan-{orphan_id}")
+    assert [q.text for q in orphan.select(".reattach-sides blockquote")] == ["the concession favoured the operator", words]
+    assert "not much like" in orphan.select_one(".reattach-confirm").text
+    assert orphan.select_one(".reattach-confirm input[name=confirm]")["value"] == "1"
+    db.rollback()
+    assert db.get(Claim, orphan_id).anchor_state == "orphan"
+    response = auth.post(f"/claims/{orphan_id}/reattach", data={**chosen, "confirm": "1"})
     assert response.status_code == 302
     db.rollback()
     claim = db.get(Claim, orphan_id)

@@ -126,7 +126,7 @@ def test_article_page_shows_each_change_made_after_it_was_served(app, client, au
         return marks, lines
 
     marks, lines = page()
-    assert marks == [("twice over", ["hl", "v-o1", "s-draft"])] and lines == ["False · draft · Checker"]
+    assert marks == [("twice over", ["hl", "v-o1", "s-draft", "hl-start"])] and lines == ["False · draft · Checker"]
     assert page() == (marks, lines)
 
     def edit(db):
@@ -135,7 +135,7 @@ def test_article_page_shows_each_change_made_after_it_was_served(app, client, au
                      fields=ClaimFields(verdict="true"))
 
     change(app, edit)
-    assert page() == ([("twice over", ["hl", "v-o5", "s-draft"])], ["True · draft · Checker"])
+    assert page() == ([("twice over", ["hl", "v-o5", "s-draft", "hl-start"])], ["True · draft · Checker"])
 
     def rename(db):
         db.get(User, users["checker"].id).display_name = "Ada Checker"

@@ -189,7 +189,8 @@ def reattach(desk, db, auth, api_as):
     words = "Traffic doubled"
     start = desk["text"].index(words)
     response = auth.post(f"/claims/{claim.id}/reattach", data={"start": start, "end": start + len(words),
-                                                                "exact": words, "version": claim.version})
+                                                                "exact": words, "version": claim.version,
+                                                                "confirm": "1"})
     assert response.status_code == 302, response.text
 
 

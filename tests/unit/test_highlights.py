@@ -18,9 +18,11 @@ def test_marks_overlaps_and_markers_in_sanitized_paragraphs():
     soup = BeautifulSoup(html, "html.parser")
     assert soup.find("script") is None and soup.find("img") is None
     assert [p["data-offset"] for p in soup.find_all("p")] == ["0", str(TEXT.index("<img")), str(TEXT.index("A last"))]
+    # Each paragraph takes its direction from its own words: Arabic and Hebrew run right to left.
+    assert {p["dir"] for p in soup.find_all("p")} == {"auto"}
     assert [(m.text, m["data-claims"], m["class"]) for m in soup.find_all("mark")] == [
-        ("paid ", "1", ["hl", "v-o1", "s-draft"]), ("twice", "1 2", ["hl", "overlap"]),
-        (" over", "2", ["hl", "v-o5", "s-approved"]), ("830 million", "3", ["hl", "v-none", "s-draft"])]
+        ("paid ", "1", ["hl", "v-o1", "s-draft", "hl-start"]), ("twice", "1 2", ["hl", "overlap"]),
+        (" over", "2", ["hl", "v-o5", "s-approved"]), ("830 million", "3", ["hl", "v-none", "s-draft", "hl-start"])]
     assert [a["href"] for a in soup.find_all("a")] == ["#claim-1", "#claim-2", "#claim-3"]
     # Every word of the text is there, as text: the page rebuilds the canonical text from it.
     for marker in soup.find_all("sup"):
@@ -33,4 +35,4 @@ def test_same_input_same_output_and_a_change_shows():
     before = render_text(TEXT, [Highlight(1, start, start + 4, "v-o1 s-draft")])
     assert render_text(TEXT, [Highlight(1, start, start + 4, "v-o1 s-draft")]) == before
     after = render_text(TEXT, [Highlight(1, start, start + 4, "v-o5 s-draft")])
-    assert 'class="hl v-o5 s-draft"' in after and 'class="hl v-o1 s-draft"' not in after
+    assert 'class="hl v-o5 s-draft hl-start"' in after and 'class="hl v-o1 s-draft hl-start"' not in after

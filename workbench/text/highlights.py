@@ -1,8 +1,9 @@
 """The article's text as HTML with a ``<mark>`` for every stretch covered by claims.
 
 Paragraph elements carry ``data-offset``, the code point where they start in the canonical
-text, so the page can turn a browser selection into canonical positions. Nothing but the
-paragraphs' own text goes inside them: the page rebuilds the canonical text from them.
+text, so the page can turn a browser selection into canonical positions, and ``dir="auto"``, so
+an Arabic or Hebrew paragraph runs right to left. Nothing but the paragraphs' own text goes
+inside them: the page rebuilds the canonical text from them.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ class Highlight(NamedTuple):
     end: int
     #: CSS classes for a stretch covered by this claim alone (verdict colour, review status).
     classes: str
+    #: The claim's accessible name ("Claim 3: False, draft — ‘…’"). A labelled claim's first mark
+    #: is a stop of the keyboard's reading order, named by it; unlabelled claims are marked only.
+    label: str = ""
 
 
 class MarkedText(NamedTuple):
@@ -78,6 +82,12 @@ def render_revision_text(revision, highlights: list[Highlight]) -> Markup:
 def _render(view: MarkedText) -> Markup:
     text, highlights, markers = view.text, view.highlights, dict(view.markers)
     classes = {h.claim_id: h.classes for h in highlights}
+    claim_starts = {h.claim_id: h.start for h in highlights}
+    # Where each labelled claim starts: that mark takes the focus and carries the name(s).
+    labels_at: dict[int, list[str]] = {}
+    for h in highlights:
+        if h.label:
+            labels_at.setdefault(h.start, []).append(h.label)
     ends: dict[int, list[int]] = {}
     for h in highlights:
         if markers and h.claim_id in markers:
@@ -87,7 +97,7 @@ def _render(view: MarkedText) -> Markup:
     index = 0
     for start, paragraph in paragraphs(text):
         end = start + len(paragraph)
-        out = [f'<p data-offset="{start}">']
+        out = [f'<p data-offset="{start}" dir="auto">']
         # Walk the segments that fall inside this paragraph.
         while index < len(pieces) and pieces[index].end <= start:
             index += 1
@@ -99,10 +109,15 @@ def _render(view: MarkedText) -> Markup:
             if piece.claims:
                 ids = " ".join(str(c) for c in piece.claims)
                 if len(piece.claims) == 1:
-                    css = f"hl {classes[piece.claims[0]]}"
+                    # The claim's first mark carries its verdict's marker shape (``hl-start``).
+                    first = left == claim_starts[piece.claims[0]]
+                    css = f"hl {classes[piece.claims[0]]}{' hl-start' if first else ''}"
                 else:
                     css = "hl overlap"
-                out.append(f'<mark data-claims="{ids}" class="{css}">{chunk}</mark>')
+                focus = ""
+                if left == piece.start and (names := labels_at.get(piece.start)):
+                    focus = f' tabindex="0" role="button" aria-label="{escape("; ".join(names))}"'
+                out.append(f'<mark data-claims="{ids}" class="{css}"{focus}>{chunk}</mark>')
             else:
                 out.append(str(chunk))
             for number in sorted(ends.get(right, ())):

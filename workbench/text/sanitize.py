@@ -26,8 +26,8 @@ ALLOWED_TAGS = frozenset(
 ALLOWED_ATTRIBUTES = {
     "a": ["href", "title", "rel"],
     "abbr": ["title"],
-    "mark": ["data-claims", "class"],
-    "p": ["data-offset"],
+    "mark": ["data-claims", "class", "tabindex", "role", "aria-label"],
+    "p": ["data-offset", "dir"],
     "th": ["scope"],
 }
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})

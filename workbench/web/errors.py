@@ -42,8 +42,10 @@ def _present(status: int, code: str, message: str, details: dict | None = None):
     from workbench.web.htmx import is_htmx
 
     if is_htmx():
-        # htmx 4 swaps error responses too: the fragment lands where the request aimed.
+        # htmx 4 swaps error responses too; static/js/errors.js shows a fragment marked so in the
+        # form that sent the request instead, so what the user typed there stays.
         body = render_template("_flash.html", messages=[("error", message)])
+        return body, status, {"X-Workbench-Error": "inline"}
     else:
         template = f"errors/{status}.html" if status in (403, 404, 410, 503) else "errors/generic.html"
         body = render_template(template, status=status, message=message, details=details or {})

@@ -87,6 +87,25 @@ class ExportData:
     fields: tuple = field(default_factory=claim_fields.declared)
 
 
+#: Paper sizes in inches (width, height), as Chromium's printToPDF takes them.
+PAPER = {"A4": (8.27, 11.69), "Letter": (8.5, 11.0), "Legal": (8.5, 14.0), "A5": (5.83, 8.27)}
+#: Regions whose offices use US paper sizes (CLDR's paper-size data): Letter, everywhere else A4.
+LETTER_REGIONS = {"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "PR", "CR", "PA", "DO", "SV", "NI"}
+
+
+def paper_size(config) -> str:
+    """The paper PDFs are printed on: ``PDF_PAPER`` when set, else by the ``LOCALE`` setting's
+    region (en-US: Letter), else A4."""
+    chosen = str(config.get("PDF_PAPER") or "").strip()
+    if chosen:
+        for name in PAPER:
+            if name.lower() == chosen.lower():
+                return name
+        raise ValueError(f"PDF_PAPER must be one of {', '.join(PAPER)}, not {chosen!r}.")
+    region = str(config.get("LOCALE") or "").replace("_", "-").split(".")[0].split("-")[1:]
+    return "Letter" if region and region[-1].upper() in LETTER_REGIONS else "A4"
+
+
 def load(db: Session, *, article: Article, revision: Revision, include: str = "approved", config: dict,
          links: Links, reads: str = "report") -> ExportData:
     """Claims on ``revision`` (approved only unless ``include == "all"``), numbered in text order,
@@ -97,7 +116,8 @@ def load(db: Session, *, article: Article, revision: Revision, include: str = "a
                  org_name=config["ORG_NAME"], generated=utcnow(), fields=claim_fields.declared(),
                  article_url=links.article(article.id), collection_url=links.collection(article.id, include),
                  links=links,
-                 printing={"max_memory": config["PDF_MAX_MEMORY_MB"] * 2**20, "run_as": config["PDF_USER"]})
+                 printing={"max_memory": config["PDF_MAX_MEMORY_MB"] * 2**20, "run_as": config["PDF_USER"],
+                           "paper": paper_size(config)})
     claims = claims_for(db, revision=revision, include=include)
     if reads == "annotations":
         # The claims the conditions choose, each with its sources and creator as plain rows; no

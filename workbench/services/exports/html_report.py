@@ -76,6 +76,7 @@ def render(data: ExportData) -> str:
         rendered={item.claim.id: {f.name: Markup(render_markdown(getattr(item.claim, f.name)))
                                   for f in data.fields if f.kind == "markdown"} for item in data.claims},
         chart=verdict_chart(data),
+        legend=[(v.label, css_class(v.key, config_scale)) for v in data.scale],
         history={item.claim.id: present_all(item.history, data.scale) for item in data.claims},
         claim_reviews=[json_for_script(review) for review in claim_reviews(data)],
     )

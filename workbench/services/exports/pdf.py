@@ -29,6 +29,7 @@ from workbench.services.exports.chromium import (
     ChromiumStartError,
     MemoryWatch,
 )
+from workbench.services.exports.data import PAPER
 from workbench.services.exports.devtools import (
     DevToolsError,
     DevToolsPipe,
@@ -47,9 +48,10 @@ SCRIPT_FLAG = "--blink-settings=scriptEnabled=false"
 # IP literals go through the resolver too, so nothing resolves to an address; WebRTC, which does
 # not ask the resolver, may send no UDP of its own.
 RESOLVER_FLAGS = ["--host-resolver-rules=MAP * ~NOTFOUND", "--webrtc-ip-handling-policy=disable_non_proxied_udp"]
-#: Printed pages come from the report's own CSS (letter size unless it says otherwise).
-PRINT_OPTIONS = {"printBackground": True, "preferCSSPageSize": True, "displayHeaderFooter": False,
+#: Printed on the paper the settings name (``paper_size``); the report's CSS keeps paragraphs whole.
+PRINT_OPTIONS = {"printBackground": True, "preferCSSPageSize": False, "displayHeaderFooter": False,
                  "transferMode": "ReturnAsStream"}
+
 # (executable, user) pairs whose Chromium refused its sandbox in this process: not tried again.
 _sandbox_refused: set[tuple[str, str]] = set()
 
@@ -108,12 +110,13 @@ def render(data) -> bytes:
 
 
 def print_html(html: str, *, timeout: float = 60.0, max_memory: int = 2048 * 2**20, run_as: str = "nobody",
-               safeguards: Safeguards = Safeguards(), executable: str | None = None) -> Printed:
+               safeguards: Safeguards = Safeguards(), executable: str | None = None, paper: str = "A4") -> Printed:
     """Print ``html`` with a Chromium of its own.
 
     :param max_memory: bytes Chromium's processes may hold together before the print is stopped.
     :param run_as: the account Chromium runs as when this process is root ("" to stay root,
         which costs the sandbox).
+    :param paper: a name in ``PAPER``.
     :raises PdfUnavailableError: no Chromium, or it failed, ran past ``timeout`` or ``max_memory``.
     """
     executable = executable or chromium_path()
@@ -121,7 +124,7 @@ def print_html(html: str, *, timeout: float = 60.0, max_memory: int = 2048 * 2**
         raise PdfUnavailableError("PDF export needs Chromium on the server (apt-get install chromium).")
     started = time.monotonic()
     job = dict(html=html, executable=executable, account=_account(run_as), deadline=started + timeout,
-               timeout=timeout, max_memory=max_memory, safeguards=safeguards)
+               timeout=timeout, max_memory=max_memory, safeguards=safeguards, paper=PAPER[paper])
     printed = None
     if (executable, run_as) not in _sandbox_refused:
         try:
@@ -151,7 +154,8 @@ def _account(run_as: str) -> tuple[int, int] | None:
     return entry.pw_uid, entry.pw_gid
 
 
-def _print(*, html, executable, account, deadline, timeout, max_memory, safeguards, sandbox) -> Printed:
+def _print(*, html, executable, account, deadline, timeout, max_memory, safeguards, sandbox,
+           paper=PAPER["A4"]) -> Printed:
     with tempfile.TemporaryDirectory(prefix="workbench-pdf-", ignore_cleanup_errors=True) as folder:
         if account:
             os.chown(folder, *account)  # Chromium's profile and home, removed with all in it
@@ -168,7 +172,7 @@ def _print(*, html, executable, account, deadline, timeout, max_memory, safeguar
             pipe = DevToolsPipe(chromium.commands, chromium.replies, deadline=deadline,
                                 on_event=lambda *event: _answer(pipe, *event))
             try:
-                content = _drive(pipe, html, safeguards)
+                content = _drive(pipe, html, safeguards, paper)
             except DevToolsTimeout:
                 raise PdfUnavailableError(f"Printing the PDF took longer than {timeout:g} s.") from None
             except DevToolsError as err:
@@ -185,7 +189,7 @@ def _print(*, html, executable, account, deadline, timeout, max_memory, safeguar
     return Printed(content=content, peak_memory=watch.peak, sandboxed=sandbox)
 
 
-def _drive(pipe: DevToolsPipe, html: str, safeguards: Safeguards) -> bytes:
+def _drive(pipe: DevToolsPipe, html: str, safeguards: Safeguards, paper: tuple[float, float] = PAPER["A4"]) -> bytes:
     context = pipe.call("Target.createBrowserContext", {"disposeOnDetach": True})["browserContextId"]
     target = pipe.call("Target.createTarget", {"url": "about:blank", "browserContextId": context})["targetId"]
     session = pipe.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
@@ -200,7 +204,8 @@ def _drive(pipe: DevToolsPipe, html: str, safeguards: Safeguards) -> bytes:
     loading = pipe.mark()
     pipe.call("Page.setDocumentContent", {"frameId": frame, "html": html}, session=session)
     pipe.wait_for("Page.loadEventFired", session=session, since=loading)
-    stream = pipe.call("Page.printToPDF", PRINT_OPTIONS, session=session)["stream"]
+    options = {**PRINT_OPTIONS, "paperWidth": paper[0], "paperHeight": paper[1]}
+    stream = pipe.call("Page.printToPDF", options, session=session)["stream"]
     chunks = []
     while True:
         chunk = pipe.call("IO.read", {"handle": stream, "size": 1 << 20}, session=session)

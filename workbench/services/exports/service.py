@@ -85,6 +85,8 @@ class KeptExport(NamedTuple):
     stamps: tuple[tuple, ...]
     #: The sources, creators and revision numbers it names (``export_data.related_fingerprint``).
     related: Hashable
+    #: The paper a printed export is laid out on (``pdf.paper_size``).
+    paper: str = ""
 
 
 @dataclass
@@ -141,7 +143,8 @@ def _made_or_kept(db: Session, fmt: str, *, article: Article, revision, include:
 
     def shown(related: Hashable) -> KeptExport:
         return KeptExport(fmt, links.collection(article.id, include), links.context, article.title,
-                          tuple(rating_scale(config)), tuple(map(tuple, stamps)), related)
+                          tuple(rating_scale(config)), tuple(map(tuple, stamps)), related,
+                          export_data.paper_size(config) if chosen.printed else "")
 
     found = _kept_exports.lookup(shown(export_data.related_fingerprint(db, stamps, revision=revision,
                                                                         include=include)))

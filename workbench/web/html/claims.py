@@ -61,10 +61,24 @@ class ClaimListView(NamedTuple):
         return by_key
 
 
+STATUS_WORDS = {"draft": "draft", "in_review": "in review", "changes_requested": "returned for changes",
+                "approved": "approved"}
+QUOTE_IN_NAME = 80
+
+
+def highlight_name(claim_id: int, verdict: Verdict | None, status: str, exact: str) -> str:
+    """What a screen reader says on a highlight: "Claim 3: False, draft — ‘…quote…’"."""
+    quote = exact if len(exact) <= QUOTE_IN_NAME else exact[:QUOTE_IN_NAME - 1].rstrip() + "…"
+    label = verdict.label if verdict else "No verdict"
+    return f"Claim {claim_id}: {label}, {STATUS_WORDS.get(status, status.replace('_', ' '))} — ‘{quote}’"
+
+
 def highlights_for(claim_list: list[claims.ShownClaim]) -> list[Highlight]:
     config = current_app.config
     colours = {verdict: css_class(verdict, config) for verdict in {c.verdict for c in claim_list}}
-    return [Highlight(c.id, c.start, c.end, f"{colours[c.verdict]} s-{c.status}") for c in claim_list]
+    verdicts = {verdict: verdict_for(verdict) for verdict in {c.verdict for c in claim_list}}
+    return [Highlight(c.id, c.start, c.end, f"{colours[c.verdict]} s-{c.status}",
+                      highlight_name(c.id, verdicts[c.verdict], c.status, c.exact)) for c in claim_list]
 
 
 def claim_list_html(article, shown: list[claims.ShownClaim], creator_names: dict[int, str]) -> Markup:
@@ -182,7 +196,7 @@ def create(article_id: int):
     except WorkbenchError as err:
         return _article_page(article, revision, err.status, new_claim=dict(form), new_claim_error=err.message)
     if is_htmx():
-        return _article_page(article, revision, selected=claim, flash_message="Claim saved.")
+        return _article_page(article, revision, selected=claim, flash_message=f"Claim {claim.id} saved.")
     return _back_to(claim)
 
 

@@ -16,6 +16,7 @@ from workbench.errors import InvalidContentError, WorkbenchError
 from workbench.services import articles, claims, imports, revisions
 from workbench.services.ingest import fetch_with_settings
 from workbench.store.db import get_session
+from workbench.text.anchoring import AnchorError, similarity, verify_quote
 from workbench.text.diffing import word_diff
 from workbench.web import auth
 from workbench.web.html import form_version
@@ -23,6 +24,8 @@ from workbench.web.htmx import redirect_to
 from workbench.web.params import id_value
 
 bp = Blueprint("revisions", __name__)
+#: Below this similarity (``anchoring.similarity``) of old and new words, re-attaching asks first.
+REATTACH_ALIKE = 0.5
 
 
 @bp.post("/articles/<int:article_id>/refetch")
@@ -88,8 +91,24 @@ def reattach(claim_id: int):
     except ValueError:
         raise InvalidContentError("Select the new words in the article first, then press Re-attach.",
                                   code="no_selection") from None
+    exact = form.get("exact", "")
+    if form.get("confirm") != "1":
+        # Words unlike the old ones may be a slip of the mouse: show both side by side and ask.
+        try:
+            chosen = verify_quote(revision.canonical_text, start, end, exact).exact
+        except AnchorError as err:
+            raise InvalidContentError(f"The selection does not match the article: {err}.",
+                                      code="quote_mismatch") from None
+        alike = similarity(claim.exact, chosen)
+        if alike < REATTACH_ALIKE:
+            from workbench.web.html.claims import workspace_context
+
+            confirm = {"claim_id": claim.id, "old": claim.exact, "new": chosen, "start": start, "end": end,
+                       "version": claim.version, "alike": round(alike * 100), "diff": word_diff(claim.exact, chosen)}
+            return render_template("articles/show.html",
+                                   **workspace_context(article, revision, reattach_confirm=confirm))
     revisions.reattach(db, claim=claim, revision=revision, actor=auth.current_user(), start=start, end=end,
-                       exact=form.get("exact", ""), expected_version=form_version())
+                       exact=exact, expected_version=form_version())
     flash("The claim is attached to the selected words.", "success")
     target = url_for("articles.show", article_id=article.id, claim=claim.id)
     return redirect_to(target)
