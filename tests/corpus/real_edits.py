@@ -1,0 +1,307 @@
+"""A corpus of real edits for re-anchoring: successive published revisions of public documents.
+
+Each document is a folder under ``real_edits/`` holding its revisions as canonical text, one file a
+revision, named so that they sort oldest first (``README.md`` there says where each comes from and
+under which licence). Every pair of successive revisions is a real human edit: typo fixes,
+insertions, rewrites, moved and deleted paragraphs, markup changes.
+
+Claims are sampled from the older revision (seeded, so the figures are repeatable): spans of a few
+words, or of a few characters in scripts written without spaces, inside one paragraph. An oracle
+that shares nothing with the project's re-anchoring decides where each claim's words went. It
+aligns the two revisions token by token with :mod:`difflib` (words where the script separates
+them, single characters for Chinese, Japanese, Korean and Thai, each punctuation mark alone), then
+pairs the longer runs of tokens left over on both sides (moved text). For each claim:
+
+- intact:  every token survived, next to each other, and the new text there reads exactly like the
+           quote: the claim must land on those characters;
+- edited:  at least half of its characters survived, in order, close together in one place: the
+           claim should be placed over them (and flagged *changed*), or else it is a missed claim;
+- gone:    less than a third of its characters survived, or what survived is scattered: the claim
+           must be an orphan;
+- between a third and a half survived: either answer is accepted and counted apart ("unsure").
+
+Scores: correct; mis-anchored (placed on other words, or placed when its words are gone, or
+placed over less than half of its edited words); needless orphans (intact words orphaned);
+edited claims placed (and how many of them flagged *changed*).
+"""
+
+from __future__ import annotations
+
+import difflib
+import random
+import re
+import unicodedata
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.text.anchoring import TextDiff, build_selectors, reanchor
+
+REAL_EDITS_DIR = Path(__file__).resolve().parent / "real_edits"
+#: Documents not looked at while the re-anchoring rules were tuned: their figures are the honest ones.
+HELD_OUT = {"rich-en", "soynlp-ko", "pyarabic-ar"}
+#: Claims sampled from each revision pair.
+CLAIMS_PER_PAIR = 60
+
+# Scripts written without spaces between words: the oracle aligns them character by character.
+_UNSPACED = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u1100-\u11ff"
+_TOKEN = re.compile(rf"[{_UNSPACED}]|[^\W{_UNSPACED}]+|[^\w\s]")
+_UNSPACED_CHAR = re.compile(rf"[{_UNSPACED}]")
+#: Runs of leftover tokens at least this long that reappear elsewhere are moved text.
+MOVED_RUN = 6
+
+
+def documents() -> list[tuple[str, list[str]]]:
+    """(name, revisions oldest first) for every document of the corpus."""
+    result = []
+    for folder in sorted(p for p in REAL_EDITS_DIR.iterdir() if p.is_dir()):
+        revisions = [path.read_text(encoding="utf-8").rstrip("\n") for path in sorted(folder.glob("*.txt"))]
+        if len(revisions) >= 2:
+            result.append((folder.name, revisions))
+    return result
+
+
+def canonical(text: str) -> str:
+    """A document as the project stores it: NFC, paragraphs at blank lines, one blank line between."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
+    paragraphs = [" ".join(line.strip() for line in block.splitlines() if line.strip())
+                  for block in re.split(r"\n\s*\n", text)]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+class Alignment:
+    """Which tokens of ``old`` reappear in ``new``, and where (the oracle)."""
+
+    def __init__(self, old: str, new: str):
+        self.old_tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(old)]
+        self.new_tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(new)]
+        self._old_starts = [s for s, _e in self.old_tokens]
+        a = [old[s:e] for s, e in self.old_tokens]
+        b = [new[s:e] for s, e in self.new_tokens]
+        self.target: dict[int, int] = {}
+        matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+        for i, j, size in matcher.get_matching_blocks():
+            for k in range(size):
+                self.target[i + k] = j + k
+        # Moved text: leftover runs matched against each other, long runs only.
+        taken = set(self.target.values())
+        left_a = [i for i in range(len(a)) if i not in self.target]
+        left_b = [j for j in range(len(b)) if j not in taken]
+        moved = difflib.SequenceMatcher(None, [a[i] for i in left_a], [b[j] for j in left_b], autojunk=False)
+        for i, j, size in moved.get_matching_blocks():
+            if size >= MOVED_RUN:
+                for k in range(size):
+                    self.target[left_a[i + k]] = left_b[j + k]
+        # A whole paragraph found once, unaligned, in both texts has moved, however short it is.
+        self._move_paragraphs(old, new, b)
+
+    def _move_paragraphs(self, old: str, new: str, b: list[str]) -> None:
+        new_starts = {s: j for j, (s, _e) in enumerate(self.new_tokens)}
+        taken = set(self.target.values())
+        for match in re.finditer(r"[^\n]+", old):
+            paragraph = match.group()
+            tokens = self.tokens_in(match.start(), match.end())
+            if not tokens or all(i in self.target for i in tokens) or old.count(paragraph) != 1:
+                continue
+            places = [m.start() for m in re.finditer(re.escape(paragraph), new)
+                      if (m.start() == 0 or new[m.start() - 1] == "\n")
+                      and (m.end() == len(new) or new[m.end()] == "\n")]
+            if len(places) != 1 or places[0] not in new_starts:
+                continue
+            j = new_starts[places[0]]
+            if any(j + k in taken for k in range(len(tokens))):
+                continue
+            for k, i in enumerate(tokens):
+                self.target[i] = j + k
+
+    def tokens_in(self, start: int, end: int) -> list[int]:
+        first = bisect_left(self._old_starts, start)
+        result = []
+        for i in range(first, len(self.old_tokens)):
+            s, e = self.old_tokens[i]
+            if e > end:
+                break
+            result.append(i)
+        return result
+
+
+@dataclass
+class Expected:
+    #: intact, edited, gone or unsure.
+    kind: str
+    start: int | None = None
+    end: int | None = None
+
+
+def expect(alignment: Alignment, old: str, new: str, start: int, end: int) -> Expected:
+    tokens = alignment.tokens_in(start, end)
+    weights = {i: alignment.old_tokens[i][1] - alignment.old_tokens[i][0] for i in tokens}
+    total = sum(weights.values())
+    mapped = [i for i in tokens if i in alignment.target]
+    survived = sum(weights[i] for i in mapped) / total if total else 0.0
+    if not mapped:
+        return Expected("gone")
+    targets = [alignment.target[i] for i in mapped]
+    new_start = alignment.new_tokens[targets[0]][0]
+    new_end = alignment.new_tokens[targets[-1]][1]
+    in_order = all(x < y for x, y in zip(targets, targets[1:]))
+    together = in_order and new_end - new_start <= 1.5 * (end - start) + 10
+    if (len(mapped) == len(tokens) and targets == list(range(targets[0], targets[0] + len(targets)))
+            and new[new_start:new_end] == old[start:end]):
+        return Expected("intact", new_start, new_end)
+    if survived >= 0.5 and together:
+        return Expected("edited", new_start, new_end)
+    if survived < 1 / 3 or not together:
+        return Expected("gone")
+    return Expected("unsure", new_start, new_end)
+
+
+def sample_claims(text: str, rng: random.Random, count: int, new: str = "") -> list[tuple[int, int]]:
+    """Spans of 1–12 tokens inside one paragraph; every other one in a paragraph that the edit touched
+    (one not found whole in ``new``), since most of a document is left alone by any one edit."""
+    paragraphs, offset = [], 0
+    for paragraph in text.split("\n\n"):
+        if len(paragraph.strip()) >= 12:
+            paragraphs.append((offset, paragraph))
+        offset += len(paragraph) + 2
+    touched = [p for p in paragraphs if p[1] not in new]
+    claims: list[tuple[int, int]] = []
+    for attempt in range(count * 5):
+        if len(claims) == count or not paragraphs:
+            break
+        base, paragraph = rng.choice(touched if touched and attempt % 2 else paragraphs)
+        words = [(m.start(), m.end()) for m in re.finditer(r"\S+", paragraph)]
+        if not words:
+            continue
+        first = rng.randrange(len(words))
+        ws, we = words[first]
+        if _UNSPACED_CHAR.search(paragraph[ws:we]) and we - ws > 4:
+            # A run of unspaced script: a stretch of its tokens (characters, or whole Latin words in it).
+            cuts = sorted({ws, we} | {m.start() + ws for m in _TOKEN.finditer(paragraph[ws:we])}
+                          | {m.end() + ws for m in _TOKEN.finditer(paragraph[ws:we])})
+            i = rng.randrange(len(cuts) - 1)
+            j = min(len(cuts) - 1, i + rng.randint(2, 12))
+            span = (base + cuts[i], base + cuts[j])
+        else:
+            n = rng.randint(1, min(8, len(words) - first))
+            span = (base + words[first][0], base + words[first + n - 1][1])
+        quote = text[span[0]:span[1]]
+        if len(quote.strip()) < 2 or not re.search(r"\w", quote) or span in claims:
+            continue
+        claims.append(span)
+    return claims
+
+
+@dataclass
+class Score:
+    name: str
+    claims: int = 0
+    correct: int = 0
+    misanchored: int = 0
+    intact: int = 0
+    needless_orphans: int = 0
+    edited: int = 0
+    edited_placed: int = 0
+    edited_flagged: int = 0
+    gone: int = 0
+    gone_orphaned: int = 0
+    unsure: int = 0
+    examples: list[str] = field(default_factory=list)
+
+    def add(self, other: "Score") -> None:
+        for key in ("claims", "correct", "misanchored", "intact", "needless_orphans", "edited", "edited_placed",
+                    "edited_flagged", "gone", "gone_orphaned", "unsure"):
+            setattr(self, key, getattr(self, key) + getattr(other, key))
+        self.examples += other.examples
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
+    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    union = max(a[1], b[1]) - min(a[0], b[0])
+    return inter / union if union else 0.0
+
+
+def score_pair(name: str, old: str, new: str, rng: random.Random, count: int = CLAIMS_PER_PAIR) -> Score:
+    score = Score(name)
+    alignment = Alignment(old, new)
+    diff = TextDiff(old, new)
+    for start, end in sample_claims(old, rng, count, new):
+        sel = build_selectors(old, start, end)
+        want = expect(alignment, old, new, start, end)
+        got = reanchor(old, new, start=start, end=end, exact=sel.exact, prefix=sel.prefix, suffix=sel.suffix,
+                       diff=diff)
+        placed = got.state != "orphan"
+        span = (got.start, got.end) if placed else None
+        score.claims += 1
+        wrong = False
+        if want.kind == "intact":
+            score.intact += 1
+            if not placed:
+                score.needless_orphans += 1
+                score.examples.append(f"needless orphan {name}: {sel.exact!r}")
+            elif span == (want.start, want.end):
+                score.correct += 1
+            else:
+                wrong = True
+        elif want.kind == "edited":
+            score.edited += 1
+            if placed and _overlap(span, (want.start, want.end)) >= 0.5:
+                score.correct += 1
+                score.edited_placed += 1
+                score.edited_flagged += got.state == "changed"
+            elif placed:
+                wrong = True
+            else:
+                score.examples.append(f"edited orphan {name}: {sel.exact!r} -> {new[want.start:want.end]!r}")
+        elif want.kind == "gone":
+            score.gone += 1
+            if placed:
+                wrong = True
+            else:
+                score.gone_orphaned += 1
+                score.correct += 1
+        else:
+            score.unsure += 1
+            if not placed or _overlap(span, (want.start, want.end)) >= 0.5:
+                score.correct += 1
+            else:
+                wrong = True
+        if wrong:
+            score.misanchored += 1
+            where = new[got.start:got.end]
+            score.examples.append(f"MIS-ANCHORED {name} ({want.kind}, {got.state} {got.score}): {sel.exact!r} -> "
+                                  f"{where!r} at {got.start}, expected "
+                                  f"{new[want.start:want.end] if want.start is not None else None!r} at {want.start}")
+    return score
+
+
+def evaluate(seed: int = 1, names: set[str] | None = None) -> dict[str, Score]:
+    """Score every successive pair of every document (or of the named ones)."""
+    rng = random.Random(seed)
+    scores = {}
+    for name, revisions in documents():
+        if names is not None and name not in names:
+            continue
+        total = Score(name)
+        for old, new in zip(revisions, revisions[1:]):
+            total.add(score_pair(name, old, new, rng))
+        scores[name] = total
+    return scores
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{part / whole:.1%}" if whole else "-"
+
+
+def table(scores: dict[str, Score]) -> str:
+    lines = [f"{'document':22} {'claims':>6} {'correct':>8} {'mis-anch.':>9} {'needless orph.':>14} "
+             f"{'edited placed':>13} {'flagged':>8} {'gone orph.':>10} {'unsure':>6}"]
+    total = Score("all")
+    for s in scores.values():
+        total.add(s)
+    for s in [*scores.values(), total]:
+        lines.append(f"{s.name:22} {s.claims:6} {_pct(s.correct, s.claims):>8} {s.misanchored:9} "
+                     f"{_pct(s.needless_orphans, s.intact):>9} ({s.intact:3}) "
+                     f"{_pct(s.edited_placed, s.edited):>7} ({s.edited:3}) {_pct(s.edited_flagged, s.edited_placed):>8} "
+                     f"{_pct(s.gone_orphaned, s.gone):>10} {s.unsure:6}")
+    return "\n".join(lines)
