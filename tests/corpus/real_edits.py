@@ -28,6 +28,7 @@ edited claims placed (and how many of them flagged *changed*).
 from __future__ import annotations
 
 import difflib
+import os
 import random
 import re
 import unicodedata
@@ -149,7 +150,23 @@ def expect(alignment: Alignment, old: str, new: str, start: int, end: int) -> Ex
     if (len(mapped) == len(tokens) and targets == list(range(targets[0], targets[0] + len(targets)))
             and new[new_start:new_end] == old[start:end]):
         return Expected("intact", new_start, new_end)
+    # The alignment of repeated tokens ("|", "https") may pair a few of them elsewhere: the quote is
+    # intact if its exact words stand where any of its aligned tokens put them.
+    for i in mapped:
+        at = alignment.new_tokens[alignment.target[i]][0] - (alignment.old_tokens[i][0] - start)
+        if at >= 0 and new[at:at + end - start] == old[start:end]:
+            return Expected("intact", at, at + end - start)
     if survived >= 0.5 and together:
+        return Expected("edited", new_start, new_end)
+    # When the alignment scattered repeated tokens, most of the quote verbatim where an aligned token puts it is the quote edited at an end.
+    best = 0
+    for i in mapped:
+        at = alignment.new_tokens[alignment.target[i]][0] - (alignment.old_tokens[i][0] - start)
+        if at >= 0:
+            same = len(os.path.commonprefix([old[start:end], new[at:at + end - start]]))
+            if same >= 0.5 * (end - start) and same > best:
+                best, new_start, new_end = same, at, at + same
+    if best:
         return Expected("edited", new_start, new_end)
     if survived < 1 / 3 or not together:
         return Expected("gone")
@@ -269,7 +286,8 @@ def score_pair(name: str, old: str, new: str, rng: random.Random, count: int = C
         if wrong:
             score.misanchored += 1
             where = new[got.start:got.end]
-            score.examples.append(f"MIS-ANCHORED {name} ({want.kind}, {got.state} {got.score}): {sel.exact!r} -> "
+            score.examples.append(f"MIS-ANCHORED {name} ({want.kind}, {got.state} {got.score}): {sel.exact!r} "
+                                  f"(old {start}) -> "
                                   f"{where!r} at {got.start}, expected "
                                   f"{new[want.start:want.end] if want.start is not None else None!r} at {want.start}")
     return score
