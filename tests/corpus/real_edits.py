@@ -255,7 +255,7 @@ def score_pair(name: str, old: str, new: str, rng: random.Random, count: int = C
             score.intact += 1
             if not placed:
                 score.needless_orphans += 1
-                score.examples.append(f"needless orphan {name}: {sel.exact!r}")
+                score.examples.append(f"needless orphan {name}: {sel.exact!r} (old {start})")
             elif span == (want.start, want.end):
                 score.correct += 1
             else:
@@ -269,7 +269,7 @@ def score_pair(name: str, old: str, new: str, rng: random.Random, count: int = C
             elif placed:
                 wrong = True
             else:
-                score.examples.append(f"edited orphan {name}: {sel.exact!r} -> {new[want.start:want.end]!r}")
+                score.examples.append(f"edited orphan {name}: {sel.exact!r} (old {start}) -> {new[want.start:want.end]!r}")
         elif want.kind == "gone":
             score.gone += 1
             if placed:

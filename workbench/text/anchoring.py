@@ -252,6 +252,10 @@ _UNSPACED = ("\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\
 _DIFF_TOKEN = re.compile(rf"\s+|[{_UNSPACED}]|[^\W{_UNSPACED}]+|.", re.S)
 _SIM_TOKEN = re.compile(rf"[{_UNSPACED}]|[^\s{_UNSPACED}]+")
 _WORD_CHAR = re.compile(r"\w")
+_UNSPACED_CHAR = re.compile(rf"[{_UNSPACED}]")
+#: A whole word in the context before a claim (its start inside the context), or after it.
+_WHOLE_WORD_BEFORE = re.compile(rf"(?:(?<=\W)\w+|[{_UNSPACED}])\W*$")
+_WHOLE_WORD_AFTER = re.compile(rf"^\W*(?:\w+(?=\W)|[{_UNSPACED}])")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
 
@@ -494,39 +498,49 @@ def _keeps_edges(old_text: str, start: int, end: int, new_text: str, new_start: 
 
 def _intact_sides(diff: TextDiff, old_text: str, start: int, end: int, new_start: int, new_end: int
                   ) -> tuple[bool, bool]:
-    """Whether the claim's own paragraph survived next to it on each side, up to where it lands.
-
-    A side counts when the :data:`INTACT_SIDE` characters of the old paragraph next to the claim
-    (fewer if the paragraph has fewer) survived, ending at ``new_start`` (or starting at
-    ``new_end``). The paragraph's edge alone is not context: nothing is known from it.
-    """
+    """Whether the text next to the claim survived on each side, by the diff, right up to where
+    it lands (``new_start``, ``new_end``); see :func:`_enough_side`. A surviving stretch may run
+    over the paragraph's edge (the break and the words beyond it survived too)."""
     p_start, p_end = diff.old_paras[diff.old_paragraph(start)]
-    sides = []
-    for need, old_at, new_at in ((min(INTACT_SIDE, start - p_start), start, new_start),
-                                 (min(INTACT_SIDE, p_end - end), end, new_end)):
-        ok = False
-        if need > 0 and old_text[old_at - need:old_at].strip() if old_at == start else \
-                need > 0 and old_text[old_at:old_at + need].strip():
-            lo, hi = (old_at - need, old_at) if old_at == start else (old_at, old_at + need)
-            pieces = diff.pieces(lo, hi)
-            ok = (len(pieces) == 1 and pieces[0][2] == hi - lo
-                  and (pieces[0][1] + pieces[0][2] == new_at if old_at == start else pieces[0][1] == new_at))
-        sides.append(ok)
-    return sides[0], sides[1]
+    left = right = ""
+    if start > 0:
+        seg = diff.segment_at(start - 1)
+        if seg is not None and seg[1] + (start - seg[0]) == new_start:
+            left = old_text[max(seg[0], start - CONTEXT_LENGTH):start]
+    if end < len(old_text):
+        seg = diff.segment_at(end)
+        if seg is not None and seg[1] + (end - seg[0]) == new_end:
+            right = old_text[end:min(seg[0] + seg[2], end + CONTEXT_LENGTH)]
+    return _enough_side(left, start - p_start, before=True), _enough_side(right, p_end - end, before=False)
 
 
 def _adjacent_sides(diff: TextDiff, old_text: str, start: int, end: int, new_text: str, new_start: int,
                     new_end: int) -> tuple[bool, bool]:
-    """Whether the claim's paragraph reads the same right next to it on each side (up to
-    INTACT_SIDE characters, inside the paragraph in both texts). The paragraph's edge is not context."""
+    """Whether the claim's paragraph reads the same right next to it on each side, inside the
+    paragraph in both texts; see :func:`_enough_side`."""
     o_start, o_end = diff.old_paras[diff.old_paragraph(start)]
     n_start, n_end = diff.new_paras[diff.new_paragraph(new_start)]
-    left_need, right_need = min(INTACT_SIDE, start - o_start), min(INTACT_SIDE, o_end - end)
-    left = (left_need > 0 and new_start - left_need >= n_start
-            and old_text[start - left_need:start] == new_text[new_start - left_need:new_start])
-    right = (right_need > 0 and new_end + right_need <= n_end
-             and old_text[end:end + right_need] == new_text[new_end:new_end + right_need])
-    return left, right
+    left = _common_suffix(old_text[max(o_start, start - CONTEXT_LENGTH):start],
+                          new_text[max(n_start, new_start - CONTEXT_LENGTH):new_start])
+    right = _common_prefix(old_text[end:min(o_end, end + CONTEXT_LENGTH)],
+                           new_text[new_end:min(n_end, new_end + CONTEXT_LENGTH)])
+    return (_enough_side(old_text[start - left:start], start - o_start, before=True),
+            _enough_side(old_text[end:end + right], o_end - end, before=False))
+
+
+def _enough_side(same: str, available: int, *, before: bool) -> bool:
+    """Whether ``same``, the context found unchanged next to a claim (``before`` it or after it),
+    is enough to place it: INTACT_SIDE characters (a character of a script without spaces counts
+    twice: it is most of a word); or one whole word with what separates it from the claim, half
+    as much (a word of the paragraph pins the claim, part of a word does not); or all that the
+    paragraph has on that side. The paragraph's edge alone is not context."""
+    if not same.strip():
+        return False
+    weight = sum(2 if _UNSPACED_CHAR.match(ch) else 1 for ch in same)
+    if weight >= INTACT_SIDE or len(same) >= available:
+        return True
+    whole_word = _WHOLE_WORD_BEFORE if before else _WHOLE_WORD_AFTER
+    return weight >= INTACT_SIDE // 2 and bool(whole_word.search(same))
 
 
 def _unique_in_paragraph(text: str, spans: list[tuple[int, int]], index: int, exact: str) -> bool:
@@ -618,7 +632,6 @@ def _exact_elsewhere(diff: TextDiff, old_text: str, new_text: str, start: int, e
             continue  # the diff says these words came from another passage of the old text
         sides = [s for s in _side_ratios(new_text, p, e, prefix, suffix) if s is not None]
         both = all(s >= 0.6 for s in sides)
-        one = any(s >= 0.6 for s in sides) or not sides
         j = diff.new_paragraph(p)
         if j == aligned and _unique_in_paragraph(new_text, diff.new_paras, j, exact) and unique_old:
             ok = len(exact) >= SHORT_QUOTE or any(_adjacent_sides(diff, old_text, start, end, new_text, p, e))
