@@ -237,6 +237,8 @@ SHORT_EDIT_SURVIVAL = 2 / 3
 #: still have this share of its characters in place, unless it is one word: a renamed identifier
 #: with two or three symbols around it reads alike but is not the same words.
 TYPO_SURVIVAL = 1 / 3
+#: ... unless this share of its characters survived (then words were only inserted among them).
+WORDS_ALL_THERE = 0.9
 #: ... with at most this many edited stretches in the claim and its context: an editor revising a
 #: claim's words makes one or two changes there; more, alternating with survivors, is a
 #: rewording of the sentence whose common words are coincidence.
@@ -352,6 +354,8 @@ class TextDiff:
             received.setdefault(i, {})
             received[i][j] = received[i].get(j, 0) + length
         self.aligned: dict[int, int] = {}
+        #: Old paragraph index -> the new paragraphs that received any of its characters.
+        self.receivers = {i: set(targets) for i, targets in received.items()}
         for i, targets in received.items():
             j, chars = max(targets.items(), key=lambda item: item[1])
             os_, oe = self.old_paras[i]
@@ -664,30 +668,39 @@ def _edited(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, 
     pieces = [p for p in diff.pieces(start, end) if old_text[p[0]:p[0] + p[2]].strip()]
     edges = (_is_edge(old_text, start), _is_edge(old_text, end))
     if pieces and aligned is not None:
-        j = diff.new_paragraph(pieces[0][1])
+        paragraphs = sorted({diff.new_paragraph(p[1]) for p in pieces})
         in_order = all(a[1] + a[2] <= b[1] for a, b in zip(pieces, pieces[1:]))
-        if j == aligned and in_order and all(diff.new_paragraph(p[1]) == j for p in pieces):
-            candidate = _edited_span(diff, old_text, new_text, start, end, pieces, edges)
-            if candidate is not None:
-                s, e = candidate
-                words = new_text[s:e]
-                score = similarity(exact, words)
-                kept_chars = sum(len(old_text[p[0]:p[0] + p[2]].strip()) for p in pieces)
-                survived = kept_chars / max(1, len("".join(exact.split())))
-                edits = _edits_around(diff, old_text, new_text, start, end)
-                left, right = _intact_sides(diff, old_text, start, end, s, e)
-                compact = e - s <= 1.5 * len(exact) + 10
-                # Words said twice in the old text need context on both sides to tell which one this is.
-                unique = old_text.count(exact) == 1
-                one_side = (left or right) and unique and (len(exact) >= SHORT_QUOTE or survived >= SHORT_EDIT_SURVIVAL)
-                sides = (left and right) or one_side
-                by_similarity = (score >= threshold and (survived >= TYPO_SURVIVAL or _one_word(exact))
-                                 and (sides or (unique and context_fits(new_text, s, e, prefix, suffix,
-                                                                        quote_length=len(exact)))))
-                by_evidence = (survived >= EDIT_SURVIVAL and edits <= MAX_EDITS and score >= EDIT_SIMILARITY
-                               and sides)
-                if compact and (by_similarity or by_evidence):
-                    return Reanchored("changed", s, e, round(min(score, 0.999), 3), reason="edited words")
+        # In the aligned paragraph, or across it and its neighbour when the edit split the paragraph.
+        receivers = diff.receivers.get(diff.old_paragraph(start), set())
+        in_place = (aligned in paragraphs and paragraphs == list(range(paragraphs[0], paragraphs[-1] + 1))
+                    and len(paragraphs) <= 2 and set(paragraphs) <= receivers)
+        candidate = _edited_span(diff, old_text, new_text, start, end, pieces, edges) if in_order and in_place else None
+        if candidate is not None:
+            s, e = candidate
+            words = new_text[s:e]
+            score = similarity(exact, words)
+            kept_chars = sum(len("".join(old_text[p[0]:p[0] + p[2]].split())) for p in pieces)
+            survived = kept_chars / max(1, len("".join(exact.split())))
+            left, right = _intact_sides(diff, old_text, start, end, s, e)
+            compact = e - s <= 1.5 * len(exact) + 10
+            # Words said twice in the old text need context on both sides to tell which one this is.
+            unique = old_text.count(exact) == 1
+            one_side = (left or right) and unique and (len(exact) >= SHORT_QUOTE or survived >= SHORT_EDIT_SURVIVAL)
+            sides = (left and right) or one_side
+            # All of its words still there, in order: words were inserted, none reworded.
+            revised = survived >= WORDS_ALL_THERE or _edits_around(diff, old_text, new_text, start, end) <= MAX_EDITS
+            longest = max(pieces, key=lambda p: p[2])
+            run = old_text[longest[0]:longest[0] + longest[2]]
+            # A long surviving run, found once in both texts, is the claim's own whatever surrounds it.
+            landmark = (len(run.strip()) >= SHORT_QUOTE and survived >= SHORT_EDIT_SURVIVAL
+                        and old_text.count(run) == 1 and new_text.count(run) == 1)
+            by_similarity = (score >= threshold and (survived >= TYPO_SURVIVAL or _one_word(exact))
+                             and (sides or landmark or (unique and context_fits(new_text, s, e, prefix, suffix,
+                                                                                quote_length=len(exact)))))
+            by_evidence = (survived >= EDIT_SURVIVAL and revised and score >= EDIT_SIMILARITY
+                           and (sides or landmark))
+            if compact and (by_similarity or by_evidence):
+                return Reanchored("changed", s, e, round(min(score, 0.999), 3), reason="edited words")
     # Typos the token diff cannot see inside one word: the best similar span near where the old
     # words map, in the aligned paragraph, with the remembered context around it.
     new_start, new_end = diff.map(start), diff.map(end)
@@ -725,7 +738,8 @@ def _edited_span(diff: TextDiff, old_text: str, new_text: str, start: int, end: 
         after = new_para[1] if end == old_para[1] else diff.map(end)
         if after is not None and after >= e:
             e = after
-    p_start, p_end = diff.new_paras[diff.new_paragraph(first_new)]
+    p_start = diff.new_paras[diff.new_paragraph(first_new)][0]
+    p_end = diff.new_paras[diff.new_paragraph(last_new)][1]
     s, e = max(s, p_start), min(e, p_end)
     while s < e and new_text[s].isspace():
         s += 1
