@@ -350,9 +350,15 @@ class TextDiff:
         """Pair each old paragraph with the new one that received most of its characters."""
         received: dict[int, dict[int, int]] = {}
         for os_, ns, length in self.segments:
-            i, j = self.old_paragraph(os_), self.new_paragraph(ns)
-            received.setdefault(i, {})
-            received[i][j] = received[i].get(j, 0) + length
+            # A stretch may run over paragraph breaks: each part counts for its own paragraphs.
+            offset = 0
+            while offset < length:
+                i, j = self.old_paragraph(os_ + offset), self.new_paragraph(ns + offset)
+                upto = min(length, self.old_paras[i][1] + 2 - os_, self.new_paras[j][1] + 2 - ns)
+                upto = max(upto, offset + 1)
+                received.setdefault(i, {})
+                received[i][j] = received[i].get(j, 0) + upto - offset
+                offset = upto
         self.aligned: dict[int, int] = {}
         #: Old paragraph index -> the new paragraphs that received any of its characters.
         self.receivers = {i: set(targets) for i, targets in received.items()}
@@ -688,17 +694,20 @@ def _edited(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, 
             one_side = (left or right) and unique and (len(exact) >= SHORT_QUOTE or survived >= SHORT_EDIT_SURVIVAL)
             sides = (left and right) or one_side
             # All of its words still there, in order: words were inserted, none reworded.
-            revised = survived >= WORDS_ALL_THERE or _edits_around(diff, old_text, new_text, start, end) <= MAX_EDITS
             longest = max(pieces, key=lambda p: p[2])
             run = old_text[longest[0]:longest[0] + longest[2]]
+            # A rewording that keeps every other word leaves single words standing; two words
+            # together survived an edit.
+            revised = (survived >= WORDS_ALL_THERE or len(run.split()) >= 2
+                       or _edits_around(diff, old_text, new_text, start, end) <= MAX_EDITS)
             # A long surviving run, found once in both texts, is the claim's own whatever surrounds it.
             landmark = (len(run.strip()) >= SHORT_QUOTE and survived >= SHORT_EDIT_SURVIVAL
                         and old_text.count(run) == 1 and new_text.count(run) == 1)
             by_similarity = (score >= threshold and (survived >= TYPO_SURVIVAL or _one_word(exact))
                              and (sides or landmark or (unique and context_fits(new_text, s, e, prefix, suffix,
                                                                                 quote_length=len(exact)))))
-            by_evidence = (survived >= EDIT_SURVIVAL and revised and score >= EDIT_SIMILARITY
-                           and (sides or landmark))
+            by_evidence = (survived >= EDIT_SURVIVAL and score >= EDIT_SIMILARITY
+                           and ((sides and revised) or landmark))
             if compact and (by_similarity or by_evidence):
                 return Reanchored("changed", s, e, round(min(score, 0.999), 3), reason="edited words")
     # Typos the token diff cannot see inside one word: the best similar span near where the old
