@@ -33,6 +33,7 @@ import random
 import re
 import unicodedata
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,6 +49,7 @@ CLAIMS_PER_PAIR = 60
 _UNSPACED = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u1100-\u11ff"
 _TOKEN = re.compile(rf"[{_UNSPACED}]|[^\W{_UNSPACED}]+|[^\w\s]")
 _UNSPACED_CHAR = re.compile(rf"[{_UNSPACED}]")
+_NO_SPACES = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 #: Runs of leftover tokens at least this long that reappear elsewhere are moved text.
 MOVED_RUN = 6
 
@@ -134,7 +136,72 @@ class Expected:
     end: int | None = None
 
 
+_RANK = {"intact": 3, "edited": 2, "unsure": 1, "gone": 0}
+
+
 def expect(alignment: Alignment, old: str, new: str, start: int, end: int) -> Expected:
+    """Where the claim's words went, by the whole-text alignment or, when that one scattered them
+    (repeated tokens paired elsewhere), by a second alignment of its paragraph alone against the
+    new paragraphs that received most of that paragraph's tokens."""
+    first = _expect(alignment, old, new, start, end)
+    if first.kind == "intact":
+        return first
+    local = _expect_locally(alignment, old, new, start, end)
+    return local if local is not None and _RANK[local.kind] >= _RANK[first.kind] else first
+
+
+def _expect_locally(alignment: Alignment, old: str, new: str, start: int, end: int) -> Expected | None:
+    ps = old.rfind("\n\n", 0, start)
+    ps = 0 if ps < 0 else ps + 2
+    pe = old.find("\n\n", end)
+    pe = len(old) if pe < 0 else pe
+    targets = [alignment.target[i] for i in alignment.tokens_in(ps, pe) if i in alignment.target]
+    if not targets:
+        return None
+    starts = Counter()
+    for t in targets:
+        at = alignment.new_tokens[t][0]
+        para = new.rfind("\n\n", 0, at)
+        starts[0 if para < 0 else para + 2] += 1
+    ns = starts.most_common(1)[0][0]
+    # With the paragraph after it, in case the edit split the old paragraph in two.
+    ne = new.find("\n\n", ns)
+    ne = len(new) if ne < 0 else new.find("\n\n", ne + 2)
+    ne = len(new) if ne < 0 else ne
+    old_part, new_part = old[ps:pe], new[ns:ne]
+    found = _expect(Alignment(old_part, new_part), old_part, new_part, start - ps, end - ps)
+    if found.start is not None:
+        found = Expected(found.kind, found.start + ns, found.end + ns)
+    return found
+
+
+def _edge(text: str, i: int) -> bool:
+    """Between words: a text's ends, a non-word character either side, or any character of Han,
+    kana or Thai (written without spaces). Hangul syllables join into words."""
+    if i <= 0 or i >= len(text):
+        return True
+    a, b = text[i - 1], text[i]
+    if unicodedata.category(b).startswith("M"):
+        return False
+    if _NO_SPACES.match(a) or _NO_SPACES.match(b):
+        return True
+    return not (a.isalnum() and b.isalnum())
+
+
+def _intact_or_edited(old: str, new: str, start: int, end: int, at: int) -> Expected:
+    """The exact words at ``at``: intact, unless they now cut a word they used to end (or start)
+    at, as "기여" inside "기여해": then edited, over the whole new word."""
+    s, e = at, at + end - start
+    if (not _edge(old, start) or _edge(new, s)) and (not _edge(old, end) or _edge(new, e)):
+        return Expected("intact", s, e)
+    while _edge(old, start) and not _edge(new, s):
+        s -= 1
+    while _edge(old, end) and not _edge(new, e):
+        e += 1
+    return Expected("edited", s, e)
+
+
+def _expect(alignment: Alignment, old: str, new: str, start: int, end: int) -> Expected:
     tokens = alignment.tokens_in(start, end)
     weights = {i: alignment.old_tokens[i][1] - alignment.old_tokens[i][0] for i in tokens}
     total = sum(weights.values())
@@ -146,16 +213,19 @@ def expect(alignment: Alignment, old: str, new: str, start: int, end: int) -> Ex
     new_start = alignment.new_tokens[targets[0]][0]
     new_end = alignment.new_tokens[targets[-1]][1]
     in_order = all(x < y for x, y in zip(targets, targets[1:]))
-    together = in_order and new_end - new_start <= 1.5 * (end - start) + 10
+    # Close together; or, with all its words there in order, around inserted markup (a link).
+    together = in_order and (new_end - new_start <= 1.5 * (end - start) + 10
+                             or (survived >= 0.9 and new_end - new_start <= 3 * (end - start) + 100
+                                 and new.count("\n\n", new_start, new_end) <= old.count("\n\n", start, end)))
     if (len(mapped) == len(tokens) and targets == list(range(targets[0], targets[0] + len(targets)))
             and new[new_start:new_end] == old[start:end]):
-        return Expected("intact", new_start, new_end)
+        return _intact_or_edited(old, new, start, end, new_start)
     # The alignment of repeated tokens ("|", "https") may pair a few of them elsewhere: the quote is
     # intact if its exact words stand where any of its aligned tokens put them.
     for i in mapped:
         at = alignment.new_tokens[alignment.target[i]][0] - (alignment.old_tokens[i][0] - start)
         if at >= 0 and new[at:at + end - start] == old[start:end]:
-            return Expected("intact", at, at + end - start)
+            return _intact_or_edited(old, new, start, end, at)
     if survived >= 0.5 and together:
         return Expected("edited", new_start, new_end)
     # When the alignment scattered repeated tokens, most of the quote verbatim where an aligned token puts it is the quote edited at an end.
@@ -232,10 +302,16 @@ class Score:
         self.examples += other.examples
 
 
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
-    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
-    union = max(a[1], b[1]) - min(a[0], b[0])
-    return inter / union if union else 0.0
+def _placed_on(got: tuple[int, int], want: tuple[int, int], quote_length: int) -> bool:
+    """A placement is on the edited words when it shares at least half of the two spans, lies
+    inside them, or holds all of them and little more than the quote's length."""
+    inter = max(0, min(got[1], want[1]) - max(got[0], want[0]))
+    union = max(got[1], want[1]) - min(got[0], want[0])
+    if union and inter / union >= 0.5:
+        return True
+    if want[0] <= got[0] and got[1] <= want[1] and got[1] > got[0]:
+        return True  # on part of the words that survived: on the claim's words, not others
+    return inter == want[1] - want[0] > 0 and got[1] - got[0] <= 1.5 * quote_length + 10
 
 
 def score_pair(name: str, old: str, new: str, rng: random.Random, count: int = CLAIMS_PER_PAIR) -> Score:
@@ -262,7 +338,7 @@ def score_pair(name: str, old: str, new: str, rng: random.Random, count: int = C
                 wrong = True
         elif want.kind == "edited":
             score.edited += 1
-            if placed and _overlap(span, (want.start, want.end)) >= 0.5:
+            if placed and _placed_on(span, (want.start, want.end), end - start):
                 score.correct += 1
                 score.edited_placed += 1
                 score.edited_flagged += got.state == "changed"
@@ -279,7 +355,7 @@ def score_pair(name: str, old: str, new: str, rng: random.Random, count: int = C
                 score.correct += 1
         else:
             score.unsure += 1
-            if not placed or _overlap(span, (want.start, want.end)) >= 0.5:
+            if not placed or _placed_on(span, (want.start, want.end), end - start):
                 score.correct += 1
             else:
                 wrong = True
@@ -295,11 +371,11 @@ def score_pair(name: str, old: str, new: str, rng: random.Random, count: int = C
 
 def evaluate(seed: int = 1, names: set[str] | None = None) -> dict[str, Score]:
     """Score every successive pair of every document (or of the named ones)."""
-    rng = random.Random(seed)
     scores = {}
     for name, revisions in documents():
         if names is not None and name not in names:
             continue
+        rng = random.Random(f"{seed}-{name}")  # each document's claims, whichever others are scored
         total = Score(name)
         for old, new in zip(revisions, revisions[1:]):
             total.add(score_pair(name, old, new, rng))

@@ -491,6 +491,8 @@ def _is_edge(text: str, i: int) -> bool:
     if i <= 0 or i >= len(text):
         return True
     a, b = text[i - 1], text[i]
+    if a < "\x80" and b < "\x80":
+        return not (a.isalnum() and b.isalnum())
     if unicodedata.category(b).startswith("M"):
         return False
     if _HANGUL.match(a) and _HANGUL.match(b):
@@ -671,7 +673,8 @@ def _exact_elsewhere(diff: TextDiff, old_text: str, new_text: str, start: int, e
 def _edited(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, exact: str, prefix: str,
             suffix: str, aligned: int | None, threshold: float) -> Reanchored | None:
     """Edited words, placed where the diff says they went, when the evidence agrees."""
-    pieces = [p for p in diff.pieces(start, end) if old_text[p[0]:p[0] + p[2]].strip()]
+    # Survivors that are only spaces or punctuation say nothing of where words went.
+    pieces = [p for p in diff.pieces(start, end) if _WORD_CHAR.search(old_text, p[0], p[0] + p[2])]
     edges = (_is_edge(old_text, start), _is_edge(old_text, end))
     if pieces and aligned is not None:
         paragraphs = sorted({diff.new_paragraph(p[1]) for p in pieces})
@@ -685,8 +688,9 @@ def _edited(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, 
             s, e = candidate
             words = new_text[s:e]
             score = similarity(exact, words)
-            kept_chars = sum(len("".join(old_text[p[0]:p[0] + p[2]].split())) for p in pieces)
-            survived = kept_chars / max(1, len("".join(exact.split())))
+            # Counted in letters and digits: marks and spaces survive everywhere.
+            kept_chars = sum(len(_WORD_CHAR.findall(old_text, p[0], p[0] + p[2])) for p in pieces)
+            survived = kept_chars / max(1, len(_WORD_CHAR.findall(exact)))
             left, right = _intact_sides(diff, old_text, start, end, s, e)
             compact = e - s <= 1.5 * len(exact) + 10
             # Words said twice in the old text need context on both sides to tell which one this is.
