@@ -95,25 +95,28 @@ class Alignment:
             if size >= MOVED_RUN:
                 for k in range(size):
                     self.target[left_a[i + k]] = left_b[j + k]
-        # A whole paragraph found once, unaligned, in both texts has moved, however short it is.
         self._move_paragraphs(old, new, b)
 
     def _move_paragraphs(self, old: str, new: str, b: list[str]) -> None:
+        """A paragraph found whole exactly once in each text is the same paragraph, moved or not,
+        whatever the token alignment paired its tokens with (headings are short and repeat words)."""
         new_starts = {s: j for j, (s, _e) in enumerate(self.new_tokens)}
-        taken = set(self.target.values())
+        whole_new = Counter(new.split("\n\n"))
+        whole_old = Counter(old.split("\n\n"))
         for match in re.finditer(r"[^\n]+", old):
             paragraph = match.group()
             tokens = self.tokens_in(match.start(), match.end())
-            if not tokens or all(i in self.target for i in tokens) or old.count(paragraph) != 1:
+            if not tokens or whole_old[paragraph] != 1 or whole_new[paragraph] != 1:
                 continue
-            places = [m.start() for m in re.finditer(re.escape(paragraph), new)
-                      if (m.start() == 0 or new[m.start() - 1] == "\n")
-                      and (m.end() == len(new) or new[m.end()] == "\n")]
-            if len(places) != 1 or places[0] not in new_starts:
+            at = ("\n\n" + new + "\n\n").find("\n\n" + paragraph + "\n\n")
+            if at not in new_starts:
                 continue
-            j = new_starts[places[0]]
-            if any(j + k in taken for k in range(len(tokens))):
+            j = new_starts[at]
+            if all(self.target.get(i) == j + k for k, i in enumerate(tokens)):
                 continue
+            wanted = {j + k for k in range(len(tokens))}
+            for i in [i for i, t in self.target.items() if t in wanted]:
+                del self.target[i]
             for k, i in enumerate(tokens):
                 self.target[i] = j + k
 

@@ -306,6 +306,7 @@ class TextDiff:
                     self._match_tokens(old, new, old_paras[i1][0], old_paras[i2 - 1][1], new_paras[j1][0],
                                        new_paras[j2 - 1][1])
         self._pair_moved_paragraphs(old, new, removed, added)
+        self._drop_lone_repeats(old, new)
         self.segments.sort()
         self._old_starts = [s[0] for s in self.segments]
         self._old_para_starts = [s for s, _e in old_paras]
@@ -331,6 +332,24 @@ class TextDiff:
                 self.segments = [seg for seg in self.segments if not (os_ <= seg[0] < oe)]
                 self.segments.append((os_, self.new_paras[j][0], oe - os_))
                 self._whole[i] = j
+
+    def _drop_lone_repeats(self, old: str, new: str) -> None:
+        """A paragraph said more than once ("## Usage", "Example:") paired on its own, with
+        neither neighbour paired alongside, may be any of its copies: the pairing is dropped."""
+        old_counts: dict[str, int] = {}
+        new_counts: dict[str, int] = {}
+        for s, e in self.old_paras:
+            old_counts[old[s:e]] = old_counts.get(old[s:e], 0) + 1
+        for s, e in self.new_paras:
+            new_counts[new[s:e]] = new_counts.get(new[s:e], 0) + 1
+        for i, j in list(self._whole.items()):
+            s, e = self.old_paras[i]
+            if old_counts[old[s:e]] == 1 and new_counts[old[s:e]] == 1:
+                continue
+            if self._whole.get(i - 1) == j - 1 or self._whole.get(i + 1) == j + 1:
+                continue
+            del self._whole[i]
+            self.segments = [seg for seg in self.segments if not (s <= seg[0] < e)]
 
     def _match_tokens(self, old: str, new: str, o1: int, o2: int, n1: int, n2: int) -> None:
         old_tokens = [(m.start() + o1, m.end() + o1) for m in _DIFF_TOKEN.finditer(old[o1:o2])]
@@ -580,6 +599,15 @@ def reanchor(old_text: str, new_text: str, *, start: int, end: int, exact: str, 
             and _keeps_edges(old_text, start, end, new_text, span[0], span[1])
             and _confirmed(diff, old_text, new_text, start, end, span, exact, unique_old)):
         return Reanchored("kept" if span[0] == start else "moved", span[0], span[1], 1.0)
+    # The diff paired these very characters, but the context to confirm it is missing on one side:
+    # the same words, placed, flagged for a look.
+    if (span is not None and new_text[span[0]:span[1]] == exact and aligned == diff.new_paragraph(span[0])
+            and _keeps_edges(old_text, start, end, new_text, span[0], span[1])
+            and any(_intact_sides(diff, old_text, start, end, span[0], span[1]))
+            and not diff.from_elsewhere(new_text, span[0], span[1], start, end)):
+        return Reanchored("changed", span[0], span[1],
+                          round(min(0.999, context_score(new_text, span[0], span[1], prefix, suffix)), 3),
+                          reason="the same words, in a changed context")
     # The diff may pair a repeated token (")", "|") with another copy: the exact words where any
     # surviving piece of them puts them are theirs, on the same confirmation.
     for os_, ns, _length in diff.pieces(start, end):
