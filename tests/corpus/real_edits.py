@@ -166,13 +166,29 @@ def _expect_locally(alignment: Alignment, old: str, new: str, start: int, end: i
         at = alignment.new_tokens[t][0]
         para = new.rfind("\n\n", 0, at)
         starts[0 if para < 0 else para + 2] += 1
-    ns = starts.most_common(1)[0][0]
-    # With the paragraph after it, in case the edit split the old paragraph in two.
+    old_words = _TOKEN.findall(old[ps:pe])
+
+    def likeness(at: int) -> float:
+        para_end = new.find("\n\n", at)
+        para_end = len(new) if para_end < 0 else para_end
+        return difflib.SequenceMatcher(None, old_words, _TOKEN.findall(new[at:para_end]), autojunk=False).ratio()
+
+    # Of the new paragraphs that received its tokens, the one most like it.
+    para_starts = [0] + [m.end() for m in re.finditer("\n\n", new)]
+    candidates = set()
+    for at, _n in starts.most_common(5):
+        k = para_starts.index(at)
+        candidates.update(para_starts[max(0, k - 1):k + 2])  # and its neighbours: the pairing may be off by one
+    ns = max(sorted(candidates), key=likeness)
     ne = new.find("\n\n", ns)
-    ne = len(new) if ne < 0 else new.find("\n\n", ne + 2)
     ne = len(new) if ne < 0 else ne
-    old_part, new_part = old[ps:pe], new[ns:ne]
-    found = _expect(Alignment(old_part, new_part), old_part, new_part, start - ps, end - ps)
+    old_part = old[ps:pe]
+    found = _expect(Alignment(old_part, new[ns:ne]), old_part, new[ns:ne], start - ps, end - ps)
+    if found.kind in ("gone", "unsure") and ne < len(new):
+        # With the paragraph after it, in case the edit split the old paragraph in two.
+        ne = new.find("\n\n", ne + 2)
+        ne = len(new) if ne < 0 else ne
+        found = _expect(Alignment(old_part, new[ns:ne]), old_part, new[ns:ne], start - ps, end - ps)
     if found.start is not None:
         found = Expected(found.kind, found.start + ns, found.end + ns)
     return found
