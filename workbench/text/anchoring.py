@@ -226,6 +226,11 @@ INTACT_SIDE = 8
 #: aligned (one replaced by one counts too): a quarter is far more than a shared phrase gives,
 #: and a paragraph that was half rewritten is still the same paragraph.
 PARAGRAPH_SHARE = 0.25
+#: A paragraph whose letters and digits went this far into one new paragraph is that paragraph,
+#: restyled (markup, punctuation, spacing): a quote found once in both is confirmed there, whatever
+#: its neighbouring marks became, if it is found once in each text. A rewritten paragraph keeps
+#: far less.
+PARAGRAPH_KEPT = 0.8
 #: An edited claim is placed on evidence when at least this share of its characters survived, in
 #: order, in one place: then more of the claim is there than is gone, so its place is not a guess
 #: (the real-edit corpus's oracle calls the words gone below a third).
@@ -284,6 +289,7 @@ class TextDiff:
 
     def __init__(self, old: str, new: str):
         self.segments: list[tuple[int, int, int]] = []
+        self._old = old
         self.old_paras, self.new_paras = _paragraph_spans(old), _paragraph_spans(new)
         old_paras, new_paras = self.old_paras, self.new_paras
         matcher = difflib.SequenceMatcher(None, [old[s:e] for s, e in old_paras], [new[s:e] for s, e in new_paras],
@@ -388,6 +394,21 @@ class TextDiff:
                 self.aligned[i] = j
         for i, j in one_for_one.items():
             self.aligned.setdefault(i, j)
+        self._kept_share: dict[int, tuple[int | None, float]] = {}
+
+    def kept_share(self, i: int) -> tuple[int | None, float]:
+        """The new paragraph that received most of old paragraph ``i``'s letters and digits, and
+        the share of them it received."""
+        if i not in self._kept_share:
+            s, e = self.old_paras[i]
+            counts: dict[int, int] = {}
+            for os_, ns, length in self.pieces(s, e):
+                j = self.new_paragraph(ns)
+                counts[j] = counts.get(j, 0) + len(_WORD_CHAR.findall(self._old, os_, os_ + length))
+            total = len(_WORD_CHAR.findall(self._old, s, e))
+            j, count = max(counts.items(), key=lambda item: item[1]) if counts else (None, 0)
+            self._kept_share[i] = (j, count / total if total else 0.0)
+        return self._kept_share[i]
 
     def from_elsewhere(self, new_text: str, new_start: int, new_end: int, start: int, end: int) -> bool:
         """Whether some words of new [new_start, new_end) are, by the diff, the image of old text
@@ -641,12 +662,16 @@ def _confirmed(diff: TextDiff, old_text: str, new_text: str, start: int, end: in
     """Whether the diff's word for it is enough: a whole paragraph kept or moved; a long quote;
     or a short one with intact context on one side when it is unique in its paragraph (both
     sides when it is not), since a short common phrase matches by chance in a rewritten one."""
-    if diff._whole.get(diff.old_paragraph(start)) is not None:
+    para = diff.old_paragraph(start)
+    if diff._whole.get(para) is not None:
         return True
     if len(exact) >= SHORT_QUOTE:
         return True
     left, right = _intact_sides(diff, old_text, start, end, span[0], span[1])
     unique = unique_old and _unique_in_paragraph(new_text, diff.new_paras, diff.new_paragraph(span[0]), exact)
+    if (unique and old_text.count(exact) == 1 and new_text.count(exact) == 1
+            and diff.kept_share(para)[0] == diff.new_paragraph(span[0]) and diff.kept_share(para)[1] >= PARAGRAPH_KEPT):
+        return True  # its paragraph's words all went there (a heading restyled, a list item re-marked)
     return (left and right) or (unique and (left or right))
 
 
