@@ -244,6 +244,8 @@ SHORT_EDIT_SURVIVAL = 2 / 3
 TYPO_SURVIVAL = 1 / 3
 #: ... unless this share of its characters survived (then words were only inserted among them).
 WORDS_ALL_THERE = 0.9
+#: A claim may grow to three times its length (links added) only if this share of it survived.
+MARKUP_SURVIVAL = 0.9
 #: ... with at most this many edited stretches in the claim and its context: an editor revising a
 #: claim's words makes one or two changes there; more, alternating with survivors, is a
 #: rewording of the sentence whose common words are coincidence.
@@ -745,7 +747,11 @@ def _edited(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, 
             kept_chars = sum(len(_WORD_CHAR.findall(old_text, p[0], p[0] + p[2])) for p in pieces)
             survived = kept_chars / max(1, len(_WORD_CHAR.findall(exact)))
             left, right = _intact_sides(diff, old_text, start, end, s, e)
-            compact = e - s <= 1.5 * len(exact) + 10
+            # Close together; or, with nearly all its letters there in order, around inserted
+            # markup (a link's address, a longer URL) inside one paragraph.
+            compact = e - s <= 1.5 * len(exact) + 10 or (
+                survived >= MARKUP_SURVIVAL and e - s <= 3 * len(exact) + 100
+                and new_text.count("\n\n", s, e) <= exact.count("\n\n"))
             # Words said twice in the old text need context on both sides to tell which one this is.
             unique = old_text.count(exact) == 1
             one_side = (left or right) and unique and (len(exact) >= SHORT_QUOTE or survived >= SHORT_EDIT_SURVIVAL)
