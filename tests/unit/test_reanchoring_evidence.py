@@ -140,3 +140,10 @@ def test_thai_claim_shifted_by_an_insertion_is_moved_whole():
 ])
 def test_similarity_counts_script_aware_tokens(a, b, low, high):
     assert low <= similarity(a, b) <= high
+
+
+def test_a_rewritten_sentence_keeping_its_last_words_is_an_orphan():
+    # Only "million crowns." survived, and a full stop before the paragraph's end places nothing.
+    old = "Revision Headline\n\nThe old sentence about 40 million crowns.\n\nAnother line stays."
+    new = "Revision Headline\n\nA rewritten line on spending of 32 million crowns.\n\nAnother line stays."
+    assert anchor(old, new, "about 40 million crowns")[0].state == "orphan"

@@ -587,9 +587,9 @@ def _enough_side(same: str, available: int, *, before: bool) -> bool:
     is enough to place it: INTACT_SIDE characters (a character of a script without spaces counts
     twice: it is most of a word); or one whole word with what separates it from the claim, half
     as much (a word of the paragraph pins the claim, part of a word does not); or all that the
-    paragraph has on that side. The paragraph's edge alone is not context."""
-    if not same.strip():
-        return False
+    paragraph has on that side, if it holds a word. The paragraph's edge alone is not context."""
+    if not _WORD_CHAR.search(same):
+        return False  # spaces and punctuation alone ("." before the paragraph's end) place nothing
     weight = sum(2 if _UNSPACED_CHAR.match(ch) else 1 for ch in same)
     if weight >= INTACT_SIDE or len(same) >= available:
         return True
