@@ -4,8 +4,7 @@
   repeated requests through the WSGI app), and the time until Chromium has painted the
   highlights (from navigation start, and from the end of the response).
 - Exports of the same article with all 500 claims approved: HTML report, W3C JSON-LD, PDF.
-- Re-anchoring: the generated corpus's full table, and 1,000 claims on a 20,000-word article
-  after a revision with several kinds of edit.
+(Re-anchoring's figures are printed by scripts/reanchor_bench.py.)
 """
 
 from __future__ import annotations
@@ -182,37 +181,6 @@ def measure_exports(app, article_id: int) -> dict[str, list[float]]:
     return results
 
 
-def measure_reanchoring() -> list[float]:
-    """Seconds to re-anchor 1,000 claims on a 20,000-word article after an edited revision."""
-    from workbench.text.anchoring import TextDiff, build_selectors, reanchor
-
-    rng = random.Random(11)
-    words = [rng.choice(VOCABULARY) + str(rng.randint(0, 99)) for _ in range(20_000)]
-    paragraphs = [" ".join(words[i:i + 100]) + "." for i in range(0, len(words), 100)]
-    old = "\n\n".join(paragraphs)
-    step = len(old) // 1000
-    claims = []
-    for i in range(1000):
-        start = old.index(" ", i * step) + 1
-        end = old.index(" ", start + 30)
-        claims.append(build_selectors(old, start, end))
-    edited = list(paragraphs)
-    edited.insert(3, "A new paragraph added at the top of the story by an editor.")
-    edited[50] = edited[50].replace(edited[50].split()[10], "typo", 1)
-    del edited[120]
-    edited.append(edited.pop(60))  # a paragraph moved to the end
-    new = "\n\n".join(edited)
-    times = []
-    for _ in range(5):
-        started = time.perf_counter()
-        diff = TextDiff(old, new)
-        for sel in claims:
-            reanchor(old, new, start=sel.start, end=sel.end, exact=sel.exact, prefix=sel.prefix, suffix=sel.suffix,
-                     diff=diff)
-        times.append((time.perf_counter() - started) * 1000)
-    return times
-
-
 def describe(values: list[float]) -> str:
     ordered = sorted(values)
     p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
@@ -251,11 +219,6 @@ def main() -> None:
                 size = exports[fmt + "_size"][0] / 1024
                 print(f"  {label:12} {describe(exports[fmt])}   ({size:,.0f} KB)   target: {limits[fmt]}")
         get_engine(app).dispose()
-    from tests.corpus.reanchoring import evaluate, table
-
-    print("Re-anchoring corpus (tests/corpus/reanchoring.py, seed 1):")
-    print("  " + table(evaluate(seed=1)).replace("\n", "\n  "))
-    print(f"Re-anchoring 1,000 claims on a 20,000-word article: {describe(measure_reanchoring())}   target: < 1000 ms")
 
 
 if __name__ == "__main__":

@@ -202,6 +202,10 @@ def reopen(desk, db, auth, api_as):
 UNRELATED = lambda d: d["text"].replace("weather in the valley", "weather on the hills")  # noqa: E731
 MOVED = lambda d: d["text"].replace("The council said", "A new paragraph, added later.\n\nThe council said")  # noqa: E731
 CHANGED = lambda d: d["text"].replace("412 million", "420 million")  # noqa: E731
+# Words inserted inside the quote: placed on its edited words as changed (no longer an orphan).
+EDITED = lambda d: d["text"].replace("412 million crowns", "412 million Swedish crowns")  # noqa: E731
+# A clause added right after the quote: its words and the context before it are intact.
+CLAUSE_AFTER = lambda d: d["text"].replace("412 million crowns last year", "412 million crowns, after costs, last year")  # noqa: E731
 GONE = lambda d: d["text"].replace("The council said the tolls raised 412 million crowns last year.\n\n", "")  # noqa: E731
 
 PATHS = [
@@ -223,6 +227,8 @@ PATHS = [
     pytest.param(api_revision(UNRELATED), False, id="api_revision_words_kept"),
     pytest.param(api_revision(MOVED), False, id="api_revision_words_moved"),
     pytest.param(api_revision(CHANGED), True, id="api_revision_words_changed"),
+    pytest.param(api_revision(EDITED), True, id="api_revision_words_edited_in_place"),
+    pytest.param(api_revision(CLAUSE_AFTER), False, id="api_revision_clause_added_after_the_words"),
     pytest.param(api_revision(GONE), True, id="api_revision_words_gone"),
     pytest.param(page_revision(CHANGED), True, id="page_revision_words_changed"),
     pytest.param(page_revision(UNRELATED), False, id="page_revision_words_kept"),

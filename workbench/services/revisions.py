@@ -175,6 +175,9 @@ def _follow_approval(db: Session, claim: Claim, item: ReanchorItem, number: int)
         return
     if item.state in ("kept", "moved"):
         approvals.carry(db, claim=claim, note=f"its words are unchanged in revision {number} ({item.state}).")
+    elif item.state == "changed" and item.new_text == item.old_text:
+        approvals.note_cause(db, claim.id, f"Its words stand in a changed context in revision {number} "
+                                           f"(context score {item.score:.2f}): “{item.old_text}”.")
     elif item.state == "changed":
         approvals.note_cause(db, claim.id, f"Its words changed in revision {number} (similarity {item.score:.2f}): "
                                            f"“{item.old_text}” became “{item.new_text}”.")

@@ -187,29 +187,86 @@ def segments(length: int, spans: list[tuple[int, int, int]]) -> list[Segment]:
     return pieces
 
 
+
 # ---------------------------------------------------------------------------
 # Re-anchoring claims on a new revision
 # ---------------------------------------------------------------------------
 #
-# For each claim, in order:
-#   1. kept     the quote is at the same position, and its context agrees;
-#   2. moved    the exact quote is found elsewhere, chosen by its prefix/suffix context
-#               (the nearest to where the old position maps, if several fit equally);
-#   3. changed  the words were edited: the span the old words map to is similar enough
-#               to the quote (a similarity score is kept);
+# A TextDiff aligns the two revisions: paragraphs first, then, inside paragraphs that changed,
+# script-aware tokens (words where the script puts spaces between them, single characters of
+# Chinese, Japanese, Korean and Thai). Each old paragraph is paired with the new paragraph that
+# received its words (its paragraph alignment). For each claim, in order:
+#   1. kept     the quote's characters survived together, where the diff says they went, with
+#               enough of their paragraph around them (see _confirmed);
+#   2. moved    the exact quote is found elsewhere: in its aligned paragraph with context on one
+#               side, or in another paragraph with context on both sides;
+#   3. changed  the words were edited: most of them survived, in order, in the aligned paragraph,
+#               around one or two edits, with context on at least one side; or the edited span
+#               reads like the quote (similarity ≥ the threshold). The score is the similarity;
 #   4. orphan   none of the above. A claim is never attached to different words silently.
 
 import difflib  # noqa: E402
 import re  # noqa: E402
+import unicodedata  # noqa: E402
 from bisect import bisect_right  # noqa: E402
 
 #: Share of the prefix/suffix context that must agree for an exact quote found elsewhere.
 MIN_CONTEXT = 0.4
 #: An exact quote at least this long, found once, is the same words even if both neighbours changed.
 LONG_QUOTE = 50
-#: Least similarity between the old quote and edited words for a "changed" anchor.
+#: Least similarity between the old quote and edited words for a "changed" anchor on similarity
+#: alone (with context agreeing): below it, a rewording reads like a different statement.
 FUZZY_THRESHOLD = 0.8
-_WORD = re.compile(r"\S+")
+#: Quotes shorter than this are common phrases ("on Monday."): they need more than the words.
+SHORT_QUOTE = 20
+#: Characters of a claim's own paragraph that must survive next to it for that side to count as
+#: intact context (fewer if the paragraph has fewer on that side): one short word is not a place.
+INTACT_SIDE = 8
+#: Share of an old paragraph's characters that must reach one new paragraph for the two to be
+#: aligned (one replaced by one counts too): a quarter is far more than a shared phrase gives,
+#: and a paragraph that was half rewritten is still the same paragraph.
+PARAGRAPH_SHARE = 0.25
+#: A paragraph whose letters and digits went this far into one new paragraph is that paragraph,
+#: restyled (markup, punctuation, spacing): a quote found once in both is confirmed there, whatever
+#: its neighbouring marks became, if it is found once in each text. A rewritten paragraph keeps
+#: far less.
+PARAGRAPH_KEPT = 0.8
+#: An edited claim is placed on evidence when at least this share of its characters survived, in
+#: order, in one place: then more of the claim is there than is gone, so its place is not a guess
+#: (the real-edit corpus's oracle calls the words gone below a third).
+EDIT_SURVIVAL = 0.5
+#: A short claim (a few words) edited with context surviving on one side only needs this much of
+#: it left: when half of two or three words changed, the new words are as likely a new phrase.
+SHORT_EDIT_SURVIVAL = 2 / 3
+#: A claim placed on similarity alone (a typo inside a word, which the token diff cannot see) must
+#: still have this share of its characters in place, unless it is one word: a renamed identifier
+#: with two or three symbols around it reads alike but is not the same words.
+TYPO_SURVIVAL = 1 / 3
+#: ... unless this share of its characters survived (then words were only inserted among them).
+WORDS_ALL_THERE = 0.9
+#: A claim may grow to three times its length (links added) only if this share of it survived.
+MARKUP_SURVIVAL = 0.9
+#: ... with at most this many edited stretches in the claim and its context: an editor revising a
+#: claim's words makes one or two changes there; more, alternating with survivors, is a
+#: rewording of the sentence whose common words are coincidence.
+MAX_EDITS = 2
+#: ... and reading at least this much like the quote, so that a claim whose survivors are only
+#: punctuation and spaces around rewritten words is not placed.
+EDIT_SIMILARITY = 0.4
+#: Every character of these scripts is a token for alignment and similarity: they write no spaces
+#: between words (Han, kana, Thai, Lao, Khmer, Myanmar) or join syllables into words (Hangul),
+#: and an edit changes single characters of a word as often as whole words.
+_UNSPACED = ("\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+             "\uac00-\ud7af\u1100-\u11ff\u3130-\u318f")
+_DIFF_TOKEN = re.compile(rf"\s+|[{_UNSPACED}]|[^\W{_UNSPACED}]+|.", re.S)
+_SIM_TOKEN = re.compile(rf"[{_UNSPACED}]|[^\s{_UNSPACED}]+")
+_WORD_CHAR = re.compile(r"\w")
+_UNSPACED_CHAR = re.compile(rf"[{_UNSPACED}]")
+#: A whole word in the context before a claim (its start inside the context), or after it.
+_WHOLE_WORD_BEFORE = re.compile(rf"(?:(?<=\W)\w+|[{_UNSPACED}])\W*$")
+_WHOLE_WORD_AFTER = re.compile(rf"^\W*(?:\w+(?=\W)|[{_UNSPACED}])")
+_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
 
 
 @dataclass(frozen=True)
@@ -220,50 +277,171 @@ class Reanchored:
     end: int | None
     #: 1.0 for an exact quote; the similarity for "changed"; 0 for orphans.
     score: float
+    #: For "changed": what the evidence was (edited words, or the same words in a changed context).
+    reason: str = ""
 
 
 class TextDiff:
     """Where the characters of an old text went in a new one.
 
-    Paragraphs are matched first (cheap, and most edits leave most paragraphs alone); the words
+    Paragraphs are matched first (cheap, and most edits leave most paragraphs alone); the tokens
     of changed stretches are then matched inside each stretch. The result is a sorted list of
-    equal segments ``(old_start, new_start, length)``.
+    equal segments ``(old_start, new_start, length)``, and each old paragraph's aligned new one.
     """
 
     def __init__(self, old: str, new: str):
         self.segments: list[tuple[int, int, int]] = []
-        old_paras, new_paras = _paragraph_spans(old), _paragraph_spans(new)
+        self._old = old
+        self.old_paras, self.new_paras = _paragraph_spans(old), _paragraph_spans(new)
+        old_paras, new_paras = self.old_paras, self.new_paras
         matcher = difflib.SequenceMatcher(None, [old[s:e] for s, e in old_paras], [new[s:e] for s, e in new_paras],
                                           autojunk=False)
         removed, added = [], []
+        #: Old paragraph index -> new paragraph index, for the paragraphs that were kept whole.
+        self._whole: dict[int, int] = {}
+        one_for_one: dict[int, int] = {}
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
-                for (os_, oe), (ns, _ne) in zip(old_paras[i1:i2], new_paras[j1:j2]):
+                for k, ((os_, oe), (ns, _ne)) in enumerate(zip(old_paras[i1:i2], new_paras[j1:j2])):
                     self.segments.append((os_, ns, oe - os_))
+                    self._whole[i1 + k] = j1 + k
             else:
-                removed += old_paras[i1:i2]
-                added += new_paras[j1:j2]
+                removed += range(i1, i2)
+                added += range(j1, j2)
                 if tag == "replace":
-                    self._match_words(old, new, old_paras[i1][0], old_paras[i2 - 1][1], new_paras[j1][0],
-                                      new_paras[j2 - 1][1])
+                    if i2 - i1 == j2 - j1 == 1:
+                        one_for_one[i1] = j1
+                    self._match_tokens(old, new, old_paras[i1][0], old_paras[i2 - 1][1], new_paras[j1][0],
+                                       new_paras[j2 - 1][1])
         self._pair_moved_paragraphs(old, new, removed, added)
+        self._drop_lone_repeats(old, new)
         self.segments.sort()
         self._old_starts = [s[0] for s in self.segments]
+        self._old_para_starts = [s for s, _e in old_paras]
+        self._new_para_starts = [s for s, _e in new_paras]
+        self._align(one_for_one)
 
-    def _pair_moved_paragraphs(self, old: str, new: str, removed, added) -> None:
+    def _pair_moved_paragraphs(self, old: str, new: str, removed: list[int], added: list[int]) -> None:
         """A paragraph that left one place and appears, unchanged and once, in another has moved."""
         arrivals: dict[str, list[int]] = {}
-        for ns, ne in added:
-            arrivals.setdefault(new[ns:ne], []).append(ns)
+        for j in added:
+            ns, ne = self.new_paras[j]
+            arrivals.setdefault(new[ns:ne], []).append(j)
         departures: dict[str, int] = {}
-        for os_, oe in removed:
+        for i in removed:
+            os_, oe = self.old_paras[i]
             departures[old[os_:oe]] = departures.get(old[os_:oe], 0) + 1
-        for os_, oe in removed:
+        for i in removed:
+            os_, oe = self.old_paras[i]
             text = old[os_:oe]
             if text.strip() and departures[text] == 1 and len(arrivals.get(text, ())) == 1:
-                # Replace any word-level matches inside it by the whole paragraph.
+                # Replace any token matches inside it by the whole paragraph.
+                j = arrivals[text][0]
                 self.segments = [seg for seg in self.segments if not (os_ <= seg[0] < oe)]
-                self.segments.append((os_, arrivals[text][0], oe - os_))
+                self.segments.append((os_, self.new_paras[j][0], oe - os_))
+                self._whole[i] = j
+
+    def _drop_lone_repeats(self, old: str, new: str) -> None:
+        """A paragraph said more than once ("## Usage", "Example:") paired on its own, with
+        neither neighbour paired alongside, may be any of its copies: the pairing is dropped."""
+        old_counts: dict[str, int] = {}
+        new_counts: dict[str, int] = {}
+        for s, e in self.old_paras:
+            old_counts[old[s:e]] = old_counts.get(old[s:e], 0) + 1
+        for s, e in self.new_paras:
+            new_counts[new[s:e]] = new_counts.get(new[s:e], 0) + 1
+        for i, j in list(self._whole.items()):
+            s, e = self.old_paras[i]
+            if old_counts[old[s:e]] == 1 and new_counts[old[s:e]] == 1:
+                continue
+            if self._whole.get(i - 1) == j - 1 or self._whole.get(i + 1) == j + 1:
+                continue
+            del self._whole[i]
+            self.segments = [seg for seg in self.segments if not (s <= seg[0] < e)]
+
+    def _match_tokens(self, old: str, new: str, o1: int, o2: int, n1: int, n2: int) -> None:
+        old_tokens = [(m.start() + o1, m.end() + o1) for m in _DIFF_TOKEN.finditer(old[o1:o2])]
+        new_tokens = [(m.start() + n1, m.end() + n1) for m in _DIFF_TOKEN.finditer(new[n1:n2])]
+        matcher = difflib.SequenceMatcher(None, [old[s:e] for s, e in old_tokens], [new[s:e] for s, e in new_tokens],
+                                          autojunk=False)
+        for a, b, size in matcher.get_matching_blocks():
+            if size == 0:
+                continue
+            block = old[old_tokens[a][0]:old_tokens[a + size - 1][1]]
+            if not block.strip():
+                continue  # white space alone says nothing of where words went
+            os_, ns = old_tokens[a][0], new_tokens[b][0]
+            self.segments.append((os_, ns, old_tokens[a + size - 1][1] - os_))
+
+    def _align(self, one_for_one: dict[int, int]) -> None:
+        """Pair each old paragraph with the new one that received most of its characters."""
+        received: dict[int, dict[int, int]] = {}
+        for os_, ns, length in self.segments:
+            # A stretch may run over paragraph breaks: each part counts for its own paragraphs.
+            offset = 0
+            while offset < length:
+                i, j = self.old_paragraph(os_ + offset), self.new_paragraph(ns + offset)
+                upto = min(length, self.old_paras[i][1] + 2 - os_, self.new_paras[j][1] + 2 - ns)
+                upto = max(upto, offset + 1)
+                received.setdefault(i, {})
+                received[i][j] = received[i].get(j, 0) + upto - offset
+                offset = upto
+        self.aligned: dict[int, int] = {}
+        #: Old paragraph index -> the new paragraphs that received any of its characters.
+        self.receivers = {i: set(targets) for i, targets in received.items()}
+        for i, targets in received.items():
+            j, chars = max(targets.items(), key=lambda item: item[1])
+            os_, oe = self.old_paras[i]
+            if chars >= PARAGRAPH_SHARE * (oe - os_) or one_for_one.get(i) == j:
+                self.aligned[i] = j
+        for i, j in one_for_one.items():
+            self.aligned.setdefault(i, j)
+        self._kept_share: dict[int, tuple[int | None, float]] = {}
+
+    def kept_share(self, i: int) -> tuple[int | None, float]:
+        """The new paragraph that received most of old paragraph ``i``'s letters and digits, and
+        the share of them it received."""
+        if i not in self._kept_share:
+            s, e = self.old_paras[i]
+            counts: dict[int, int] = {}
+            for os_, ns, length in self.pieces(s, e):
+                j = self.new_paragraph(ns)
+                counts[j] = counts.get(j, 0) + len(_WORD_CHAR.findall(self._old, os_, os_ + length))
+            total = len(_WORD_CHAR.findall(self._old, s, e))
+            j, count = max(counts.items(), key=lambda item: item[1]) if counts else (None, 0)
+            self._kept_share[i] = (j, count / total if total else 0.0)
+        return self._kept_share[i]
+
+    def from_elsewhere(self, new_text: str, new_start: int, new_end: int, start: int, end: int) -> bool:
+        """Whether some words of new [new_start, new_end) are, by the diff, the image of old text
+        outside [start, end): then they are another passage's, not a claim from [start, end).
+        Punctuation paired elsewhere says nothing (the diff pairs repeated marks arbitrarily)."""
+        if not hasattr(self, "_by_new"):
+            self._by_new = sorted((ns, os_, length) for os_, ns, length in self.segments)
+            self._new_starts = [s[0] for s in self._by_new]
+        index = max(0, bisect_right(self._new_starts, new_start) - 1)
+        for ns, os_, length in self._by_new[index:]:
+            if ns >= new_end:
+                break
+            lo, hi = max(ns, new_start), min(ns + length, new_end)
+            if (lo < hi and not (start <= os_ + (lo - ns) and os_ + (hi - ns) <= end)
+                    and _WORD_CHAR.search(new_text, lo, hi)):
+                return True
+        return False
+
+    def old_paragraph(self, offset: int) -> int:
+        return max(0, bisect_right(self._old_para_starts, offset) - 1)
+
+    def new_paragraph(self, offset: int) -> int:
+        return max(0, bisect_right(self._new_para_starts, offset) - 1)
+
+    def segment_at(self, offset: int) -> tuple[int, int, int] | None:
+        index = bisect_right(self._old_starts, offset) - 1
+        if index >= 0:
+            seg = self.segments[index]
+            if seg[0] <= offset < seg[0] + seg[2]:
+                return seg
+        return None
 
     def map_span(self, start: int, end: int) -> tuple[int, int] | None:
         """The new place of [start, end) when it lies inside one stretch of text that survived intact."""
@@ -273,16 +451,6 @@ class TextDiff:
             if os_ <= start and end <= os_ + length:
                 return ns + (start - os_), ns + (end - os_)
         return None
-
-    def _match_words(self, old: str, new: str, o1: int, o2: int, n1: int, n2: int) -> None:
-        old_words = [(m.start() + o1, m.end() + o1) for m in _WORD.finditer(old[o1:o2])]
-        new_words = [(m.start() + n1, m.end() + n1) for m in _WORD.finditer(new[n1:n2])]
-        matcher = difflib.SequenceMatcher(None, [old[s:e] for s, e in old_words], [new[s:e] for s, e in new_words],
-                                          autojunk=False)
-        for a, b, size in matcher.get_matching_blocks():
-            for k in range(size):
-                (os_, oe), (ns, _ne) = old_words[a + k], new_words[b + k]
-                self.segments.append((os_, ns, oe - os_))
 
     def map(self, offset: int) -> int | None:
         """The new offset of an old character offset, if the text around it survived."""
@@ -304,6 +472,18 @@ class TextDiff:
         os_, ns, length = self.segments[index]
         return ns + length
 
+    def pieces(self, start: int, end: int) -> list[tuple[int, int, int]]:
+        """The surviving stretches of old [start, end): ``(old_start, new_start, length)``, clipped."""
+        index = max(0, bisect_right(self._old_starts, start) - 1)
+        result = []
+        for os_, ns, length in self.segments[index:]:
+            if os_ >= end:
+                break
+            lo, hi = max(os_, start), min(os_ + length, end)
+            if lo < hi:
+                result.append((lo, ns + (lo - os_), hi - lo))
+        return result
+
 
 def _paragraph_spans(text: str) -> list[tuple[int, int]]:
     spans, offset = [], 0
@@ -311,10 +491,6 @@ def _paragraph_spans(text: str) -> list[tuple[int, int]]:
         spans.append((offset, offset + len(paragraph)))
         offset += len(paragraph) + 2
     return spans
-
-
-#: Quotes shorter than this are common phrases ("on Monday."): they need context on both sides.
-SHORT_QUOTE = 20
 
 
 def context_fits(text: str, start: int, end: int, prefix: str, suffix: str, quote_length: int | None = None) -> bool:
@@ -325,15 +501,19 @@ def context_fits(text: str, start: int, end: int, prefix: str, suffix: str, quot
     ``quote_length`` is the original quote's length when the span differs from it (fuzzy matches):
     a short claim stays short however wide the candidate.
     """
-    before = text[max(0, start - len(prefix)):start]
-    after = text[end:end + len(suffix)]
-    sides = [_char_ratio(before, prefix) if prefix else None, _char_ratio(after, suffix) if suffix else None]
+    sides = _side_ratios(text, start, end, prefix, suffix)
     present = [s for s in sides if s is not None]
     if not present:
         return True
     if (quote_length if quote_length is not None else end - start) < SHORT_QUOTE:
         return all(s >= 0.6 for s in present)
     return context_score(text, start, end, prefix, suffix) >= MIN_CONTEXT or sum(present) / len(present) >= 0.7
+
+
+def _side_ratios(text: str, start: int, end: int, prefix: str, suffix: str) -> list[float | None]:
+    before = text[max(0, start - len(prefix)):start]
+    after = text[end:end + len(suffix)]
+    return [_char_ratio(before, prefix) if prefix else None, _char_ratio(after, suffix) if suffix else None]
 
 
 def context_score(text: str, start: int, end: int, prefix: str, suffix: str) -> float:
@@ -346,11 +526,22 @@ def context_score(text: str, start: int, end: int, prefix: str, suffix: str) -> 
 
 
 def _is_edge(text: str, i: int) -> bool:
-    """True between words: at either end, next to a non-letter, or next to CJK (no spaces there)."""
+    """True between words: at either end, next to a non-letter, or between characters of a script
+    that writes no spaces (any of its character boundaries may end a word, the same way in both
+    revisions). Hangul words are runs of syllables: no edge inside one. A combining mark belongs
+    to the letter before it."""
     if i <= 0 or i >= len(text):
         return True
     a, b = text[i - 1], text[i]
-    return not (a.isalnum() and b.isalnum()) or bool(_CJK_CHAR.match(a) or _CJK_CHAR.match(b))
+    if a < "\x80" and b < "\x80":
+        return not (a.isalnum() and b.isalnum())
+    if unicodedata.category(b).startswith("M"):
+        return False
+    if _HANGUL.match(a) and _HANGUL.match(b):
+        return False
+    if _CJK_CHAR.match(a) or _CJK_CHAR.match(b):
+        return True
+    return not (a.isalnum() and b.isalnum())
 
 
 def _keeps_edges(old_text: str, start: int, end: int, new_text: str, new_start: int, new_end: int) -> bool:
@@ -359,73 +550,319 @@ def _keeps_edges(old_text: str, start: int, end: int, new_text: str, new_start: 
             and (not _is_edge(old_text, end) or _is_edge(new_text, new_end)))
 
 
+def _intact_sides(diff: TextDiff, old_text: str, start: int, end: int, new_start: int, new_end: int
+                  ) -> tuple[bool, bool]:
+    """Whether the text next to the claim survived on each side, by the diff, right up to where
+    it lands (``new_start``, ``new_end``); see :func:`_enough_side`. A surviving stretch may run
+    over the paragraph's edge (the break and the words beyond it survived too)."""
+    p_start, p_end = diff.old_paras[diff.old_paragraph(start)]
+    left = right = ""
+    if start > 0:
+        seg = diff.segment_at(start - 1)
+        if seg is not None and seg[1] + (start - seg[0]) == new_start:
+            left = old_text[max(seg[0], start - CONTEXT_LENGTH):start]
+    if end < len(old_text):
+        seg = diff.segment_at(end)
+        if seg is not None and seg[1] + (end - seg[0]) == new_end:
+            right = old_text[end:min(seg[0] + seg[2], end + CONTEXT_LENGTH)]
+    return _enough_side(left, start - p_start, before=True), _enough_side(right, p_end - end, before=False)
+
+
+def _adjacent_sides(diff: TextDiff, old_text: str, start: int, end: int, new_text: str, new_start: int,
+                    new_end: int) -> tuple[bool, bool]:
+    """Whether the claim's paragraph reads the same right next to it on each side, inside the
+    paragraph in both texts; see :func:`_enough_side`."""
+    o_start, o_end = diff.old_paras[diff.old_paragraph(start)]
+    n_start, n_end = diff.new_paras[diff.new_paragraph(new_start)]
+    left = _common_suffix(old_text[max(o_start, start - CONTEXT_LENGTH):start],
+                          new_text[max(n_start, new_start - CONTEXT_LENGTH):new_start])
+    right = _common_prefix(old_text[end:min(o_end, end + CONTEXT_LENGTH)],
+                           new_text[new_end:min(n_end, new_end + CONTEXT_LENGTH)])
+    return (_enough_side(old_text[start - left:start], start - o_start, before=True),
+            _enough_side(old_text[end:end + right], o_end - end, before=False))
+
+
+def _enough_side(same: str, available: int, *, before: bool) -> bool:
+    """Whether ``same``, the context found unchanged next to a claim (``before`` it or after it),
+    is enough to place it: INTACT_SIDE characters (a character of a script without spaces counts
+    twice: it is most of a word); or one whole word with what separates it from the claim, half
+    as much (a word of the paragraph pins the claim, part of a word does not); or all that the
+    paragraph has on that side, if it holds a word. The paragraph's edge alone is not context."""
+    if not _WORD_CHAR.search(same):
+        return False  # spaces and punctuation alone ("." before the paragraph's end) place nothing
+    weight = sum(2 if _UNSPACED_CHAR.match(ch) else 1 for ch in same)
+    if weight >= INTACT_SIDE or len(same) >= available:
+        return True
+    whole_word = _WHOLE_WORD_BEFORE if before else _WHOLE_WORD_AFTER
+    return weight >= INTACT_SIDE // 2 and bool(whole_word.search(same))
+
+
+def _unique_in_paragraph(text: str, spans: list[tuple[int, int]], index: int, exact: str) -> bool:
+    s, e = spans[index]
+    return text.count(exact, s, e) <= 1
+
+
 def reanchor(old_text: str, new_text: str, *, start: int, end: int, exact: str, prefix: str, suffix: str,
              diff: TextDiff | None = None, threshold: float = FUZZY_THRESHOLD) -> Reanchored:
     """Find a claim's words in a new revision of its text.
 
     :param start, end: the claim's span in ``old_text``, in code points.
     :param diff: a :class:`TextDiff` of the two texts, shared by all claims of a revision.
-    :param threshold: least similarity (0–1) for edited words to count as the claim ("changed").
+    :param threshold: least similarity (0–1) for edited words to count as the claim on similarity
+        alone ("changed"); edited words are also placed on the diff's evidence (see module notes).
     """
     diff = diff or TextDiff(old_text, new_text)
-    # 1. The words' whole stretch of text survived (unchanged or moved paragraph): they are the claim's.
+    para = diff.old_paragraph(start)
+    aligned = diff.aligned.get(para)
+    unique_old = _unique_in_paragraph(old_text, diff.old_paras, para, exact)
+
+    # 1. The words' characters survived together where the diff says they went.
     span = diff.map_span(start, end)
-    if span is not None and new_text[span[0]:span[1]] == exact:
+    if (span is not None and new_text[span[0]:span[1]] == exact
+            and _keeps_edges(old_text, start, end, new_text, span[0], span[1])
+            and _confirmed(diff, old_text, new_text, start, end, span, exact, unique_old)):
         return Reanchored("kept" if span[0] == start else "moved", span[0], span[1], 1.0)
+    # The diff paired these very characters, but the context to confirm it is missing on one side:
+    # the same words, placed, flagged for a look.
+    if (span is not None and new_text[span[0]:span[1]] == exact and aligned == diff.new_paragraph(span[0])
+            and _keeps_edges(old_text, start, end, new_text, span[0], span[1])
+            and any(_intact_sides(diff, old_text, start, end, span[0], span[1]))
+            and not diff.from_elsewhere(new_text, span[0], span[1], start, end)):
+        return Reanchored("changed", span[0], span[1],
+                          round(min(0.999, context_score(new_text, span[0], span[1], prefix, suffix)), 3),
+                          reason="the same words, in a changed context")
+    # The diff may pair a repeated token (")", "|") with another copy: the exact words where any
+    # surviving piece of them puts them are theirs, on the same confirmation.
+    for os_, ns, _length in diff.pieces(start, end):
+        at = ns - (os_ - start)
+        if (at >= 0 and new_text[at:at + len(exact)] == exact and (at, at + len(exact)) != span
+                and _keeps_edges(old_text, start, end, new_text, at, at + len(exact))
+                and not diff.from_elsewhere(new_text, at, at + len(exact), start, end)
+                and _confirmed(diff, old_text, new_text, start, end, (at, at + len(exact)), exact, unique_old)):
+            return Reanchored("kept" if at == start else "moved", at, at + len(exact), 1.0)
     # Same place, same words, same neighbours.
     if (new_text[start:end] == exact and context_fits(new_text, start, end, prefix, suffix)
-            and _keeps_edges(old_text, start, end, new_text, start, end)):
+            and _keeps_edges(old_text, start, end, new_text, start, end)
+            and not diff.from_elsewhere(new_text, start, end, start, end)
+            and (aligned is None or diff.new_paragraph(start) == aligned or len(exact) >= SHORT_QUOTE)):
         return Reanchored("kept", start, end, 1.0)
 
-    # 2. The exact words elsewhere, chosen by context.
+    # 2. The exact words elsewhere, chosen by context and paragraph alignment.
+    found = _exact_elsewhere(diff, old_text, new_text, start, end, exact, prefix, suffix, aligned, unique_old)
+    if found is not None:
+        return found
+
+    # 3. Edited words.
+    edited = _edited(diff, old_text, new_text, start, end, exact, prefix, suffix, aligned, threshold)
+    if edited is not None:
+        return edited
+    return Reanchored("orphan", None, None, 0.0)
+
+
+def _confirmed(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, span: tuple[int, int],
+               exact: str, unique_old: bool) -> bool:
+    """Whether the diff's word for it is enough: a whole paragraph kept or moved; a long quote;
+    or a short one with intact context on one side when it is unique in its paragraph (both
+    sides when it is not), since a short common phrase matches by chance in a rewritten one."""
+    para = diff.old_paragraph(start)
+    if diff._whole.get(para) is not None:
+        return True
+    if len(exact) >= SHORT_QUOTE:
+        return True
+    left, right = _intact_sides(diff, old_text, start, end, span[0], span[1])
+    unique = unique_old and _unique_in_paragraph(new_text, diff.new_paras, diff.new_paragraph(span[0]), exact)
+    if (unique and old_text.count(exact) == 1 and new_text.count(exact) == 1
+            and diff.kept_share(para)[0] == diff.new_paragraph(span[0]) and diff.kept_share(para)[1] >= PARAGRAPH_KEPT):
+        return True  # its paragraph's words all went there (a heading restyled, a list item re-marked)
+    return (left and right) or (unique and (left or right))
+
+
+def _exact_elsewhere(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, exact: str, prefix: str,
+                     suffix: str, aligned: int | None, unique_old: bool) -> Reanchored | None:
+    """The exact quote found again: in its aligned paragraph, context on one side is enough when
+    it is unique there (a long quote needs none); anywhere else, both sides must agree (a moved
+    paragraph takes its context along; a duplicate in another paragraph does not have it)."""
     mapped = diff.map_near(start)
-    found = []
+    candidates = []
     position = new_text.find(exact)
     while position != -1:
         if _keeps_edges(old_text, start, end, new_text, position, position + len(exact)):
-            found.append(position)
+            candidates.append(position)
         position = new_text.find(exact, position + 1)
-    scored = [(context_score(new_text, p, p + len(exact), prefix, suffix), -abs(p - mapped), p) for p in found]
-    fitting = [s for s in scored if context_fits(new_text, s[2], s[2] + len(exact), prefix, suffix)]
-    if not fitting and len(found) == 1 and len(exact) >= LONG_QUOTE:
-        fitting = scored
+    if not candidates:
+        return None
+    once_old = old_text.count(exact) == 1
+    fitting = []
+    for p in candidates:
+        e = p + len(exact)
+        if diff.from_elsewhere(new_text, p, e, start, end):
+            continue  # the diff says these words came from another passage of the old text
+        sides = [s for s in _side_ratios(new_text, p, e, prefix, suffix) if s is not None]
+        both = all(s >= 0.6 for s in sides)
+        j = diff.new_paragraph(p)
+        if j == aligned and _unique_in_paragraph(new_text, diff.new_paras, j, exact) and unique_old:
+            ok = len(exact) >= SHORT_QUOTE or any(_adjacent_sides(diff, old_text, start, end, new_text, p, e))
+        elif len(exact) >= SHORT_QUOTE:
+            ok = context_fits(new_text, p, e, prefix, suffix) and (both or once_old and len(candidates) == 1)
+        else:
+            # A short phrase in another paragraph: it is the claim's only if its neighbours came
+            # along, the nearest characters exactly (a similar sentence nearby has similar sides).
+            before, after = new_text[max(0, p - len(prefix)):p], new_text[e:e + len(suffix)]
+            ok = (both and bool(sides) and _common_suffix(before, prefix) >= min(INTACT_SIDE, len(prefix))
+                  and _common_prefix(after, suffix) >= min(INTACT_SIDE, len(suffix)))
+        if ok:
+            fitting.append((context_score(new_text, p, e, prefix, suffix), j == aligned, -abs(p - mapped), p))
     if fitting:
-        _ctx, _distance, best = max(fitting)
-        state = "kept" if best == start else "moved"
-        return Reanchored(state, best, best + len(exact), 1.0)
+        best = max(fitting, key=lambda item: (item[1], item[0], item[2]))[3]
+        return Reanchored("kept" if best == start else "moved", best, best + len(exact), 1.0)
+    if len(candidates) == 1 and once_old and len(exact) >= LONG_QUOTE:
+        # Long words found once in both revisions are the claim's, but their surroundings are
+        # new: placed, and flagged for a look rather than passed as unchanged.
+        p = candidates[0]
+        return Reanchored("changed", p, p + len(exact), round(context_score(new_text, p, p + len(exact), prefix,
+                                                                              suffix), 3),
+                          reason="the same words, in a changed context")
+    return None
 
-    # 3. Edited words: the span the old words map to, if it still reads like the quote.
+
+def _edited(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, exact: str, prefix: str,
+            suffix: str, aligned: int | None, threshold: float) -> Reanchored | None:
+    """Edited words, placed where the diff says they went, when the evidence agrees."""
+    # Survivors that are only spaces or punctuation say nothing of where words went.
+    pieces = [p for p in diff.pieces(start, end) if _WORD_CHAR.search(old_text, p[0], p[0] + p[2])]
+    edges = (_is_edge(old_text, start), _is_edge(old_text, end))
+    if pieces and aligned is not None:
+        paragraphs = sorted({diff.new_paragraph(p[1]) for p in pieces})
+        in_order = all(a[1] + a[2] <= b[1] for a, b in zip(pieces, pieces[1:]))
+        # In the aligned paragraph, or across it and its neighbour when the edit split the paragraph.
+        receivers = diff.receivers.get(diff.old_paragraph(start), set())
+        in_place = (aligned in paragraphs and paragraphs == list(range(paragraphs[0], paragraphs[-1] + 1))
+                    and len(paragraphs) <= 2 and set(paragraphs) <= receivers)
+        candidate = _edited_span(diff, old_text, new_text, start, end, pieces, edges) if in_order and in_place else None
+        if candidate is not None:
+            s, e = candidate
+            words = new_text[s:e]
+            score = similarity(exact, words)
+            # Counted in letters and digits: marks and spaces survive everywhere.
+            kept_chars = sum(len(_WORD_CHAR.findall(old_text, p[0], p[0] + p[2])) for p in pieces)
+            survived = kept_chars / max(1, len(_WORD_CHAR.findall(exact)))
+            left, right = _intact_sides(diff, old_text, start, end, s, e)
+            # Close together; or, with nearly all its letters there in order, around inserted
+            # markup (a link's address, a longer URL) inside one paragraph.
+            compact = e - s <= 1.5 * len(exact) + 10 or (
+                survived >= MARKUP_SURVIVAL and e - s <= 3 * len(exact) + 100
+                and new_text.count("\n\n", s, e) <= exact.count("\n\n"))
+            # Words said twice in the old text need context on both sides to tell which one this is.
+            unique = old_text.count(exact) == 1
+            one_side = (left or right) and unique and (len(exact) >= SHORT_QUOTE or survived >= SHORT_EDIT_SURVIVAL)
+            sides = (left and right) or one_side
+            # All of its words still there, in order: words were inserted, none reworded.
+            longest = max(pieces, key=lambda p: p[2])
+            run = old_text[longest[0]:longest[0] + longest[2]]
+            # A rewording that keeps every other word leaves single words standing; two words
+            # together survived an edit.
+            revised = (survived >= WORDS_ALL_THERE or len(run.split()) >= 2
+                       or _edits_around(diff, old_text, new_text, start, end) <= MAX_EDITS)
+            # A long surviving run, found once in both texts, is the claim's own whatever surrounds it.
+            landmark = (len(run.strip()) >= SHORT_QUOTE and survived >= SHORT_EDIT_SURVIVAL
+                        and old_text.count(run) == 1 and new_text.count(run) == 1)
+            by_similarity = (score >= threshold and (survived >= TYPO_SURVIVAL or _one_word(exact))
+                             and (sides or landmark or (unique and context_fits(new_text, s, e, prefix, suffix,
+                                                                                quote_length=len(exact)))))
+            by_evidence = (survived >= EDIT_SURVIVAL and score >= EDIT_SIMILARITY
+                           and ((sides and revised) or landmark))
+            if compact and (by_similarity or by_evidence):
+                return Reanchored("changed", s, e, round(min(score, 0.999), 3), reason="edited words")
+    # Typos the token diff cannot see inside one word: the best similar span near where the old
+    # words map, in the aligned paragraph, with the remembered context around it.
     new_start, new_end = diff.map(start), diff.map(end)
     if new_start is None or new_end is None:
         new_start = new_start if new_start is not None else _first_mapped(diff, start, end)
         new_end = new_end if new_end is not None else _last_mapped(diff, start, end)
     if new_start is not None and new_end is not None and new_end > new_start:
-        best = _best_fuzzy(new_text, new_start, new_end, exact, prefix, suffix,
-                           edges=(_is_edge(old_text, start), _is_edge(old_text, end)))
-        if best is not None and best[0] >= threshold:
-            similarity, s, e = best
-            return Reanchored("changed", s, e, round(similarity, 3))
-    return Reanchored("orphan", None, None, 0.0)
+        best = _best_fuzzy(new_text, new_start, new_end, exact, prefix, suffix, edges=edges)
+        survived = sum(p[2] for p in diff.pieces(start, end)) / (end - start)
+        if (best is not None and best[0] >= threshold
+                and (aligned is None or diff.new_paragraph(best[1]) == aligned)
+                and ("\n\n" not in new_text[best[1]:best[2]] or "\n\n" in exact)
+                and (old_text.count(exact) == 1 or all(_intact_sides(diff, old_text, start, end, best[1], best[2])))
+                and (survived >= TYPO_SURVIVAL or _one_word(exact))):
+            similarity_, s, e = best
+            return Reanchored("changed", s, e, round(similarity_, 3), reason="edited words")
+    return None
+
+
+def _edited_span(diff: TextDiff, old_text: str, new_text: str, start: int, end: int,
+                 pieces: list[tuple[int, int, int]], edges: tuple[bool, bool]) -> tuple[int, int] | None:
+    """The new span of edited words: from the first survivor to the last, widened over an edit
+    at either end when the text next to the claim survived right up to it (then what stands
+    between that context and the survivor is the edit), and snapped to word edges."""
+    first_old, first_new, _ = pieces[0]
+    last_old, last_new, last_len = pieces[-1]
+    s, e = first_new, last_new + last_len
+    old_para = diff.old_paras[diff.old_paragraph(start)]
+    new_para = diff.new_paras[diff.new_paragraph(first_new)]
+    if old_text[start:first_old].strip():
+        before = new_para[0] if start == old_para[0] else diff.map(start)
+        if before is not None and before <= s:
+            s = before
+    if old_text[last_old + last_len:end].strip():
+        after = new_para[1] if end == old_para[1] else diff.map(end)
+        if after is not None and after >= e:
+            e = after
+    p_start = diff.new_paras[diff.new_paragraph(first_new)][0]
+    p_end = diff.new_paras[diff.new_paragraph(last_new)][1]
+    s, e = max(s, p_start), min(e, p_end)
+    while s < e and new_text[s].isspace():
+        s += 1
+    while e > s and new_text[e - 1].isspace():
+        e -= 1
+    if edges[0]:
+        while s > p_start and not _is_edge(new_text, s) and first_new - s < 20:
+            s -= 1
+    if edges[1]:
+        while e < p_end and not _is_edge(new_text, e) and e - (last_new + last_len) < 20:
+            e += 1
+    if (edges[0] and not _is_edge(new_text, s)) or (edges[1] and not _is_edge(new_text, e)) or e <= s:
+        return None
+    return s, e
+
+
+def _edits_around(diff: TextDiff, old_text: str, new_text: str, start: int, end: int) -> int:
+    """Edited stretches in the claim and its context (up to CONTEXT_LENGTH either side, inside
+    its paragraph): the gaps between surviving stretches that hold words on either side."""
+    p_start, p_end = diff.old_paras[diff.old_paragraph(start)]
+    lo, hi = max(p_start, start - CONTEXT_LENGTH), min(p_end, end + CONTEXT_LENGTH)
+    pieces = [p for p in diff.pieces(lo, hi) if old_text[p[0]:p[0] + p[2]].strip()]
+    if not pieces:
+        return MAX_EDITS + 1
+    count = 1 if old_text[lo:pieces[0][0]].strip() else 0
+    count += 1 if old_text[pieces[-1][0] + pieces[-1][2]:hi].strip() else 0
+    for a, b in zip(pieces, pieces[1:]):
+        if old_text[a[0] + a[2]:b[0]].strip() or new_text[a[1] + a[2]:b[1]].strip():
+            count += 1
+    return count
 
 
 def _first_mapped(diff: TextDiff, start: int, end: int) -> int | None:
     """New offset of the first surviving character of [start, end), moved back to the span's start."""
-    for os_, ns, length in diff.segments:
-        lo, hi = max(os_, start), min(os_ + length, end)
-        if lo < hi:
-            return ns + (lo - os_) - (lo - start) if lo - start <= 12 else None
+    for os_, ns, length in diff.pieces(start, end):
+        return ns - (os_ - start) if os_ - start <= 12 else None
     return None
 
 
 def _last_mapped(diff: TextDiff, start: int, end: int) -> int | None:
-    for os_, ns, length in reversed(diff.segments):
-        lo, hi = max(os_, start), min(os_ + length, end)
-        if lo < hi:
-            return ns + (hi - os_) + (end - hi) if end - hi <= 12 else None
+    pieces = diff.pieces(start, end)
+    if pieces:
+        os_, ns, length = pieces[-1]
+        hi = os_ + length
+        return ns + length + (end - hi) if end - hi <= 12 else None
     return None
 
 
-_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+def _one_word(text: str) -> bool:
+    """A single word (symbols around it would make it several)."""
+    return sum(1 for m in _DIFF_TOKEN.finditer(text) if not m.group().isspace()) == 1
 
 
 def _char_ratio(a: str, b: str) -> float:
@@ -433,15 +870,15 @@ def _char_ratio(a: str, b: str) -> float:
 
 
 def similarity(a: str, b: str) -> float:
-    """How alike two quotes are (0–1), counted in words where the script separates words.
+    """How alike two quotes are (0–1), counted in script-aware tokens.
 
-    Character ratios flatter short quotes ("are busier" and "altered busier" share most letters),
-    so words must match; a word differing by a typo (character ratio ≥ 0.75) counts partly.
-    Scripts without spaces between words are compared character by character.
+    Tokens are words where the script separates words, and single characters of scripts that
+    write none (Chinese, Japanese, Thai) or build words of syllables (Korean): an edit there
+    changes characters, not whole words. Character ratios flatter short quotes ("are busier" and
+    "altered busier" share most letters), so tokens must match; a word differing by a typo
+    (character ratio ≥ 0.75) counts partly.
     """
-    if _CJK_CHAR.search(a):
-        return _char_ratio(a, b)
-    words_a, words_b = a.split(), b.split()
+    words_a, words_b = _SIM_TOKEN.findall(a), _SIM_TOKEN.findall(b)
     if not words_a or not words_b:
         return 0.0
     matcher = difflib.SequenceMatcher(None, words_a, words_b, autojunk=False)

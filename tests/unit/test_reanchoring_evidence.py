@@ -1,0 +1,149 @@
+"""Re-anchoring's evidence rules, one by one, on edits shaped like the real ones (issue #17's examples
+among them): edited words followed, short quotes with one intact side, duplicates that lost their
+context, and word boundaries by script. The real-edit corpus (tests/unit/test_real_edits.py) holds
+the rules to account in general."""
+
+import pytest
+
+from workbench.text.anchoring import TextDiff, _is_edge, build_selectors, reanchor, similarity
+
+
+def anchor(old: str, new: str, words: str, occurrence: int = 0):
+    start = -1
+    for _ in range(occurrence + 1):
+        start = old.index(words, start + 1)
+    sel = build_selectors(old, start, start + len(words))
+    result = reanchor(old, new, start=sel.start, end=sel.end, exact=sel.exact, prefix=sel.prefix,
+                      suffix=sel.suffix, diff=TextDiff(old, new))
+    return result, (None if result.start is None else new[result.start:result.end])
+
+
+# (old paragraph, edit (before, after), claim, the words it must land on)
+EDITED = [
+    pytest.param("Informational PEPs include release schedules, procedures and guidelines for everyone.",
+                 ("include release schedules, procedures", "include procedures"),
+                 "include release schedules, procedures and guidelines", "include procedures and guidelines",
+                 id="words_deleted_inside"),
+    pytest.param("The individual: any other individuals involved in the project must agree to it.",
+                 ("individual: any other individuals involved",
+                  "contributor: any other individuals or organizations involved"),
+                 "individual: any other individuals involved",
+                 "contributor: any other individuals or organizations involved", id="word_replaced_and_insertion"),
+    pytest.param("The council said the tolls raised 412 million crowns last year.",
+                 ("412 million crowns", "412 million Swedish crowns"),
+                 "the tolls raised 412 million crowns", "the tolls raised 412 million Swedish crowns",
+                 id="word_inserted"),
+    pytest.param("香港政府周三反对美国的报告，称其有偏见。",
+                 ("反对美国的报告", "强烈反对美国国务院的报告"), "周三反对美国的报告", "周三强烈反对美国国务院的报告",
+                 id="chinese_characters_inserted"),
+    pytest.param("이 문서는 프로젝트에 기여하는 방법을 자세히 설명합니다.",
+                 ("기여하는 방법을 자세히", "기여하는 여러 방법을 자세히"), "기여하는 방법을 자세히",
+                 "기여하는 여러 방법을 자세히", id="korean_word_inserted"),
+]
+
+
+@pytest.mark.parametrize("paragraph, edit, words, found", EDITED)
+def test_edited_words_are_followed_and_flagged_changed(paragraph, edit, words, found):
+    old = f"Title\n\n{paragraph}\n\nAnother paragraph that stays."
+    new = old.replace(*edit)
+    result, landed = anchor(old, new, words)
+    assert result.state == "changed" and landed == found
+    assert 0 < result.score < 1 and result.reason == "edited words"
+
+
+@pytest.mark.parametrize("old, new, words", [
+    pytest.param("Files using ASCII should not have a coding cookie at the top.",
+                 "Files using ASCII (or UTF-8, for Python 3.0) should not have a coding cookie at the top.",
+                 "have a coding cookie", id="clause_inserted_before"),
+    pytest.param("You may use it in your own programs.",
+                 "You may use it in your own programs, free of charge, while the notice stays.",
+                 "own programs", id="text_appended_after"),
+    pytest.param("This change is not considered a breaking one.",
+                 "This change is not considered, for now, a breaking one.", "not considered",
+                 id="clause_added_after"),
+])
+def test_short_quote_with_one_intact_side_is_kept(old, new, words):
+    result, landed = anchor(old + "\n\nNext.", new + "\n\nNext.", words)
+    assert result.state in ("kept", "moved") and landed == words and result.score == 1.0
+
+
+def test_short_quote_repeated_in_its_paragraph_needs_both_sides():
+    old = "It rose by ten per cent, then by ten per cent again.\n\nNext."
+    new = "It rose sharply by ten per cent, then fell by ten per cent again.\n\nNext."
+    result, landed = anchor(old, new, "by ten per cent", occurrence=0)
+    # One side changed ("rose " became "rose sharply "), and the words repeat: not kept on faith.
+    assert result.state != "kept" and (result.state == "orphan" or landed == "by ten per cent")
+    assert result.score < 1
+
+
+def test_short_phrase_in_a_rewritten_paragraph_is_not_kept():
+    old = "Alpha said it on Monday.\n\nBeta happened later."
+    new = "Gamma reported everything on Monday.\n\nBeta happened later."
+    assert anchor(old, new, "on Monday.")[0].state == "orphan"
+
+
+def test_duplicate_sentence_in_another_paragraph_does_not_take_the_claim():
+    sentence = "The minister resigned on Friday."
+    old = f"Morning news. {sentence} Other things happened.\n\nIn the evening we heard again: {sentence} Nothing else."
+    # The claim's own paragraph is rewritten; the same sentence stands in the next one, in its own context.
+    new = f"Morning news was quiet.\n\nIn the evening we heard again: {sentence} Nothing else."
+    result, landed = anchor(old, new, sentence, occurrence=0)
+    assert result.state == "orphan"
+
+
+def test_moved_paragraph_takes_its_claim_along():
+    old = "First paragraph here.\n\nSecond paragraph, with the claim words inside it.\n\nThird one."
+    new = "First paragraph here.\n\nThird one.\n\nSecond paragraph, with the claim words inside it."
+    result, landed = anchor(old, new, "claim words")
+    assert result.state == "moved" and landed == "claim words"
+
+
+def test_same_words_whose_context_changed_are_placed_but_flagged():
+    old = "A long quote that is found once in the text, word for word, and nowhere else at all.\n\nEnd."
+    new = ("Preface added.\n\nEntirely new words: A long quote that is found once in the text, word for word, "
+           "and nowhere else at all! More new words here.\n\nEnd.")
+    result, landed = anchor(old, new, "A long quote that is found once in the text, word for word, and nowhere")
+    assert result.state in ("moved", "changed") and landed.startswith("A long quote")
+
+
+def test_a_rewording_keeping_every_other_word_is_an_orphan():
+    old = "Title\n\nThe council voted to close the old bridge for repairs in May.\n\nEnd."
+    new = "Title\n\nThe mayor voted against closing the new bridge during repairs next May.\n\nEnd."
+    assert anchor(old, new, "council voted to close the old bridge")[0].state == "orphan"
+
+
+def test_hangul_word_is_a_run_of_syllables():
+    assert not _is_edge("기여해", 2)           # inside a word
+    assert _is_edge("기여 해", 2)              # a space ends it
+    assert _is_edge("香港政府", 2)             # Chinese: any boundary may end a word
+    assert not _is_edge("ที่ต้อง", 1)            # a Thai vowel mark belongs to its letter
+
+
+def test_korean_fragment_inside_a_longer_word_is_flagged_changed():
+    old = "이 프로젝트에 기여 방법을 설명합니다.\n\n다음."
+    new = "이 프로젝트에 기여해 주시는 방법을 설명합니다.\n\n다음."
+    result, landed = anchor(old, new, "기여")
+    assert result.state == "changed" and landed == "기여해"
+
+
+def test_thai_claim_shifted_by_an_insertion_is_moved_whole():
+    old = "เดิมทีผมสร้างขึ้นเพื่อเป็นรายการที่ต้องทำ\n\nถัดไป"
+    new = "คำนำใหม่ " + old
+    result, landed = anchor(old, new, "รายการที่ต้องทำ")
+    assert result.state == "moved" and landed == "รายการที่ต้องทำ"
+
+
+@pytest.mark.parametrize("a, b, low, high", [
+    pytest.param("中国政府周三", "中国政府周四", 0.8, 0.9, id="chinese_by_characters"),
+    pytest.param("기여하는 방법", "기여하는 여러 방법", 0.6, 0.9, id="korean_by_syllables"),
+    pytest.param("are busier", "altered busier", 0.4, 0.6, id="words_where_spaced"),
+])
+def test_similarity_counts_script_aware_tokens(a, b, low, high):
+    assert low <= similarity(a, b) <= high
+
+
+def test_a_rewritten_sentence_keeping_its_last_words_is_an_orphan():
+    # Only "million crowns." survived, and a full stop before the paragraph's end places nothing.
+    old = "Revision Headline\n\nThe old sentence about 40 million crowns.\n\nAnother line stays."
+    new = "Revision Headline\n\nA rewritten line on spending of 32 million crowns.\n\nAnother line stays."
+    assert anchor(old, new, "about 40 million crowns")[0].state == "orphan"
