@@ -132,3 +132,14 @@ def test_quote_block_splits_every_kind_of_line_break():
     soup = BeautifulSoup(PERMISSIVE[0].render(block), "html.parser")
     assert [e.name for e in soup.find_all(True)] == ["blockquote", "p", "p"]
     assert all(line.startswith(">") for line in block.split("\n"))
+
+
+def test_right_to_left_lines_keep_their_direction():
+    from workbench.text.markdown_text import directed, quote_block, user_markdown
+
+    arabic, hebrew = "قال الوزير إن المشروع سيكتمل في مارس.", "השר אמר שהפרויקט יושלם במרץ."
+    assert quote_block(arabic) == f"> \u2067{arabic[:-1]}\\.\u2069"
+    assert directed(hebrew) == f"\u2067{hebrew}\u2069"
+    assert user_markdown(f"{arabic}\n\nThe minister said so.") == f"\u2067{arabic[:-1]}\\.\u2069\n\nThe minister said so\\."
+    # A left-to-right line quoting Arabic keeps its own direction; nothing is added to it.
+    assert quote_block(f"He said «{arabic}»") == f"> He said «{arabic[:-1]}\\.»"

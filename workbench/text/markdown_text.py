@@ -37,8 +37,29 @@ def escape_run(text: str) -> str:
 
 
 def quote_block(text: str) -> str:
-    """``text`` as a block quote, line by line."""
-    return "\n".join("> " + escape_run(line) if line.strip() else ">" for line in (text or "").splitlines() or [""])
+    """``text`` as a block quote, line by line; a right-to-left line keeps its direction."""
+    return "\n".join("> " + directed(escape_run(line)) if line.strip() else ">"
+                     for line in (text or "").splitlines() or [""])
+
+
+def directed(text: str) -> str:
+    """``text`` isolated as right-to-left when its first strong letter is Arabic, Hebrew or another
+    right-to-left script: Markdown has no direction of its own, and Unicode's isolates (RLI … PDI)
+    make any viewer lay the line out from the right, its full stop at the left end."""
+    return f"\u2067{text}\u2069" if first_strong_direction(text) == "rtl" else text
+
+
+def first_strong_direction(text: str) -> str | None:
+    """"rtl" or "ltr" by the first letter with a strong direction (as ``dir="auto"`` decides), else None."""
+    import unicodedata
+
+    for char in text or "":
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return None
 
 
 def link_target(url: str | None) -> str | None:
@@ -98,7 +119,7 @@ def _blocks(nodes, *, tight: bool = False) -> list[str]:
 def _block(node) -> list[str]:
     kind = node.type
     if kind == "paragraph":
-        return _inline_of(node).split("\n")
+        return [directed(line) for line in _inline_of(node).split("\n")]
     if kind == "heading":
         level = min(6, int(node.tag[1]) + _HEADING_SHIFT)
         return ["#" * level + " " + _inline_of(node).replace("\\\n", " ").replace("\n", " ")]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from workbench.services.exports.data import ExportData, name_of
 from workbench.text.markdown_text import (
+    directed,
     escape,
     link,
     link_target,
@@ -18,7 +19,7 @@ from workbench.text.markdown_text import (
 
 def render(data: ExportData) -> str:
     revision = data.revision
-    lines = [f"# Fact check: {escape(revision.title or data.article.title)}", ""]
+    lines = [f"# Fact check: {directed(escape(revision.title or data.article.title))}", ""]
     facts = [("Publisher", revision.publisher), ("Byline", revision.byline),
              ("Published", revision.published.isoformat() if revision.published else None),
              ("Revision", f"{revision.number}, SHA-256 {revision.sha256}"),
@@ -62,7 +63,7 @@ def _field_lines(f, value) -> list[str]:
     if f.kind == "tags":
         return [f"{escape(f.label)}: " + ", ".join(escape(t) for t in value), ""] if value else []
     if f.kind == "text" and value:
-        return [f"{escape(f.label)}: {escape(value)}", ""]
+        return [f"{escape(f.label)}: {directed(escape(value))}", ""]
     return []
 
 
