@@ -69,3 +69,15 @@ def test_a_long_menu_line_and_a_long_copyright_line_are_furniture():
              "our User Agreement and Privacy Policy and Cookie Statement and your privacy rights in the state.")
     result = clean_text(_paste([menu_line, HEADLINE], STORY, FOOTER[:4], [legal]))
     assert result.kept_text() == "\n\n".join(STORY)
+
+
+def test_teasers_after_the_article_are_dropped_though_their_snippets_are_sentences():
+    teasers = []
+    for n, (headline, snippet) in enumerate([
+            ("Port authority names a new chief", "The authority chose a former shipping executive after a search lasting a year."),
+            ("Ferry timetable changes hit weekend", "Commuters will wait longer for the first boat on Saturdays from next month."),
+            ("Why the harbour deserves a better plan", "Our columnist argues that the repairs are only the start of what is needed."),
+            ("The lifeboat crew that never sleeps", "Volunteers answered more than two hundred calls last year, a record for the station.")]):
+        teasers += [headline, snippet, f"Staff writer {n}"]
+    result = clean_text(_paste(MENU, [HEADLINE], STORY, teasers, FOOTER))
+    assert result.kept_text() == "\n\n".join(STORY)

@@ -846,6 +846,11 @@ def _keep_article_region(blocks: list[Block]) -> None:
             scores.append(word_count(block.text) - cjk // 2)  # about two characters to a word
         else:
             scores.append(-1 - min(word_count(block.text), 8) // 2)
+    # A paragraph alone between two short lines is more often a teaser's snippet (headline, snippet,
+    # author) than a story's: it counts a third, so a list of teasers does not carry the article on.
+    for i in range(1, len(scores) - 1):
+        if scores[i] > 0 > max(scores[i - 1], scores[i + 1]) and blocks[i - 1].role == blocks[i + 1].role == "body":
+            scores[i] //= 3
     # Readers' comments are prose too, and may outweigh a short story: a comment widget ("17
     # comments", "Leave a reply") bounds the article, and the first stretch that holds two
     # paragraphs, or half the page's prose, is the article's.
