@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from flask import render_template
 from markupsafe import Markup
 
+from workbench.config import STATIC_DIR
+from workbench.memo import memoized
 from workbench.services.exports.claimreview import claim_reviews
 from workbench.services.exports.data import ExportData
 from workbench.services.rating import css_class
@@ -63,6 +65,12 @@ def content_security_policy(report: str | bytes) -> str:
                       "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"])
 
 
+@memoized(max_entries=1)
+def verdict_styles() -> Markup:
+    """The verdicts' fills, patterns and marker shapes: the pages' own stylesheet, inlined."""
+    return Markup((STATIC_DIR / "css" / "verdicts.css").read_text(encoding="utf-8"))
+
+
 def render(data: ExportData) -> str:
     """The report: its template gets ``data`` and what is drawn from it here, nothing else."""
     config_scale = {"RATING_SCALE": [(s.key, s.label, s.ordinal) for s in data.scale]}
@@ -72,7 +80,7 @@ def render(data: ExportData) -> str:
                   for item in data.claims]
     text = render_text(data.revision.canonical_text, highlights, {i.claim.id: i.number for i in data.claims})
     return render_template(
-        "exports/report.html", data=data, article_text=text, verdict_css=verdict_css,
+        "exports/report.html", data=data, article_text=text, verdict_css=verdict_css, verdict_styles=verdict_styles(),
         rendered={item.claim.id: {f.name: Markup(render_markdown(getattr(item.claim, f.name)))
                                   for f in data.fields if f.kind == "markdown"} for item in data.claims},
         chart=verdict_chart(data),
