@@ -8,15 +8,7 @@ cd "$(dirname "$0")/.."
 version=${1:?usage: vendor-axe.sh VERSION}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-(cd "$work" && npm pack --silent "axe-core@$version" >/dev/null)
-tarball="$work/axe-core-$version.tgz"
-expected=$(npm view "axe-core@$version" dist.integrity)
-actual="sha512-$(openssl dgst -sha512 -binary "$tarball" | base64 -w0)"
-if [ "$expected" != "$actual" ]; then
-  echo "Integrity mismatch for axe-core@$version: registry says $expected, tarball is $actual" >&2
-  exit 1
-fi
-tar -xzf "$tarball" -C "$work"
+expected=$(scripts/npm-unpack.sh axe-core "$version" "$work")
 rm -rf tests/vendor/axe-core
 mkdir -p tests/vendor/axe-core
 cp "$work/package/axe.min.js" "tests/vendor/axe-core/axe-$version.min.js"

@@ -7,15 +7,7 @@ cd "$(dirname "$0")/.."
 version=${1:?usage: vendor-htmx.sh VERSION}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-(cd "$work" && npm pack --silent "htmx.org@$version" >/dev/null)
-tarball="$work/htmx.org-$version.tgz"
-expected=$(npm view "htmx.org@$version" dist.integrity)
-actual="sha512-$(openssl dgst -sha512 -binary "$tarball" | base64 -w0)"
-if [ "$expected" != "$actual" ]; then
-  echo "Integrity mismatch for htmx.org@$version: registry says $expected, tarball is $actual" >&2
-  exit 1
-fi
-tar -xzf "$tarball" -C "$work"
+expected=$(scripts/npm-unpack.sh htmx.org "$version" "$work")
 mkdir -p static/vendor/htmx
 cp "$work/package/dist/htmx.min.js" "static/vendor/htmx/htmx-$version.min.js"
 cp "$work/package/LICENSE" static/vendor/htmx/LICENSE

@@ -8,15 +8,7 @@ cd "$(dirname "$0")/.."
 version=${1:?usage: vendor-swagger-ui.sh VERSION}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-(cd "$work" && npm pack --silent "swagger-ui-dist@$version" >/dev/null)
-tarball="$work/swagger-ui-dist-$version.tgz"
-expected=$(npm view "swagger-ui-dist@$version" dist.integrity)
-actual="sha512-$(openssl dgst -sha512 -binary "$tarball" | base64 -w0)"
-if [ "$expected" != "$actual" ]; then
-  echo "Integrity mismatch for swagger-ui-dist@$version: registry says $expected, tarball is $actual" >&2
-  exit 1
-fi
-tar -xzf "$tarball" -C "$work"
+expected=$(scripts/npm-unpack.sh swagger-ui-dist "$version" "$work")
 rm -rf static/vendor/swagger-ui
 mkdir -p static/vendor/swagger-ui
 cp "$work/package/swagger-ui-bundle.js" "static/vendor/swagger-ui/swagger-ui-bundle-$version.js"
