@@ -111,15 +111,20 @@ def users_factory():
     return make
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+def _watched_page(browser, base_url: str):
+    """A page in a context of its own, recording console errors and uncaught exceptions."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.console_errors = []
     page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
     page.on("pageerror", lambda err: page.console_errors.append(str(err)))
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    yield from _watched_page(browser, live_server.url)
 
 
 @pytest.fixture
@@ -169,10 +174,4 @@ def demo_server(tmp_path_factory, sqlite_template):
 
 @pytest.fixture
 def demo_page(browser, demo_server):
-    context = browser.new_context(base_url=demo_server.url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
-    page.on("pageerror", lambda err: page.console_errors.append(str(err)))
-    yield page
-    context.close()
+    yield from _watched_page(browser, demo_server.url)
