@@ -11,8 +11,11 @@ run: setup browser
 	@echo "Workbench is at http://$(HOST):$(PORT)/ (sign in with a demo user above; Ctrl-C stops it)"
 	$(VENV)/bin/flask --app workbench run --host $(HOST) --port $(PORT)
 
+# The suite runs on every core; PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
+
 test: setup-test browser
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 setup:
 	@scripts/setup.sh
