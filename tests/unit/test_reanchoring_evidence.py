@@ -147,3 +147,14 @@ def test_a_rewritten_sentence_keeping_its_last_words_is_an_orphan():
     old = "Revision Headline\n\nThe old sentence about 40 million crowns.\n\nAnother line stays."
     new = "Revision Headline\n\nA rewritten line on spending of 32 million crowns.\n\nAnother line stays."
     assert anchor(old, new, "about 40 million crowns")[0].state == "orphan"
+
+
+def test_unique_words_whose_neighbouring_mark_changed_are_placed_and_flagged():
+    # A signature at a paragraph's end: the mark before it changed ("）。" became "）**。"), so no
+    # word right next to it survived, but the paragraph around it reads the same. The same
+    # signature closes another paragraph too.
+    old = "Title\n\n这时候你也许需要的是首字母风格（FIRST_LETTER）。 —— @hotoo\n\n另一段话。 —— @hotoo"
+    new = "Title\n\n这时候你也许需要的是首字母风格（FIRST_LETTER）**。 —— @hotoo\n\n另一段话。 —— @hotoo"
+    result, landed = anchor(old, new, "@hotoo")
+    assert result.state == "changed" and landed == "@hotoo" and result.reason == "the same words, in a changed context"
+    assert 0 < result.score < 1

@@ -199,7 +199,9 @@ def segments(length: int, spans: list[tuple[int, int, int]]) -> list[Segment]:
 #   1. kept     the quote's characters survived together, where the diff says they went, with
 #               enough of their paragraph around them (see _confirmed);
 #   2. moved    the exact quote is found elsewhere: in its aligned paragraph with context on one
-#               side, or in another paragraph with context on both sides;
+#               side, or in another paragraph with context on both sides; found once in its
+#               aligned paragraph with its paragraph reading alike around it but no word right
+#               next to it intact, it is placed as changed (the same words, in a changed context);
 #   3. changed  the words were edited: most of them survived, in order, in the aligned paragraph,
 #               around one or two edits, with context on at least one side; or the edited span
 #               reads like the quote (similarity ≥ the threshold). The score is the similarity;
@@ -582,6 +584,22 @@ def _adjacent_sides(diff: TextDiff, old_text: str, start: int, end: int, new_tex
             _enough_side(old_text[end:end + right], o_end - end, before=False))
 
 
+def _paragraph_sides(diff: TextDiff, old_text: str, start: int, end: int, new_text: str, new_start: int,
+                     new_end: int) -> list[float]:
+    """How alike the claim's paragraph reads next to it in both texts, each side that has words
+    in the old paragraph (up to CONTEXT_LENGTH characters, inside the paragraphs)."""
+    o_start, o_end = diff.old_paras[diff.old_paragraph(start)]
+    n_start, n_end = diff.new_paras[diff.new_paragraph(new_start)]
+    ratios = []
+    before = old_text[max(o_start, start - CONTEXT_LENGTH):start]
+    if _WORD_CHAR.search(before):
+        ratios.append(_char_ratio(before, new_text[max(n_start, new_start - CONTEXT_LENGTH):new_start]))
+    after = old_text[end:min(o_end, end + CONTEXT_LENGTH)]
+    if _WORD_CHAR.search(after):
+        ratios.append(_char_ratio(after, new_text[new_end:min(n_end, new_end + CONTEXT_LENGTH)]))
+    return ratios
+
+
 def _enough_side(same: str, available: int, *, before: bool) -> bool:
     """Whether ``same``, the context found unchanged next to a claim (``before`` it or after it),
     is enough to place it: INTACT_SIDE characters (a character of a script without spaces counts
@@ -693,6 +711,7 @@ def _exact_elsewhere(diff: TextDiff, old_text: str, new_text: str, start: int, e
         return None
     once_old = old_text.count(exact) == 1
     fitting = []
+    in_aligned = []
     for p in candidates:
         e = p + len(exact)
         if diff.from_elsewhere(new_text, p, e, start, end):
@@ -702,6 +721,7 @@ def _exact_elsewhere(diff: TextDiff, old_text: str, new_text: str, start: int, e
         j = diff.new_paragraph(p)
         if j == aligned and _unique_in_paragraph(new_text, diff.new_paras, j, exact) and unique_old:
             ok = len(exact) >= SHORT_QUOTE or any(_adjacent_sides(diff, old_text, start, end, new_text, p, e))
+            in_aligned.append(p)
         elif len(exact) >= SHORT_QUOTE:
             ok = context_fits(new_text, p, e, prefix, suffix) and (both or once_old and len(candidates) == 1)
         else:
@@ -715,6 +735,19 @@ def _exact_elsewhere(diff: TextDiff, old_text: str, new_text: str, start: int, e
     if fitting:
         best = max(fitting, key=lambda item: (item[1], item[0], item[2]))[3]
         return Reanchored("kept" if best == start else "moved", best, best + len(exact), 1.0)
+    if len(in_aligned) == 1:
+        # Unique in its paragraph and in the paragraph the diff aligned with it, with a good share
+        # of the remembered context there character for character (a whole side, nearly), though
+        # not right next to the words (a mark or a word in between changed), and its paragraph
+        # reading alike next to it on every side that has words: the claim's own words; placed,
+        # and flagged for a look. Less than that is a rewritten sentence reusing a word or two
+        # (context that only survives past the paragraph's end says nothing of the sentence).
+        p = in_aligned[0]
+        score = context_score(new_text, p, p + len(exact), prefix, suffix)
+        sides = _paragraph_sides(diff, old_text, start, end, new_text, p, p + len(exact))
+        if score >= MIN_CONTEXT and all(side >= 0.6 for side in sides):
+            return Reanchored("changed", p, p + len(exact), round(min(0.999, score), 3),
+                              reason="the same words, in a changed context")
     if len(candidates) == 1 and once_old and len(exact) >= LONG_QUOTE:
         # Long words found once in both revisions are the claim's, but their surroundings are
         # new: placed, and flagged for a look rather than passed as unchanged.
