@@ -158,3 +158,23 @@ def test_unique_words_whose_neighbouring_mark_changed_are_placed_and_flagged():
     result, landed = anchor(old, new, "@hotoo")
     assert result.state == "changed" and landed == "@hotoo" and result.reason == "the same words, in a changed context"
     assert 0 < result.score < 1
+
+
+def test_badge_rewritten_from_restructuredtext_to_markdown_is_followed():
+    # No whole token is the same ("image::" became "[![image](", the address lost its spaces),
+    # but the letters are, in order, and the address is found once in each text.
+    old = ("Title\n\n.. image:: https://img.shields.io/pypi/v/jpholiday.svg :target: https://pypi.org/project/jpholiday/ "
+           ".. image:: https://img.shields.io/pypi/l/jpholiday.svg\n\nEnd.")
+    new = ("Title\n\n[![image](https://img.shields.io/pypi/v/jpholiday.svg)](https://pypi.org/project/jpholiday/) "
+           "[![image](https://img.shields.io/pypi/l/jpholiday.svg)]\n\nEnd.")
+    result, landed = anchor(old, new, "image:: https://img.shields.io/pypi/v/jpholiday.svg :target: "
+                                      "https://pypi.org/project/jpholiday/")
+    assert result.state == "changed" and result.reason == "edited words"
+    assert landed == "image](https://img.shields.io/pypi/v/jpholiday.svg)](https://pypi.org/project/jpholiday/"
+    assert 0.75 <= result.score < 1
+
+
+def test_a_sentence_rewritten_around_a_shared_word_is_not_followed_on_letters():
+    old = "Title\n\nThe council closed the harbour bridge for the winter season.\n\nEnd."
+    new = "Title\n\nA new harbour was opened by the minister in the spring.\n\nEnd."
+    assert anchor(old, new, "closed the harbour bridge for the winter")[0].state == "orphan"

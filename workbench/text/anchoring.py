@@ -203,7 +203,9 @@ def segments(length: int, spans: list[tuple[int, int, int]]) -> list[Segment]:
 #               aligned paragraph with its paragraph reading alike around it but no word right
 #               next to it intact, it is placed as changed (the same words, in a changed context);
 #   3. changed  the words were edited: most of them survived, in order, in the aligned paragraph,
-#               around one or two edits, with context on at least one side; or the edited span
+#               around one or two edits, with context on at least one side; or three quarters of
+#               their letters survived there and read alike, in tokens or, where markup around
+#               them was rewritten, in letters and digits alone; or the edited span
 #               reads like the quote (similarity ≥ the threshold). The score is the similarity;
 #   4. orphan   none of the above. A claim is never attached to different words silently.
 
@@ -255,6 +257,16 @@ MAX_EDITS = 2
 #: ... and reading at least this much like the quote, so that a claim whose survivors are only
 #: punctuation and spaces around rewritten words is not placed.
 EDIT_SIMILARITY = 0.4
+#: An edited claim with no intact context on either side is still placed in its aligned paragraph
+#: when this share of its letters survived there, in order (three quarters: the oracle's "gone"
+#: starts below a third, and a sentence rewritten around shared words keeps far less) ...
+MOSTLY_SURVIVED = 0.75
+#: ... and the words there read this much like it (more than two tokens in three the same: a
+#: sentence with every other word replaced keeps half of them, and its claims are gone).
+MOSTLY_SIMILAR = 0.7
+#: ... or its letters and digits, in order, read this much alike (most of them the same, in order;
+#: two unrelated phrases of a document share far fewer in sequence).
+LETTERS_SIMILAR = 0.75
 #: Every character of these scripts is a token for alignment and similarity: they write no spaces
 #: between words (Han, kana, Thai, Lao, Khmer, Myanmar) or join syllables into words (Hangul),
 #: and an edit changes single characters of a word as often as whole words.
@@ -771,6 +783,15 @@ def _edited(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, 
         receivers = diff.receivers.get(diff.old_paragraph(start), set())
         in_place = (aligned in paragraphs and paragraphs == list(range(paragraphs[0], paragraphs[-1] + 1))
                     and len(paragraphs) <= 2 and set(paragraphs) <= receivers)
+        if not (in_order and in_place):
+            # A word or two at the claim's end that the diff paired into another paragraph (a
+            # common word reused there) is not where the claim went: its survivors in the aligned
+            # paragraph are weighed without it, the rest counting as edited away.
+            trimmed = _stray_ends_dropped(diff, pieces, aligned)
+            if trimmed and trimmed != pieces:
+                pieces, paragraphs = trimmed, [aligned]
+                in_order = all(a[1] + a[2] <= b[1] for a, b in zip(pieces, pieces[1:]))
+                in_place = aligned in receivers
         candidate = _edited_span(diff, old_text, new_text, start, end, pieces, edges) if in_order and in_place else None
         if candidate is not None:
             s, e = candidate
@@ -802,9 +823,22 @@ def _edited(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, 
             by_similarity = (score >= threshold and (survived >= TYPO_SURVIVAL or _one_word(exact))
                              and (sides or landmark or (unique and context_fits(new_text, s, e, prefix, suffix,
                                                                                 quote_length=len(exact)))))
+            # Most of its letters there, reading much like it, in its aligned paragraph: an edit
+            # of these words even when both neighbours were edited too (not for a few words: two
+            # of three kept is a new phrase reusing them as often as an edit).
+            mostly_there = (unique and revised and len(exact) >= SHORT_QUOTE and survived >= MOSTLY_SURVIVED
+                            and score >= MOSTLY_SIMILAR)
             by_evidence = (survived >= EDIT_SURVIVAL and score >= EDIT_SIMILARITY
-                           and ((sides and revised) or landmark))
-            if compact and (by_similarity or by_evidence):
+                           and ((sides and revised) or landmark or mostly_there))
+            # Markup rewritten around them (a reStructuredText badge turned into Markdown, a word
+            # renamed inside an identifier) leaves no whole token alike, but the letters read
+            # alike; with a long run of them found once in each text, or context on one side.
+            letters = letter_similarity(exact, words)
+            by_letters = (unique and len(exact) >= SHORT_QUOTE and survived >= MOSTLY_SURVIVED
+                          and (landmark or left or right) and letters >= LETTERS_SIMILAR)
+            if by_letters and not (by_similarity or by_evidence):
+                score = letters  # the evidence it was placed on
+            if compact and (by_similarity or by_evidence or by_letters):
                 return Reanchored("changed", s, e, round(min(score, 0.999), 3), reason="edited words")
     # Typos the token diff cannot see inside one word: the best similar span near where the old
     # words map, in the aligned paragraph, with the remembered context around it.
@@ -823,6 +857,18 @@ def _edited(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, 
             similarity_, s, e = best
             return Reanchored("changed", s, e, round(similarity_, 3), reason="edited words")
     return None
+
+
+def _stray_ends_dropped(diff: TextDiff, pieces: list[tuple[int, int, int]], aligned: int
+                        ) -> list[tuple[int, int, int]]:
+    """The surviving pieces without those at either end that went outside the aligned paragraph."""
+    first, last = 0, len(pieces)
+    while first < last and diff.new_paragraph(pieces[first][1]) != aligned:
+        first += 1
+    while last > first and diff.new_paragraph(pieces[last - 1][1]) != aligned:
+        last -= 1
+    kept = pieces[first:last]
+    return kept if all(diff.new_paragraph(p[1]) == aligned for p in kept) else []
 
 
 def _edited_span(diff: TextDiff, old_text: str, new_text: str, start: int, end: int,
@@ -924,6 +970,16 @@ def similarity(a: str, b: str) -> float:
                 ratio = _char_ratio(x, y)
                 credit += ratio if ratio >= 0.75 else 0.0
     return credit / max(len(words_a), len(words_b))
+
+
+def letter_similarity(a: str, b: str) -> float:
+    """How alike two quotes are (0–1) in their letters and digits alone, in order: the evidence
+    left when markup around the words was rewritten or a word was renamed inside an identifier,
+    where no whole token is the same. Used only inside a claim's aligned paragraph."""
+    letters_a, letters_b = "".join(_WORD_CHAR.findall(a)), "".join(_WORD_CHAR.findall(b))
+    if not letters_a or not letters_b:
+        return 0.0
+    return difflib.SequenceMatcher(None, letters_a, letters_b, autojunk=False).ratio()
 
 
 def _best_fuzzy(text: str, start: int, end: int, exact: str, prefix: str, suffix: str,
