@@ -178,3 +178,16 @@ def test_a_sentence_rewritten_around_a_shared_word_is_not_followed_on_letters():
     old = "Title\n\nThe council closed the harbour bridge for the winter season.\n\nEnd."
     new = "Title\n\nA new harbour was opened by the minister in the spring.\n\nEnd."
     assert anchor(old, new, "closed the harbour bridge for the winter")[0].state == "orphan"
+
+
+def test_claim_whose_tail_was_deleted_is_placed_on_what_is_left():
+    old = "Title\n\n$ pypinyin 音乐 yīn yuè $ pypinyin -h\n\nEnd."
+    new = "Title\n\n$ pypinyin 音乐 yīn yuè\n\n$ python -m pypinyin.tools.toneconvert to-tone\n\nEnd."
+    result, landed = anchor(old, new, "pypinyin 音乐 yīn yuè $ pypinyin -h")
+    assert result.state == "changed" and landed == "pypinyin 音乐 yīn yuè" and result.reason == "edited words"
+
+
+def test_a_short_phrase_left_of_a_rewritten_sentence_is_an_orphan():
+    old = "Title\n\nHere are a few projects using Rich:\n\nEnd."
+    new = "Title\n\nFor some examples of projects using it, see the gallery.\n\nEnd."
+    assert anchor(old, new, "few projects using")[0].state == "orphan"

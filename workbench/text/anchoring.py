@@ -267,6 +267,8 @@ MOSTLY_SIMILAR = 0.7
 #: ... or its letters and digits, in order, read this much alike (most of them the same, in order;
 #: two unrelated phrases of a document share far fewer in sequence).
 LETTERS_SIMILAR = 0.75
+#: A claim cut short (one stretch of it left whole) reads at least this much like it.
+TRUNCATED_SIMILAR = 0.6
 #: Every character of these scripts is a token for alignment and similarity: they write no spaces
 #: between words (Han, kana, Thai, Lao, Khmer, Myanmar) or join syllables into words (Hangul),
 #: and an edit changes single characters of a word as often as whole words.
@@ -838,7 +840,15 @@ def _edited(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, 
                           and (landmark or left or right) and letters >= LETTERS_SIMILAR)
             if by_letters and not (by_similarity or by_evidence):
                 score = letters  # the evidence it was placed on
-            if compact and (by_similarity or by_evidence or by_letters):
+            # Cut short: one stretch of it survived whole, most of it, once in its paragraph in
+            # both texts and long enough to be no common phrase (a character of a script without
+            # spaces counting twice), and the rest was deleted (a sentence's tail dropped).
+            stretch = run.strip()
+            truncated = (len(pieces) == 1 and unique and survived >= EDIT_SURVIVAL and score >= TRUNCATED_SIMILAR
+                         and sum(2 if _UNSPACED_CHAR.match(ch) else 1 for ch in stretch) >= SHORT_QUOTE
+                         and _unique_in_paragraph(old_text, diff.old_paras, diff.old_paragraph(start), stretch)
+                         and _unique_in_paragraph(new_text, diff.new_paras, aligned, stretch))
+            if compact and (by_similarity or by_evidence or by_letters or truncated):
                 return Reanchored("changed", s, e, round(min(score, 0.999), 3), reason="edited words")
     # Typos the token diff cannot see inside one word: the best similar span near where the old
     # words map, in the aligned paragraph, with the remembered context around it.
