@@ -785,71 +785,22 @@ def _edited(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, 
         receivers = diff.receivers.get(diff.old_paragraph(start), set())
         in_place = (aligned in paragraphs and paragraphs == list(range(paragraphs[0], paragraphs[-1] + 1))
                     and len(paragraphs) <= 2 and set(paragraphs) <= receivers)
-        if not (in_order and in_place):
+        found = (_edited_on(diff, old_text, new_text, start, end, exact, prefix, suffix, threshold, pieces, edges,
+                            aligned) if in_order and in_place else None)
+        if found is None:
             # A word or two at the claim's end that the diff paired into another paragraph (a
-            # common word reused there) is not where the claim went: its survivors in the aligned
-            # paragraph are weighed without it, the rest counting as edited away.
+            # common word reused there, a heading the edit split off) is not where the claim
+            # went: its survivors in the aligned paragraph are weighed without it, the rest
+            # counting as edited away; three quarters of its letters must be left there.
             trimmed = _stray_ends_dropped(diff, pieces, aligned)
-            if trimmed and trimmed != pieces:
-                pieces, paragraphs = trimmed, [aligned]
-                in_order = all(a[1] + a[2] <= b[1] for a, b in zip(pieces, pieces[1:]))
-                in_place = aligned in receivers
-        candidate = _edited_span(diff, old_text, new_text, start, end, pieces, edges) if in_order and in_place else None
-        if candidate is not None:
-            s, e = candidate
-            words = new_text[s:e]
-            score = similarity(exact, words)
-            # Counted in letters and digits: marks and spaces survive everywhere.
-            kept_chars = sum(len(_WORD_CHAR.findall(old_text, p[0], p[0] + p[2])) for p in pieces)
-            survived = kept_chars / max(1, len(_WORD_CHAR.findall(exact)))
-            left, right = _intact_sides(diff, old_text, start, end, s, e)
-            # Close together; or, with nearly all its letters there in order, around inserted
-            # markup (a link's address, a longer URL) inside one paragraph.
-            compact = e - s <= 1.5 * len(exact) + 10 or (
-                survived >= MARKUP_SURVIVAL and e - s <= 3 * len(exact) + 100
-                and new_text.count("\n\n", s, e) <= exact.count("\n\n"))
-            # Words said twice in the old text need context on both sides to tell which one this is.
-            unique = old_text.count(exact) == 1
-            one_side = (left or right) and unique and (len(exact) >= SHORT_QUOTE or survived >= SHORT_EDIT_SURVIVAL)
-            sides = (left and right) or one_side
-            # All of its words still there, in order: words were inserted, none reworded.
-            longest = max(pieces, key=lambda p: p[2])
-            run = old_text[longest[0]:longest[0] + longest[2]]
-            # A rewording that keeps every other word leaves single words standing; two words
-            # together survived an edit.
-            revised = (survived >= WORDS_ALL_THERE or len(run.split()) >= 2
-                       or _edits_around(diff, old_text, new_text, start, end) <= MAX_EDITS)
-            # A long surviving run, found once in both texts, is the claim's own whatever surrounds it.
-            landmark = (len(run.strip()) >= SHORT_QUOTE and survived >= SHORT_EDIT_SURVIVAL
-                        and old_text.count(run) == 1 and new_text.count(run) == 1)
-            by_similarity = (score >= threshold and (survived >= TYPO_SURVIVAL or _one_word(exact))
-                             and (sides or landmark or (unique and context_fits(new_text, s, e, prefix, suffix,
-                                                                                quote_length=len(exact)))))
-            # Most of its letters there, reading much like it, in its aligned paragraph: an edit
-            # of these words even when both neighbours were edited too (not for a few words: two
-            # of three kept is a new phrase reusing them as often as an edit).
-            mostly_there = (unique and revised and len(exact) >= SHORT_QUOTE and survived >= MOSTLY_SURVIVED
-                            and score >= MOSTLY_SIMILAR)
-            by_evidence = (survived >= EDIT_SURVIVAL and score >= EDIT_SIMILARITY
-                           and ((sides and revised) or landmark or mostly_there))
-            # Markup rewritten around them (a reStructuredText badge turned into Markdown, a word
-            # renamed inside an identifier) leaves no whole token alike, but the letters read
-            # alike; with a long run of them found once in each text, or context on one side.
-            letters = letter_similarity(exact, words)
-            by_letters = (unique and len(exact) >= SHORT_QUOTE and survived >= MOSTLY_SURVIVED
-                          and (landmark or left or right) and letters >= LETTERS_SIMILAR)
-            if by_letters and not (by_similarity or by_evidence):
-                score = letters  # the evidence it was placed on
-            # Cut short: one stretch of it survived whole, most of it, once in its paragraph in
-            # both texts and long enough to be no common phrase (a character of a script without
-            # spaces counting twice), and the rest was deleted (a sentence's tail dropped).
-            stretch = run.strip()
-            truncated = (len(pieces) == 1 and unique and survived >= EDIT_SURVIVAL and score >= TRUNCATED_SIMILAR
-                         and sum(2 if _UNSPACED_CHAR.match(ch) else 1 for ch in stretch) >= SHORT_QUOTE
-                         and _unique_in_paragraph(old_text, diff.old_paras, diff.old_paragraph(start), stretch)
-                         and _unique_in_paragraph(new_text, diff.new_paras, aligned, stretch))
-            if compact and (by_similarity or by_evidence or by_letters or truncated):
-                return Reanchored("changed", s, e, round(min(score, 0.999), 3), reason="edited words")
+            kept = sum(len(_WORD_CHAR.findall(old_text, p[0], p[0] + p[2])) for p in trimmed)
+            if (trimmed and trimmed != pieces and aligned in receivers
+                    and kept >= MOSTLY_SURVIVED * len(_WORD_CHAR.findall(exact))
+                    and all(x[1] + x[2] <= y[1] for x, y in zip(trimmed, trimmed[1:]))):
+                found = _edited_on(diff, old_text, new_text, start, end, exact, prefix, suffix, threshold, trimmed,
+                                   edges, aligned)
+        if found is not None:
+            return found
     # Typos the token diff cannot see inside one word: the best similar span near where the old
     # words map, in the aligned paragraph, with the remembered context around it.
     new_start, new_end = diff.map(start), diff.map(end)
@@ -866,6 +817,70 @@ def _edited(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, 
                 and (survived >= TYPO_SURVIVAL or _one_word(exact))):
             similarity_, s, e = best
             return Reanchored("changed", s, e, round(similarity_, 3), reason="edited words")
+    return None
+
+
+def _edited_on(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, exact: str, prefix: str,
+               suffix: str, threshold: float, pieces: list[tuple[int, int, int]], edges: tuple[bool, bool],
+               aligned: int) -> Reanchored | None:
+    """The edited words over these surviving pieces, if the evidence places the claim there."""
+    candidate = _edited_span(diff, old_text, new_text, start, end, pieces, edges)
+    if candidate is None:
+        return None
+    s, e = candidate
+    words = new_text[s:e]
+    score = similarity(exact, words)
+    # Counted in letters and digits: marks and spaces survive everywhere.
+    kept_chars = sum(len(_WORD_CHAR.findall(old_text, p[0], p[0] + p[2])) for p in pieces)
+    survived = kept_chars / max(1, len(_WORD_CHAR.findall(exact)))
+    left, right = _intact_sides(diff, old_text, start, end, s, e)
+    # Close together; or, with nearly all its letters there in order, around inserted
+    # markup (a link's address, a longer URL) inside one paragraph.
+    compact = e - s <= 1.5 * len(exact) + 10 or (
+        survived >= MARKUP_SURVIVAL and e - s <= 3 * len(exact) + 100
+        and new_text.count("\n\n", s, e) <= exact.count("\n\n"))
+    # Words said twice in the old text need context on both sides to tell which one this is.
+    unique = old_text.count(exact) == 1
+    one_side = (left or right) and unique and (len(exact) >= SHORT_QUOTE or survived >= SHORT_EDIT_SURVIVAL)
+    sides = (left and right) or one_side
+    # All of its words still there, in order: words were inserted, none reworded.
+    longest = max(pieces, key=lambda p: p[2])
+    run = old_text[longest[0]:longest[0] + longest[2]]
+    # A rewording that keeps every other word leaves single words standing; two words
+    # together survived an edit.
+    revised = (survived >= WORDS_ALL_THERE or len(run.split()) >= 2
+               or _edits_around(diff, old_text, new_text, start, end) <= MAX_EDITS)
+    # A long surviving run, found once in both texts, is the claim's own whatever surrounds it.
+    landmark = (len(run.strip()) >= SHORT_QUOTE and survived >= SHORT_EDIT_SURVIVAL
+                and old_text.count(run) == 1 and new_text.count(run) == 1)
+    by_similarity = (score >= threshold and (survived >= TYPO_SURVIVAL or _one_word(exact))
+                     and (sides or landmark or (unique and context_fits(new_text, s, e, prefix, suffix,
+                                                                        quote_length=len(exact)))))
+    # Most of its letters there, reading much like it, in its aligned paragraph: an edit
+    # of these words even when both neighbours were edited too (not for a few words: two
+    # of three kept is a new phrase reusing them as often as an edit).
+    mostly_there = (unique and revised and len(exact) >= SHORT_QUOTE and survived >= MOSTLY_SURVIVED
+                    and score >= MOSTLY_SIMILAR)
+    by_evidence = (survived >= EDIT_SURVIVAL and score >= EDIT_SIMILARITY
+                   and ((sides and revised) or landmark or mostly_there))
+    # Markup rewritten around them (a reStructuredText badge turned into Markdown, a word
+    # renamed inside an identifier) leaves no whole token alike, but the letters read
+    # alike; with a long run of them found once in each text, or context on one side.
+    letters = letter_similarity(exact, words)
+    by_letters = (unique and len(exact) >= SHORT_QUOTE and survived >= MOSTLY_SURVIVED
+                  and (landmark or left or right) and letters >= LETTERS_SIMILAR)
+    if by_letters and not (by_similarity or by_evidence):
+        score = letters  # the evidence it was placed on
+    # Cut short: one stretch of it survived whole, most of it, once in its paragraph in
+    # both texts and long enough to be no common phrase (a character of a script without
+    # spaces counting twice), and the rest was deleted (a sentence's tail dropped).
+    stretch = run.strip()
+    truncated = (len(pieces) == 1 and unique and survived >= EDIT_SURVIVAL and score >= TRUNCATED_SIMILAR
+                 and sum(2 if _UNSPACED_CHAR.match(ch) else 1 for ch in stretch) >= SHORT_QUOTE
+                 and _unique_in_paragraph(old_text, diff.old_paras, diff.old_paragraph(start), stretch)
+                 and _unique_in_paragraph(new_text, diff.new_paras, aligned, stretch))
+    if compact and (by_similarity or by_evidence or by_letters or truncated):
+        return Reanchored("changed", s, e, round(min(score, 0.999), 3), reason="edited words")
     return None
 
 
