@@ -191,3 +191,14 @@ def test_a_short_phrase_left_of_a_rewritten_sentence_is_an_orphan():
     old = "Title\n\nHere are a few projects using Rich:\n\nEnd."
     new = "Title\n\nFor some examples of projects using it, see the gallery.\n\nEnd."
     assert anchor(old, new, "few projects using")[0].state == "orphan"
+
+
+def test_sentence_moved_out_of_its_paragraph_past_new_text_takes_its_claims():
+    kept = ("You can fix the results with a dictionary of your own phrases, loaded at start, ",
+            "and the manual explains in detail how to write such a dictionary and load it.")
+    moved = "or use the project that ships a larger one."
+    old = f"Title\n\n{kept[0]}{moved} {kept[1]}\n\nEnd."
+    new = (f"Title\n\n* {kept[0]}{kept[1]}\n\n.. code-block:: python\n\n>>> load_phrases_dict({{'a': [['b']]}})"
+           f"\n\n* {moved}\n\nEnd.")
+    result, landed = anchor(old, new, "ships a larger")
+    assert result.state == "moved" and landed == "ships a larger" and result.score == 1.0

@@ -269,6 +269,9 @@ MOSTLY_SIMILAR = 0.7
 LETTERS_SIMILAR = 0.75
 #: A claim cut short (one stretch of it left whole) reads at least this much like it.
 TRUNCATED_SIMILAR = 0.6
+#: Characters of an unpaired stretch, found once in each text, for the stretch to count as moved
+#: there: a sentence, not a phrase that recurs by chance.
+MOVED_STRETCH = 30
 #: Every character of these scripts is a token for alignment and similarity: they write no spaces
 #: between words (Han, kana, Thai, Lao, Khmer, Myanmar) or join syllables into words (Hangul),
 #: and an edit changes single characters of a word as often as whole words.
@@ -331,6 +334,7 @@ class TextDiff:
                                        new_paras[j2 - 1][1])
         self._pair_moved_paragraphs(old, new, removed, added)
         self._drop_lone_repeats(old, new)
+        self._pair_moved_stretches(old, new, removed)
         self.segments.sort()
         self._old_starts = [s[0] for s in self.segments]
         self._old_para_starts = [s for s, _e in old_paras]
@@ -356,6 +360,47 @@ class TextDiff:
                 self.segments = [seg for seg in self.segments if not (os_ <= seg[0] < oe)]
                 self.segments.append((os_, self.new_paras[j][0], oe - os_))
                 self._whole[i] = j
+
+    def _pair_moved_stretches(self, old: str, new: str, removed: list[int]) -> None:
+        """A long stretch of a changed paragraph that the alignment left unpaired (a sentence
+        moved out into a new paragraph further on, past the text that replaced it), found word
+        for word exactly once in each text, where nothing else was paired, went there."""
+        covered_old = sorted((os_, os_ + length) for os_, _ns, length in self.segments)
+        covered_new = sorted((ns, ns + length) for _os, ns, length in self.segments)
+        new_starts = [a for a, _b in covered_new]
+
+        def free_in_new(a: int, b: int) -> bool:
+            k = bisect_right(new_starts, a) - 1
+            for lo, hi in covered_new[max(0, k):]:
+                if lo >= b:
+                    break
+                if hi > a:
+                    return False
+            return True
+
+        starts = [a for a, _b in covered_old]
+        for i in removed:
+            ps, pe = self.old_paras[i]
+            k = max(0, bisect_right(starts, ps) - 1)
+            at = ps
+            gaps = []
+            for lo, hi in covered_old[k:] + [(pe, pe)]:
+                if lo >= pe:
+                    lo = hi = pe
+                if lo > at:
+                    gaps.append((at, min(lo, pe)))
+                at = max(at, hi)
+                if at >= pe:
+                    break
+            for a, b in gaps:
+                text = old[a:b]
+                a += len(text) - len(text.lstrip())
+                text = text.strip()
+                if len(text) < MOVED_STRETCH or old.count(text) != 1 or new.count(text) != 1:
+                    continue
+                n = new.find(text)
+                if free_in_new(n, n + len(text)):
+                    self.segments.append((a, n, len(text)))
 
     def _drop_lone_repeats(self, old: str, new: str) -> None:
         """A paragraph said more than once ("## Usage", "Example:") paired on its own, with
