@@ -667,11 +667,17 @@ def _enough_side(same: str, available: int, *, before: bool) -> bool:
     paragraph has on that side, if it holds a word. The paragraph's edge alone is not context."""
     if not _WORD_CHAR.search(same):
         return False  # spaces and punctuation alone ("." before the paragraph's end) place nothing
-    weight = sum(2 if _UNSPACED_CHAR.match(ch) else 1 for ch in same)
+    weight = _weight(same)
     if weight >= INTACT_SIDE or len(same) >= available:
         return True
     whole_word = _WHOLE_WORD_BEFORE if before else _WHOLE_WORD_AFTER
     return weight >= INTACT_SIDE // 2 and bool(whole_word.search(same))
+
+
+def _weight(text: str) -> int:
+    """Length for telling a phrase from a passage: a character of a script written without spaces
+    (or of Hangul) counts twice, since it is most of a word."""
+    return sum(2 if _UNSPACED_CHAR.match(ch) else 1 for ch in text)
 
 
 def _unique_in_paragraph(text: str, spans: list[tuple[int, int]], index: int, exact: str) -> bool:
@@ -904,7 +910,7 @@ def _edited_on(diff: TextDiff, old_text: str, new_text: str, start: int, end: in
     # Most of its letters there, reading much like it, in its aligned paragraph: an edit
     # of these words even when both neighbours were edited too (not for a few words: two
     # of three kept is a new phrase reusing them as often as an edit).
-    mostly_there = (unique and revised and len(exact) >= SHORT_QUOTE and survived >= MOSTLY_SURVIVED
+    mostly_there = (unique and revised and _weight(exact) >= SHORT_QUOTE and survived >= MOSTLY_SURVIVED
                     and score >= MOSTLY_SIMILAR)
     by_evidence = (survived >= EDIT_SURVIVAL and score >= EDIT_SIMILARITY
                    and ((sides and revised) or landmark or mostly_there))
@@ -912,7 +918,7 @@ def _edited_on(diff: TextDiff, old_text: str, new_text: str, start: int, end: in
     # renamed inside an identifier) leaves no whole token alike, but the letters read
     # alike; with a long run of them found once in each text, or context on one side.
     letters = letter_similarity(exact, words)
-    by_letters = (unique and len(exact) >= SHORT_QUOTE and survived >= MOSTLY_SURVIVED
+    by_letters = (unique and _weight(exact) >= SHORT_QUOTE and survived >= MOSTLY_SURVIVED
                   and (landmark or left or right) and letters >= LETTERS_SIMILAR)
     if by_letters and not (by_similarity or by_evidence):
         score = letters  # the evidence it was placed on
@@ -921,7 +927,7 @@ def _edited_on(diff: TextDiff, old_text: str, new_text: str, start: int, end: in
     # spaces counting twice), and the rest was deleted (a sentence's tail dropped).
     stretch = run.strip()
     truncated = (len(pieces) == 1 and unique and survived >= EDIT_SURVIVAL and score >= TRUNCATED_SIMILAR
-                 and sum(2 if _UNSPACED_CHAR.match(ch) else 1 for ch in stretch) >= SHORT_QUOTE
+                 and _weight(stretch) >= SHORT_QUOTE
                  and _unique_in_paragraph(old_text, diff.old_paras, diff.old_paragraph(start), stretch)
                  and _unique_in_paragraph(new_text, diff.new_paras, aligned, stretch))
     if compact and (by_similarity or by_evidence or by_letters or truncated):
