@@ -202,3 +202,13 @@ def test_sentence_moved_out_of_its_paragraph_past_new_text_takes_its_claims():
            f"\n\n* {moved}\n\nEnd.")
     result, landed = anchor(old, new, "ships a larger")
     assert result.state == "moved" and landed == "ships a larger" and result.score == 1.0
+
+
+def test_claim_over_a_heading_the_edit_split_off_is_placed_on_the_rest():
+    # A new entry was inserted between a heading and the entry the claim covers: the heading's
+    # words went to another paragraph, three quarters of the claim's letters stayed together.
+    old = "Title\n\nUpdates: -------- Version 1.9: TextClass(text) reads the whole text at once.\n\nEnd."
+    new = ("Title\n\nUpdates: --------\n\nVersion 1.10: Fixed a bug that was causing inaccurate transcriptions."
+           "\n\nVersion 1.9: TextClass(text) reads the whole text at once.\n\nEnd.")
+    result, landed = anchor(old, new, "Updates: -------- Version 1.9: TextClass(text) reads")
+    assert result.state == "changed" and landed == "Version 1.9: TextClass(text) reads"
