@@ -147,3 +147,68 @@ def test_a_rewritten_sentence_keeping_its_last_words_is_an_orphan():
     old = "Revision Headline\n\nThe old sentence about 40 million crowns.\n\nAnother line stays."
     new = "Revision Headline\n\nA rewritten line on spending of 32 million crowns.\n\nAnother line stays."
     assert anchor(old, new, "about 40 million crowns")[0].state == "orphan"
+
+
+def test_unique_words_whose_neighbouring_mark_changed_are_placed_and_flagged():
+    # A signature at a paragraph's end: the mark before it changed ("）。" became "）**。"), so no
+    # word right next to it survived, but the paragraph around it reads the same. The same
+    # signature closes another paragraph too.
+    old = "Title\n\n这时候你也许需要的是首字母风格（FIRST_LETTER）。 —— @hotoo\n\n另一段话。 —— @hotoo"
+    new = "Title\n\n这时候你也许需要的是首字母风格（FIRST_LETTER）**。 —— @hotoo\n\n另一段话。 —— @hotoo"
+    result, landed = anchor(old, new, "@hotoo")
+    assert result.state == "changed" and landed == "@hotoo" and result.reason == "the same words, in a changed context"
+    assert 0 < result.score < 1
+
+
+def test_badge_rewritten_from_restructuredtext_to_markdown_is_followed():
+    # No whole token is the same ("image::" became "[![image](", the address lost its spaces),
+    # but the letters are, in order, and the address is found once in each text.
+    old = ("Title\n\n.. image:: https://img.shields.io/pypi/v/jpholiday.svg :target: https://pypi.org/project/jpholiday/ "
+           ".. image:: https://img.shields.io/pypi/l/jpholiday.svg\n\nEnd.")
+    new = ("Title\n\n[![image](https://img.shields.io/pypi/v/jpholiday.svg)](https://pypi.org/project/jpholiday/) "
+           "[![image](https://img.shields.io/pypi/l/jpholiday.svg)]\n\nEnd.")
+    result, landed = anchor(old, new, "image:: https://img.shields.io/pypi/v/jpholiday.svg :target: "
+                                      "https://pypi.org/project/jpholiday/")
+    assert result.state == "changed" and result.reason == "edited words"
+    assert landed == "image](https://img.shields.io/pypi/v/jpholiday.svg)](https://pypi.org/project/jpholiday/"
+    assert 0.75 <= result.score < 1
+
+
+def test_a_sentence_rewritten_around_a_shared_word_is_not_followed_on_letters():
+    old = "Title\n\nThe council closed the harbour bridge for the winter season.\n\nEnd."
+    new = "Title\n\nA new harbour was opened by the minister in the spring.\n\nEnd."
+    assert anchor(old, new, "closed the harbour bridge for the winter")[0].state == "orphan"
+
+
+def test_claim_whose_tail_was_deleted_is_placed_on_what_is_left():
+    old = "Title\n\n$ pypinyin 音乐 yīn yuè $ pypinyin -h\n\nEnd."
+    new = "Title\n\n$ pypinyin 音乐 yīn yuè\n\n$ python -m pypinyin.tools.toneconvert to-tone\n\nEnd."
+    result, landed = anchor(old, new, "pypinyin 音乐 yīn yuè $ pypinyin -h")
+    assert result.state == "changed" and landed == "pypinyin 音乐 yīn yuè" and result.reason == "edited words"
+
+
+def test_a_short_phrase_left_of_a_rewritten_sentence_is_an_orphan():
+    old = "Title\n\nHere are a few projects using Rich:\n\nEnd."
+    new = "Title\n\nFor some examples of projects using it, see the gallery.\n\nEnd."
+    assert anchor(old, new, "few projects using")[0].state == "orphan"
+
+
+def test_sentence_moved_out_of_its_paragraph_past_new_text_takes_its_claims():
+    kept = ("You can fix the results with a dictionary of your own phrases, loaded at start, ",
+            "and the manual explains in detail how to write such a dictionary and load it.")
+    moved = "or use the project that ships a larger one."
+    old = f"Title\n\n{kept[0]}{moved} {kept[1]}\n\nEnd."
+    new = (f"Title\n\n* {kept[0]}{kept[1]}\n\n.. code-block:: python\n\n>>> load_phrases_dict({{'a': [['b']]}})"
+           f"\n\n* {moved}\n\nEnd.")
+    result, landed = anchor(old, new, "ships a larger")
+    assert result.state == "moved" and landed == "ships a larger" and result.score == 1.0
+
+
+def test_claim_over_a_heading_the_edit_split_off_is_placed_on_the_rest():
+    # A new entry was inserted between a heading and the entry the claim covers: the heading's
+    # words went to another paragraph, three quarters of the claim's letters stayed together.
+    old = "Title\n\nUpdates: -------- Version 1.9: TextClass(text) reads the whole text at once.\n\nEnd."
+    new = ("Title\n\nUpdates: --------\n\nVersion 1.10: Fixed a bug that was causing inaccurate transcriptions."
+           "\n\nVersion 1.9: TextClass(text) reads the whole text at once.\n\nEnd.")
+    result, landed = anchor(old, new, "Updates: -------- Version 1.9: TextClass(text) reads")
+    assert result.state == "changed" and landed == "Version 1.9: TextClass(text) reads"

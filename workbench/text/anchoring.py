@@ -199,9 +199,13 @@ def segments(length: int, spans: list[tuple[int, int, int]]) -> list[Segment]:
 #   1. kept     the quote's characters survived together, where the diff says they went, with
 #               enough of their paragraph around them (see _confirmed);
 #   2. moved    the exact quote is found elsewhere: in its aligned paragraph with context on one
-#               side, or in another paragraph with context on both sides;
+#               side, or in another paragraph with context on both sides; found once in its
+#               aligned paragraph with its paragraph reading alike around it but no word right
+#               next to it intact, it is placed as changed (the same words, in a changed context);
 #   3. changed  the words were edited: most of them survived, in order, in the aligned paragraph,
-#               around one or two edits, with context on at least one side; or the edited span
+#               around one or two edits, with context on at least one side; or three quarters of
+#               their letters survived there and read alike, in tokens or, where markup around
+#               them was rewritten, in letters and digits alone; or the edited span
 #               reads like the quote (similarity ≥ the threshold). The score is the similarity;
 #   4. orphan   none of the above. A claim is never attached to different words silently.
 
@@ -253,6 +257,21 @@ MAX_EDITS = 2
 #: ... and reading at least this much like the quote, so that a claim whose survivors are only
 #: punctuation and spaces around rewritten words is not placed.
 EDIT_SIMILARITY = 0.4
+#: An edited claim with no intact context on either side is still placed in its aligned paragraph
+#: when this share of its letters survived there, in order (three quarters: the oracle's "gone"
+#: starts below a third, and a sentence rewritten around shared words keeps far less) ...
+MOSTLY_SURVIVED = 0.75
+#: ... and the words there read this much like it (more than two tokens in three the same: a
+#: sentence with every other word replaced keeps half of them, and its claims are gone).
+MOSTLY_SIMILAR = 0.7
+#: ... or its letters and digits, in order, read this much alike (most of them the same, in order;
+#: two unrelated phrases of a document share far fewer in sequence).
+LETTERS_SIMILAR = 0.75
+#: A claim cut short (one stretch of it left whole) reads at least this much like it.
+TRUNCATED_SIMILAR = 0.6
+#: Characters of an unpaired stretch, found once in each text, for the stretch to count as moved
+#: there: a sentence, not a phrase that recurs by chance.
+MOVED_STRETCH = 30
 #: Every character of these scripts is a token for alignment and similarity: they write no spaces
 #: between words (Han, kana, Thai, Lao, Khmer, Myanmar) or join syllables into words (Hangul),
 #: and an edit changes single characters of a word as often as whole words.
@@ -315,6 +334,7 @@ class TextDiff:
                                        new_paras[j2 - 1][1])
         self._pair_moved_paragraphs(old, new, removed, added)
         self._drop_lone_repeats(old, new)
+        self._pair_moved_stretches(old, new, removed)
         self.segments.sort()
         self._old_starts = [s[0] for s in self.segments]
         self._old_para_starts = [s for s, _e in old_paras]
@@ -340,6 +360,47 @@ class TextDiff:
                 self.segments = [seg for seg in self.segments if not (os_ <= seg[0] < oe)]
                 self.segments.append((os_, self.new_paras[j][0], oe - os_))
                 self._whole[i] = j
+
+    def _pair_moved_stretches(self, old: str, new: str, removed: list[int]) -> None:
+        """A long stretch of a changed paragraph that the alignment left unpaired (a sentence
+        moved out into a new paragraph further on, past the text that replaced it), found word
+        for word exactly once in each text, where nothing else was paired, went there."""
+        covered_old = sorted((os_, os_ + length) for os_, _ns, length in self.segments)
+        covered_new = sorted((ns, ns + length) for _os, ns, length in self.segments)
+        new_starts = [a for a, _b in covered_new]
+
+        def free_in_new(a: int, b: int) -> bool:
+            k = bisect_right(new_starts, a) - 1
+            for lo, hi in covered_new[max(0, k):]:
+                if lo >= b:
+                    break
+                if hi > a:
+                    return False
+            return True
+
+        starts = [a for a, _b in covered_old]
+        for i in removed:
+            ps, pe = self.old_paras[i]
+            k = max(0, bisect_right(starts, ps) - 1)
+            at = ps
+            gaps = []
+            for lo, hi in covered_old[k:] + [(pe, pe)]:
+                if lo >= pe:
+                    lo = hi = pe
+                if lo > at:
+                    gaps.append((at, min(lo, pe)))
+                at = max(at, hi)
+                if at >= pe:
+                    break
+            for a, b in gaps:
+                text = old[a:b]
+                a += len(text) - len(text.lstrip())
+                text = text.strip()
+                if len(text) < MOVED_STRETCH or old.count(text) != 1 or new.count(text) != 1:
+                    continue
+                n = new.find(text)
+                if free_in_new(n, n + len(text)):
+                    self.segments.append((a, n, len(text)))
 
     def _drop_lone_repeats(self, old: str, new: str) -> None:
         """A paragraph said more than once ("## Usage", "Example:") paired on its own, with
@@ -582,6 +643,22 @@ def _adjacent_sides(diff: TextDiff, old_text: str, start: int, end: int, new_tex
             _enough_side(old_text[end:end + right], o_end - end, before=False))
 
 
+def _paragraph_sides(diff: TextDiff, old_text: str, start: int, end: int, new_text: str, new_start: int,
+                     new_end: int) -> list[float]:
+    """How alike the claim's paragraph reads next to it in both texts, each side that has words
+    in the old paragraph (up to CONTEXT_LENGTH characters, inside the paragraphs)."""
+    o_start, o_end = diff.old_paras[diff.old_paragraph(start)]
+    n_start, n_end = diff.new_paras[diff.new_paragraph(new_start)]
+    ratios = []
+    before = old_text[max(o_start, start - CONTEXT_LENGTH):start]
+    if _WORD_CHAR.search(before):
+        ratios.append(_char_ratio(before, new_text[max(n_start, new_start - CONTEXT_LENGTH):new_start]))
+    after = old_text[end:min(o_end, end + CONTEXT_LENGTH)]
+    if _WORD_CHAR.search(after):
+        ratios.append(_char_ratio(after, new_text[new_end:min(n_end, new_end + CONTEXT_LENGTH)]))
+    return ratios
+
+
 def _enough_side(same: str, available: int, *, before: bool) -> bool:
     """Whether ``same``, the context found unchanged next to a claim (``before`` it or after it),
     is enough to place it: INTACT_SIDE characters (a character of a script without spaces counts
@@ -590,11 +667,17 @@ def _enough_side(same: str, available: int, *, before: bool) -> bool:
     paragraph has on that side, if it holds a word. The paragraph's edge alone is not context."""
     if not _WORD_CHAR.search(same):
         return False  # spaces and punctuation alone ("." before the paragraph's end) place nothing
-    weight = sum(2 if _UNSPACED_CHAR.match(ch) else 1 for ch in same)
+    weight = _weight(same)
     if weight >= INTACT_SIDE or len(same) >= available:
         return True
     whole_word = _WHOLE_WORD_BEFORE if before else _WHOLE_WORD_AFTER
     return weight >= INTACT_SIDE // 2 and bool(whole_word.search(same))
+
+
+def _weight(text: str) -> int:
+    """Length for telling a phrase from a passage: a character of a script written without spaces
+    (or of Hangul) counts twice, since it is most of a word."""
+    return sum(2 if _UNSPACED_CHAR.match(ch) else 1 for ch in text)
 
 
 def _unique_in_paragraph(text: str, spans: list[tuple[int, int]], index: int, exact: str) -> bool:
@@ -693,6 +776,7 @@ def _exact_elsewhere(diff: TextDiff, old_text: str, new_text: str, start: int, e
         return None
     once_old = old_text.count(exact) == 1
     fitting = []
+    in_aligned = []
     for p in candidates:
         e = p + len(exact)
         if diff.from_elsewhere(new_text, p, e, start, end):
@@ -702,6 +786,7 @@ def _exact_elsewhere(diff: TextDiff, old_text: str, new_text: str, start: int, e
         j = diff.new_paragraph(p)
         if j == aligned and _unique_in_paragraph(new_text, diff.new_paras, j, exact) and unique_old:
             ok = len(exact) >= SHORT_QUOTE or any(_adjacent_sides(diff, old_text, start, end, new_text, p, e))
+            in_aligned.append(p)
         elif len(exact) >= SHORT_QUOTE:
             ok = context_fits(new_text, p, e, prefix, suffix) and (both or once_old and len(candidates) == 1)
         else:
@@ -715,6 +800,19 @@ def _exact_elsewhere(diff: TextDiff, old_text: str, new_text: str, start: int, e
     if fitting:
         best = max(fitting, key=lambda item: (item[1], item[0], item[2]))[3]
         return Reanchored("kept" if best == start else "moved", best, best + len(exact), 1.0)
+    if len(in_aligned) == 1:
+        # Unique in its paragraph and in the paragraph the diff aligned with it, with a good share
+        # of the remembered context there character for character (a whole side, nearly), though
+        # not right next to the words (a mark or a word in between changed), and its paragraph
+        # reading alike next to it on every side that has words: the claim's own words; placed,
+        # and flagged for a look. Less than that is a rewritten sentence reusing a word or two
+        # (context that only survives past the paragraph's end says nothing of the sentence).
+        p = in_aligned[0]
+        score = context_score(new_text, p, p + len(exact), prefix, suffix)
+        sides = _paragraph_sides(diff, old_text, start, end, new_text, p, p + len(exact))
+        if score >= MIN_CONTEXT and all(side >= 0.6 for side in sides):
+            return Reanchored("changed", p, p + len(exact), round(min(0.999, score), 3),
+                              reason="the same words, in a changed context")
     if len(candidates) == 1 and once_old and len(exact) >= LONG_QUOTE:
         # Long words found once in both revisions are the claim's, but their surroundings are
         # new: placed, and flagged for a look rather than passed as unchanged.
@@ -738,41 +836,22 @@ def _edited(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, 
         receivers = diff.receivers.get(diff.old_paragraph(start), set())
         in_place = (aligned in paragraphs and paragraphs == list(range(paragraphs[0], paragraphs[-1] + 1))
                     and len(paragraphs) <= 2 and set(paragraphs) <= receivers)
-        candidate = _edited_span(diff, old_text, new_text, start, end, pieces, edges) if in_order and in_place else None
-        if candidate is not None:
-            s, e = candidate
-            words = new_text[s:e]
-            score = similarity(exact, words)
-            # Counted in letters and digits: marks and spaces survive everywhere.
-            kept_chars = sum(len(_WORD_CHAR.findall(old_text, p[0], p[0] + p[2])) for p in pieces)
-            survived = kept_chars / max(1, len(_WORD_CHAR.findall(exact)))
-            left, right = _intact_sides(diff, old_text, start, end, s, e)
-            # Close together; or, with nearly all its letters there in order, around inserted
-            # markup (a link's address, a longer URL) inside one paragraph.
-            compact = e - s <= 1.5 * len(exact) + 10 or (
-                survived >= MARKUP_SURVIVAL and e - s <= 3 * len(exact) + 100
-                and new_text.count("\n\n", s, e) <= exact.count("\n\n"))
-            # Words said twice in the old text need context on both sides to tell which one this is.
-            unique = old_text.count(exact) == 1
-            one_side = (left or right) and unique and (len(exact) >= SHORT_QUOTE or survived >= SHORT_EDIT_SURVIVAL)
-            sides = (left and right) or one_side
-            # All of its words still there, in order: words were inserted, none reworded.
-            longest = max(pieces, key=lambda p: p[2])
-            run = old_text[longest[0]:longest[0] + longest[2]]
-            # A rewording that keeps every other word leaves single words standing; two words
-            # together survived an edit.
-            revised = (survived >= WORDS_ALL_THERE or len(run.split()) >= 2
-                       or _edits_around(diff, old_text, new_text, start, end) <= MAX_EDITS)
-            # A long surviving run, found once in both texts, is the claim's own whatever surrounds it.
-            landmark = (len(run.strip()) >= SHORT_QUOTE and survived >= SHORT_EDIT_SURVIVAL
-                        and old_text.count(run) == 1 and new_text.count(run) == 1)
-            by_similarity = (score >= threshold and (survived >= TYPO_SURVIVAL or _one_word(exact))
-                             and (sides or landmark or (unique and context_fits(new_text, s, e, prefix, suffix,
-                                                                                quote_length=len(exact)))))
-            by_evidence = (survived >= EDIT_SURVIVAL and score >= EDIT_SIMILARITY
-                           and ((sides and revised) or landmark))
-            if compact and (by_similarity or by_evidence):
-                return Reanchored("changed", s, e, round(min(score, 0.999), 3), reason="edited words")
+        found = (_edited_on(diff, old_text, new_text, start, end, exact, prefix, suffix, threshold, pieces, edges,
+                            aligned) if in_order and in_place else None)
+        if found is None:
+            # A word or two at the claim's end that the diff paired into another paragraph (a
+            # common word reused there, a heading the edit split off) is not where the claim
+            # went: its survivors in the aligned paragraph are weighed without it, the rest
+            # counting as edited away; three quarters of its letters must be left there.
+            trimmed = _stray_ends_dropped(diff, pieces, aligned)
+            kept = sum(len(_WORD_CHAR.findall(old_text, p[0], p[0] + p[2])) for p in trimmed)
+            if (trimmed and trimmed != pieces and aligned in receivers
+                    and kept >= MOSTLY_SURVIVED * len(_WORD_CHAR.findall(exact))
+                    and all(x[1] + x[2] <= y[1] for x, y in zip(trimmed, trimmed[1:]))):
+                found = _edited_on(diff, old_text, new_text, start, end, exact, prefix, suffix, threshold, trimmed,
+                                   edges, aligned)
+        if found is not None:
+            return found
     # Typos the token diff cannot see inside one word: the best similar span near where the old
     # words map, in the aligned paragraph, with the remembered context around it.
     new_start, new_end = diff.map(start), diff.map(end)
@@ -790,6 +869,82 @@ def _edited(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, 
             similarity_, s, e = best
             return Reanchored("changed", s, e, round(similarity_, 3), reason="edited words")
     return None
+
+
+def _edited_on(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, exact: str, prefix: str,
+               suffix: str, threshold: float, pieces: list[tuple[int, int, int]], edges: tuple[bool, bool],
+               aligned: int) -> Reanchored | None:
+    """The edited words over these surviving pieces, if the evidence places the claim there."""
+    candidate = _edited_span(diff, old_text, new_text, start, end, pieces, edges)
+    if candidate is None:
+        return None
+    s, e = candidate
+    words = new_text[s:e]
+    score = similarity(exact, words)
+    # Counted in letters and digits: marks and spaces survive everywhere.
+    kept_chars = sum(len(_WORD_CHAR.findall(old_text, p[0], p[0] + p[2])) for p in pieces)
+    survived = kept_chars / max(1, len(_WORD_CHAR.findall(exact)))
+    left, right = _intact_sides(diff, old_text, start, end, s, e)
+    # Close together; or, with nearly all its letters there in order, around inserted
+    # markup (a link's address, a longer URL) inside one paragraph.
+    compact = e - s <= 1.5 * len(exact) + 10 or (
+        survived >= MARKUP_SURVIVAL and e - s <= 3 * len(exact) + 100
+        and new_text.count("\n\n", s, e) <= exact.count("\n\n"))
+    # Words said twice in the old text need context on both sides to tell which one this is.
+    unique = old_text.count(exact) == 1
+    one_side = (left or right) and unique and (len(exact) >= SHORT_QUOTE or survived >= SHORT_EDIT_SURVIVAL)
+    sides = (left and right) or one_side
+    # All of its words still there, in order: words were inserted, none reworded.
+    longest = max(pieces, key=lambda p: p[2])
+    run = old_text[longest[0]:longest[0] + longest[2]]
+    # A rewording that keeps every other word leaves single words standing; two words
+    # together survived an edit.
+    revised = (survived >= WORDS_ALL_THERE or len(run.split()) >= 2
+               or _edits_around(diff, old_text, new_text, start, end) <= MAX_EDITS)
+    # A long surviving run, found once in both texts, is the claim's own whatever surrounds it.
+    landmark = (len(run.strip()) >= SHORT_QUOTE and survived >= SHORT_EDIT_SURVIVAL
+                and old_text.count(run) == 1 and new_text.count(run) == 1)
+    by_similarity = (score >= threshold and (survived >= TYPO_SURVIVAL or _one_word(exact))
+                     and (sides or landmark or (unique and context_fits(new_text, s, e, prefix, suffix,
+                                                                        quote_length=len(exact)))))
+    # Most of its letters there, reading much like it, in its aligned paragraph: an edit
+    # of these words even when both neighbours were edited too (not for a few words: two
+    # of three kept is a new phrase reusing them as often as an edit).
+    mostly_there = (unique and revised and _weight(exact) >= SHORT_QUOTE and survived >= MOSTLY_SURVIVED
+                    and score >= MOSTLY_SIMILAR)
+    by_evidence = (survived >= EDIT_SURVIVAL and score >= EDIT_SIMILARITY
+                   and ((sides and revised) or landmark or mostly_there))
+    # Markup rewritten around them (a reStructuredText badge turned into Markdown, a word
+    # renamed inside an identifier) leaves no whole token alike, but the letters read
+    # alike; with a long run of them found once in each text, or context on one side.
+    letters = letter_similarity(exact, words)
+    by_letters = (unique and _weight(exact) >= SHORT_QUOTE and survived >= MOSTLY_SURVIVED
+                  and (landmark or left or right) and letters >= LETTERS_SIMILAR)
+    if by_letters and not (by_similarity or by_evidence):
+        score = letters  # the evidence it was placed on
+    # Cut short: one stretch of it survived whole, most of it, once in its paragraph in
+    # both texts and long enough to be no common phrase (a character of a script without
+    # spaces counting twice), and the rest was deleted (a sentence's tail dropped).
+    stretch = run.strip()
+    truncated = (len(pieces) == 1 and unique and survived >= EDIT_SURVIVAL and score >= TRUNCATED_SIMILAR
+                 and _weight(stretch) >= SHORT_QUOTE
+                 and _unique_in_paragraph(old_text, diff.old_paras, diff.old_paragraph(start), stretch)
+                 and _unique_in_paragraph(new_text, diff.new_paras, aligned, stretch))
+    if compact and (by_similarity or by_evidence or by_letters or truncated):
+        return Reanchored("changed", s, e, round(min(score, 0.999), 3), reason="edited words")
+    return None
+
+
+def _stray_ends_dropped(diff: TextDiff, pieces: list[tuple[int, int, int]], aligned: int
+                        ) -> list[tuple[int, int, int]]:
+    """The surviving pieces without those at either end that went outside the aligned paragraph."""
+    first, last = 0, len(pieces)
+    while first < last and diff.new_paragraph(pieces[first][1]) != aligned:
+        first += 1
+    while last > first and diff.new_paragraph(pieces[last - 1][1]) != aligned:
+        last -= 1
+    kept = pieces[first:last]
+    return kept if all(diff.new_paragraph(p[1]) == aligned for p in kept) else []
 
 
 def _edited_span(diff: TextDiff, old_text: str, new_text: str, start: int, end: int,
@@ -891,6 +1046,16 @@ def similarity(a: str, b: str) -> float:
                 ratio = _char_ratio(x, y)
                 credit += ratio if ratio >= 0.75 else 0.0
     return credit / max(len(words_a), len(words_b))
+
+
+def letter_similarity(a: str, b: str) -> float:
+    """How alike two quotes are (0–1) in their letters and digits alone, in order: the evidence
+    left when markup around the words was rewritten or a word was renamed inside an identifier,
+    where no whole token is the same. Used only inside a claim's aligned paragraph."""
+    letters_a, letters_b = "".join(_WORD_CHAR.findall(a)), "".join(_WORD_CHAR.findall(b))
+    if not letters_a or not letters_b:
+        return 0.0
+    return difflib.SequenceMatcher(None, letters_a, letters_b, autojunk=False).ratio()
 
 
 def _best_fuzzy(text: str, start: int, end: int, exact: str, prefix: str, suffix: str,
