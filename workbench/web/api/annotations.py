@@ -261,8 +261,8 @@ api.add_url_rule("/annotations/<int:annotation_id>/review", "moved_review", move
                  methods=["POST"], defaults={"rest": "/review"})
 
 
-#: The most annotations one page of search results holds.
-MAX_SEARCH_LIMIT = 200
+#: The most annotations one page of search results holds: as many as a container's page.
+MAX_SEARCH_LIMIT = containers.MAX_LIMIT
 SEARCH_FILTERS = ("q", "verdict", "status", "tag", "checker", "article", "from", "to")
 
 

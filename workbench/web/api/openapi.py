@@ -25,6 +25,7 @@ from flask import current_app, render_template, url_for
 
 from workbench.memo import memoized
 from workbench.services.exports.service import FORMATS
+from workbench.services.containers import MAX_LIMIT as MAX_CONTAINER_LIMIT
 from workbench.services.exports.w3c import MEDIA_TYPE as ANNOTATION_MEDIA_TYPE
 from workbench.services.ingest import ARTICLE_MEDIA_TYPES
 from workbench.services.review import TRANSITIONS
@@ -442,7 +443,13 @@ def operations(*, iris_in_container: bool) -> dict:
         ("/api/articles/{article_id}/annotations/", "get"): {
             "operationId": "list_annotations", "summary": "The article's claims as an AnnotationCollection",
             "tags": ["annotations"],
-            "parameters": [ARTICLE_ID, count_param("page", "A page of the container (0 is the first)."), PREFER],
+            "parameters": [ARTICLE_ID, count_param("page", "A page of the container (0 is the first)."),
+                           count_param("limit", f"Annotations on a page (at most {MAX_CONTAINER_LIMIT}; the "
+                                                "ANNOTATION_PAGE_SIZE setting unless given).",
+                                       minimum=1, maximum=MAX_CONTAINER_LIMIT),
+                           {"name": "iris", "in": "query", "required": False, "schema": {"enum": ["0", "1"]},
+                            "description": "1: a page holds the annotations' IRIs alone (Prefer wins over it)."},
+                           PREFER],
             "responses": {"200": {"description": "The container, or one of its pages (an AnnotationPage) "
                                                  "when page is given.", "headers": {"Link": LINK},
                                   "content": {LD_JSON: {"schema": {"anyOf": [ref("AnnotationCollection"),
@@ -463,7 +470,8 @@ def operations(*, iris_in_container: bool) -> dict:
                                 ("status", "A review status."), ("tag", "A tag."),
                                 ("checker", "The checker's username."), ("article", "An article's id."),
                                 ("from", "Created on or after (ISO date)."), ("to", "Created on or before."))]
-            + [count_param("limit", f"Page size (at most {MAX_PAGE_SIZE}).", minimum=1, maximum=MAX_PAGE_SIZE),
+            + [count_param("limit", f"Page size (at most {MAX_CONTAINER_LIMIT}, as on a container).", minimum=1,
+                           maximum=MAX_CONTAINER_LIMIT),
                count_param("offset", "Claims to skip.")],
             "responses": {"200": ld("AnnotationPage", "A page of matching annotations."), **error_responses()}},
         ("/api/users/{user_id}", "get"): {
