@@ -105,6 +105,8 @@ def test_an_annotations_life_answers_as_described(api_as, client):
     assert "text/html" in description["paths"]["/api/articles"]["post"]["requestBody"]["content"]
     check("/api/articles", "get", checker.get("/api/articles?limit=5"), 200)
     check("/api/articles/{article_id}", "get", checker.get(article), 200)
+    check("/api/articles/{article_id}", "get", checker.get(f"{article}?fields=title,revision.sha256"), 200)
+    check("/api/articles/{article_id}", "get", checker.get(f"{article}?fields=words"), 422)
     check("/api/articles/{article_id}/revisions/{number}", "get", checker.get(f"{article}/revisions/1"), 200)
     container = f"{article}/annotations/"
     check("/api/articles/{article_id}/annotations/", "get", checker.get(container), 200)

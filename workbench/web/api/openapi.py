@@ -33,7 +33,7 @@ from workbench.services.schemas import ArticleImport, SourceInput, claim_fields_
 from workbench.store.models import ReviewStatus, Stance
 from workbench.text import claim_fields
 from workbench.web import auth
-from workbench.web.api.articles import MAX_PAGE_SIZE
+from workbench.web.api.articles import ARTICLE_FIELDS, MAX_PAGE_SIZE, REVISION_FIELDS
 from workbench.web.api.blueprint import api
 from workbench.web.params import MAX_ID
 
@@ -203,6 +203,10 @@ def _article_schemas() -> dict:
                    "source_url": text_or_null, "created": {"type": "string"}, "modified": {"type": "string"},
                    "current_revision": {"type": "integer"},
                    "revision": ref("Revision")}}
+    # Some of the fields (``?fields=``): those asked for, of the same types.
+    article_fields = {"type": "object", "required": ["id", "url"],
+                      "properties": dict(article["properties"],
+                                         revision={"type": "object", "properties": revision["properties"]})}
     listing = {"type": "object", "required": ["total", "limit", "offset", "items"], "properties": {
         "total": {"type": "integer", "minimum": 0}, "limit": {"type": "integer"}, "offset": {"type": "integer"},
         "items": {"type": "array", "items": ref("Article")}}}
@@ -222,8 +226,8 @@ def _article_schemas() -> dict:
         "type": "object", "required": ["code", "message"],
         "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
         "description": "A 410 adds who withdrew the claim, when and why, and its last quote and verdict."}}}
-    return {"Revision": revision, "Article": article, "ArticleList": listing, "RevisionReport": report,
-            "Error": error}
+    return {"Revision": revision, "Article": article, "ArticleFields": article_fields, "ArticleList": listing,
+            "RevisionReport": report, "Error": error}
 
 
 # Responses -----------------------------------------------------------------------------------
@@ -415,8 +419,16 @@ def operations(*, iris_in_container: bool) -> dict:
             "responses": {"200": plain("ArticleList", "A page of articles."), **error_responses()}},
         ("/api/articles/{article_id}", "get"): {
             "operationId": "get_article", "summary": "One article with its current revision's text",
-            "tags": ["articles"], "parameters": [ARTICLE_ID],
-            "responses": {"200": plain("Article", "The article."), **error_responses()}},
+            "tags": ["articles"],
+            "parameters": [ARTICLE_ID, {
+                "name": "fields", "in": "query", "required": False, "schema": {"type": "string"},
+                "description": "Only these fields, comma-separated (id and url always): the article's "
+                               f"({', '.join(ARTICLE_FIELDS)}) or its revision's as revision.name "
+                               f"({', '.join(REVISION_FIELDS)}). Say fields=id,title,revision.number,"
+                               "revision.sha256 to leave the text out."}],
+            "responses": {"200": {"description": "The article (only the fields asked for, when fields is given).",
+                                  "content": {JSON: {"schema": {"anyOf": [ref("Article"), ref("ArticleFields")]}}}},
+                          **error_responses()}},
         ("/api/articles/{article_id}/revisions", "post"): {
             "operationId": "create_revision", "summary": "A new revision; its claims re-anchored",
             "tags": ["articles"], "parameters": [ARTICLE_ID], "requestBody": IMPORT_BODY,
