@@ -28,6 +28,7 @@ bench: setup-test browser
 	$(PY) -m pip install -q readability-lxml || echo "readability-lxml not installed: its column is skipped"
 	$(PY) scripts/import_bench.py
 	$(PY) scripts/bench.py
+	$(PY) scripts/read_bench.py
 
 load: setup-test
 	$(PY) scripts/load_bench.py
