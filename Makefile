@@ -32,6 +32,7 @@ bench: setup-test browser
 	$(PY) scripts/import_bench.py
 	$(PY) scripts/bench.py
 	$(PY) scripts/reanchor_bench.py
+	$(PY) scripts/read_bench.py
 
 load: setup-test
 	$(PY) scripts/load_bench.py

@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workbench.store import db
     from workbench.web import (
         auth,
+        compression,
         csrf,
         fragments,
         htmx,
@@ -43,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     load_config(app, test_config)
     db.init_app(app)
     request_log.init_app(app)
+    compression.init_app(app)  # runs after every other after_request but the log's
     throttle.init_app(app)
     auth.init_app(app)
     request_input.init_app(app)  # after auth: an error page still shows who is signed in

@@ -191,3 +191,24 @@ def test_unknown_api_path_is_json_404(api_as):
 
 def test_wrong_method_is_json_405(api_as):
     assert_api_error(api_as("viewer").delete("/api/articles"), 405)
+
+
+def test_fields_leave_the_text_out_of_the_article(api_as):
+    api = api_as("checker")
+    made = api.post("/api/articles", json={"text": MESSY}).get_json()
+    whole = api.get(f"/api/articles/{made['id']}").get_json()
+    response = api.get(f"/api/articles/{made['id']}?fields=title,revision.number,revision.sha256")
+    assert response.status_code == 200
+    assert response.get_json() == {"id": made["id"], "url": whole["url"], "title": whole["title"],
+                                   "revision": {"number": 1, "sha256": whole["revision"]["sha256"]}}
+    assert "road maintenance" not in response.get_data(as_text=True)
+    assert api.get(f"/api/articles/{made['id']}?fields=revision").get_json()["revision"] == whole["revision"]
+
+
+@pytest.mark.parametrize("fields", ["body", "revision.words", "", " , "])
+def test_fields_the_article_lacks_are_refused_naming_them(api_as, fields):
+    api = api_as("checker")
+    made = api.post("/api/articles", json={"text": MESSY}).get_json()
+    response = api.get(f"/api/articles/{made['id']}?fields={fields}")
+    assert_api_error(response, 422, "bad_parameter")
+    assert "fields names the article's fields" in response.get_json()["error"]["message"]

@@ -120,7 +120,7 @@ CASES = [
     ("limit=abc", "viewer", "GET", "/api/articles?limit=abc", {}, None, 422, "bad_parameter"),
     ("a negative offset", "viewer", "GET", "/api/articles?offset=-1", {}, None, 422, "bad_parameter"),
     ("a limit over the largest", "viewer", "GET", "/api/articles?limit=201", {}, None, 422, "bad_parameter"),
-    ("a search limit over the largest", "viewer", "GET", "/api/search?limit=999", {}, None, 422, "bad_parameter"),
+    ("a search limit over the largest", "viewer", "GET", "/api/search?limit=1001", {}, None, 422, "bad_parameter"),
     ("a search for no verdict", "viewer", "GET", "/api/search?verdict=maybe", {}, None, 422, "bad_parameter"),
     ("a search by a date that is none", "viewer", "GET", "/api/search?from=2025-13-01", {}, None, 422,
      "bad_parameter"),

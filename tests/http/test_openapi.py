@@ -105,6 +105,8 @@ def test_an_annotations_life_answers_as_described(api_as, client):
     assert "text/html" in description["paths"]["/api/articles"]["post"]["requestBody"]["content"]
     check("/api/articles", "get", checker.get("/api/articles?limit=5"), 200)
     check("/api/articles/{article_id}", "get", checker.get(article), 200)
+    check("/api/articles/{article_id}", "get", checker.get(f"{article}?fields=title,revision.sha256"), 200)
+    check("/api/articles/{article_id}", "get", checker.get(f"{article}?fields=words"), 422)
     check("/api/articles/{article_id}/revisions/{number}", "get", checker.get(f"{article}/revisions/1"), 200)
     container = f"{article}/annotations/"
     check("/api/articles/{article_id}/annotations/", "get", checker.get(container), 200)
@@ -124,6 +126,11 @@ def test_an_annotations_life_answers_as_described(api_as, client):
     check(path, "put", checker.put(iri, json=annotation_for(made, "830 million crowns"),
                                    headers={"If-Match": created.headers["ETag"]}), 412)
     check(path, "put", checker.put(iri, json=annotation_for(made, "830 million crowns")), 428)
+    check("/api/articles/{article_id}/annotations/", "get", checker.get(f"{container}?page=0&limit=1000"), 200)
+    check("/api/articles/{article_id}/annotations/", "get", checker.get(f"{container}?page=0&limit=1001"), 422)
+    limits = {p["name"]: p["schema"] for p in description["paths"]["/api/articles/{article_id}/annotations/"]["get"]
+              ["parameters"]}
+    assert limits["limit"] == {"type": "integer", "minimum": 1, "maximum": 1000}
     check(path + "/review", "post", checker.post(iri + "/review", json={"action": "submit"}), 200)
     check(path + "/review", "post", checker.post(iri + "/review", json={"action": "submit"}), 409)
     check(path + "/review", "post", editor.post(iri + "/review", json={"action": "approve"}), 200)

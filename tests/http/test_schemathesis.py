@@ -96,4 +96,7 @@ def test_every_operation_answers_as_described(case, described_app):
         # No drawn ETag is the current one, and a stale one is refused before the body is read: "*"
         # (whatever the current version is) lets the drawn bodies reach the parser.
         case.headers["If-Match"] = "*"
-    case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS, app=app)
+    # The WSGI transport hands the body over as sent, undecoded: the answers are checked as plain
+    # JSON (tests/http/test_container_reads.py checks that gzip gives the same bytes).
+    case.call_and_validate(headers={"Authorization": f"Bearer {token}", "Accept-Encoding": "identity"},
+                           checks=CHECKS, app=app)

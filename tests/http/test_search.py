@@ -112,7 +112,7 @@ def test_a_search_answer_is_conditional(found):
 
 
 BAD = [
-    ("limit=abc", "limit"), ("limit=-1", "limit"), ("limit=0", "limit"), ("limit=201", "limit"),
+    ("limit=abc", "limit"), ("limit=-1", "limit"), ("limit=0", "limit"), ("limit=1001", "limit"),
     ("limit=1.5", "limit"), ("offset=-3", "offset"), ("offset=x", "offset"), ("offset=1e3", "offset"),
     ("verdict=pants_on_fire", "verdict"), ("status=published", "status"), ("from=yesterday", "from"),
     ("to=2025-02-30", "to"), ("from=2025-03-02&to=2025-03-01", "from"), ("article=abc", "article"),

@@ -54,6 +54,8 @@ class ExportedClaim:
     first_approved_at: datetime | None = None
     #: The claim on the article's page.
     page_url: str = ""
+    #: The number of the revision the claim is on.
+    revision_number: int = 0
 
     @property
     def published(self) -> bool:
@@ -118,17 +120,11 @@ def load(db: Session, *, article: Article, revision: Revision, include: str = "a
                  links=links,
                  printing={"max_memory": config["PDF_MAX_MEMORY_MB"] * 2**20, "run_as": config["PDF_USER"],
                            "paper": paper_size(config)})
-    claims = claims_for(db, revision=revision, include=include)
     if reads == "annotations":
-        # The claims the conditions choose, each with its sources and creator as plain rows; no
-        # history, reviewers or corrections (annotations show none of them).
-        related = load_related(db, claims, chosen_by=export_conditions(revision, include))
-        exported = [ExportedClaim(number=number, claim=claim, verdict=verdict_for(claim.verdict, config),
-                                  sources=related.sources.get(claim.id, []),
-                                  checker=related.users.get(claim.creator_id), reviewer=None, approved_at=None,
-                                  page_url=links.claim_page(article.id, claim.id))
-                    for number, claim in enumerate(claims, start=1)]
-        return ExportData(claims=exported, fingerprint=related.fingerprint, **shown)
+        exported, fingerprint = load_annotated(db, export_conditions(revision, include), config=config, links=links,
+                                               order=(Claim.start, Claim.end, Claim.id))
+        return ExportData(claims=exported, fingerprint=fingerprint, **shown)
+    claims = claims_for(db, revision=revision, include=include)
     ids = [c.id for c in claims] or [0]
 
     sources: dict[int, list] = defaultdict(list)
@@ -162,6 +158,23 @@ def load(db: Session, *, article: Article, revision: Revision, include: str = "a
             continue  # its content is not what was approved: never published (the guard should have said so)
         exported.append(item)
     return ExportData(claims=exported, corrections=corrections_log.log(db, article, config=config), **shown)
+
+
+def load_annotated(db: Session, conditions: list, *, config, links: Links, order: tuple,
+                   first_number: int = 1) -> tuple[list[ExportedClaim], tuple]:
+    """What annotations show of the claims ``conditions`` choose, in ``order``: each claim with its
+    sources, creator and revision number as plain rows; no history, reviewers or corrections
+    (annotations show none of them). Also what the related rows read come to
+    (``annotations.Related.fingerprint``)."""
+    claims = list(db.exec(select(Claim).where(*conditions).order_by(*order)).all())
+    related = load_related(db, claims, chosen_by=conditions)
+    exported = [ExportedClaim(number=number, claim=claim, verdict=verdict_for(claim.verdict, config),
+                              sources=related.sources.get(claim.id, []),
+                              checker=related.users.get(claim.creator_id), reviewer=None, approved_at=None,
+                              page_url=links.claim_page(claim.article_id, claim.id),
+                              revision_number=related.numbers.get(claim.revision_id, 0))
+                for number, claim in enumerate(claims, start=first_number)]
+    return exported, related.fingerprint
 
 
 def claims_for(db: Session, *, revision: Revision, include: str = "approved") -> list[Claim]:

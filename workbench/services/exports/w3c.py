@@ -188,7 +188,11 @@ def render(data) -> bytes:
 
 
 def collection_label(article) -> str:
-    return f"Claims in “{article.title}”"
+    return collection_label_of(article.title)
+
+
+def collection_label_of(title: str) -> str:
+    return f"Claims in “{title}”"
 
 
 def export_collection(annotations: list[dict], *, links: Links, collection_id: str, label: str) -> dict:

@@ -12,7 +12,7 @@ from workbench.errors import (
     NotFoundError,
     PreconditionRequiredError,
 )
-from workbench.services import articles, claims, search
+from workbench.services import articles, claims, containers, search
 from workbench.services.annotating import create_annotated_claim
 from workbench.services.annotation_input import parse_annotation
 from workbench.services.annotations import annotation_of_new_claim, annotations_for
@@ -103,52 +103,42 @@ def get_user(user_id: int):
 @auth.requires("read")
 def list_annotations(article_id: int):
     """The container (an AnnotationCollection and an LDP BasicContainer), or one of its pages with
-    ``?page=N`` (``&iris=1``: the annotations' IRIs alone). Prefer chooses what is embedded."""
+    ``?page=N`` (``&iris=1``: the annotations' IRIs alone; ``&limit=L``: L annotations a page, up
+    to ``containers.MAX_LIMIT``). Prefer chooses what is embedded. The ETag is made from the
+    stamps of what the document shows, so a conditional GET is answered without making it."""
     protocol.require_acceptable()
     db = get_session()
     article = articles.get_article(db, article_id)
-    total = claims.count_claims(db, article)
-    size = page_size()
+    limit_given = request.args.get("limit") not in (None, "")
+    size = count_arg("limit", page_size(), minimum=1, maximum=containers.MAX_LIMIT)
     collection_id = url_for("api.list_annotations", article_id=article.id, _external=True)
-    page_count = max(1, -(-total // size))
     preferred = protocol.preference()
-    label = w3c.collection_label(article)
     headers = {"Vary": "Accept, Prefer"}
     if preferred.asked:
         headers["Preference-Applied"] = "return=representation"
 
     def page_url(number: int, iris: bool) -> str:
         args = {"iris": 1} if iris else {}
+        if limit_given:
+            args["limit"] = size
         return url_for("api.list_annotations", article_id=article.id, **args, page=number, _external=True)
-
-    def build_page(number: int, iris: bool, embedded: bool) -> dict:
-        rows = claims.claims_of_article(db, article, limit=size, offset=number * size)
-        # Described in full, each with its own @context, as a client reading them one by one expects.
-        items = ([links().annotation(c.article_id, c.id) for c in rows] if iris
-                 else annotations_for(db, rows, links=links()))
-        return w3c.page(items, links=links(), page_id=page_url(number, iris), collection_id=collection_id,
-                        label=label, total=total, start_index=number * size,
-                        next_id=page_url(number + 1, iris) if number + 1 < page_count else None,
-                        prev_id=page_url(number - 1, iris) if number > 0 else None, embedded=embedded)
 
     if request.args.get("page") is not None:
         number = count_arg("page", 0)
         iris = _iris_arg() if not preferred.asked else preferred.form != "descriptions"
-        if number >= page_count:
-            raise NotFoundError(f"There is no page {number}; pages run from 0 to {page_count - 1}.")
-        data = build_page(number, iris, embedded=False)
-        headers["Content-Location"] = data["id"]
-        return protocol.ld_response(data, headers=headers, conditional=True)
-    iris = preferred.form == "iris"
-    if preferred.form == "minimal":
-        first = page_url(0, False) if total else None
+        shape = containers.Shape(number, size, "iris" if iris else "descriptions")
+        headers["Content-Location"] = page_url(number, iris)
     else:
-        first = build_page(0, iris, embedded=True) if total else None
-    data = w3c.collection(links=links(), collection_id=collection_id, label=label, total=total, first=first,
-                          last_id=page_url(page_count - 1, iris) if total else None)
-    data["type"] = ["BasicContainer", "AnnotationCollection"]
-    headers["Content-Location"] = collection_id
-    return protocol.ld_response(data, headers=headers, conditional=True)
+        shape = containers.Shape(None, size, preferred.form)
+        headers["Content-Location"] = collection_id
+    config = current_app.config
+    stamped = containers.stamped(db, article=article, shape=shape, links=links(), collection_id=collection_id,
+                                 page_url=page_url, config=config)
+    answered = protocol.answer_from_tag(protocol.strong_etag(stamped.stamp), headers)
+    if answered is not None:
+        return answered
+    content, key = containers.body(db, stamped, links=links(), page_url=page_url, config=config)
+    return protocol.tagged_response(content, protocol.strong_etag(repr(key).encode("utf-8")), headers=headers)
 
 
 def _iris_arg() -> bool:
@@ -271,8 +261,8 @@ api.add_url_rule("/annotations/<int:annotation_id>/review", "moved_review", move
                  methods=["POST"], defaults={"rest": "/review"})
 
 
-#: The most annotations one page of search results holds.
-MAX_SEARCH_LIMIT = 200
+#: The most annotations one page of search results holds: as many as a container's page.
+MAX_SEARCH_LIMIT = containers.MAX_LIMIT
 SEARCH_FILTERS = ("q", "verdict", "status", "tag", "checker", "article", "from", "to")
 
 

@@ -136,12 +136,49 @@ def list_articles():
     return jsonify({"total": total, "limit": limit, "offset": offset, "items": [article_json(a) for a in rows]})
 
 
+#: The fields of an article's representation, and of its revision's (``revision.text``).
+ARTICLE_FIELDS = ("id", "url", "title", "source_url", "created", "modified", "current_revision", "revision")
+REVISION_FIELDS = ("url", "number", "title", "publisher", "byline", "published", "language", "source_url", "sha256",
+                   "origin", "created", "text", "blocks")
+#: What every sparse representation keeps: what names the article.
+ALWAYS_GIVEN = ("id", "url")
+
+
+def chosen_fields() -> set[str] | None:
+    """``?fields=``: the comma-separated fields the client wants (``revision.number``, say, for
+    one of the revision's; ``revision`` for all of them), or None for the whole article. A client
+    that has the text already leaves ``revision.text`` out. 422 for a name the article lacks."""
+    raw = request.args.get("fields")
+    if raw is None:
+        return None
+    names = [name.strip() for name in raw.split(",") if name.strip()]
+    known = ARTICLE_FIELDS + tuple(f"revision.{name}" for name in REVISION_FIELDS)
+    unknown = [name for name in names if name not in known]
+    if unknown or not names:
+        raise InvalidContentError(
+            f"fields names the article's fields to give, from {', '.join(known)}; "
+            + (f"it has no {unknown[0][:40]!r}." if unknown else "none was named."), code="bad_parameter")
+    return set(names) | set(ALWAYS_GIVEN)
+
+
+def sparse(data: dict, names: set[str]) -> dict:
+    """``data`` with only the fields ``names`` (``chosen_fields``) asks for."""
+    shown = {key: value for key, value in data.items() if key in names}
+    of_revision = {name.split(".", 1)[1] for name in names if name.startswith("revision.")}
+    if of_revision and "revision" not in names and data.get("revision") is not None:
+        shown["revision"] = {key: value for key, value in data["revision"].items() if key in of_revision}
+    return shown
+
+
 @api.get("/articles/<int:article_id>")
 @auth.requires("read")
 def get_article(article_id: int):
+    """The article with its current revision; ``?fields=`` gives only the fields named."""
+    names = chosen_fields()
     db = get_session()
     article = articles.get_article(db, article_id)
-    return jsonify(article_json(article, articles.get_revision(db, article)))
+    data = article_json(article, articles.get_revision(db, article))
+    return jsonify(data if names is None else sparse(data, names))
 
 
 @api.post("/articles/<int:article_id>/revisions")

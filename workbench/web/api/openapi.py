@@ -25,6 +25,7 @@ from flask import current_app, render_template, url_for
 
 from workbench.memo import memoized
 from workbench.services.exports.service import FORMATS
+from workbench.services.containers import MAX_LIMIT as MAX_CONTAINER_LIMIT
 from workbench.services.exports.w3c import MEDIA_TYPE as ANNOTATION_MEDIA_TYPE
 from workbench.services.ingest import ARTICLE_MEDIA_TYPES
 from workbench.services.review import TRANSITIONS
@@ -32,7 +33,7 @@ from workbench.services.schemas import ArticleImport, SourceInput, claim_fields_
 from workbench.store.models import ReviewStatus, Stance
 from workbench.text import claim_fields
 from workbench.web import auth
-from workbench.web.api.articles import MAX_PAGE_SIZE
+from workbench.web.api.articles import ARTICLE_FIELDS, MAX_PAGE_SIZE, REVISION_FIELDS
 from workbench.web.api.blueprint import api
 from workbench.web.params import MAX_ID
 
@@ -202,6 +203,10 @@ def _article_schemas() -> dict:
                    "source_url": text_or_null, "created": {"type": "string"}, "modified": {"type": "string"},
                    "current_revision": {"type": "integer"},
                    "revision": ref("Revision")}}
+    # Some of the fields (``?fields=``): those asked for, of the same types.
+    article_fields = {"type": "object", "required": ["id", "url"],
+                      "properties": dict(article["properties"],
+                                         revision={"type": "object", "properties": revision["properties"]})}
     listing = {"type": "object", "required": ["total", "limit", "offset", "items"], "properties": {
         "total": {"type": "integer", "minimum": 0}, "limit": {"type": "integer"}, "offset": {"type": "integer"},
         "items": {"type": "array", "items": ref("Article")}}}
@@ -221,8 +226,8 @@ def _article_schemas() -> dict:
         "type": "object", "required": ["code", "message"],
         "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
         "description": "A 410 adds who withdrew the claim, when and why, and its last quote and verdict."}}}
-    return {"Revision": revision, "Article": article, "ArticleList": listing, "RevisionReport": report,
-            "Error": error}
+    return {"Revision": revision, "Article": article, "ArticleFields": article_fields, "ArticleList": listing,
+            "RevisionReport": report, "Error": error}
 
 
 # Responses -----------------------------------------------------------------------------------
@@ -414,8 +419,16 @@ def operations(*, iris_in_container: bool) -> dict:
             "responses": {"200": plain("ArticleList", "A page of articles."), **error_responses()}},
         ("/api/articles/{article_id}", "get"): {
             "operationId": "get_article", "summary": "One article with its current revision's text",
-            "tags": ["articles"], "parameters": [ARTICLE_ID],
-            "responses": {"200": plain("Article", "The article."), **error_responses()}},
+            "tags": ["articles"],
+            "parameters": [ARTICLE_ID, {
+                "name": "fields", "in": "query", "required": False, "schema": {"type": "string"},
+                "description": "Only these fields, comma-separated (id and url always): the article's "
+                               f"({', '.join(ARTICLE_FIELDS)}) or its revision's as revision.name "
+                               f"({', '.join(REVISION_FIELDS)}). Say fields=id,title,revision.number,"
+                               "revision.sha256 to leave the text out."}],
+            "responses": {"200": {"description": "The article (only the fields asked for, when fields is given).",
+                                  "content": {JSON: {"schema": {"anyOf": [ref("Article"), ref("ArticleFields")]}}}},
+                          **error_responses()}},
         ("/api/articles/{article_id}/revisions", "post"): {
             "operationId": "create_revision", "summary": "A new revision; its claims re-anchored",
             "tags": ["articles"], "parameters": [ARTICLE_ID], "requestBody": IMPORT_BODY,
@@ -442,7 +455,13 @@ def operations(*, iris_in_container: bool) -> dict:
         ("/api/articles/{article_id}/annotations/", "get"): {
             "operationId": "list_annotations", "summary": "The article's claims as an AnnotationCollection",
             "tags": ["annotations"],
-            "parameters": [ARTICLE_ID, count_param("page", "A page of the container (0 is the first)."), PREFER],
+            "parameters": [ARTICLE_ID, count_param("page", "A page of the container (0 is the first)."),
+                           count_param("limit", f"Annotations on a page (at most {MAX_CONTAINER_LIMIT}; the "
+                                                "ANNOTATION_PAGE_SIZE setting unless given).",
+                                       minimum=1, maximum=MAX_CONTAINER_LIMIT),
+                           {"name": "iris", "in": "query", "required": False, "schema": {"enum": ["0", "1"]},
+                            "description": "1: a page holds the annotations' IRIs alone (Prefer wins over it)."},
+                           PREFER],
             "responses": {"200": {"description": "The container, or one of its pages (an AnnotationPage) "
                                                  "when page is given.", "headers": {"Link": LINK},
                                   "content": {LD_JSON: {"schema": {"anyOf": [ref("AnnotationCollection"),
@@ -463,7 +482,8 @@ def operations(*, iris_in_container: bool) -> dict:
                                 ("status", "A review status."), ("tag", "A tag."),
                                 ("checker", "The checker's username."), ("article", "An article's id."),
                                 ("from", "Created on or after (ISO date)."), ("to", "Created on or before."))]
-            + [count_param("limit", f"Page size (at most {MAX_PAGE_SIZE}).", minimum=1, maximum=MAX_PAGE_SIZE),
+            + [count_param("limit", f"Page size (at most {MAX_CONTAINER_LIMIT}, as on a container).", minimum=1,
+                           maximum=MAX_CONTAINER_LIMIT),
                count_param("offset", "Claims to skip.")],
             "responses": {"200": ld("AnnotationPage", "A page of matching annotations."), **error_responses()}},
         ("/api/users/{user_id}", "get"): {

@@ -172,23 +172,45 @@ def ld_response(data: dict, status: int = 200, headers: dict | None = None, *,
     body = representation(data)
     tag = strong_etag(body)
     if conditional:
-        # RFC 9110 §13.2.2: If-Match first (strong comparison), then If-None-Match (weak).
-        if request.if_match and not (request.if_match.star_tag or request.if_match.contains(tag)):
-            raise StaleVersionError(f'The resource has changed: its ETag is now "{tag}".')
-        if request.if_none_match.contains_weak(tag):
-            response = Response(status=304, headers=headers)
-            response.set_etag(tag)
-            return response
+        answered = answer_from_tag(tag, headers)
+        if answered is not None:
+            return answered
+    return tagged_response(body, tag, status, headers)
+
+
+def answer_from_tag(tag: str, headers: dict | None = None) -> Response | None:
+    """A GET's conditions against the representation's tag: 412 when If-Match names another
+    (strong comparison), 304 when If-None-Match names it (weak comparison, RFC 9110 §13.2.2, in
+    that order); None when the representation is to be sent. A tag the client holds may carry
+    the suffix of a compressed body (``compression.SUFFIXES``): it names the same representation."""
+    if request.if_match and not (request.if_match.star_tag or any(request.if_match.contains(t)
+                                                                   for t in tag_variants(tag))):
+        raise StaleVersionError(f'The resource has changed: its ETag is now "{tag}".')
+    if any(request.if_none_match.contains_weak(t) for t in tag_variants(tag)):
+        response = Response(status=304, headers=headers)
+        response.set_etag(tag)
+        return response
+    return None
+
+
+def tagged_response(body: bytes, tag: str, status: int = 200, headers: dict | None = None) -> Response:
     response = Response(body, status=status, content_type=w3c.MEDIA_TYPE, headers=headers)
     response.set_etag(tag)
     return response
+
+
+def tag_variants(tag: str) -> tuple[str, ...]:
+    """The tag and the tags of its compressed bodies (``web.compression``)."""
+    from workbench.web.compression import SUFFIXES
+
+    return (tag,) + tuple(tag + suffix for suffix in SUFFIXES)
 
 
 def check_if_match(current_tag: str) -> None:
     """A change needs If-Match naming the current representation by its strong tag (or ``*``):
     weak tags never match (RFC 9110 §13.1.1). The caller says 428 when the header is absent."""
     condition = request.if_match
-    if condition.star_tag or condition.contains(current_tag):
+    if condition.star_tag or any(condition.contains(t) for t in tag_variants(current_tag)):
         return
     raise StaleVersionError(
         f'The annotation has changed: its ETag is now "{current_tag}". Fetch it again before changing it.')
