@@ -131,6 +131,10 @@ def test_the_installed_package_runs_outside_the_checkout(installed, tmp_path):
         assert "Sign in" in page
         css = _get(f"http://127.0.0.1:{port}/static/css/app.css", server)
         assert css.strip()
+        # The arbiter opens its control socket beside its first workers: it may come just after.
+        deadline = time.monotonic() + 10
+        while not (tmp_path / "instance" / "gunicorn.ctl").is_socket() and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert (tmp_path / "instance" / "gunicorn.ctl").is_socket()
     finally:
         server.terminate()
