@@ -85,6 +85,16 @@ class Reply:
         return json.loads(self.raw) if self.raw else None
 
 
+def annotated_article(api, text: str, words) -> dict:
+    """An article imported from ``text`` with one annotation on each of ``words``, through ``api``:
+    the client, the article, its container's path, and the annotations' IRIs and ETags."""
+    article = api.post("/api/articles", json={"text": text}).get_json()
+    created = [api.post(f"/api/articles/{article['id']}/annotations/", json=annotation_for(article, w)) for w in words]
+    assert all(c.status_code == 201 for c in created), [c.text for c in created if c.status_code != 201]
+    return {"api": api, "article": article, "container": f"/api/articles/{article['id']}/annotations/",
+            "iris": [c.headers["Location"] for c in created], "etags": [c.headers["ETag"] for c in created]}
+
+
 def http_call(method: str, url: str, headers: dict | None = None, body=None, timeout: float = 20) -> Reply:
     """One request over a real connection (no redirect followed, nothing added but what is given)."""
     import http.client

@@ -5,7 +5,7 @@ import gzip
 
 import pytest
 
-from tests.helpers.api import annotation_for, assert_api_error
+from tests.helpers.api import annotated_article, assert_api_error
 from workbench.memo import forget_everything
 from workbench.services.exports import data as export_data
 from workbench.services.exports import w3c
@@ -24,13 +24,7 @@ def app_config():
 @pytest.fixture
 def world(api_as):
     """An article with five annotations (three pages of two), as the checker sees it."""
-    api = api_as("checker")
-    article = api.post("/api/articles", json={"text": TEXT}).get_json()
-    created = [api.post(f"/api/articles/{article['id']}/annotations/", json=annotation_for(article, words))
-               for words in WORDS]
-    assert all(c.status_code == 201 for c in created)
-    return {"api": api, "article": article, "container": f"/api/articles/{article['id']}/annotations/",
-            "iris": [c.headers["Location"] for c in created]}
+    return annotated_article(api_as("checker"), TEXT, WORDS)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ Link and Allow on every answer, and strong ETags with conditional requests."""
 import pytest
 from sqlmodel import select
 
-from tests.helpers.api import annotation_for, assert_api_error
+from tests.helpers.api import annotated_article, annotation_for, assert_api_error
 from workbench.store.models import Source
 
 TEXT = ("Tolls Headline\n\n"
@@ -23,13 +23,7 @@ def app_config():
 @pytest.fixture
 def world(api_as):
     """An article with three annotations (two pages of two), as the checker sees it."""
-    api = api_as("checker")
-    article = api.post("/api/articles", json={"text": TEXT}).get_json()
-    created = [api.post(f"/api/articles/{article['id']}/annotations/", json=annotation_for(article, words))
-               for words in ("tolls paid", "twice over", "830 million")]
-    assert all(c.status_code == 201 for c in created)
-    return {"api": api, "article": article, "container": f"/api/articles/{article['id']}/annotations/",
-            "iris": [c.headers["Location"] for c in created], "etags": [c.headers["ETag"] for c in created]}
+    return annotated_article(api_as("checker"), TEXT, ("tolls paid", "twice over", "830 million"))
 
 
 # --- IRIs ----------------------------------------------------------------------------------------
