@@ -81,3 +81,13 @@ def test_teasers_after_the_article_are_dropped_though_their_snippets_are_sentenc
         teasers += [headline, snippet, f"Staff writer {n}"]
     result = clean_text(_paste(MENU, [HEADLINE], STORY, teasers, FOOTER))
     assert result.kept_text() == "\n\n".join(STORY)
+
+
+def test_widget_lines_are_dropped_but_a_sentence_with_their_words_stays():
+    body = ("The council voted on Tuesday to close the old bridge for repairs over the summer months. "
+            "Residents said the detour would add ten minutes to every trip into town.")
+    kept_sentence = "The report is a 7 minute read, and readers can view comments below it."
+    text = "\n".join(["7 minute read", "Video Ad Feedback", "02:12 - Source: CNN", body, kept_sentence, body[:60] + " again today."])
+    kept = [b.text for b in clean_text(text).blocks if b.kept]
+    assert "Video Ad Feedback" not in kept and "7 minute read" not in kept and "02:12 - Source: CNN" not in kept
+    assert kept_sentence in kept

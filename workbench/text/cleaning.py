@@ -877,6 +877,7 @@ def _keep_article_region(blocks: list[Block]) -> None:
         if len(run) >= 3 or near_junk:
             for i in run:
                 blocks[i].role, blocks[i].reason = "junk", "outside the article (the page's menus and lists around it)"
+    _drop_widget_lines(blocks)
     _retitle(blocks, first)
     # A paragraph dropped as a repeat of one that now stands outside is the article's own copy.
     shown = {plain_key(strip_bullet(b.text)) for b in blocks[:first] if b.kept}
@@ -886,6 +887,21 @@ def _keep_article_region(blocks: list[Block]) -> None:
             block.role, block.reason = "body", "article text"
         if block.kept:
             shown.add(key)
+
+
+# Whole lines a page's widgets print: a reading time, a video player's feedback link and clip
+# length, a caption toggle, a comment link, a gallery's slide number.
+_WIDGET_LINE_RE = re.compile(
+    r"\d{1,3}|\d{1,2} min(ute)?s? read|\d{1,2}:\d{2} - source: .{1,40}|video ad feedback"
+    r"|(view/post|view|post|show) comments|(hide|show) caption|story highlights"
+)
+
+
+def _drop_widget_lines(blocks: list[Block]) -> None:
+    """Drop lines that are a widget's whole text; a sentence using the same words stays."""
+    for block in blocks:
+        if block.role == "body" and _WIDGET_LINE_RE.fullmatch(block.text.strip().lower()):
+            block.role, block.reason = "junk", "page widget (reading time, video player, caption or comment link)"
 
 
 # Sentence ends of the scripts in the corpus: Latin, CJK, the Indic danda, Burmese, Arabic and Urdu.
