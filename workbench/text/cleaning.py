@@ -15,9 +15,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from functools import lru_cache
 from dataclasses import asdict, dataclass, field
 from datetime import date
+
+from workbench.memo import memoized
 
 # ---------------------------------------------------------------------------
 # Canonical text
@@ -297,7 +298,7 @@ _CJK_RE = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf9
 _UNSPACED_RE = re.compile(r"[\u0e00-\u0eff\u1780-\u17ff]+")
 
 
-@lru_cache(maxsize=65536)
+@memoized(max_entries=65536)
 def word_count(text: str) -> int:
     """Words, counting each Chinese or Japanese character as one, and each four characters of
     Thai, Lao or Khmer as one (those scripts do not separate words)."""
@@ -321,7 +322,7 @@ _NAV_SEPARATOR_RE = re.compile(r"\s+[|>›»/·]\s+|\s*\|\s*")
 
 
 # Cached: the import judges each block by several rules that each ask for its key.
-@lru_cache(maxsize=65536)
+@memoized(max_entries=65536)
 def plain_key(text: str) -> str:
     """Lower-case text without punctuation or bullets, for matching against the vocabulary."""
     if not text.isascii():
