@@ -26,7 +26,7 @@ ALLOWED_TAGS = frozenset(
 ALLOWED_ATTRIBUTES = {
     "a": ["href", "title", "rel"],
     "abbr": ["title"],
-    "mark": ["data-claims", "class", "tabindex", "role", "aria-label"],
+    "mark": ["data-claims", "class", "tabindex"],
     "p": ["data-offset", "dir"],
     "th": ["scope"],
 }
