@@ -36,3 +36,26 @@ def test_same_input_same_output_and_a_change_shows():
     assert render_text(TEXT, [Highlight(1, start, start + 4, "v-o1 s-draft")]) == before
     after = render_text(TEXT, [Highlight(1, start, start + 4, "v-o5 s-draft")])
     assert 'class="hl v-o5 s-draft hl-start"' in after and 'class="hl v-o1 s-draft hl-start"' not in after
+
+
+def test_every_claim_start_in_a_paragraph_is_a_named_stop_in_reading_order():
+    text = 'Tolls rose 40% in "2023" & fell <b>later</b>; the board denied it.\n\nSecond paragraph here.'
+    spans = [("rose 40%", "Claim 1: False, draft — ‘rose 40%’"),
+             ('"2023"', 'Claim 2: True, approved — ‘"2023" & <b>’'),
+             ("denied it", "Claim 3: Unrated, draft — ‘denied it’"),
+             ("Second", "Claim 4: Misleading, submitted — ‘Second’")]
+    highlights = [Highlight(i, text.index(words), text.index(words) + len(words), "v-none s-draft", label)
+                  for i, (words, label) in enumerate(spans, 1)]
+    soup = BeautifulSoup(str(render_text(text, highlights)), "html.parser")
+    stops = soup.find_all("mark", attrs={"tabindex": "0"})
+    assert [(m.text, m["role"], m["aria-label"]) for m in stops] == [
+        (words, "button", label) for words, label in spans]
+
+
+def test_typed_markup_that_looks_like_a_stop_stays_text():
+    text = 'An article quoting <mark tabindex="0"> markup. Claimed here.'
+    start = text.index("Claimed")
+    html = str(render_text(text, [Highlight(1, start, start + 7, "v-none s-draft", "Claim 1: Unrated — ‘Claimed’")]))
+    soup = BeautifulSoup(html, "html.parser")
+    assert [(m.text, m.get("aria-label")) for m in soup.find_all("mark")] == [("Claimed", "Claim 1: Unrated — ‘Claimed’")]
+    assert soup.p.get_text() == text
