@@ -33,6 +33,7 @@ from workbench.services.schemas import (
     parse_url,
 )
 from workbench.store.db import start_writing
+from workbench.store import claim_stamps
 from workbench.store.driver_statements import DriverStatements
 from workbench.store.fast_insert import FastInsert
 from workbench.store.models import (
@@ -504,6 +505,13 @@ def shown_on_revision(db: Session, revision: Revision) -> list[ShownClaim]:
     conn = db.connection()
     statement = _SHOWN_ON_REVISION.for_dialect(conn.dialect)
     return list(map(ShownClaim._make, statement.all(conn, statement.convert({"revision_id": revision.id}))))
+
+
+def revision_stamp(db: Session, revision: Revision) -> str:
+    """What names the claims ``shown_on_revision`` reads, exactly and cheaply: their ids with their
+    versions, which every change to a claim raises (the mapper's version counter). Equal stamps,
+    equal claims: a page may keep what it made from them."""
+    return claim_stamps.revision_claims_stamp(db.connection(), revision.id)
 
 
 def claims_of_article(db: Session, article: Article, *, limit: int | None = None, offset: int = 0) -> list[Claim]:

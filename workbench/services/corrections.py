@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from workbench.services.rating import verdict_for
@@ -51,15 +51,25 @@ def log(db: Session, article: Article, *, config: dict | None = None) -> list[Co
         HistoryEvent.article_id == article.id, HistoryEvent.action.in_(_EVENTS),
         or_(HistoryEvent.action != "transition", HistoryEvent.note != "")).order_by(HistoryEvent.at, HistoryEvent.id)
     ).all()
+    # A verdict can only have changed on a claim approved more than once: only those approvals are
+    # read, as an article may hold thousands of claims approved once.
+    approved_again = (select(ClaimApproval.claim_id).join(Claim, Claim.id == ClaimApproval.claim_id)
+                      .where(Claim.article_id == article.id).group_by(ClaimApproval.claim_id)
+                      .having(func.count() > 1))
     approvals = db.exec(select(ClaimApproval.claim_id, ClaimApproval.approved_by_id, ClaimApproval.approved_at,
                                ClaimApproval.verdict)
-                        .join(Claim, Claim.id == ClaimApproval.claim_id)
-                        .where(Claim.article_id == article.id).order_by(ClaimApproval.id)).all()
+                        .where(ClaimApproval.claim_id.in_(approved_again)).order_by(ClaimApproval.id)).all()
     if not events and not approvals:
         return []
-    ever_approved = {a.claim_id for a in approvals}
+    withdrawn_ids = {e.claim_id for e in events if e.claim_id and e.action in ("deleted", "retired", "purged")}
+    ever_approved = set(db.exec(select(ClaimApproval.claim_id).distinct()
+                                .where(ClaimApproval.claim_id.in_(withdrawn_ids or {0}))).all())
+    changed_verdicts = _changed_verdicts(approvals)
+    # Only the quotes the log names are read: an article may hold thousands of approved claims.
+    named = {e.claim_id for e in events if e.claim_id and (e.action != "deleted" and e.action != "retired"
+                                                          or e.claim_id in ever_approved)}
     quotes = dict(db.exec(select(Claim.id, Claim.exact).where(Claim.id.in_(
-        {e.claim_id for e in events if e.claim_id} | ever_approved or {0}))).all())
+        named | {a.claim_id for a in changed_verdicts} or {0}))).all())
     actor_ids = {e.actor_id for e in events} | {a.approved_by_id for a in approvals}
     users = {u.id: u.display_name or u.username for u in db.exec(
         select(User.id, User.display_name, User.username).where(User.id.in_(actor_ids - {None} or {0}))).all()}
@@ -98,16 +108,23 @@ def log(db: Session, article: Article, *, config: dict | None = None) -> list[Co
             found.append(Correction(event.at, "purged", (
                 f"An administrator removed claim {event.claim_id}: {event.note}"), event.claim_id))
 
-    last_verdict: dict[int, str | None] = {}
+    for approval, before in changed_verdicts.items():
+        old, new = verdict_for(before, config), verdict_for(approval.verdict, config)
+        found.append(Correction(approval.approved_at, "verdict_changed", (
+            f"The verdict on {claim_words(approval.claim_id)} changed from {old.label if old else 'none'} to "
+            f"{new.label if new else 'none'}, approved by {name(approval.approved_by_id)}."), approval.claim_id))
+    return sorted(found, key=lambda c: c.at)
+
+
+def _changed_verdicts(approvals) -> dict:
+    """The approvals whose verdict differs from the claim's approval before, with that verdict."""
+    changed, last_verdict = {}, {}
     for approval in approvals:
         before = last_verdict.get(approval.claim_id, approval.verdict)
         if before != approval.verdict:
-            old, new = verdict_for(before, config), verdict_for(approval.verdict, config)
-            found.append(Correction(approval.approved_at, "verdict_changed", (
-                f"The verdict on {claim_words(approval.claim_id)} changed from {old.label if old else 'none'} to "
-                f"{new.label if new else 'none'}, approved by {name(approval.approved_by_id)}."), approval.claim_id))
+            changed[approval] = before
         last_verdict[approval.claim_id] = approval.verdict
-    return sorted(found, key=lambda c: c.at)
+    return changed
 
 
 def _count_reanchored(db: Session, article: Article, number: int) -> Counter:

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from workbench.errors import InvalidContentError, StaleVersionError, WorkbenchError
 from workbench.memo import Memo
-from workbench.services import articles, claims, corrections, review, revisions, users
+from workbench.services import articles, claim_listing, claims, corrections, review, revisions, users
 from workbench.services.rating import Verdict, css_class, rating_scale, verdict_for
 from workbench.services.schemas import ClaimFields, SourceInput, claim_fields_input
 from workbench.store.db import get_session
@@ -31,13 +31,17 @@ from workbench.web.fragments import render_fragment
 from workbench.web.html import form_version
 from workbench.web.html.exports import formats as export_formats
 from workbench.web.htmx import is_htmx, redirect_to
-from workbench.web.params import MAX_ID, whole_number
+from workbench.web.params import MAX_ID, count_arg, id_arg, whole_number
 
 bp = Blueprint("claims", __name__)
 
 
-#: The claim list as rendered, by everything it shows (``ClaimListView``; see workbench.memo).
+#: The claim list as rendered, by everything it shows (``ClaimListView``; see workbench.memo). A
+#: page of 100 claims is about 45,000 characters: some forty pages of lists.
 _claim_lists = Memo(max_chars=2_000_000)
+#: Pages' claims and highlights by claim stamp (``PageClaims``), bounded by claims held: about
+#: 1 KB a claim (measured at 5,000 with tracemalloc), so some 11 MB at most.
+_kept_claims = Memo(max_chars=12_000)
 
 
 class ClaimListView(NamedTuple):
@@ -45,7 +49,12 @@ class ClaimListView(NamedTuple):
 
     script_root: str
     article_id: int
-    claims: tuple[claims.ShownClaim, ...]
+    #: The revision's number when it is not the current one (its links keep it), else None.
+    revision_number: int | None
+    page: claim_listing.ListPage
+    query: claim_listing.ListQuery
+    #: The claim open in the panel, kept by the list's links.
+    showing: int | None
     #: ((user id, name), ...) of the claims' creators, by id.
     creator_names: tuple[tuple[int, str], ...]
     scale: tuple[Verdict, ...]
@@ -60,7 +69,16 @@ class ClaimListView(NamedTuple):
             by_key.setdefault(verdict.key, verdict)
         return by_key
 
+    def args(self, **changes) -> dict:
+        """The article page's URL parameters for this list, with ``changes`` (None leaves one out)."""
+        args = {"article_id": self.article_id, "revision": self.revision_number, "claim": self.showing,
+                **self.query.as_args(), "page": self.page.number + 1 if self.page.number else None}
+        args.update(changes)
+        return {name: value for name, value in args.items() if value is not None}
 
+
+#: The longest search the claim list takes.
+MAX_SEARCH = 200
 STATUS_WORDS = {"draft": "draft", "in_review": "in review", "changes_requested": "returned for changes",
                 "approved": "approved"}
 QUOTE_IN_NAME = 80
@@ -81,26 +99,85 @@ def highlights_for(claim_list: list[claims.ShownClaim]) -> list[Highlight]:
                       highlight_name(c.id, verdicts[c.verdict], c.status, c.exact)) for c in claim_list]
 
 
-def claim_list_html(article, shown: list[claims.ShownClaim], creator_names: dict[int, str]) -> Markup:
-    """The side panel's list of claims; rendered again only when something it shows has changed."""
-    view = ClaimListView(request.script_root, article.id, tuple(shown), tuple(sorted(creator_names.items())),
-                         tuple(rating_scale()))
+def list_query() -> claim_listing.ListQuery:
+    """The claim list's search and filters from the query string; 422 naming a value it cannot use."""
+    args = request.args
+    words = args.get("q", "").strip()
+    if len(words) > MAX_SEARCH:
+        raise InvalidContentError(f"The search is {len(words)} characters long; at most {MAX_SEARCH} are searched.",
+                                  code="bad_parameter")
+    verdict, status = args.get("verdict", "").strip(), args.get("status", "").strip()
+    known = {v.key for v in rating_scale()} | {claim_listing.NO_VERDICT}
+    if verdict and verdict not in known:
+        raise InvalidContentError(f"There is no verdict {verdict[:40]!r} on the rating scale.", code="bad_parameter")
+    if status and status not in claim_listing.STATUSES:
+        raise InvalidContentError(f"There is no status {status[:40]!r}; use one of "
+                                  f"{', '.join(claim_listing.STATUSES)}.", code="bad_parameter")
+    return claim_listing.ListQuery(words, verdict, status)
+
+
+def list_page_number() -> int | None:
+    """The ``page`` parameter (from 1 in the URL) as a page index, or None when not given."""
+    number = count_arg("page", 0, minimum=1, maximum=MAX_ID)
+    return number - 1 if number else None
+
+
+def claim_list_html(article, revision, shown, creator_names: dict[int, str], *,
+                    showing: int | None = None) -> Markup:
+    """The side panel's list of claims: one page of those the search and filters keep. Rendered
+    again only when something it shows has changed."""
+    query = list_query()
+    page = claim_listing.choose(shown, query, page=list_page_number(), showing=showing)
+    names = tuple(sorted((i, creator_names[i]) for i in {c.creator_id for c in page.claims} if i in creator_names))
+    current = revision.number == article.current_revision
+    view = ClaimListView(request.script_root, article.id, None if current else revision.number, page, query,
+                         showing, names, tuple(rating_scale()))
     return _claim_lists.get(view, lambda: render_fragment("claims/_list.html", view))
+
+
+class PageClaims(NamedTuple):
+    """The claims a revision's page shows, with their highlights: kept under the revision's claim
+    stamp (``claims.revision_stamp``), so an unchanged page of thousands of claims reads one row."""
+
+    shown: tuple[claims.ShownClaim, ...]
+    highlights: tuple[Highlight, ...]
+
+    def __len__(self) -> int:  # the memo's measure: claims held
+        return len(self.shown)
+
+
+def _page_claims(shown) -> PageClaims:
+    shown = tuple(shown)
+    return PageClaims(shown, tuple(highlights_for(shown)))
+
+
+def page_claims(article, revision) -> PageClaims:
+    """The claims the page shows on ``revision``: as they are, or as they were on an earlier one."""
+    db = get_session()
+    if revision.number != article.current_revision:
+        return _page_claims(revisions.claims_as_of(db, revision))
+    key = (claims.revision_stamp(db, revision), tuple(rating_scale()))
+    return _kept_claims.get(key, lambda: _page_claims(claims.shown_on_revision(db, revision)))
+
+
+def shown_claims(article, revision) -> tuple[claims.ShownClaim, ...]:
+    return page_claims(article, revision).shown
 
 
 def workspace_context(article, revision, *, selected: Claim | None = None, **extra) -> dict:
     """Everything the article page's workspace (text, panel) needs."""
     db = get_session()
     is_current = revision.number == article.current_revision
-    # Earlier revisions show their claims as they were there.
-    on_revision = claims.shown_on_revision(db, revision) if is_current else revisions.claims_as_of(db, revision)
+    kept = page_claims(article, revision)
+    on_revision = kept.shown
     names = users.names_of(db, {c.creator_id for c in on_revision})
     context = {
         "article": article,
         "revision": revision,
         "revisions": articles.list_revisions(db, article),
-        "claim_list_html": claim_list_html(article, on_revision, names),
-        "article_html": render_revision_text(revision, highlights_for(on_revision)),
+        "claim_list_html": claim_list_html(article, revision, on_revision, names,
+                                           showing=selected.id if selected is not None else None),
+        "article_html": render_revision_text(revision, kept.highlights),
         "scale": rating_scale(),
         "selected": selected,
         "is_current": is_current,
@@ -180,6 +257,23 @@ def _int(value: str | None) -> int | None:
         return int(value) if value not in (None, "") else None
     except ValueError:
         raise InvalidContentError(f"{value!r} is not a position in the text.", code="quote_mismatch") from None
+
+
+@bp.get("/articles/<int:article_id>/claims")
+@auth.requires("read")
+def claim_list(article_id: int):
+    """One page of the claim list (its search and filters in the query string): the fragment for
+    htmx, which puts the article page's own address in the location bar; else that page."""
+    if not is_htmx():
+        return redirect(url_for("articles.show", article_id=article_id, **request.args))
+    db = get_session()
+    number = id_arg("revision")
+    article = articles.get_article(db, article_id)
+    revision = articles.get_revision(db, article, number)
+    shown = shown_claims(article, revision)
+    html = claim_list_html(article, revision, shown, users.names_of(db, {c.creator_id for c in shown}),
+                           showing=id_arg("claim"))
+    return html, 200, {"HX-Push-Url": url_for("articles.show", article_id=article_id, **request.args)}
 
 
 @bp.post("/articles/<int:article_id>/claims")

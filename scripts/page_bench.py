@@ -1,0 +1,219 @@
+"""How reading grows with the claims on one article (not a test): `make bench`.
+
+For articles of 10,000 and 50,000 words, with 200, 1,000 and 5,000 claims (all approved, with a
+rationale and a source each), on SQLite and, when ``WORKBENCH_BENCH_DATABASE_URL`` names one, on
+PostgreSQL. Server time through the WSGI app, the median of several runs:
+
+- the article page after a change (a claim added, then the page is asked for);
+- the article page again, nothing changed;
+- the HTML report and the W3C export, made from scratch (every memo emptied first);
+- every annotation read through the API (``limit=1000``), made from scratch: the time and the
+  number of requests.
+
+Then the peak memory of the process. ``--quick`` runs the 10,000-word article on SQLite only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import random
+import re
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlmodel import select  # noqa: E402
+
+from workbench import create_app  # noqa: E402
+from workbench.memo import forget_everything  # noqa: E402
+from workbench.services.accounts import create_token  # noqa: E402
+from workbench.services.articles import get_article, get_revision  # noqa: E402
+from workbench.services.claims import create_claim  # noqa: E402
+from workbench.services.imports import import_article  # noqa: E402
+from workbench.services.review import transition  # noqa: E402
+from workbench.services.schemas import ClaimFields, SourceInput  # noqa: E402
+from workbench.services.users import create_user  # noqa: E402
+from workbench.store.db import get_engine, get_session, upgrade_database  # noqa: E402
+from workbench.store.models import User  # noqa: E402
+
+STEPS = (200, 1_000, 5_000)
+RUNS = 5
+VERDICTS = ("true", "mostly_true", "mixed", "mostly_false", "false", "misleading")
+VOCABULARY = ("the council said tolls receipts bridge minister figures rose fell percent million crowns report "
+              "audit year budget traffic ferry harbour assembly vote concession operator treasury").split()
+
+
+def article_text(words: int, rng: random.Random) -> str:
+    paragraphs, count = [], 0
+    while count < words:
+        n = rng.randint(60, 140)
+        paragraphs.append(" ".join(rng.choice(VOCABULARY) for _ in range(n)).capitalize() + ".")
+        count += n
+    return "Benchmark Headline\n\n" + "\n\n".join(paragraphs)
+
+
+def setup(app, words: int, rng: random.Random) -> tuple[int, str]:
+    with app.app_context():
+        upgrade_database(get_engine(app))
+        db = get_session()
+        checker = create_user(db, username="checker", password="bench-password", role="checker")
+        create_user(db, username="editor", password="bench-password", role="editor")
+        article = import_article(db, actor=checker, data=article_text(words, rng).encode(), media_type="text/plain",
+                                 origin="bench", max_bytes=50_000_000)
+        return article.id, create_token(db, checker)
+
+
+def add_claims(app, article_id: int, first: int, last: int, rng: random.Random) -> None:
+    """Claims ``first``..``last - 1`` of ``last``'s spread, approved: each a few words long."""
+    with app.app_context():
+        db = get_session()
+        checker = db.exec(select(User).where(User.username == "checker")).one()
+        editor = db.exec(select(User).where(User.username == "editor")).one()
+        revision = get_revision(db, get_article(db, article_id))
+        text = revision.canonical_text
+        spans = [(m.start(), m.end()) for m in re.finditer(r"\w+(?: \w+){2,6}", text)]
+        for i in range(first, last):
+            start, end = spans[(i * 7919) % len(spans)]
+            claim = create_claim(db, revision=revision, actor=checker, start=start, end=end, exact=text[start:end],
+                                 fields=ClaimFields(verdict=VERDICTS[i % len(VERDICTS)],
+                                                    rationale=f"Checked against the **{i}th** bulletin."),
+                                 sources=[SourceInput(url=f"https://stats.example/{i % 40}", title="Bulletin",
+                                                      stance="supports")])
+            transition(db, claim=claim, action="submit", actor=checker)
+            transition(db, claim=claim, action="approve", actor=editor)
+
+
+def login(client) -> None:
+    page = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    client.post("/login", data={"username": "checker", "password": "bench-password", "csrf_token": token})
+
+
+def change_one(app, article_id: int, rng: random.Random) -> None:
+    """A checker adds a claim somewhere in the text: its paragraph and the list change."""
+    with app.app_context():
+        db = get_session()
+        checker = db.exec(select(User).where(User.username == "checker")).one()
+        revision = get_revision(db, get_article(db, article_id))
+        text = revision.canonical_text
+        start = text.index(" ", rng.randrange(len(text) // 2)) + 1
+        end = text.index(" ", start + 10)
+        create_claim(db, revision=revision, actor=checker, start=start, end=end, exact=text[start:end],
+                     fields=ClaimFields(verdict="false"))
+
+
+def timed(action) -> float:
+    started = time.perf_counter()
+    action()
+    return (time.perf_counter() - started) * 1000
+
+
+def measure(app, article_id: int, token: str, rng: random.Random) -> dict[str, str]:
+    client = app.test_client()
+    login(client)
+    page = f"/articles/{article_id}"
+
+    def get_page():
+        response = client.get(page)
+        assert response.status_code == 200, response.status_code
+
+    get_page()
+    after_change, unchanged = [], []
+    for _ in range(RUNS):
+        change_one(app, article_id, rng)
+        after_change.append(timed(get_page))
+        unchanged.append(timed(get_page))
+
+    def export(fmt: str):
+        def run():
+            from workbench.services.exports.service import build
+            from workbench.web.links import links
+
+            forget_everything()
+            with app.test_request_context("/", base_url="http://127.0.0.1:5000"):
+                made = build(get_session(), article=get_article(get_session(), article_id), fmt=fmt, links=links())
+                assert made.content
+        return run
+
+    requests = []
+
+    def read_all():
+        forget_everything()
+        url, count = f"/api/articles/{article_id}/annotations/?page=0&limit=1000", 0
+        headers = {"Authorization": f"Bearer {token}", "Accept": "application/ld+json"}
+        while url:
+            response = client.get(url, headers=headers)
+            assert response.status_code == 200, response.status_code
+            count += 1
+            following = response.get_json().get("next")
+            url = following and "/" + following.split("://", 1)[1].split("/", 1)[1]
+        requests.append(count)
+
+    report = [timed(export("html")) for _ in range(3)]
+    w3c = [timed(export("jsonld")) for _ in range(3)]
+    reads = [timed(read_all) for _ in range(3)]
+    return {"page after a change": ms(after_change), "page unchanged": ms(unchanged), "HTML report": ms(report),
+            "W3C export": ms(w3c), "API read of all": f"{ms(reads)} ({requests[0]} req)"}
+
+
+def ms(values: list[float]) -> str:
+    return f"{statistics.median(values):7.1f} ms"
+
+
+def run(label: str, database_url: str, words: int, tmp: str) -> None:
+    rng = random.Random(words)
+    app = create_app({"DATABASE_URL": database_url, "INSTANCE_PATH": f"{tmp}/instance-{label}-{words}",
+                      "SECRET_KEY": "bench", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                      "MAX_IMPORT_BYTES": 50_000_000})
+    article_id, token = setup(app, words, rng)
+    done = 0
+    for step in STEPS:
+        started = time.perf_counter()
+        add_claims(app, article_id, done, step, rng)
+        done = step
+        figures = measure(app, article_id, token, rng)
+        print(f"  {label:10} {words:>6,} words {step:>5,} claims  "
+              + "   ".join(f"{name}: {value}" for name, value in figures.items())
+              + f"   (built in {time.perf_counter() - started:.0f} s)", flush=True)
+    get_engine(app).dispose()
+
+
+def fresh_postgres(url: str) -> str:
+    """A new database beside the one ``url`` names, so the run starts empty."""
+    name = f"workbench_page_bench_{os.getpid()}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="the 10,000-word article on SQLite only")
+    args = parser.parse_args()
+    logging.getLogger("workbench.request").setLevel(logging.WARNING)
+    sizes = (10_000,) if args.quick else (10_000, 50_000)
+    postgres = None if args.quick else os.environ.get("WORKBENCH_BENCH_DATABASE_URL")
+    print("Reading one article as its claims grow (server time, median; targets at 5,000 claims: page "
+          "after a change <= 100 ms, unchanged <= 20 ms, report <= 600 ms, API read <= 150 ms):")
+    with tempfile.TemporaryDirectory() as tmp:
+        for words in sizes:
+            run("SQLite", f"sqlite:///{tmp}/bench-{words}.sqlite3", words, tmp)
+            if postgres:
+                run("PostgreSQL", fresh_postgres(postgres), words, tmp)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  peak memory of this process: {peak:,.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
