@@ -138,11 +138,15 @@ def _count_reanchored(db: Session, article: Article, number: int) -> Counter:
     return counter
 
 
-def last_changed(db: Session, claim_ids: list[int]) -> dict[int, tuple[datetime, datetime]]:
+def last_changed(db: Session, claim_ids) -> dict[int, tuple[datetime, datetime]]:
     """Per claim approved more than once: (first approval, latest approval) — when a published
-    review first appeared, and when it last changed."""
+    review first appeared, and when it last changed. ``claim_ids``: a list, or a statement
+    selecting them."""
+    chosen = claim_ids if not isinstance(claim_ids, list) else (claim_ids or [0])
+    again = (select(ClaimApproval.claim_id).where(ClaimApproval.claim_id.in_(chosen))
+             .group_by(ClaimApproval.claim_id).having(func.count() > 1))
     rows = db.exec(select(ClaimApproval.claim_id, ClaimApproval.approved_at)
-                   .where(ClaimApproval.claim_id.in_(claim_ids or [0])).order_by(ClaimApproval.id)).all()
+                   .where(ClaimApproval.claim_id.in_(again)).order_by(ClaimApproval.id)).all()
     moments: dict[int, list[datetime]] = defaultdict(list)
     for claim_id, at in rows:
         moments[claim_id].append(at)

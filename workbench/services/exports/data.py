@@ -3,14 +3,18 @@ presenter is a function of, with the addresses it shows as plain strings."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
+from typing import Callable, NamedTuple
 
-from sqlalchemy import Text, cast
+from sqlalchemy import Text, cast, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
+from workbench.memo import Memo
 from workbench.services import approvals
 from workbench.services import corrections as corrections_log
 from workbench.services.annotations import load_related
@@ -39,6 +43,27 @@ PUBLISHED_HISTORY = ("created", "updated", "transition", "reanchored", "reattach
                      "approval_kept", "source_added", "source_updated", "source_removed")
 
 
+#: Whether a claim's content is what its approval covers, by its version and sources' values.
+_covered = Memo(max_entries=50_000)
+
+
+class PublishedEvent(NamedTuple):
+    """A history event as the report shows it, read as a plain row: its changes stay JSON text
+    until shown, so a report whose history tables are kept decodes none of them. Its values never
+    change (history is append-only), and they are the key of its kept table."""
+
+    id: int
+    at: datetime
+    action: str
+    actor_id: int | None
+    note: str
+    changes_json: str | None
+
+    @property
+    def changes(self) -> dict:
+        return json.loads(self.changes_json) if self.changes_json else {}
+
+
 @dataclass
 class ExportedClaim:
     number: int
@@ -48,8 +73,10 @@ class ExportedClaim:
     checker: User | None
     reviewer: User | None
     approved_at: datetime | None
-    #: Transitions and corrections, oldest first: (event, actor).
-    history: list[tuple[HistoryEvent, User | None]] = field(default_factory=list)
+    #: Transitions and corrections, oldest first: (event, actor). Read when asked for
+    #: (``ExportData.load_history``); what names them exactly, meanwhile: (count, last event id).
+    history: list[tuple[PublishedEvent, User | None]] = field(default_factory=list)
+    history_stamp: tuple = ()
     #: When a review of this claim was first published (approved), if it was approved before.
     first_approved_at: datetime | None = None
     #: The claim on the article's page.
@@ -57,10 +84,20 @@ class ExportedClaim:
     #: The number of the revision the claim is on.
     revision_number: int = 0
 
-    @property
+    @cached_property
     def published(self) -> bool:
-        """Approved, and its content is still what the approval covers."""
-        return approvals.is_covered(self.claim, self.sources)
+        """Approved, and its content is still what the approval covers (checked once per load:
+        the loader, the presenters and the ClaimReviews all ask). Kept by the claim's version
+        and its sources' values, since digesting thousands of claims' content costs more than
+        reading them."""
+        claim = self.claim
+        try:
+            key = (claim.id, claim.version, claim.created, claim.status, claim.approved_digest,
+                   tuple(tuple(link) + tuple(source) for link, source in self.sources), claim_fields.declared())
+            hash(key)
+        except TypeError:  # sources as ORM objects: checked each time
+            return approvals.is_covered(claim, self.sources)
+        return _covered.get(key, lambda: approvals.is_covered(claim, self.sources))
 
 
 @dataclass
@@ -87,6 +124,10 @@ class ExportData:
     printing: dict = field(default_factory=dict)
     #: The claim's fields the presenters show (``claim_fields``), in order.
     fields: tuple = field(default_factory=claim_fields.declared)
+    #: Fills in the ``history`` of the claims given (a presenter asks only for what it must show).
+    load_history: Callable[[list[ExportedClaim]], None] = lambda claims: None
+    #: Every user's (id, display name, username): what the names in histories come from.
+    user_names: tuple = ()
 
 
 #: Paper sizes in inches (width, height), as Chromium's printToPDF takes them.
@@ -125,39 +166,52 @@ def load(db: Session, *, article: Article, revision: Revision, include: str = "a
                                                order=(Claim.start, Claim.end, Claim.id))
         return ExportData(claims=exported, fingerprint=fingerprint, **shown)
     claims = claims_for(db, revision=revision, include=include)
-    ids = [c.id for c in claims] or [0]
 
-    sources: dict[int, list] = defaultdict(list)
-    for link, source in db.exec(select(ClaimSource, Source).join(Source, Source.id == ClaimSource.source_id)
-                                .where(ClaimSource.claim_id.in_(ids))
-                                .order_by(ClaimSource.position, ClaimSource.id)).all():
-        sources[link.claim_id].append((link, source))
+    # Sources as plain rows, found through the conditions that chose the claims (see load_related).
+    sources = load_related(db, claims, chosen_by=export_conditions(revision, include)).sources
     users = {u.id: u for u in db.exec(select(User)).all()}
-    history: dict[int, list] = defaultdict(list)
-    for event in db.exec(select(HistoryEvent).where(HistoryEvent.claim_id.in_(ids))
-                         .order_by(HistoryEvent.at, HistoryEvent.id)).all():
-        history[event.claim_id].append((event, users.get(event.actor_id)))
+    chosen = select(Claim.id).where(*export_conditions(revision, include))
+    stamps = {claim_id: (count, last) for claim_id, count, last in db.exec(
+        sa_select(HistoryEvent.claim_id, func.count(), func.max(HistoryEvent.id))
+        .where(HistoryEvent.claim_id.in_(chosen), HistoryEvent.action.in_(PUBLISHED_HISTORY))
+        .group_by(HistoryEvent.claim_id)).all()}
 
-    current = {a.claim_id: a for a in db.exec(select(ClaimApproval).where(
-        ClaimApproval.claim_id.in_(ids), ClaimApproval.withdrawn_at == None)).all()}  # noqa: E711
-    first = corrections_log.last_changed(db, ids)
+    def load_history(wanted: list[ExportedClaim]) -> None:
+        for part in range(0, len(wanted), 500):
+            by_id = {item.claim.id: item for item in wanted[part:part + 500]}
+            for item in by_id.values():
+                item.history = []
+            for claim_id, *values in db.exec(
+                    sa_select(HistoryEvent.claim_id, HistoryEvent.id, HistoryEvent.at, HistoryEvent.action,
+                              HistoryEvent.actor_id, HistoryEvent.note, cast(HistoryEvent.changes, Text))
+                    .where(HistoryEvent.claim_id.in_(list(by_id)), HistoryEvent.action.in_(PUBLISHED_HISTORY))
+                    .order_by(HistoryEvent.at, HistoryEvent.id)).all():
+                event = PublishedEvent(*values)
+                by_id[claim_id].history.append((event, users.get(event.actor_id)))
+
+    current = {a.claim_id: a for a in db.exec(
+        sa_select(ClaimApproval.claim_id, ClaimApproval.approved_by_id, ClaimApproval.approved_at).where(
+            ClaimApproval.claim_id.in_(select(Claim.id).where(*export_conditions(revision, include))),
+            ClaimApproval.withdrawn_at == None)).all()}  # noqa: E711
+    first = corrections_log.last_changed(db, chosen)
 
     exported = []
     for claim in claims:
         approval = current.get(claim.id) if claim.status == "approved" else None
-        kept = [(e, u) for e, u in history[claim.id] if e.action in PUBLISHED_HISTORY]
         item = ExportedClaim(
             number=len(exported) + 1, claim=claim, verdict=verdict_for(claim.verdict, config),
-            sources=sources[claim.id], checker=users.get(claim.creator_id),
+            sources=sources.get(claim.id, []), checker=users.get(claim.creator_id),
             reviewer=users.get(approval.approved_by_id) if approval else None,
-            approved_at=approval.approved_at if approval else None, history=kept,
+            approved_at=approval.approved_at if approval else None, history_stamp=stamps.get(claim.id, (0, 0)),
             first_approved_at=first[claim.id][0] if claim.id in first else None,
             page_url=links.claim_page(article.id, claim.id),
         )
         if include == "approved" and not item.published:
             continue  # its content is not what was approved: never published (the guard should have said so)
         exported.append(item)
-    return ExportData(claims=exported, corrections=corrections_log.log(db, article, config=config), **shown)
+    return ExportData(claims=exported, corrections=corrections_log.log(db, article, config=config),
+                      load_history=load_history,
+                      user_names=tuple(sorted((u.id, u.display_name, u.username) for u in users.values())), **shown)
 
 
 def load_annotated(db: Session, conditions: list, *, config, links: Links, order: tuple,
