@@ -7,9 +7,9 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
-from flask import render_template
+from flask import render_template, stream_template
 from markupsafe import Markup
 
 from workbench.config import STATIC_DIR
@@ -144,8 +144,15 @@ def _history_table(item, scale: tuple) -> str:
 
 
 def render(data: ExportData) -> str:
-    """The report: its template gets ``data`` and what is drawn from it here, nothing else. Each
-    claim's card and history table is kept (``_sections``) and made again only when it changed."""
+    """The report as one string (the PDF prints it)."""
+    return "".join(stream(data))
+
+
+def stream(data: ExportData) -> Iterator[str]:
+    """The report in pieces, as its template makes them. What needs the database (the histories
+    whose tables are not kept) and the article's text are read first; the cards and tables are
+    rendered as the pieces are asked for, each kept (``_sections``) and made again only when it
+    changed, so a long report starts at once and is never held whole."""
     config_scale = {"RATING_SCALE": [(s.key, s.label, s.ordinal) for s in data.scale]}
     css_of = {verdict: css_class(verdict, config_scale) for verdict in {item.claim.verdict for item in data.claims}}
     verdict_css = {item.claim.id: css_of[item.claim.verdict] for item in data.claims}
@@ -154,21 +161,21 @@ def render(data: ExportData) -> str:
                   for item in data.claims]
     text = render_text(data.revision.canonical_text, highlights, {i.claim.id: i.number for i in data.claims})
     scale = tuple(data.scale)
-    cards = []
-    for item in data.claims:
-        card = _card(item, data, verdict_css[item.claim.id])
-        cards.append(_sections.get(card, lambda: _rendered_card(card)))
     history_keys = [_history_key(item, data, scale) for item in data.claims]
-    histories = [_sections.lookup(key) for key in history_keys]
-    missing = [item for item, table in zip(data.claims, histories) if table is None]
-    data.load_history(missing)
-    for index, (item, key) in enumerate(zip(data.claims, history_keys)):
-        if histories[index] is None:
-            histories[index] = _sections.get(key, lambda: _history_table(item, scale))
-    return render_template(
+    data.load_history([item for item, key in zip(data.claims, history_keys) if _sections.lookup(key) is None])
+
+    def cards() -> Iterator[Markup]:
+        for item in data.claims:
+            card = _card(item, data, verdict_css[item.claim.id])
+            yield _sections.get(card, lambda: _rendered_card(card))
+
+    def histories() -> Iterator[Markup]:
+        for item, key in zip(data.claims, history_keys):
+            yield _sections.get(key, lambda: _history_table(item, scale))
+
+    return stream_template(
         "exports/report.html", data=data, article_text=text, verdict_styles=verdict_styles(),
-        claim_cards=cards, chart=verdict_chart(data),
+        claim_cards=cards(), chart=verdict_chart(data),
         legend=[(v.label, css_class(v.key, config_scale)) for v in data.scale],
-        histories=histories,
-        claim_reviews=[json_for_script(review) for review in claim_reviews(data)],
+        histories=histories(), claim_reviews=[json_for_script(review) for review in claim_reviews(data)],
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Hashable, NamedTuple
+from typing import Callable, Hashable, Iterator, NamedTuple
 
 from flask import current_app
 from sqlmodel import Session
@@ -115,11 +115,57 @@ def build(db: Session, *, article: Article, fmt: str, links: w3c.Links, include:
     return _build(db, article=article, fmt=fmt, include=include, links=links)
 
 
+@dataclass
+class StreamedReport:
+    """The HTML report in pieces (UTF-8), with the policy to show it under (made from its
+    stylesheet, which comes first)."""
+
+    chunks: Iterator[bytes]
+    media_type: str
+    filename: str
+    security_policy: str
+
+
+def stream_report(db: Session, *, article: Article, links: w3c.Links, include: str = "approved") -> StreamedReport:
+    """The HTML report as it is made: everything read from the database first, then rendered a
+    piece at a time as the client takes it (``html_report.stream``)."""
+    check_options("html", include)
+    revision = get_revision(db, article)
+    data = export_data.load(db, article=article, revision=revision, include=include, config=current_app.config,
+                            links=links)
+    pieces = html_report.stream(data)
+    head: list[str] = []
+    for piece in pieces:  # up to the end of its stylesheet, which names the policy
+        head.append(piece)
+        if "</style>" in piece:
+            break
+    policy = html_report.content_security_policy("".join(head))
+
+    def chunks() -> Iterator[bytes]:
+        yield "".join(head).encode("utf-8")
+        batch: list[str] = []
+        size = 0
+        for piece in pieces:
+            batch.append(piece)
+            size += len(piece)
+            if size >= 64 * 1024:
+                yield "".join(batch).encode("utf-8")
+                batch, size = [], 0
+        if batch:
+            yield "".join(batch).encode("utf-8")
+
+    return StreamedReport(chunks(), FORMATS["html"].media_type, _filename(article, "html"), policy)
+
+
+def _filename(article: Article, fmt: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", (article.title or "article").lower()).strip("-")[:60] or "article"
+    return f"{slug}-{article.id}.{FORMATS[fmt].extension}"
+
+
 def _build(db: Session, *, article: Article, fmt: str, include: str, links: w3c.Links) -> Export:
     chosen = FORMATS[fmt]
     revision = get_revision(db, article)
-    slug = re.sub(r"[^a-z0-9]+", "-", (article.title or "article").lower()).strip("-")[:60] or "article"
-    filename = f"{slug}-{article.id}.{chosen.extension}"
+    filename = _filename(article, fmt)
     config = current_app.config
     if chosen.kept:
         content = _made_or_kept(db, fmt, article=article, revision=revision, include=include, links=links,
