@@ -1,6 +1,8 @@
 """The HTML report keeps each claim's card and history table between reports: whatever changes,
 the next report shows the change, and nothing kept from before it."""
 
+import re
+
 import pytest
 from sqlmodel import select
 
@@ -82,3 +84,35 @@ def test_a_report_after_a_change_shows_it(app, api_as, users, exported, change):
         assert words not in before.replace("&#39;", "’") and words in after.replace("&#39;", "’").replace("'", "’")
     for words in [gone] if isinstance(gone, str) else gone or []:
         assert words in before and words not in after
+
+
+def test_a_claim_added_before_the_others_renumbers_every_kept_card(app, api_as, users, exported):
+    """Cards and tables are kept without their numbers: a claim added at the top shifts them all,
+    and every card, anchor, footnote marker and history heading says its new number."""
+    from tests.helpers.factories import make_claim
+    from workbench.services.articles import get_article
+    from workbench.services.claims import add_source
+
+    before = report(api_as, exported)
+    count = before.count('<article class="claim')
+    with app.test_request_context():
+        db = get_session()
+        checker, editor = _actors(db, users)
+        claim = make_claim(db, get_article(db, exported["article_id"]), checker, "The minister said",
+                           verdict="true", rationale="The minutes say so.")
+        add_source(db, claim=claim, actor=checker, expected_version=None,
+                   data=SourceInput(url="https://minutes.example/1", title="Minutes"))
+        transition(db, claim=claim, action="submit", actor=checker)
+        transition(db, claim=claim, action="approve", actor=editor)
+    response = api_as("viewer").get(f"/api/articles/{exported['article_id']}/export?format=html&include=all")
+    whole = response.text
+    after = report(api_as, exported)
+    numbers = list(range(1, count + 2))
+    assert [int(n) for n in re.findall(r'<article class="claim [^"]*" id="claim-(\d+)"', after)] == numbers
+    assert [int(n) for n in re.findall(r'<span class="num">(\d+)</span>', after)] == numbers
+    assert [int(n) for n in re.findall(r"Claim (\d+): history", after)] == numbers
+    assert sorted(int(n) for n in re.findall(r'<sup><a href="#claim-(\d+)"', whole)) == numbers
+    first_card = after[after.index('id="claim-1"'):after.index('id="claim-2"')]
+    assert "The minister said" in first_card and "The minutes say so." in first_card
+    second_card = after[after.index('id="claim-2"'):after.index('id="claim-3"')]
+    assert "tolls paid for the bridge twice over" in second_card

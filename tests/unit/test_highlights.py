@@ -2,6 +2,7 @@
 
 from bs4 import BeautifulSoup
 
+from workbench.memo import forget_everything
 from workbench.text.highlights import Highlight, render_text
 from workbench.text.sanitize import clean_html
 
@@ -59,3 +60,31 @@ def test_typed_markup_that_looks_like_a_stop_stays_text():
     soup = BeautifulSoup(html, "html.parser")
     assert [(m.text, m.get("aria-label")) for m in soup.find_all("mark")] == [("Claimed", "Claim 1: Unrated — ‘Claimed’")]
     assert soup.p.get_text() == text
+
+
+def test_footnote_markers_numbered_after_cleaning_match_markers_cleaned_in_place():
+    """A report's markers are cleaned as placeholders and numbered after (so renumbering keeps the
+    paragraphs' cleaning); a text holding the placeholder characters is marked the plain way. Both
+    must give the same HTML, whatever the claims and the text's markup-like words."""
+    import random
+
+    from workbench.text import highlights
+
+    rng = random.Random(3)
+    shown = 0
+    for _ in range(200):
+        text = " ".join(rng.choice(["alpha", "<b>", "&amp;", "beta", "“q”", "\n\n", "γ", "x>y"]) for _ in range(40))
+        marks = []
+        for claim_id in range(1, rng.randint(2, 12)):
+            start = rng.randrange(len(text))
+            marks.append(Highlight(claim_id, start, min(len(text), start + rng.randint(1, 30)), "v-o1 s-approved",
+                                   rng.choice(["", f"Claim {claim_id}"])))
+        ordered = sorted(marks, key=lambda h: (h.start, h.end, h.claim_id))
+        numbers = {h.claim_id: n for n, h in enumerate(ordered, start=1)}
+        forget_everything()
+        placed_after = str(highlights.render_text(text, marks, numbers))
+        forget_everything()
+        cleaned_in_place = str(highlights.render_text(text + "\ue000", marks, numbers)).replace("\ue000", "")
+        assert placed_after == cleaned_in_place
+        shown += placed_after.count('<sup><a href="#claim-')
+    assert shown > 500  # the markers were there to compare

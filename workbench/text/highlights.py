@@ -89,10 +89,13 @@ def _render(view: MarkedText) -> Markup:
     for h in highlights:
         if h.label:
             labels_at.setdefault(h.start, []).append(h.label)
+    # With placeholders, a marker is named by its claim's id until the paragraph is cleaned.
+    placeholders = bool(markers) and _MARKER_OPEN not in text and _MARKER_CLOSE not in text
+    numbers = markers
     ends: dict[int, list[int]] = {}
     for h in highlights:
         if markers and h.claim_id in markers:
-            ends.setdefault(h.end, []).append(markers[h.claim_id])
+            ends.setdefault(h.end, []).append(h.claim_id if placeholders else markers[h.claim_id])
     pieces = segments(len(text), [(h.claim_id, h.start, h.end) for h in highlights])
     cleaned: list[str] = []
     index = 0
@@ -126,12 +129,29 @@ def _render(view: MarkedText) -> Markup:
                 out.append(f'<mark data-claims="{ids}" class="{css}"{focus}>{chunk}</mark>')
             else:
                 out.append(str(chunk))
-            for number in sorted(ends.get(right, ())):
-                out.append(f'<sup><a href="#claim-{number}">{number}</a></sup>')
+            for number in sorted(ends.get(right, ()), key=numbers.get if placeholders else None):
+                out.append(f"{_MARKER_OPEN}{number}{_MARKER_CLOSE}" if placeholders
+                           else f'<sup><a href="#claim-{number}">{number}</a></sup>')
             scan += 1
         out.append("</p>\n")
-        cleaned.append(_name_stops(_clean_paragraph("".join(out)), names))
+        html = _clean_paragraph("".join(out))
+        if placeholders and ends:
+            html = _MARKER.sub(lambda m: _marker_link(numbers[int(m.group(1))]), html)
+        cleaned.append(_name_stops(html, names))
     return Markup("".join(cleaned))
+
+
+# A footnote marker is cleaned as a placeholder naming its claim (two private-use characters
+# around the claim's id, passed through by the sanitizer as text), and its number goes in after:
+# so a claim added before others, which renumbers them, leaves their paragraphs' cleaning kept.
+# A text holding those characters itself gets its markers the plain way.
+_MARKER_OPEN, _MARKER_CLOSE = "\ue000", "\ue001"
+_MARKER = re.compile("\ue000(\\d+)\ue001")
+
+
+def _marker_link(number: int) -> str:
+    """A footnote marker as the sanitizer leaves one (it gives every link its ``rel``)."""
+    return f'<sup><a href="#claim-{number}" rel="nofollow noopener noreferrer">{number}</a></sup>'
 
 
 _STOP = re.compile(r'(<mark [^>]*?tabindex="0")')

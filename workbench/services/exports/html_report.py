@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Iterator, NamedTuple
 
 from flask import render_template, stream_template
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from workbench.config import STATIC_DIR
 from workbench.memo import Memo, memoized
@@ -84,9 +84,9 @@ class SourceLine(NamedTuple):
 
 
 class ClaimCard(NamedTuple):
-    """Everything one claim's card in the report shows: its memo key and its template's input."""
+    """Everything one claim's card in the report shows but its number (which a claim added before
+    it changes): its memo key and its template's input."""
 
-    number: int
     include: str
     css: str
     verdict_label: str
@@ -120,7 +120,7 @@ def _card(item, data: ExportData, css: str) -> ClaimCard:
     sources = tuple(SourceLine(link.stance, source.url, source.title, source.publisher, source.date_published,
                                source.archived_url, source.archived_date, link.excerpt)
                     for link, source in item.sources)
-    return ClaimCard(item.number, data.include, css, item.verdict.label if item.verdict else "No verdict yet",
+    return ClaimCard(data.include, css, item.verdict.label if item.verdict else "No verdict yet",
                      claim.status, claim.exact, fields, sources, _name(item.checker), _name(item.reviewer),
                      item.approved_at)
 
@@ -135,12 +135,22 @@ def _history_key(item, data: ExportData, scale: tuple) -> tuple:
     """What names a claim's history table exactly without reading it: its events are
     append-only, so their count and last id, with the claim's creation, the users' names and the
     scale, say everything the table shows."""
-    return ("history", item.number, item.claim.id, item.claim.created, item.history_stamp, data.user_names, scale)
+    return ("history", item.claim.id, item.claim.created, item.history_stamp, data.user_names, scale)
 
 
 def _history_table(item, scale: tuple) -> str:
-    return Markup(render_template("exports/_claim_history.html", number=item.number,
+    return Markup(render_template("exports/_claim_history.html",
                                   entries=[present(event, _name(user), scale) for event, user in item.history]))
+
+
+def numbered_card(number: int, css: str, card_html: Markup) -> Markup:
+    """A kept card with its number: its element, anchor and badge."""
+    return Markup(f'<article class="claim {escape(css)}" id="claim-{number}">\n  <h3><span class="num">{number}'
+                  f'</span> ') + card_html
+
+
+def numbered_history(number: int, table_html: Markup) -> Markup:
+    return Markup(f'<h3 class="meta">Claim {number}: history</h3>\n') + table_html
 
 
 def render(data: ExportData) -> str:
@@ -167,11 +177,11 @@ def stream(data: ExportData) -> Iterator[str]:
     def cards() -> Iterator[Markup]:
         for item in data.claims:
             card = _card(item, data, verdict_css[item.claim.id])
-            yield _sections.get(card, lambda: _rendered_card(card))
+            yield numbered_card(item.number, card.css, _sections.get(card, lambda: _rendered_card(card)))
 
     def histories() -> Iterator[Markup]:
         for item, key in zip(data.claims, history_keys):
-            yield _sections.get(key, lambda: _history_table(item, scale))
+            yield numbered_history(item.number, _sections.get(key, lambda: _history_table(item, scale)))
 
     return stream_template(
         "exports/report.html", data=data, article_text=text, verdict_styles=verdict_styles(),
