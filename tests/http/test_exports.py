@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -309,3 +310,40 @@ def test_command_line_pdf_export_takes_its_turn_too(runner, exported, busy_print
                                  "-o", str(tmp_path / "out.pdf")])
     assert result.exit_code != 0 and "The PDF printer is busy" in result.output
     assert not (tmp_path / "out.pdf").exists()
+
+
+def test_a_long_report_prints_in_parts_into_one_pdf_with_every_claim(app, api_as, users, make_article, monkeypatch):
+    """A report past a part's claims is laid out a part at a time (so Chromium holds one part's
+    layout, not thousands of claims'), and the parts' pages are joined in text order."""
+    if shutil.which("chromium") is None or shutil.which("pdftotext") is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium and pdftotext must be installed in CI")
+        pytest.skip("Chromium or pdftotext is not installed")
+    from tests.helpers.factories import make_claim
+    from workbench.services.articles import get_article
+    from workbench.services.exports import html_report
+    from workbench.store.db import get_session
+    from workbench.store.models import User
+
+    words = [f"item{n:03d}" for n in range(12)]
+    article_id = make_article("Council Headline\n\n" + " ".join(words) + ".")
+    with app.app_context():
+        db = get_session()
+        checker = db.get(User, users["checker"].id)
+        for word in words:
+            make_claim(db, get_article(db, article_id), checker, word, verdict="false",
+                       rationale=f"Ledger entry for {word}.")
+    printed = []
+    monkeypatch.setattr(html_report, "PRINT_PART_CLAIMS", 5)
+    parts = html_report.print_parts
+    monkeypatch.setattr(html_report, "print_parts", lambda data: printed.append(parts(data)) or printed[-1])
+    response = get_export(api_as("viewer"), article_id, "pdf", "all")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert len(printed[0]) == 1 + 3 + 3  # the article, cards 5 + 5 + 2, tables 5 + 5 + 2 with the rest
+    assert all(part.rstrip().endswith("</html>") and "application/ld+json" not in part for part in printed[0][1:])
+    flat = " ".join(subprocess.run(["pdftotext", "-", "-"], input=response.data, capture_output=True,
+                                   check=True).stdout.decode().split())
+    rationales = [flat.index(f"Ledger entry for {word}.") for word in words]
+    assert rationales == sorted(rationales)  # every card, in text order across the parts
+    assert flat.index("Council Headline") < rationales[0] < rationales[-1] < flat.index("Provenance")
+    assert [int(n) for n in re.findall(r"Claim (\d+): history", flat)] == list(range(1, 13))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import secrets
 from collections import Counter
 from dataclasses import dataclass
 from typing import Iterator, NamedTuple
@@ -154,15 +155,43 @@ def numbered_history(number: int, table_html: Markup) -> Markup:
 
 
 def render(data: ExportData) -> str:
-    """The report as one string (the PDF prints it)."""
-    return "".join(stream(data))
+    """The report as one string."""
+    return render_template("exports/report.html", **_context(data))
+
+
+#: Claims a printed part holds: Chromium lays out one part at a time, so that a report of
+#: thousands of claims prints within its memory (5,000 claims at once needed more than 2 GB).
+PRINT_PART_CLAIMS = 400
+
+
+def print_parts(data: ExportData, *, per_part: int | None = None) -> list[str]:
+    """The report as the documents its PDF is printed from, in order: the whole report when it is
+    short; else the article, then its cards and history tables a few hundred at a time. Each part
+    has the report's head (without its ClaimReview data, which no page shows)."""
+    per_part = per_part or PRINT_PART_CLAIMS
+    token = Markup(f"<!--part-{secrets.token_hex(16)}-->")
+    pieces = render_template("exports/report.html", **_context(data, part_break=token, per_part=per_part)).split(token)
+    if len(pieces) <= 3 and len(data.claims) <= per_part:
+        return ["".join(pieces)]
+    whole_head = pieces[0]
+    body = whole_head.index('<div class="wrap">') + len('<div class="wrap">')
+    scripts = whole_head.find('<script type="application/ld+json">')
+    head = (whole_head[:scripts] + whole_head[whole_head.index("</head>"):body]) if scripts >= 0 \
+        else whole_head[:body]
+    closing = "\n</div>\n</body>\n</html>\n"
+    return [pieces[0] + closing] + [head + piece + closing for piece in pieces[1:-1]] + [head + pieces[-1]]
 
 
 def stream(data: ExportData) -> Iterator[str]:
-    """The report in pieces, as its template makes them. What needs the database (the histories
-    whose tables are not kept) and the article's text are read first; the cards and tables are
-    rendered as the pieces are asked for, each kept (``_sections``) and made again only when it
-    changed, so a long report starts at once and is never held whole."""
+    """The report in pieces, as its template makes them (see ``_context``): a long report starts
+    at once and is never held whole."""
+    return stream_template("exports/report.html", **_context(data))
+
+
+def _context(data: ExportData, *, part_break: str = "", per_part: int = PRINT_PART_CLAIMS) -> dict:
+    """What the report's template is given. What needs the database (the histories whose tables
+    are not kept) and the article's text are read first; the cards and tables are rendered as the
+    template reaches them, each kept (``_sections``) and made again only when it changed."""
     config_scale = {"RATING_SCALE": [(s.key, s.label, s.ordinal) for s in data.scale]}
     css_of = {verdict: css_class(verdict, config_scale) for verdict in {item.claim.verdict for item in data.claims}}
     verdict_css = {item.claim.id: css_of[item.claim.verdict] for item in data.claims}
@@ -183,9 +212,7 @@ def stream(data: ExportData) -> Iterator[str]:
         for item, key in zip(data.claims, history_keys):
             yield numbered_history(item.number, _sections.get(key, lambda: _history_table(item, scale)))
 
-    return stream_template(
-        "exports/report.html", data=data, article_text=text, verdict_styles=verdict_styles(),
-        claim_cards=cards(), chart=verdict_chart(data),
-        legend=[(v.label, css_class(v.key, config_scale)) for v in data.scale],
-        histories=histories(), claim_reviews=[json_for_script(review) for review in claim_reviews(data)],
-    )
+    return dict(data=data, article_text=text, verdict_styles=verdict_styles(), claim_cards=cards(),
+                chart=verdict_chart(data), legend=[(v.label, css_class(v.key, config_scale)) for v in data.scale],
+                histories=histories(), claim_reviews=[json_for_script(review) for review in claim_reviews(data)],
+                part_break=part_break, per_part=per_part)

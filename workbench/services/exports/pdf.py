@@ -13,6 +13,7 @@ when the print runs past its time or its processes together hold more memory tha
 from __future__ import annotations
 
 import base64
+import io
 import logging
 import os
 import pwd
@@ -103,16 +104,21 @@ def html_to_pdf(html: str, **options) -> bytes:
 
 
 def render(data) -> bytes:
-    """An export (``exports.data.ExportData``): its HTML report, printed as ``data.printing`` says."""
+    """An export (``exports.data.ExportData``): its HTML report, printed as ``data.printing`` says;
+    a long one in parts (``html_report.print_parts``), one after another in the same Chromium,
+    the parts' pages then joined in one file."""
     from workbench.services.exports import html_report
 
-    return html_to_pdf(html_report.render(data), **data.printing)
+    return print_html(html_report.print_parts(data), **data.printing).content
 
 
-def print_html(html: str, *, timeout: float = 60.0, max_memory: int = 2048 * 2**20, run_as: str = "nobody",
-               safeguards: Safeguards = Safeguards(), executable: str | None = None, paper: str = "A4") -> Printed:
-    """Print ``html`` with a Chromium of its own.
+def print_html(html: str | list[str], *, timeout: float = 60.0, max_memory: int = 2048 * 2**20,
+               run_as: str = "nobody", safeguards: Safeguards = Safeguards(), executable: str | None = None,
+               paper: str = "A4") -> Printed:
+    """Print ``html`` (a page, or pages to print one after another into one file) with a
+    Chromium of its own.
 
+    :param timeout: seconds the print may take, for each page given.
     :param max_memory: bytes Chromium's processes may hold together before the print is stopped.
     :param run_as: the account Chromium runs as when this process is root ("" to stay root,
         which costs the sandbox).
@@ -122,8 +128,10 @@ def print_html(html: str, *, timeout: float = 60.0, max_memory: int = 2048 * 2**
     executable = executable or chromium_path()
     if executable is None:
         raise PdfUnavailableError("PDF export needs Chromium on the server (apt-get install chromium).")
+    pages = [html] if isinstance(html, str) else list(html)
     started = time.monotonic()
-    job = dict(html=html, executable=executable, account=_account(run_as), deadline=started + timeout,
+    timeout *= len(pages)
+    job = dict(html=pages, executable=executable, account=_account(run_as), deadline=started + timeout,
                timeout=timeout, max_memory=max_memory, safeguards=safeguards, paper=PAPER[paper])
     printed = None
     if (executable, run_as) not in _sandbox_refused:
@@ -172,7 +180,7 @@ def _print(*, html, executable, account, deadline, timeout, max_memory, safeguar
             pipe = DevToolsPipe(chromium.commands, chromium.replies, deadline=deadline,
                                 on_event=lambda *event: _answer(pipe, *event))
             try:
-                content = _drive(pipe, html, safeguards, paper)
+                content = _drive(pipe, html, safeguards, paper)  # ``html``: the pages
             except DevToolsTimeout:
                 raise PdfUnavailableError(f"Printing the PDF took longer than {timeout:g} s.") from None
             except DevToolsError as err:
@@ -189,9 +197,33 @@ def _print(*, html, executable, account, deadline, timeout, max_memory, safeguar
     return Printed(content=content, peak_memory=watch.peak, sandboxed=sandbox)
 
 
-def _drive(pipe: DevToolsPipe, html: str, safeguards: Safeguards, paper: tuple[float, float] = PAPER["A4"]) -> bytes:
+def _drive(pipe: DevToolsPipe, pages: list[str], safeguards: Safeguards,
+           paper: tuple[float, float] = PAPER["A4"]) -> bytes:
+    """Each page printed in a tab of its own, closed before the next one opens (so Chromium holds
+    one page's layout at a time); the files joined."""
     context = pipe.call("Target.createBrowserContext", {"disposeOnDetach": True})["browserContextId"]
-    target = pipe.call("Target.createTarget", {"url": "about:blank", "browserContextId": context})["targetId"]
+    printed = []
+    for html in pages:
+        target = pipe.call("Target.createTarget", {"url": "about:blank", "browserContextId": context})["targetId"]
+        printed.append(_print_tab(pipe, target, html, safeguards, paper))
+        pipe.call("Target.closeTarget", {"targetId": target})
+    return printed[0] if len(printed) == 1 else join_pdfs(printed)
+
+
+def join_pdfs(files: list[bytes]) -> bytes:
+    """PDF files as one, their pages in order."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for content in files:
+        writer.append(io.BytesIO(content))
+    joined = io.BytesIO()
+    writer.write(joined)
+    return joined.getvalue()
+
+
+def _print_tab(pipe: DevToolsPipe, target: str, html: str, safeguards: Safeguards,
+               paper: tuple[float, float]) -> bytes:
     session = pipe.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
     if safeguards.script_emulation:
         pipe.call("Emulation.setScriptExecutionDisabled", {"value": True}, session=session)
