@@ -33,6 +33,7 @@ bench: setup-test browser
 	$(PY) scripts/bench.py
 	$(PY) scripts/reanchor_bench.py
 	$(PY) scripts/read_bench.py
+	$(PY) scripts/page_bench.py $(PAGE_BENCH_ARGS)
 
 load: setup-test
 	$(PY) scripts/load_bench.py
