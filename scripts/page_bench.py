@@ -200,6 +200,7 @@ def run(label: str, database_url: str, words: int, tmp: str) -> None:
                       "SECRET_KEY": "bench", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
                       "MAX_IMPORT_BYTES": 50_000_000})
     article_id, token = setup(app, words, rng)
+    instance = f"{tmp}/instance-{label}-{words}"
     done = 0
     for step in STEPS:
         started = time.perf_counter()
@@ -208,7 +209,61 @@ def run(label: str, database_url: str, words: int, tmp: str) -> None:
         figures = measure(app, article_id, token, rng)
         print(f"  {label:10} {words:>6,} {step:>6,} " + " ".join(f"{figures[name]:>{len(name)}}" for name in COLUMNS)
               + f"   PDF {figures['PDF']}   (built in {time.perf_counter() - started:.0f} s)", flush=True)
+    print(f"  {label:10} {words:>6,} {done:>6,}  one gunicorn worker after serving them: "
+          f"{worker_memory(database_url, instance, article_id, token)}", flush=True)
     get_engine(app).dispose()
+
+
+def worker_memory(database_url: str, instance: str, article_id: int, token: str) -> str:
+    """One gunicorn worker under gunicorn.conf.py serving the article as readers do (its page,
+    its report, every annotation, the W3C export), then its resident and proportional memory."""
+    import http.cookiejar
+    import signal
+    import socket
+    import subprocess
+    import urllib.request
+
+    root = Path(__file__).resolve().parent.parent
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = dict(os.environ, WORKBENCH_DATABASE_URL=database_url, WORKBENCH_INSTANCE_PATH=instance,
+               WORKBENCH_SECRET_KEY="bench", WORKBENCH_WORKERS="1", WORKBENCH_BIND=f"127.0.0.1:{port}",
+               WORKBENCH_LOG_LEVEL="warning")
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(root / "gunicorn.conf.py"),
+                               "workbench:create_app()"], cwd=root, env=env, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", port), 0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        jar = http.cookiejar.CookieJar()
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        form = browser.open(base + "/login").read().decode()
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+        browser.open(base + "/login", data=f"username=checker&password=bench-password&csrf_token={csrf}".encode())
+        api = {"Authorization": f"Bearer {token}"}
+        for path in [f"/articles/{article_id}", f"/api/articles/{article_id}/export?format=html",
+                     f"/api/articles/{article_id}/export?format=jsonld"] + \
+                [f"/api/articles/{article_id}/annotations/?limit=1000&page={n}" for n in range(6)]:
+            for _ in range(2):
+                try:
+                    opener = browser if path.startswith("/articles") else urllib.request.build_opener()
+                    opener.open(urllib.request.Request(base + path, headers=api)).read()
+                except urllib.error.HTTPError as err:
+                    if err.code != 404:  # past the last page of annotations
+                        raise
+        workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+        rollup = Path(f"/proc/{workers[0]}/smaps_rollup").read_text()
+        kib = {line.split(":")[0]: int(line.split()[1]) for line in rollup.splitlines()[1:] if line.split()[-1] == "kB"}
+        return f"{kib['Rss'] / 1024:,.0f} MiB resident, {kib['Pss'] / 1024:,.0f} MiB proportional"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(10)
 
 
 def fresh_postgres(url: str) -> str:

@@ -126,6 +126,18 @@ def _card(item, data: ExportData, css: str) -> ClaimCard:
                      item.approved_at)
 
 
+def _card_key(item, data: ExportData, css: str) -> tuple:
+    """What names a claim's card exactly, and compactly: the claim's id, version and creation
+    (every change to its words or fields raises its version; the creation tells databases apart)
+    stand for those values, which the key need not hold; the rest it shows is held by value."""
+    claim = item.claim
+    sources = tuple((link.stance, link.excerpt, source.url, source.title, source.publisher, source.date_published,
+                     source.archived_url, source.archived_date) for link, source in item.sources)
+    return ("card", claim.id, claim.version, claim.created, data.include, css,
+            item.verdict.label if item.verdict else None, _name(item.checker), _name(item.reviewer),
+            item.approved_at, sources, data.fields)
+
+
 def _rendered_card(card: ClaimCard) -> str:
     rendered = {name: Markup(_markdown.get(value, lambda: render_markdown(value)))
                 for kind, name, _label, value in card.fields if kind == "markdown"}
@@ -205,8 +217,9 @@ def _context(data: ExportData, *, part_break: str = "", per_part: int = PRINT_PA
 
     def cards() -> Iterator[Markup]:
         for item in data.claims:
-            card = _card(item, data, verdict_css[item.claim.id])
-            yield numbered_card(item.number, card.css, _sections.get(card, lambda: _rendered_card(card)))
+            css = verdict_css[item.claim.id]
+            kept = _sections.get(_card_key(item, data, css), lambda: _rendered_card(_card(item, data, css)))
+            yield numbered_card(item.number, css, kept)
 
     def histories() -> Iterator[Markup]:
         for item, key in zip(data.claims, history_keys):
