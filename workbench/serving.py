@@ -32,7 +32,7 @@ timeout = int(os.environ.get("WORKBENCH_TIMEOUT", 60))
 graceful_timeout = 30
 # No keep-alive by default: each request comes on a connection of its own, taken by whichever
 # worker is free. A kept-alive connection stays with its worker even while that worker is busy
-# and others idle (`make load`: p99 of the API reads 1.4 to 2 x higher with 5 seconds). Behind a
+# and others idle (`make load`: p99 of the API reads 1.2 to 1.5 x higher with 5 seconds). Behind a
 # load balancer or on a LAN a new connection costs little. WORKBENCH_KEEPALIVE=5 (seconds) turns
 # it back on, with gunicorn's own threaded worker.
 keepalive = int(os.environ.get("WORKBENCH_KEEPALIVE", 0))
