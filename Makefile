@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup setup-test browser bench load clean
+.PHONY: run test setup setup-test browser wrk bench load clean
 
 run: setup browser
 	$(VENV)/bin/flask --app workbench demo
@@ -26,6 +26,9 @@ setup-test:
 browser:
 	@scripts/install-chromium.sh
 
+wrk:
+	@scripts/install-wrk.sh
+
 bench: setup-test browser
 	$(PY) scripts/cleaner_report.py
 	$(PY) -m pip install -q readability-lxml || echo "readability-lxml not installed: its column is skipped"
@@ -35,7 +38,7 @@ bench: setup-test browser
 	$(PY) scripts/read_bench.py
 	$(PY) scripts/page_bench.py $(PAGE_BENCH_ARGS)
 
-load: setup-test
+load: setup-test wrk
 	$(PY) scripts/load_bench.py
 
 clean:

@@ -6,9 +6,10 @@
               └ store     models, engine, units of work, migrations, fast statements, caches
                   └ text      cleaning, extraction, anchoring, diffing, highlights, sanitizing
 
-A module may import its own layer and the layers below it. Three base modules stand outside the
+A module may import its own layer and the layers below it. Four base modules stand outside the
 layers, for all of them: ``workbench.errors`` (what services raise), ``workbench.config`` (the
-settings and their defaults) and ``workbench.memo`` (the one cache); they import only each other. ``text``
+settings and their defaults), ``workbench.memo`` (the one cache) and ``workbench.waits`` (requests
+waiting outside the process); they import only each other. ``text``
 imports neither Flask nor SQLAlchemy. No import cycle exists between modules, whether the
 imports are at the top of a file or inside a function.
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "workbench"
 LAYERS = ["text", "store", "services", "web", ""]  # lowest first; "" is the package's root modules
-BASE = {"workbench.errors", "workbench.config", "workbench.memo"}
+BASE = {"workbench.errors", "workbench.config", "workbench.memo", "workbench.waits"}
 NOT_IN_TEXT = {"flask", "sqlalchemy", "sqlmodel", "alembic", "werkzeug", "jinja2", "psycopg"}
 
 

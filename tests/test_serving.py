@@ -85,3 +85,26 @@ def test_the_control_socket_can_be_turned_off_or_moved(monkeypatch, tmp_path):
     monkeypatch.delenv("WORKBENCH_CONTROL_SOCKET")
     settings = importlib.reload(workbench.serving)
     assert settings.control_socket == str(tmp_path / "instance" / "gunicorn.ctl")
+
+
+def test_a_worker_takes_one_connection_while_its_requests_work_and_another_for_each_that_waits(monkeypatch):
+    from types import SimpleNamespace
+
+    monkeypatch.setenv("WORKBENCH_MALLOC_TUNING", "0")  # leave this process's malloc alone
+    from workbench import waits
+    from workbench.serving import OneAtATimeWorker
+
+    worker = OneAtATimeWorker.__new__(OneAtATimeWorker)  # its connection count alone, no process
+    worker.cfg = SimpleNamespace(keepalive=0, threads=3)
+    worker.worker_connections = 3
+    told = []
+    waits.on_change(lambda: told.append(waits.waiting()))
+    assert worker.worker_connections == 1
+    with waits.slow_wait():
+        assert worker.worker_connections == 2
+        with waits.slow_wait(), waits.slow_wait():
+            assert worker.worker_connections == 3  # no more than its threads
+    assert worker.worker_connections == 1 and waits.waiting() == 0
+    assert told[:2] == [1, 2] and told[-1] == 0
+    worker.cfg.keepalive = 5  # kept-alive connections count too: gunicorn's own limit
+    assert worker.worker_connections == 3

@@ -13,28 +13,31 @@ import multiprocessing
 import os
 
 from gunicorn.glogging import Logger
+from gunicorn.workers.gthread import ThreadWorker
 
+from workbench import waits
 from workbench.config import default_instance_path
 
 bind = os.environ.get("WORKBENCH_BIND", "127.0.0.1:8000")
-# Processes do the work: (2 x cores) + 1, gunicorn's own rule of thumb. Two threads each hide I/O
-# waits (a URL fetch, the database); more would queue for the GIL, and a thread that holds
-# SQLite's write lock while it waits for the GIL holds up every writer (`make load` shows it).
+# Processes do the work: (2 x cores) + 1, gunicorn's own rule of thumb.
 workers = int(os.environ.get("WORKBENCH_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+# Each worker runs one request at a time while it works, as gunicorn's sync workers do: a second
+# request in the same process would only share its GIL, and take twice as long, while another
+# worker may sit idle. Its second thread is for waits outside the process (a URL fetch, the PDF
+# printer: ``workbench.waits``): while a request waits there, the worker takes another, so slow
+# sites cannot leave /healthz and the pages waiting. See OneAtATimeWorker below.
 threads = int(os.environ.get("WORKBENCH_THREADS", 2))
-worker_class = "gthread"
+worker_class = os.environ.get("WORKBENCH_WORKER_CLASS", "workbench.serving.OneAtATimeWorker")
 timeout = int(os.environ.get("WORKBENCH_TIMEOUT", 60))
 graceful_timeout = 30
 # No keep-alive by default: each request comes on a connection of its own, taken by whichever
 # worker is free. A kept-alive connection stays with its worker even while that worker is busy
-# and others idle; with few CPU-bound workers that made a long latency tail under `make load`
-# (p99 about 1.5 x higher) and cost throughput. Behind a load balancer or on a LAN a new
-# connection costs little. WORKBENCH_KEEPALIVE=5 (seconds) turns it back on.
+# and others idle (`make load`: p99 of the API reads 1.2 to 1.5 x higher with 5 seconds). Behind a
+# load balancer or on a LAN a new connection costs little. WORKBENCH_KEEPALIVE=5 (seconds) turns
+# it back on, with gunicorn's own threaded worker.
 keepalive = int(os.environ.get("WORKBENCH_KEEPALIVE", 0))
-# Without keep-alive, a worker accepts no more connections than it has threads: otherwise one
-# worker takes connections while its threads are all busy, and they wait there while another
-# worker idles (`make load`: claim creation's p99 about 1.6 x lower). With keep-alive, gunicorn's
-# default of 1000, since kept-alive connections count too.
+# With keep-alive, gunicorn's default of 1000, since kept-alive connections count too. Without it,
+# a worker holds no more connections than it has threads (and OneAtATimeWorker fewer: see there).
 worker_connections = int(os.environ.get("WORKBENCH_WORKER_CONNECTIONS", threads if not keepalive else 1000))
 # Recycle workers now and then so a slow leak can never grow without bound; not often, since a
 # new worker starts with none of the pages and exports the old one kept (workbench.memo), and
@@ -75,6 +78,35 @@ class WorkbenchLogger(Logger):
 
 
 logger_class = WorkbenchLogger
+
+
+class OneAtATimeWorker(ThreadWorker):
+    """gunicorn's threaded worker, taking a new connection only while none of its requests is
+    working: one at first, and one more for each request that waits outside the process
+    (``workbench.waits``), up to its threads. A connection it does not take goes to another
+    worker, or waits in the listen queue for the first one free, as with sync workers; unlike them,
+    the worker answers gunicorn's heartbeat during a long request, and keeps a thread for others
+    while one waits on a slow site. With keep-alive on it is gunicorn's threaded worker as it is,
+    since kept-alive connections count as taken."""
+
+    def init_process(self):
+        # A wait that starts wakes the worker's loop, which then takes another connection.
+        waits.on_change(lambda: self.method_queue.defer(_nothing))
+        super().init_process()
+
+    @property
+    def worker_connections(self) -> int:
+        if self.cfg.keepalive:
+            return self._worker_connections
+        return max(1, min(self._worker_connections, self.cfg.threads, 1 + waits.waiting()))
+
+    @worker_connections.setter
+    def worker_connections(self, value: int) -> None:
+        self._worker_connections = value
+
+
+def _nothing() -> None:
+    pass
 
 
 def _control_socket() -> str | None:

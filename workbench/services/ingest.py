@@ -24,6 +24,7 @@ from typing import Callable
 from urllib.parse import quote, urljoin, urlsplit
 
 from workbench.errors import BusyError, FetchError, InvalidContentError, TooLargeError
+from workbench.waits import slow_wait
 from workbench.services.schemas import parse_url
 from workbench.text.cleaning import CleanResult, clean_text
 from workbench.text.decoding import decode_bytes
@@ -275,7 +276,8 @@ def _fetch_once(url: str, deadline: _Deadline, address_allowed: Callable[[str], 
 def fetch_with_settings(url: str, config) -> Fetched:
     """``fetch_url`` with the app's settings (private addresses, timeout, size cap, redirects),
     in one of the process's ``FETCH_CONCURRENCY`` fetch slots."""
-    with _fetch_slots.take(int(config["FETCH_CONCURRENCY"]), retry_after=math.ceil(config["FETCH_TIMEOUT"])):
+    with _fetch_slots.take(int(config["FETCH_CONCURRENCY"]), retry_after=math.ceil(config["FETCH_TIMEOUT"])), \
+            slow_wait():
         return fetch_url(url, allow_private=config["FETCH_ALLOW_PRIVATE"], timeout=config["FETCH_TIMEOUT"],
                          max_bytes=config["MAX_IMPORT_BYTES"], max_redirects=config["FETCH_MAX_REDIRECTS"])
 

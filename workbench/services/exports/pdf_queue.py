@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from workbench.errors import BusyError
+from workbench.waits import slow_wait
 
 POLL_SECONDS = 0.05
 
@@ -55,13 +56,14 @@ def turn(folder: Path, *, printers: int, wait: float, per_process: int) -> Itera
     if not share.acquire(blocking=False):
         raise PrinterBusyError(wait)
     try:
-        fd = _take(folder, max(1, printers), deadline=time.monotonic() + wait)
-        if fd is None:
-            raise PrinterBusyError(wait)
-        try:
-            yield
-        finally:
-            os.close(fd)  # and with it the lock
+        with slow_wait():  # the worker may take other requests meanwhile
+            fd = _take(folder, max(1, printers), deadline=time.monotonic() + wait)
+            if fd is None:
+                raise PrinterBusyError(wait)
+            try:
+                yield
+            finally:
+                os.close(fd)  # and with it the lock
     finally:
         share.release()
 
