@@ -148,6 +148,27 @@ def _keep_large_blocks_in_the_heap() -> None:
 
 _keep_large_blocks_in_the_heap()
 
+#: A response at least this large (a report of thousands of claims, a large export) took tens of
+#: MB to make, which the heap keeps, scattered, after it is freed; the worker hands it back then
+#: (a worker that had served a 5,000-claim article held 174 MB resident, 148 MB proportional,
+#: without; 166 and 140 with).
+TRIM_AFTER_BYTES = 4 << 20
+
+
+def _malloc_trim():
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_trim = _malloc_trim() if os.environ.get("WORKBENCH_MALLOC_TUNING", "1") != "0" else None
+
+
+def post_request(worker, req, environ, resp):
+    if _trim is not None and (getattr(resp, "sent", 0) or 0) >= TRIM_AFTER_BYTES:
+        _trim(0)
+
 
 def pre_fork(server, worker):
     # What the master loaded (the app and its libraries, hundreds of thousands of objects) leaves
