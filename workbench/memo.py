@@ -94,7 +94,11 @@ def memoized(*, max_entries: int) -> Callable[[Callable[..., Result]], Callable[
 
         @functools.wraps(function)
         def kept(*args):
-            return memo.get(args, lambda: function(*args))
+            found = memo._find(args)
+            if found is _MISSING:
+                found = function(*args)
+                memo.store(args, found)
+            return found
 
         kept.memo = memo
         return kept

@@ -105,6 +105,7 @@ SOCIAL_NETWORKS = {
     "weibo", "wechat", "line", "messenger", "flipboard", "bluesky", "threads", "mastodon", "vk", "copy", "link",
     "微信", "微博", "вконтакте", "одноклассники", "تويتر", "فيسبوك", "واتساب", "ツイート", "ポスト", "はてなブックマーク",
 }
+_SOCIAL_MAX_WORDS = max(len(w.split()) for w in SOCIAL_WORDS)
 SHARE_PREFIXES = {"share", "follow", "シェア", "分享", "分享到", "分享至", "扫一扫", "扫码", "поделиться", "شارك", "κοινοποίηση", "compartir",
                   "partager", "teilen"}
 TEASER_HEADINGS = {
@@ -319,6 +320,7 @@ _PUNCTUATION_RE = re.compile(
     r"\u0900-\u0963\u0966-\u0dff\u0e00-\u0e4e\u0e50-\u0e59\u0e80-\u0eff\u1000-\u109f\u1780-\u17d3]"
 )
 _NAV_SEPARATOR_RE = re.compile(r"\s+[|>›»/·]\s+|\s*\|\s*")
+_NAV_SEPARATORS = "|>›»/·"  # a line without any of them is not split by _NAV_SEPARATOR_RE
 
 
 # Cached: the import judges each block by several rules that each ask for its key.
@@ -345,23 +347,30 @@ def ends_sentence(text: str) -> bool:
 
 
 def looks_like_code(text: str) -> bool:
-    if CODE_RE.search(text) or CODE_TAIL_RE.match(text):
+    if _may_match(CODE_RE, text) and CODE_RE.search(text) or CODE_TAIL_RE.match(text):
         return True
-    visible = len(text) - sum(map(str.isspace, text))
-    if not visible:
-        return False
     symbols = sum(map(text.count, CODE_SYMBOLS))
-    if symbols < 3 or symbols / visible <= 0.3:
+    if symbols < 3:
+        return False
+    visible = len("".join(text.split()))  # the characters that are not whitespace (str.isspace)
+    if symbols / visible <= 0.3:
         return False
     return sum(map(str.isalpha, text)) < 40
 
 
 def is_social(text: str) -> bool:
-    key = plain_key(text)
+    return _is_social_key(plain_key(text))
+
+
+def _is_social_key(key: str) -> bool:
     if not key:
         return False
+    if key in SOCIAL_WORDS:
+        return True
     words = key.split()
-    if key in SOCIAL_WORDS or " ".join(w for w in words if not w.isdigit()) in SOCIAL_WORDS:
+    # Without its numbers ("12 Comments"), a line can be a widget's label only if few words are left.
+    if len(words) - sum(map(str.isdigit, words)) <= _SOCIAL_MAX_WORDS and \
+            " ".join(w for w in words if not w.isdigit()) in SOCIAL_WORDS:
         return True
     if len(words) <= 8 and words[0] in SHARE_PREFIXES and word_count(key) <= 8:
         return True
@@ -383,10 +392,13 @@ def _glued_networks(word: str) -> bool:
 
 
 def is_teaser_heading(text: str) -> bool:
-    key = plain_key(text)
+    return _is_teaser_key(plain_key(text))
+
+
+def _is_teaser_key(key: str) -> bool:
     if key in TEASER_HEADINGS:
         return True
-    words = key.split()
+    words = key.split(None, 6)  # the rules below look at six words at most
     if 0 < len(words) <= 4 and words[0] == "related":
         return True
     # "More from Politics", "More Must-Reads From TIME", "More stories from the Courier"
@@ -394,10 +406,15 @@ def is_teaser_heading(text: str) -> bool:
 
 
 def is_nav(text: str) -> bool:
-    key = plain_key(text)
+    return _is_nav(text, plain_key(text))
+
+
+def _is_nav(text: str, key: str) -> bool:
     if key in NAV_WORDS:
         return True
     # Breadcrumbs and menus: three or more short items between separators.
+    if not any(c in text for c in _NAV_SEPARATORS):
+        return False
     parts = [p.strip() for p in _NAV_SEPARATOR_RE.split(text) if p.strip()]
     if len(parts) == 2 and plain_key(parts[0]) in NAV_WORDS:
         return word_count(parts[1]) <= 3  # "Home / Health": a breadcrumb from the front page
@@ -433,7 +450,7 @@ def is_menu(text: str) -> bool:
     Several words with no sentence punctuation, each capitalised where the script has case, at
     least half of them sections of a site; or four or more short CJK words between spaces.
     """
-    if any(c in _SENTENCE_PUNCTUATION for c in text) or len(text) > 160:
+    if len(text) > 160 or any(c in _SENTENCE_PUNCTUATION for c in text):
         return False
     tokens = text.split()
     if len(tokens) < 4:
@@ -558,21 +575,21 @@ def _classify(text: str) -> tuple[str, str] | None:
     words = word_count(text)
     key = plain_key(text)
     low = text.lower()
-    if is_social(text):
+    if _is_social_key(key):
         return "junk", "share or social widget"
     if words <= 60 and _search(COOKIE_RE, low) and (words <= 6 or _search(_ADDRESS_RE, low)):
         return "junk", "cookie notice"
     if key in AD_WORDS:
         return "junk", "advertisement"
-    if is_teaser_heading(text):
+    if _is_teaser_key(key):
         return "junk", "related or recent news list"
     if _search(READ_MORE_RE, low[-60:]):
         return "junk", "teaser ending in 'Read more'"
-    if is_nav(text):
+    if _is_nav(text, key):
         return "junk", "navigation"
     if is_menu(text):
         return "junk", "navigation menu"
-    if words <= 15 and is_comment_widget(text):
+    if words <= 15 and _is_comment_widget(text, key, words):
         return "junk", "comment widget"
     if words <= 30 and _search(ERROR_REPORT_RE, low):
         return "junk", "error-report prompt"
@@ -599,7 +616,9 @@ def _classify(text: str) -> tuple[str, str] | None:
     return None
 
 
-_LOWERED: dict[re.Pattern, re.Pattern] = {}
+# Keyed by the pattern's text: a compiled pattern's own hash is computed afresh, over its whole
+# program, each time it is asked for.
+_LOWERED: dict[str, tuple[int, re.Pattern, tuple[str, ...] | None]] = {}
 
 
 def _search(pattern: re.Pattern, low: str) -> bool:
@@ -607,14 +626,94 @@ def _search(pattern: re.Pattern, low: str) -> bool:
 
     Python's regular expressions skip their fast scan for a literal start under IGNORECASE, which
     makes these keyword patterns several times slower on long blocks; their words are written in
-    lower case, so on lowered text the copy finds what the original finds.
+    lower case, so on lowered text the copy finds what the original finds. A text holding none of
+    the words a match needs is not searched at all (see :func:`_may_match`).
     """
-    lowered = _LOWERED.get(pattern)
-    if lowered is None:
+    found = _LOWERED.get(pattern.pattern)
+    if found is None or found[0] != pattern.flags:
         if re.search(r"[A-Z]", re.sub(r"\\.", "", pattern.pattern)):
             raise ValueError(f"{pattern.pattern!r} has capitals: it cannot be searched on lowered text")
-        lowered = _LOWERED[pattern] = re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+        lowered = re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+        found = _LOWERED[pattern.pattern] = (pattern.flags, lowered, _needles(lowered))
+    _flags, lowered, needles = found
+    if needles is not None:
+        for needle in needles:
+            if needle in low:
+                break
+        else:
+            return False
     return lowered.search(low) is not None
+
+
+_NEEDLES: dict[str, tuple[int, tuple[str, ...] | None]] = {}
+
+
+def _may_match(pattern: re.Pattern, text: str) -> bool:
+    """False when ``text`` holds none of the literal pieces every match of ``pattern`` contains.
+
+    Searching a paragraph for a dozen keywords with a regular expression tries each alternative at
+    nearly every character; looking for the keywords as plain substrings is many times quicker,
+    and most paragraphs hold none of them.
+    """
+    found = _NEEDLES.get(pattern.pattern)
+    if found is None or found[0] != pattern.flags:
+        found = _NEEDLES[pattern.pattern] = (pattern.flags, _needles(pattern))
+    needles = found[1]
+    if needles is None:
+        return True
+    for needle in needles:
+        if needle in text:
+            return True
+    return False
+
+
+def _needles(pattern: re.Pattern) -> tuple[str, ...] | None:
+    # A pattern anchored at the start is tried at one place only: quick already.
+    return None if pattern.pattern.startswith("^") else required_pieces(pattern)
+
+
+def required_pieces(pattern: re.Pattern) -> tuple[str, ...] | None:
+    """Literal strings one of which every match of ``pattern`` contains, or None when it cannot tell
+    (a match may be made of character classes alone, or the pattern sets flags inside it)."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        from re import _constants, _parser  # the parser ``re`` itself uses (Python 3.11 and later)
+
+        return _pieces(list(_parser.parse(pattern.pattern, pattern.flags)), _constants)
+    except Exception:  # an unfamiliar parse: search as usual
+        return None
+
+
+def _pieces(items: list, c) -> tuple[str, ...] | None:
+    best: tuple[str, ...] | None = None
+
+    def consider(found: tuple[str, ...] | None) -> None:
+        nonlocal best
+        if found and all(found) and (best is None or min(map(len, found)) > min(map(len, best))):
+            best = found
+
+    run = ""
+    for op, av in items:
+        if op is c.LITERAL:
+            run += chr(av)
+            continue
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue  # takes no characters: the literals on either side of it stand together
+        consider((run,))
+        run = ""
+        if op is c.SUBPATTERN:
+            if av[1] or av[2]:
+                raise ValueError("flags inside the pattern")
+            consider(_pieces(list(av[3]), c))
+        elif op is c.BRANCH:
+            alternatives = [_pieces(list(branch), c) for branch in av[1]]
+            if all(alternatives):
+                consider(tuple(piece for found in alternatives for piece in found))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            consider(_pieces(list(av[2]), c))
+    consider((run,))
+    return best
 
 
 # A cookie notice speaks to the reader; a sentence about cookie rules reports on them.
@@ -636,10 +735,13 @@ ERROR_REPORT_RE = re.compile(r"ctrl\s*\+\s*enter")
 
 
 def is_comment_widget(text: str) -> bool:
-    key = plain_key(text)
+    return _is_comment_widget(text, plain_key(text), word_count(text))
+
+
+def _is_comment_widget(text: str, key: str, words: int) -> bool:
     if key in COMMENT_WORDS or " ".join(w for w in key.split() if not w.isdigit()) in COMMENT_WORDS:
         return True
-    return bool(COMMENT_RE.search(text)) and word_count(text) <= 15
+    return words <= 15 and bool(COMMENT_RE.search(text))
 
 
 def is_prompt(text: str) -> bool:
