@@ -213,6 +213,7 @@ CODE_RE = re.compile(
 # The tail of a script cut in two: '");'
 CODE_TAIL_RE = re.compile(r"\s*[\"']\)\s*;")
 CODE_SYMBOLS = set("{}()[];=<>$\"'\\|#")
+_CODE_SYMBOL_BYTES = "".join(sorted(CODE_SYMBOLS)).encode("ascii")
 BULLETS = "•·▪‣◦●■►–—-*"
 SENTENCE_END_RE = re.compile(r"[.!。！](\s*[\"”’»」』)\]])*$")
 
@@ -319,6 +320,7 @@ _PUNCTUATION_RE = re.compile(
     r"[^\w\s\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
     r"\u0900-\u0963\u0966-\u0dff\u0e00-\u0e4e\u0e50-\u0e59\u0e80-\u0eff\u1000-\u109f\u1780-\u17d3]"
 )
+_ASCII_PUNCTUATION_TO_SPACE = bytes(32 if _PUNCTUATION_RE.match(chr(b)) else b for b in range(256))
 _NAV_SEPARATOR_RE = re.compile(r"\s+[|>›»/·]\s+|\s*\|\s*")
 _NAV_SEPARATORS = "|>›»/·"  # a line without any of them is not split by _NAV_SEPARATOR_RE
 
@@ -327,8 +329,9 @@ _NAV_SEPARATORS = "|>›»/·"  # a line without any of them is not split by _NA
 @memoized(max_entries=65536)
 def plain_key(text: str) -> str:
     """Lower-case text without punctuation or bullets, for matching against the vocabulary."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
+    if text.isascii():  # what the expression below makes, by a byte table
+        return " ".join(text.lower().encode("ascii").translate(_ASCII_PUNCTUATION_TO_SPACE).decode("ascii").split())
+    text = unicodedata.normalize("NFKC", text)
     # "İ" lowers to "i" and a combining dot, which the vocabulary does not write.
     text = _PUNCTUATION_RE.sub(" ", text.lower().replace("i\u0307", "i"))
     return " ".join(text.split())
@@ -349,7 +352,9 @@ def ends_sentence(text: str) -> bool:
 def looks_like_code(text: str) -> bool:
     if _may_match(CODE_RE, text) and CODE_RE.search(text) or CODE_TAIL_RE.match(text):
         return True
-    symbols = sum(map(text.count, CODE_SYMBOLS))
+    # The symbols are ASCII, one byte each in UTF-8, which writes every other character without them.
+    encoded = text.encode("utf-8", "surrogatepass")
+    symbols = len(encoded) - len(encoded.translate(None, _CODE_SYMBOL_BYTES))
     if symbols < 3:
         return False
     visible = len("".join(text.split()))  # the characters that are not whitespace (str.isspace)
@@ -367,7 +372,13 @@ def _is_social_key(key: str) -> bool:
         return False
     if key in SOCIAL_WORDS:
         return True
-    words = key.split()
+    words = key.split(None, 9)
+    if len(words) == 10:
+        # Ten words or more: a widget's only if all are networks' names, or most are numbers.
+        head = words[:9]
+        if words[0] not in _NETWORK_WORDS and len(head) - sum(map(str.isdigit, head)) > _SOCIAL_MAX_WORDS:
+            return False
+        words = key.split()
     # Without its numbers ("12 Comments"), a line can be a widget's label only if few words are left.
     if len(words) - sum(map(str.isdigit, words)) <= _SOCIAL_MAX_WORDS and \
             " ".join(w for w in words if not w.isdigit()) in SOCIAL_WORDS:
@@ -377,8 +388,10 @@ def _is_social_key(key: str) -> bool:
     if len(words) == 1 and _glued_networks(words[0]):
         return True
     # "Facebook Twitter WhatsApp Email": nothing but the names of networks.
-    return len(words) >= 2 and all(w in SOCIAL_NETWORKS or w in SHARE_PREFIXES or w in {"on", "via", "and"}
-                                   for w in words)
+    return len(words) >= 2 and all(w in _NETWORK_WORDS for w in words)
+
+
+_NETWORK_WORDS = SOCIAL_NETWORKS | SHARE_PREFIXES | {"on", "via", "and"}
 
 
 def _glued_networks(word: str) -> bool:
@@ -413,7 +426,10 @@ def _is_nav(text: str, key: str) -> bool:
     if key in NAV_WORDS:
         return True
     # Breadcrumbs and menus: three or more short items between separators.
-    if not any(c in text for c in _NAV_SEPARATORS):
+    for separator in _NAV_SEPARATORS:
+        if separator in text:
+            break
+    else:
         return False
     parts = [p.strip() for p in _NAV_SEPARATOR_RE.split(text) if p.strip()]
     if len(parts) == 2 and plain_key(parts[0]) in NAV_WORDS:
@@ -618,7 +634,7 @@ def _classify(text: str) -> tuple[str, str] | None:
 
 # Keyed by the pattern's text: a compiled pattern's own hash is computed afresh, over its whole
 # program, each time it is asked for.
-_LOWERED: dict[str, tuple[int, re.Pattern, tuple[str, ...] | None]] = {}
+_LOWERED: dict[str, tuple[int, re.Pattern, tuple | None]] = {}
 
 
 def _search(pattern: re.Pattern, low: str) -> bool:
@@ -636,20 +652,14 @@ def _search(pattern: re.Pattern, low: str) -> bool:
         lowered = re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
         found = _LOWERED[pattern.pattern] = (pattern.flags, lowered, _needles(lowered))
     _flags, lowered, needles = found
-    if needles is not None:
-        for needle in needles:
-            if needle in low:
-                break
-        else:
-            return False
-    return lowered.search(low) is not None
+    return (needles is None or _holds_any(low, needles)) and lowered.search(low) is not None
 
 
-_NEEDLES: dict[str, tuple[int, tuple[str, ...] | None]] = {}
+_NEEDLES: dict[str, tuple[int, tuple | None]] = {}
 
 
 def _may_match(pattern: re.Pattern, text: str) -> bool:
-    """False when ``text`` holds none of the literal pieces every match of ``pattern`` contains.
+    """False when ``text`` lacks what every match of ``pattern`` contains (see :func:`required_pieces`).
 
     Searching a paragraph for a dozen keywords with a regular expression tries each alternative at
     nearly every character; looking for the keywords as plain substrings is many times quicker,
@@ -658,23 +668,40 @@ def _may_match(pattern: re.Pattern, text: str) -> bool:
     found = _NEEDLES.get(pattern.pattern)
     if found is None or found[0] != pattern.flags:
         found = _NEEDLES[pattern.pattern] = (pattern.flags, _needles(pattern))
-    needles = found[1]
-    if needles is None:
-        return True
-    for needle in needles:
-        if needle in text:
+    return found[1] is None or _holds_any(text, found[1])
+
+
+def _holds_any(text: str, needles: tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]) -> bool:
+    singles, alternatives = needles
+    for piece in singles:
+        if piece in text:
+            return True
+    for pieces in alternatives:
+        for piece in pieces:
+            if piece not in text:
+                break
+        else:
             return True
     return False
 
 
-def _needles(pattern: re.Pattern) -> tuple[str, ...] | None:
+def _needles(pattern: re.Pattern) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]] | None:
+    """The pieces of :func:`required_pieces`: the alternatives of one piece apart, checked first."""
     # A pattern anchored at the start is tried at one place only: quick already.
-    return None if pattern.pattern.startswith("^") else required_pieces(pattern)
+    found = None if pattern.pattern.startswith("^") else required_pieces(pattern)
+    if found is None:
+        return None
+    return tuple(p[0] for p in found if len(p) == 1), tuple(p for p in found if len(p) > 1)
 
 
-def required_pieces(pattern: re.Pattern) -> tuple[str, ...] | None:
-    """Literal strings one of which every match of ``pattern`` contains, or None when it cannot tell
-    (a match may be made of character classes alone, or the pattern sets flags inside it)."""
+def required_pieces(pattern: re.Pattern) -> tuple[tuple[str, ...], ...] | None:
+    """What every match of ``pattern`` contains: for one alternative or another, all of its literal
+    strings. None when it cannot tell (a match may be made of character classes alone, or the
+    pattern sets flags inside it).
+
+    >>> required_pieces(re.compile(r"(cookies?\\b.*\\bpolicy|var\\s+\\w+\\s*=)"))
+    (('cookie', 'policy'), ('var', '='))
+    """
     if pattern.flags & re.IGNORECASE:
         return None
     try:
@@ -685,12 +712,15 @@ def required_pieces(pattern: re.Pattern) -> tuple[str, ...] | None:
         return None
 
 
-def _pieces(items: list, c) -> tuple[str, ...] | None:
-    best: tuple[str, ...] | None = None
+def _pieces(items: list, c) -> tuple[tuple[str, ...], ...] | None:
+    """For a sequence of parsed items: its literal runs, all needed; failing any, the best
+    alternatives of a group it cannot do without."""
+    runs: list[str] = []
+    best: tuple[tuple[str, ...], ...] | None = None
 
-    def consider(found: tuple[str, ...] | None) -> None:
+    def consider(found: tuple[tuple[str, ...], ...] | None) -> None:
         nonlocal best
-        if found and all(found) and (best is None or min(map(len, found)) > min(map(len, best))):
+        if found and (best is None or _worth(found) > _worth(best)):
             best = found
 
     run = ""
@@ -700,7 +730,8 @@ def _pieces(items: list, c) -> tuple[str, ...] | None:
             continue
         if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
             continue  # takes no characters: the literals on either side of it stand together
-        consider((run,))
+        if run:
+            runs.append(run)
         run = ""
         if op is c.SUBPATTERN:
             if av[1] or av[2]:
@@ -709,11 +740,17 @@ def _pieces(items: list, c) -> tuple[str, ...] | None:
         elif op is c.BRANCH:
             alternatives = [_pieces(list(branch), c) for branch in av[1]]
             if all(alternatives):
-                consider(tuple(piece for found in alternatives for piece in found))
+                consider(tuple(pieces for found in alternatives for pieces in found))
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
             consider(_pieces(list(av[2]), c))
-    consider((run,))
-    return best
+    if run:
+        runs.append(run)
+    return (tuple(runs),) if runs else best
+
+
+def _worth(alternatives: tuple[tuple[str, ...], ...]) -> int:
+    """How rarely text holds one of the alternatives: by the longest piece of the weakest one."""
+    return min(max(map(len, pieces)) for pieces in alternatives)
 
 
 # A cookie notice speaks to the reader; a sentence about cookie rules reports on them.

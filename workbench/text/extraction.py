@@ -83,7 +83,7 @@ def _blocks_of(root) -> list[Block]:
         text = normalize_block("".join(buffer))
         buffer.clear()
         if text:
-            blocks.append(Block(text=text, context=_context(context_stack)))
+            blocks.append(Block(text=text, context=context_stack[-1] if context_stack else ""))
 
     def walk(element):
         tag = element.tag if isinstance(element.tag, str) else ""
@@ -96,7 +96,8 @@ def _blocks_of(root) -> list[Block]:
         is_block = tag in BLOCK_TAGS
         if is_block:
             flush()
-        context_stack.append(_hint(element, tag))
+        # Each element's context: its own hint, else the nearest one around it.
+        context_stack.append(_hint(element, tag) or (context_stack[-1] if context_stack else ""))
         if element.text:
             buffer.append(element.text)
         for child in element:
@@ -183,11 +184,6 @@ def _hint(element, tag: str) -> str:
     classes = f"{element.get('class', '')} {element.get('id', '')}"
     match = _CLASS_HINTS.search(classes) if classes != " " else None
     return f"{match.group(1).lower()} box" if match else ""
-
-
-def _context(stack: list[str]) -> str:
-    hints = [h for h in stack if h]
-    return hints[-1] if hints else ""
 
 
 def extract_html(document: str, *, url: str | None = None) -> CleanResult:
@@ -310,6 +306,9 @@ def _letters(text: str) -> str:
     return _NOT_TOKEN_RE.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
+_SEARCHES_BEFORE_LISTING = 64
+
+
 class ExtractorText:
     """What the extractor kept, in forms a block can be matched against whatever the spacing.
 
@@ -329,15 +328,31 @@ class ExtractorText:
         self.pieces = {"".join(letters[line] for line in lines) for lines in paragraphs} | set(letters.values())
         self.letters = "\n".join(letters[line] for line in self.lines)
         self._trigrams: set[tuple[str, ...]] | None = None
+        self._word_text: str | None = None
+        self._searches = 0
 
     @property
     def trigrams(self) -> set[tuple[str, ...]]:
-        """Every run of three words of a line, in order; listed the first time a block needs them."""
+        """Every run of three words of a line, in order; listed the first time it is needed."""
         if self._trigrams is None:
             # The runs that span a line break hold the break as a word, which no block's words match.
             words = _lines_words(self._folded)
             self._trigrams = set(zip(words, words[1:], words[2:]))
         return self._trigrams
+
+    def _has_run(self, gram: tuple[str, str, str]) -> bool:
+        """Whether a line has these three words in a row.
+
+        Listing every run of a long article takes a while, and few blocks ever ask: the first
+        questions are answered by searching the lines' words, written out one space apart (a word
+        holds no space, so the three match only whole words in a row).
+        """
+        if self._trigrams is None and self._searches < _SEARCHES_BEFORE_LISTING:
+            self._searches += 1
+            if self._word_text is None:
+                self._word_text = f" {' '.join(_lines_words(self._folded))} "
+            return f" {gram[0]} {gram[1]} {gram[2]} " in self._word_text
+        return gram in self.trigrams
 
     def keeps(self, text: str) -> bool:
         # Most blocks the extractor kept are one of its lines, whose letters are known already.
@@ -357,7 +372,7 @@ class ExtractorText:
             return True
         words = _tokens(text)
         grams = list(zip(words, words[1:], words[2:]))
-        return bool(grams) and sum(g in self.trigrams for g in grams) / len(grams) >= 0.6
+        return bool(grams) and sum(map(self._has_run, grams)) / len(grams) >= 0.6
 
 
 _PARAGRAPH_TAGS = {"p", "head", "item", "cell", "quote", "code"}
