@@ -382,9 +382,9 @@ def _paragraphs(body) -> list[list[str]]:
     """The extractor's text: for each paragraph of it, its lines (split at its line breaks)."""
     found = []
     for element in body.iter(*_PARAGRAPH_TAGS):
-        if any(parent.tag in _PARAGRAPH_TAGS for parent in element.iterancestors()):
+        if element.getparent() is not body and any(parent.tag in _PARAGRAPH_TAGS for parent in element.iterancestors()):
             continue
-        lines = _text_with_breaks(element).split("\n")
+        lines = (_text_with_breaks(element) if len(element) else element.text or "").split("\n")
         lines = [line for line in (normalize_block(line) for line in lines) if line]
         if lines:
             found.append(lines)
