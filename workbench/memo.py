@@ -91,10 +91,19 @@ def memoized(*, max_entries: int) -> Callable[[Callable[..., Result]], Callable[
 
     def decorate(function: Callable[..., Result]) -> Callable[..., Result]:
         memo = Memo(max_entries=max_entries)
+        entries, lock = memo._entries, memo._lock
 
         @functools.wraps(function)
         def kept(*args):
-            return memo.get(args, lambda: function(*args))
+            # Memo.get without its calls: these wrap small functions called very often.
+            with lock:
+                entry = entries.get(args)
+                if entry is not None:
+                    entries.move_to_end(args)
+                    return entry[0]
+            result = function(*args)
+            memo.store(args, result)
+            return result
 
         kept.memo = memo
         return kept

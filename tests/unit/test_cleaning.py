@@ -142,3 +142,49 @@ def test_sample_article_is_cleaned_without_losing_a_word():
     for junk in ["jQuery", "Share this story", "facebook", "File photo: AFP", "RECENT NEWS", "Read more",
                  "HashKey", "RedotPay", "Related News Programmes", "HKT 11:49"]:
         assert junk not in text
+
+
+@pytest.mark.parametrize(
+    "pattern, pieces",
+    [
+        pytest.param(r"(cookies?\b.*\bpolicy|var\s+\w+\s*=)", (("cookie", "policy"), ("var", "=")), id="every_literal_run"),
+        pytest.param(r"c(?<=\bc)ookies?", (("cookie",),), id="assertions_take_no_characters"),
+        pytest.param(r"(photo|image)s?( credit)?\s*(:|by\b)", (("photo",), ("image",)), id="the_rarer_group"),
+        pytest.param(r"[a-z]+\d", None, id="classes_alone_tell_nothing"),
+        pytest.param(r"(read more|[0-9]+)", None, id="one_alternative_without_literals"),
+    ],
+)
+def test_required_pieces(pattern, pieces):
+    import re
+
+    from workbench.text.cleaning import required_pieces
+
+    assert required_pieces(re.compile(pattern)) == pieces
+
+
+def test_keyword_rules_find_what_their_patterns_find():
+    """The rules look for their words as plain text before searching: a text lacking them never
+    matches, so skipping the search changes no verdict."""
+    import re
+
+    from tests.corpus import CORPUS_DIR
+    from workbench.text import cleaning
+    from workbench.text.cleaning import required_pieces
+
+    texts = [line for path in sorted(CORPUS_DIR.glob("*/input.*"))
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts += ["We use cookies. Manage preferences", "Photo: Getty Images", "var x = 1;", "© 2026 Courier",
+              "Subscribe now to continue reading", "Read more »", "Press Ctrl + Enter"]
+    names = ["COOKIE_RE", "READ_MORE_RE", "ERROR_REPORT_RE", "PAYWALL_RE", "PROMO_RE", "FOOTER_RE", "CREDIT_RE",
+             "BYLINE_ROLE_RE", "CODE_RE"]
+    for name in names:
+        original = getattr(cleaning, name)
+        pattern = re.compile(original.pattern, original.flags & ~re.IGNORECASE)
+        pieces = required_pieces(pattern)
+        assert pieces, name
+        for text in texts:
+            low = text if name == "CODE_RE" else text.lower()
+            if pattern.search(low):
+                assert any(all(piece in low for piece in alternative) for alternative in pieces), (name, text)
+            if name != "CODE_RE":
+                assert cleaning._search(original, low) == bool(pattern.search(low)), (name, text)

@@ -54,3 +54,38 @@ def test_a_repeated_lead_keeps_its_first_kept_copy():
     third = Block(STORY[0])
     classify_blocks([Block(STORY[0]), third])
     assert third.reason == "repeated text"
+
+
+def test_runs_of_words_match_alike_before_and_after_they_are_listed():
+    """A block matches by its runs of three words whether the extractor's words are searched
+    (the first questions) or listed (once many blocks have asked)."""
+    from lxml import etree
+
+    from workbench.text.extraction import ExtractorText
+
+    body = etree.Element("body")
+    for text in STORY:
+        etree.SubElement(body, "p").text = text
+    evidence = ExtractorText(body)
+    most = "Yesterday the council met on Wednesday to discuss the new harbour wall and its rising price"
+    backwards = " ".join(reversed(STORY[1].split()))
+    # Two of its four runs of three words run from one paragraph into the next: those do not count.
+    across = "its rising cost. The stabbing happened"
+    first = [evidence.keeps(t) for t in (most, backwards, across)]
+    for _ in range(40):
+        evidence.keeps(most)
+    assert evidence._trigrams is not None  # listed by now
+    assert first == [evidence.keeps(t) for t in (most, backwards, across)] == [True, False, False]
+
+
+def test_a_very_long_page_is_read_by_the_extractor_alone(monkeypatch):
+    import trafilatura
+
+    from workbench.text import extraction
+
+    asked = []
+    monkeypatch.setattr(trafilatura, "bare_extraction", lambda *a, **options: asked.append(options["fast"]))
+    paragraph = "<p>" + " ".join(["The harbour wall will cost more than planned, the council said."] * 10) + "</p>"
+    extract_html(_page(paragraph))
+    extract_html(_page(paragraph * (extraction.FAST_EXTRACTION_CHARS // 600 + 1)))
+    assert asked == [False, True]

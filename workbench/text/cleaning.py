@@ -105,6 +105,7 @@ SOCIAL_NETWORKS = {
     "weibo", "wechat", "line", "messenger", "flipboard", "bluesky", "threads", "mastodon", "vk", "copy", "link",
     "微信", "微博", "вконтакте", "одноклассники", "تويتر", "فيسبوك", "واتساب", "ツイート", "ポスト", "はてなブックマーク",
 }
+_SOCIAL_MAX_WORDS = max(len(w.split()) for w in SOCIAL_WORDS)
 SHARE_PREFIXES = {"share", "follow", "シェア", "分享", "分享到", "分享至", "扫一扫", "扫码", "поделиться", "شارك", "κοινοποίηση", "compartir",
                   "partager", "teilen"}
 TEASER_HEADINGS = {
@@ -212,6 +213,7 @@ CODE_RE = re.compile(
 # The tail of a script cut in two: '");'
 CODE_TAIL_RE = re.compile(r"\s*[\"']\)\s*;")
 CODE_SYMBOLS = set("{}()[];=<>$\"'\\|#")
+_CODE_SYMBOL_BYTES = "".join(sorted(CODE_SYMBOLS)).encode("ascii")
 BULLETS = "•·▪‣◦●■►–—-*"
 SENTENCE_END_RE = re.compile(r"[.!。！](\s*[\"”’»」』)\]])*$")
 
@@ -318,15 +320,18 @@ _PUNCTUATION_RE = re.compile(
     r"[^\w\s\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
     r"\u0900-\u0963\u0966-\u0dff\u0e00-\u0e4e\u0e50-\u0e59\u0e80-\u0eff\u1000-\u109f\u1780-\u17d3]"
 )
+_ASCII_PUNCTUATION_TO_SPACE = bytes(32 if _PUNCTUATION_RE.match(chr(b)) else b for b in range(256))
 _NAV_SEPARATOR_RE = re.compile(r"\s+[|>›»/·]\s+|\s*\|\s*")
+_NAV_SEPARATORS = "|>›»/·"  # a line without any of them is not split by _NAV_SEPARATOR_RE
 
 
 # Cached: the import judges each block by several rules that each ask for its key.
 @memoized(max_entries=65536)
 def plain_key(text: str) -> str:
     """Lower-case text without punctuation or bullets, for matching against the vocabulary."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
+    if text.isascii():  # what the expression below makes, by a byte table
+        return " ".join(text.lower().encode("ascii").translate(_ASCII_PUNCTUATION_TO_SPACE).decode("ascii").split())
+    text = unicodedata.normalize("NFKC", text)
     # "İ" lowers to "i" and a combining dot, which the vocabulary does not write.
     text = _PUNCTUATION_RE.sub(" ", text.lower().replace("i\u0307", "i"))
     return " ".join(text.split())
@@ -345,31 +350,48 @@ def ends_sentence(text: str) -> bool:
 
 
 def looks_like_code(text: str) -> bool:
-    if CODE_RE.search(text) or CODE_TAIL_RE.match(text):
+    if _may_match(CODE_RE, text) and CODE_RE.search(text) or CODE_TAIL_RE.match(text):
         return True
-    visible = len(text) - sum(map(str.isspace, text))
-    if not visible:
+    # The symbols are ASCII, one byte each in UTF-8, which writes every other character without them.
+    encoded = text.encode("utf-8", "surrogatepass")
+    symbols = len(encoded) - len(encoded.translate(None, _CODE_SYMBOL_BYTES))
+    if symbols < 3:
         return False
-    symbols = sum(map(text.count, CODE_SYMBOLS))
-    if symbols < 3 or symbols / visible <= 0.3:
+    visible = len("".join(text.split()))  # the characters that are not whitespace (str.isspace)
+    if symbols / visible <= 0.3:
         return False
     return sum(map(str.isalpha, text)) < 40
 
 
 def is_social(text: str) -> bool:
-    key = plain_key(text)
+    return _is_social_key(plain_key(text))
+
+
+def _is_social_key(key: str) -> bool:
     if not key:
         return False
-    words = key.split()
-    if key in SOCIAL_WORDS or " ".join(w for w in words if not w.isdigit()) in SOCIAL_WORDS:
+    if key in SOCIAL_WORDS:
+        return True
+    words = key.split(None, 9)
+    if len(words) == 10:
+        # Ten words or more: a widget's only if all are networks' names, or most are numbers.
+        head = words[:9]
+        if words[0] not in _NETWORK_WORDS and len(head) - sum(map(str.isdigit, head)) > _SOCIAL_MAX_WORDS:
+            return False
+        words = key.split()
+    # Without its numbers ("12 Comments"), a line can be a widget's label only if few words are left.
+    if len(words) - sum(map(str.isdigit, words)) <= _SOCIAL_MAX_WORDS and \
+            " ".join(w for w in words if not w.isdigit()) in SOCIAL_WORDS:
         return True
     if len(words) <= 8 and words[0] in SHARE_PREFIXES and word_count(key) <= 8:
         return True
     if len(words) == 1 and _glued_networks(words[0]):
         return True
     # "Facebook Twitter WhatsApp Email": nothing but the names of networks.
-    return len(words) >= 2 and all(w in SOCIAL_NETWORKS or w in SHARE_PREFIXES or w in {"on", "via", "and"}
-                                   for w in words)
+    return len(words) >= 2 and all(w in _NETWORK_WORDS for w in words)
+
+
+_NETWORK_WORDS = SOCIAL_NETWORKS | SHARE_PREFIXES | {"on", "via", "and"}
 
 
 def _glued_networks(word: str) -> bool:
@@ -383,10 +405,13 @@ def _glued_networks(word: str) -> bool:
 
 
 def is_teaser_heading(text: str) -> bool:
-    key = plain_key(text)
+    return _is_teaser_key(plain_key(text))
+
+
+def _is_teaser_key(key: str) -> bool:
     if key in TEASER_HEADINGS:
         return True
-    words = key.split()
+    words = key.split(None, 6)  # the rules below look at six words at most
     if 0 < len(words) <= 4 and words[0] == "related":
         return True
     # "More from Politics", "More Must-Reads From TIME", "More stories from the Courier"
@@ -394,10 +419,18 @@ def is_teaser_heading(text: str) -> bool:
 
 
 def is_nav(text: str) -> bool:
-    key = plain_key(text)
+    return _is_nav(text, plain_key(text))
+
+
+def _is_nav(text: str, key: str) -> bool:
     if key in NAV_WORDS:
         return True
     # Breadcrumbs and menus: three or more short items between separators.
+    for separator in _NAV_SEPARATORS:
+        if separator in text:
+            break
+    else:
+        return False
     parts = [p.strip() for p in _NAV_SEPARATOR_RE.split(text) if p.strip()]
     if len(parts) == 2 and plain_key(parts[0]) in NAV_WORDS:
         return word_count(parts[1]) <= 3  # "Home / Health": a breadcrumb from the front page
@@ -433,7 +466,7 @@ def is_menu(text: str) -> bool:
     Several words with no sentence punctuation, each capitalised where the script has case, at
     least half of them sections of a site; or four or more short CJK words between spaces.
     """
-    if any(c in _SENTENCE_PUNCTUATION for c in text) or len(text) > 160:
+    if len(text) > 160 or any(c in _SENTENCE_PUNCTUATION for c in text):
         return False
     tokens = text.split()
     if len(tokens) < 4:
@@ -558,21 +591,21 @@ def _classify(text: str) -> tuple[str, str] | None:
     words = word_count(text)
     key = plain_key(text)
     low = text.lower()
-    if is_social(text):
+    if _is_social_key(key):
         return "junk", "share or social widget"
     if words <= 60 and _search(COOKIE_RE, low) and (words <= 6 or _search(_ADDRESS_RE, low)):
         return "junk", "cookie notice"
     if key in AD_WORDS:
         return "junk", "advertisement"
-    if is_teaser_heading(text):
+    if _is_teaser_key(key):
         return "junk", "related or recent news list"
     if _search(READ_MORE_RE, low[-60:]):
         return "junk", "teaser ending in 'Read more'"
-    if is_nav(text):
+    if _is_nav(text, key):
         return "junk", "navigation"
     if is_menu(text):
         return "junk", "navigation menu"
-    if words <= 15 and is_comment_widget(text):
+    if words <= 15 and _is_comment_widget(text, key, words):
         return "junk", "comment widget"
     if words <= 30 and _search(ERROR_REPORT_RE, low):
         return "junk", "error-report prompt"
@@ -599,7 +632,9 @@ def _classify(text: str) -> tuple[str, str] | None:
     return None
 
 
-_LOWERED: dict[re.Pattern, re.Pattern] = {}
+# Keyed by the pattern's text: a compiled pattern's own hash is computed afresh, over its whole
+# program, each time it is asked for.
+_LOWERED: dict[str, tuple[int, re.Pattern, tuple | None]] = {}
 
 
 def _search(pattern: re.Pattern, low: str) -> bool:
@@ -607,14 +642,115 @@ def _search(pattern: re.Pattern, low: str) -> bool:
 
     Python's regular expressions skip their fast scan for a literal start under IGNORECASE, which
     makes these keyword patterns several times slower on long blocks; their words are written in
-    lower case, so on lowered text the copy finds what the original finds.
+    lower case, so on lowered text the copy finds what the original finds. A text holding none of
+    the words a match needs is not searched at all (see :func:`_may_match`).
     """
-    lowered = _LOWERED.get(pattern)
-    if lowered is None:
+    found = _LOWERED.get(pattern.pattern)
+    if found is None or found[0] != pattern.flags:
         if re.search(r"[A-Z]", re.sub(r"\\.", "", pattern.pattern)):
             raise ValueError(f"{pattern.pattern!r} has capitals: it cannot be searched on lowered text")
-        lowered = _LOWERED[pattern] = re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
-    return lowered.search(low) is not None
+        lowered = re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+        found = _LOWERED[pattern.pattern] = (pattern.flags, lowered, _needles(lowered))
+    _flags, lowered, needles = found
+    return (needles is None or _holds_any(low, needles)) and lowered.search(low) is not None
+
+
+_NEEDLES: dict[str, tuple[int, tuple | None]] = {}
+
+
+def _may_match(pattern: re.Pattern, text: str) -> bool:
+    """False when ``text`` lacks what every match of ``pattern`` contains (see :func:`required_pieces`).
+
+    Searching a paragraph for a dozen keywords with a regular expression tries each alternative at
+    nearly every character; looking for the keywords as plain substrings is many times quicker,
+    and most paragraphs hold none of them.
+    """
+    found = _NEEDLES.get(pattern.pattern)
+    if found is None or found[0] != pattern.flags:
+        found = _NEEDLES[pattern.pattern] = (pattern.flags, _needles(pattern))
+    return found[1] is None or _holds_any(text, found[1])
+
+
+def _holds_any(text: str, needles: tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]) -> bool:
+    singles, alternatives = needles
+    for piece in singles:
+        if piece in text:
+            return True
+    for pieces in alternatives:
+        for piece in pieces:
+            if piece not in text:
+                break
+        else:
+            return True
+    return False
+
+
+def _needles(pattern: re.Pattern) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]] | None:
+    """The pieces of :func:`required_pieces`: the alternatives of one piece apart, checked first."""
+    # A pattern anchored at the start is tried at one place only: quick already.
+    found = None if pattern.pattern.startswith("^") else required_pieces(pattern)
+    if found is None:
+        return None
+    return tuple(p[0] for p in found if len(p) == 1), tuple(p for p in found if len(p) > 1)
+
+
+def required_pieces(pattern: re.Pattern) -> tuple[tuple[str, ...], ...] | None:
+    """What every match of ``pattern`` contains: for one alternative or another, all of its literal
+    strings. None when it cannot tell (a match may be made of character classes alone, or the
+    pattern sets flags inside it).
+
+    >>> required_pieces(re.compile(r"(cookies?\\b.*\\bpolicy|var\\s+\\w+\\s*=)"))
+    (('cookie', 'policy'), ('var', '='))
+    """
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        from re import _constants, _parser  # the parser ``re`` itself uses (Python 3.11 and later)
+
+        return _pieces(list(_parser.parse(pattern.pattern, pattern.flags)), _constants)
+    except Exception:  # an unfamiliar parse: search as usual
+        return None
+
+
+def _pieces(items: list, c) -> tuple[tuple[str, ...], ...] | None:
+    """For a sequence of parsed items: its literal runs, all needed; failing any, the best
+    alternatives of a group it cannot do without."""
+    runs: list[str] = []
+    best: tuple[tuple[str, ...], ...] | None = None
+
+    def consider(found: tuple[tuple[str, ...], ...] | None) -> None:
+        nonlocal best
+        if found and (best is None or _worth(found) > _worth(best)):
+            best = found
+
+    run = ""
+    for op, av in items:
+        if op is c.LITERAL:
+            run += chr(av)
+            continue
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue  # takes no characters: the literals on either side of it stand together
+        if run:
+            runs.append(run)
+        run = ""
+        if op is c.SUBPATTERN:
+            if av[1] or av[2]:
+                raise ValueError("flags inside the pattern")
+            consider(_pieces(list(av[3]), c))
+        elif op is c.BRANCH:
+            alternatives = [_pieces(list(branch), c) for branch in av[1]]
+            if all(alternatives):
+                consider(tuple(pieces for found in alternatives for pieces in found))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            consider(_pieces(list(av[2]), c))
+    if run:
+        runs.append(run)
+    return (tuple(runs),) if runs else best
+
+
+def _worth(alternatives: tuple[tuple[str, ...], ...]) -> int:
+    """How rarely text holds one of the alternatives: by the longest piece of the weakest one."""
+    return min(max(map(len, pieces)) for pieces in alternatives)
 
 
 # A cookie notice speaks to the reader; a sentence about cookie rules reports on them.
@@ -636,10 +772,13 @@ ERROR_REPORT_RE = re.compile(r"ctrl\s*\+\s*enter")
 
 
 def is_comment_widget(text: str) -> bool:
-    key = plain_key(text)
+    return _is_comment_widget(text, plain_key(text), word_count(text))
+
+
+def _is_comment_widget(text: str, key: str, words: int) -> bool:
     if key in COMMENT_WORDS or " ".join(w for w in key.split() if not w.isdigit()) in COMMENT_WORDS:
         return True
-    return bool(COMMENT_RE.search(text)) and word_count(text) <= 15
+    return words <= 15 and bool(COMMENT_RE.search(text))
 
 
 def is_prompt(text: str) -> bool:

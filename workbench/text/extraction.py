@@ -13,10 +13,10 @@ import unicodedata
 import warnings
 
 import lxml.html
-from lxml import etree
 
 from workbench.text.cleaning import (
     Block,
+    VOUCHABLE_REASONS,
     CleanResult,
     classify,
     classify_blocks,
@@ -47,6 +47,7 @@ CONTEXT_HINTS = [
     ("form", "form"),
     ("figcaption", "photo caption"),
 ]
+_TAG_HINTS = dict(CONTEXT_HINTS)
 _CLASS_HINTS = re.compile(r"(share|social|related|recommend|cookie|consent|newsletter|promo|paywall|subscri|advert"
                           r"|\bad-|comment|menu|breadcrumb)", re.I)
 # Where a short label is a control, whatever the extractor kept: a menu item, a share button.
@@ -58,22 +59,31 @@ _LINK_TEASER_RE = re.compile(
     r"|leggi anche|lesen sie auch|читайте также|смотрите также|اقرأ أيضا|اقرأ ايضا|相关阅读|延伸阅读|関連記事)\s*[:：]",
     re.IGNORECASE,
 )
+# A page with more text than this (a long live blog or transcript) is read by trafilatura's own pass
+# alone, without its comparison with readability and jusText: that second reading of the whole page
+# costs a quarter of the import and is there to rescue pages where the own pass found little text.
+FAST_EXTRACTION_CHARS = 1_000_000
 # Boxes whose text an extractor's word does not rescue from the prompt and caption rules.
 _PROMPT_BOXES = {"newsletter box", "promo box", "paywall box", "subscri box", "advert box"}
 
 
 def html_blocks(document: str | bytes) -> list[Block]:
     """Every visible block of text in document order, with a hint of where it stood."""
-    root = _parse(document)
+    return _blocks_of(_parse(document))
+
+
+def _blocks_of(root) -> list[Block]:
     blocks: list[Block] = []
     buffer: list[str] = []
     context_stack: list[str] = []
 
     def flush():
+        if not buffer:
+            return
         text = normalize_block("".join(buffer))
         buffer.clear()
         if text:
-            blocks.append(Block(text=text, context=_context(context_stack)))
+            blocks.append(Block(text=text, context=context_stack[-1] if context_stack else ""))
 
     def walk(element):
         tag = element.tag if isinstance(element.tag, str) else ""
@@ -86,7 +96,8 @@ def html_blocks(document: str | bytes) -> list[Block]:
         is_block = tag in BLOCK_TAGS
         if is_block:
             flush()
-        context_stack.append(_hint(element, tag))
+        # Each element's context: its own hint, else the nearest one around it.
+        context_stack.append(_hint(element, tag) or (context_stack[-1] if context_stack else ""))
         if element.text:
             buffer.append(element.text)
         for child in element:
@@ -137,8 +148,8 @@ def _drop_comment_tail(blocks: list[Block]) -> None:
     A page whose whole article stands in such a box (a "commentary" column) keeps it: only a box
     that follows article text outside it is the readers'.
     """
-    last_article = max((i for i, b in enumerate(blocks) if b.role == "body" and b.context != "comment box"
-                        and reads_as_prose(b.text)), default=-1)
+    last_article = next((i for i in range(len(blocks) - 1, -1, -1) if blocks[i].role == "body"
+                         and blocks[i].context != "comment box" and reads_as_prose(blocks[i].text)), -1)
     if last_article < 0:
         return
     for block in blocks[last_article + 1:]:
@@ -161,17 +172,18 @@ def _parse(document: str | bytes):
 
 
 def _hint(element, tag: str) -> str:
-    for name, hint in CONTEXT_HINTS:
-        if tag == name or element.get("role") == ("navigation" if name == "nav" else name):
+    role = element.get("role")
+    if role is None:
+        hint = _TAG_HINTS.get(tag)
+        if hint:
             return hint
+    else:
+        for name, hint in CONTEXT_HINTS:
+            if tag == name or role == ("navigation" if name == "nav" else name):
+                return hint
     classes = f"{element.get('class', '')} {element.get('id', '')}"
-    match = _CLASS_HINTS.search(classes)
+    match = _CLASS_HINTS.search(classes) if classes != " " else None
     return f"{match.group(1).lower()} box" if match else ""
-
-
-def _context(stack: list[str]) -> str:
-    hints = [h for h in stack if h]
-    return hints[-1] if hints else ""
 
 
 def extract_html(document: str, *, url: str | None = None) -> CleanResult:
@@ -189,13 +201,15 @@ def extract_html(document: str, *, url: str | None = None) -> CleanResult:
     document = drop_control_characters(document)
     # The text is decoded already: a legacy <meta charset> left in it would make lxml misread it.
     document = declare_utf8(document)
-    blocks = html_blocks(document)
+    root = _parse(document)
+    blocks = _blocks_of(root)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # trafilatura's dependencies warn about lxml internals
         # trafilatura's own defaults: on real pages, asking it for images or for recall makes it
         # drop the text that follows a figure and keep more of the page's furniture.
         extracted = trafilatura.bare_extraction(
-            document, url=url, include_comments=False, include_tables=True, with_metadata=True
+            document, url=url, include_comments=False, include_tables=True, with_metadata=True,
+            fast=sum(len(b.text) for b in blocks) > FAST_EXTRACTION_CHARS,
         )
     evidence = None
     meta: dict = {}
@@ -215,11 +229,16 @@ def extract_html(document: str, *, url: str | None = None) -> CleanResult:
         if title_key and plain_key(block.text) == title_key:
             block.role, block.reason = "title", "headline (used as the title)"
             continue
-        kept = evidence is not None and evidence.keeps(block.text)
-        vouches = kept and block.context not in _PROMPT_BOXES
-        if vouches:
-            vouched.add(i)
-        verdict = classify(block.text, vouched=vouches) or _structural_verdict(block)
+        verdict = classify(block.text)
+        kept = False
+        # What the extractor kept matters to a block no rule drops, or one the extractor's word rescues.
+        if verdict is None or verdict[1] in VOUCHABLE_REASONS:
+            kept = evidence is not None and evidence.keeps(block.text)
+            if kept and block.context not in _PROMPT_BOXES:
+                vouched.add(i)
+                if verdict is not None:
+                    verdict = classify(block.text, vouched=True)
+        verdict = verdict or _structural_verdict(block)
         if verdict:
             block.role, block.reason = verdict
         elif evidence is not None and not kept:
@@ -238,7 +257,7 @@ def extract_html(document: str, *, url: str | None = None) -> CleanResult:
     else:
         meta.update({k: v for k, v in _meta_from_roles(blocks).items() if k not in meta})
 
-    language = _declared_language(document) or guess_language(" ".join(b.text for b in blocks if b.kept))
+    language = _declared_language(root) or guess_language(" ".join(b.text for b in blocks if b.kept))
     if language:
         meta["language"] = language
     return CleanResult(blocks=blocks, meta=meta)
@@ -248,13 +267,46 @@ _CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN_RE = re.compile(rf"[{_CJK_CHARS}]|[^\W_{_CJK_CHARS}]+")
 
 
+# What _TOKEN_RE leaves out: the letters of a text are its tokens run together.
+_NOT_TOKEN_RE = re.compile(rf"[^\w{_CJK_CHARS}]|_")
+# Over many lines at once, joined by line breaks (folding case and compatibility forms never
+# reaches across one). Python's regular expressions take a while over every character of a long
+# text: the ASCII characters that are not letters or digits go first, by a byte table, and the
+# expression is left the rest. The break is kept as a word of its own, "\x00", which no text holds.
+_ASCII_WORD = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_ASCII_NON_WORD = bytes(b for b in range(128) if b not in _ASCII_WORD and b not in b"\n\x00")
+_ASCII_TO_SPACE = bytes(b if b in _ASCII_WORD or b in b"\n\x00" or b >= 128 else 32 for b in range(256))
+_OTHER_NOT_TOKEN_RE = re.compile(rf"[^\w\x00-\x7f{_CJK_CHARS}]")
+_CJK_RE = re.compile(rf"[{_CJK_CHARS}]")
+
+
+def _lines_letters(folded: str) -> list[str]:
+    """The letters of each line of ``folded`` (NFKC and lower-cased already)."""
+    kept = folded.encode("utf-8").translate(None, _ASCII_NON_WORD).decode("utf-8")
+    return (kept if kept.isascii() else _OTHER_NOT_TOKEN_RE.sub("", kept)).split("\n")
+
+
+def _lines_words(folded: str) -> list[str]:
+    """The tokens of every line of ``folded``, a "\x00" between lines."""
+    spaced = folded.replace("\n", " \x00 ").encode("utf-8").translate(_ASCII_TO_SPACE).decode("utf-8")
+    if not spaced.isascii():
+        spaced = _OTHER_NOT_TOKEN_RE.sub(" ", spaced)
+        if _CJK_RE.search(spaced):
+            spaced = _CJK_RE.sub(r" \g<0> ", spaced)
+    return spaced.split()
+
+
 def _tokens(text: str) -> list[str]:
     """Runs of letters and digits, lower-cased; each Chinese or Japanese character is one."""
     return _TOKEN_RE.findall(unicodedata.normalize("NFKC", text).lower())
 
 
 def _letters(text: str) -> str:
-    return "".join(_tokens(text))
+    """``"".join(_tokens(text))``, without listing the tokens."""
+    return _NOT_TOKEN_RE.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+_SEARCHES_BEFORE_LISTING = 64
 
 
 class ExtractorText:
@@ -269,17 +321,44 @@ class ExtractorText:
         paragraphs = _paragraphs(body)
         #: The paragraphs' lines, in order: the article when no block of the page matches.
         self.lines = [line for lines in paragraphs for line in lines]
-        # Each line is tokenised once; a paragraph's letters are its lines' letters run together.
-        tokens = {line: _tokens(line) for line in self.lines}
-        letters = {line: "".join(words) for line, words in tokens.items()}
+        # Each line's letters are found once, all lines in one pass; a paragraph's letters are its
+        # lines' letters run together.
+        self._folded = unicodedata.normalize("NFKC", "\n".join(self.lines)).lower()
+        self._line_letters = letters = dict(zip(self.lines, _lines_letters(self._folded)))
         self.pieces = {"".join(letters[line] for line in lines) for lines in paragraphs} | set(letters.values())
         self.letters = "\n".join(letters[line] for line in self.lines)
-        self.trigrams: set[tuple[str, ...]] = set()
-        for words in tokens.values():
-            self.trigrams.update(zip(words, words[1:], words[2:]))
+        self._trigrams: set[tuple[str, ...]] | None = None
+        self._word_text: str | None = None
+        self._searches = 0
+
+    @property
+    def trigrams(self) -> set[tuple[str, ...]]:
+        """Every run of three words of a line, in order; listed the first time it is needed."""
+        if self._trigrams is None:
+            # The runs that span a line break hold the break as a word, which no block's words match.
+            words = _lines_words(self._folded)
+            self._trigrams = set(zip(words, words[1:], words[2:]))
+        return self._trigrams
+
+    def _has_run(self, gram: tuple[str, str, str]) -> bool:
+        """Whether a line has these three words in a row.
+
+        Listing every run of a long article takes a while, and few blocks ever ask: the first
+        questions are answered by searching the lines' words, written out one space apart (a word
+        holds no space, so the three match only whole words in a row).
+        """
+        if self._trigrams is None and self._searches < _SEARCHES_BEFORE_LISTING:
+            self._searches += 1
+            if self._word_text is None:
+                self._word_text = f" {' '.join(_lines_words(self._folded))} "
+            return f" {gram[0]} {gram[1]} {gram[2]} " in self._word_text
+        return gram in self.trigrams
 
     def keeps(self, text: str) -> bool:
-        letters = _letters(text)
+        # Most blocks the extractor kept are one of its lines, whose letters are known already.
+        letters = self._line_letters.get(text)
+        if letters is None:
+            letters = _letters(text)
         if not letters:
             return False
         if letters in self.pieces:
@@ -293,7 +372,7 @@ class ExtractorText:
             return True
         words = _tokens(text)
         grams = list(zip(words, words[1:], words[2:]))
-        return bool(grams) and sum(g in self.trigrams for g in grams) / len(grams) >= 0.6
+        return bool(grams) and sum(map(self._has_run, grams)) / len(grams) >= 0.6
 
 
 _PARAGRAPH_TAGS = {"p", "head", "item", "cell", "quote", "code"}
@@ -303,13 +382,13 @@ def _paragraphs(body) -> list[list[str]]:
     """The extractor's text: for each paragraph of it, its lines (split at its line breaks)."""
     found = []
     for element in body.iter(*_PARAGRAPH_TAGS):
-        if any(parent.tag in _PARAGRAPH_TAGS for parent in element.iterancestors()):
+        if element.getparent() is not body and any(parent.tag in _PARAGRAPH_TAGS for parent in element.iterancestors()):
             continue
-        lines = _text_with_breaks(element).split("\n")
+        lines = (_text_with_breaks(element) if len(element) else element.text or "").split("\n")
         lines = [line for line in (normalize_block(line) for line in lines) if line]
         if lines:
             found.append(lines)
-    loose = [normalize_block(t or "") for t in [body.text] + [child.tail for child in body]]
+    loose = [normalize_block(t) for t in [body.text] + [child.tail for child in body] if t and not t.isspace()]
     found.extend([t] for t in loose if t)
     return found
 
@@ -345,10 +424,6 @@ def _meta_from_roles(blocks: list[Block]) -> dict:
     return found
 
 
-def _declared_language(document: str | bytes) -> str | None:
-    try:
-        root = _parse(document)
-    except (etree.ParserError, ValueError):
-        return None
+def _declared_language(root) -> str | None:
     lang = (root.get("lang") or "").strip()
     return lang.split("-")[0].lower() or None if lang else None
