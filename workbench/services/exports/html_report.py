@@ -156,14 +156,31 @@ def _history_table(item, scale: tuple) -> str:
                                   entries=[present(event, _name(user), scale) for event, user in item.history]))
 
 
-def numbered_card(number: int, css: str, card_html: Markup) -> Markup:
+def numbered_card(number: int, css: str, card_html: str) -> str:
     """A kept card with its number: its element, anchor and badge."""
-    return Markup(f'<article class="claim {escape(css)}" id="claim-{number}">\n  <h3><span class="num">{number}'
-                  f'</span> ') + card_html
+    return f'<article class="claim {escape(css)}" id="claim-{number}">\n  <h3><span class="num">{number}</span> {card_html}'
 
 
-def numbered_history(number: int, table_html: Markup) -> Markup:
-    return Markup(f'<h3 class="meta">Claim {number}: history</h3>\n') + table_html
+def numbered_history(number: int, table_html: str) -> str:
+    return f'<h3 class="meta">Claim {number}: history</h3>\n{table_html}'
+
+
+#: Cards or tables joined into one piece of the report, when it is not printed in parts.
+RUN = 100
+
+
+def runs(pieces: Iterator[str], size: int, part_break: str) -> Iterator[Markup]:
+    """``pieces`` (kept HTML) joined ``size`` at a time, with ``part_break`` between the runs: the
+    template outputs a run at once, not each of thousands of cards."""
+    run: list[str] = []
+    first = True
+    for piece in pieces:
+        run.append(piece)
+        if len(run) == size:
+            yield Markup(("" if first else part_break) + "\n".join(run))
+            run, first = [], False
+    if run:
+        yield Markup(("" if first else part_break) + "\n".join(run))
 
 
 def render(data: ExportData) -> str:
@@ -215,17 +232,20 @@ def _context(data: ExportData, *, part_break: str = "", per_part: int = PRINT_PA
     history_keys = [_history_key(item, data, scale) for item in data.claims]
     data.load_history([item for item, key in zip(data.claims, history_keys) if _sections.lookup(key) is None])
 
-    def cards() -> Iterator[Markup]:
+    def cards() -> Iterator[str]:
         for item in data.claims:
             css = verdict_css[item.claim.id]
             kept = _sections.get(_card_key(item, data, css), lambda: _rendered_card(_card(item, data, css)))
             yield numbered_card(item.number, css, kept)
 
-    def histories() -> Iterator[Markup]:
+    def histories() -> Iterator[str]:
         for item, key in zip(data.claims, history_keys):
             yield numbered_history(item.number, _sections.get(key, lambda: _history_table(item, scale)))
 
-    return dict(data=data, article_text=text, verdict_styles=verdict_styles(), claim_cards=cards(),
+    size = per_part if part_break else RUN
+
+    return dict(data=data, article_text=text, verdict_styles=verdict_styles(),
+                claim_cards=runs(cards(), size, part_break),
                 chart=verdict_chart(data), legend=[(v.label, css_class(v.key, config_scale)) for v in data.scale],
-                histories=histories(), claim_reviews=[json_for_script(review) for review in claim_reviews(data)],
+                histories=runs(histories(), size, part_break), claim_reviews=[json_for_script(review) for review in claim_reviews(data)],
                 part_break=part_break, per_part=per_part)
