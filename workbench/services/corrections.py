@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from workbench.services.rating import verdict_for
@@ -47,10 +47,15 @@ class Correction:
 def log(db: Session, article: Article, *, config: dict | None = None) -> list[Correction]:
     """The article's corrections, oldest first. Reads only the few events that make it (not the
     per-claim re-anchoring events), so the article page can show it on every view."""
-    events = db.exec(select(HistoryEvent).where(
-        HistoryEvent.article_id == article.id, HistoryEvent.action.in_(_EVENTS),
-        or_(HistoryEvent.action != "transition", HistoryEvent.note != "")).order_by(HistoryEvent.at, HistoryEvent.id)
-    ).all()
+    # Two reads, each on an index of its own: the events of the log's kinds but transitions, and
+    # the transitions that carry a reason (an article may hold thousands without one).
+    kinds = [action for action in _EVENTS if action != "transition"]
+    events = sorted([*db.exec(select(HistoryEvent).where(HistoryEvent.article_id == article.id,
+                                                         HistoryEvent.action.in_(kinds))).all(),
+                     *db.exec(select(HistoryEvent).where(HistoryEvent.article_id == article.id,
+                                                         HistoryEvent.action == "transition",
+                                                         HistoryEvent.note != "")).all()],
+                    key=lambda event: (event.at, event.id))
     # A verdict can only have changed on a claim approved more than once: only those approvals are
     # read, as an article may hold thousands of claims approved once.
     approved_again = (select(ClaimApproval.claim_id).join(Claim, Claim.id == ClaimApproval.claim_id)
