@@ -1,0 +1,216 @@
+"""Cleaning pasted or uploaded plain text (and Markdown): text copied from a browser, a line per
+visible block, where the article stands among the page's menus, teaser lists and widgets.
+
+>>> [(b.role, b.text) for b in clean_text("Big Headline\\n\\nShare this story\\n\\nThe mayor said so.").blocks]
+[('title', 'Big Headline'), ('junk', 'Share this story'), ('body', 'The mayor said so.')]
+
+Each line is first judged on its own text by :mod:`workbench.text.cleaning`; then the article's
+region is found (the densest run of prose) and what lies around it is judged by its shape: runs
+of short lines, teaser lists (headline, snippet, author), galleries' captions and counters.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from workbench.text.cleaning import (
+    _CJK_RE, _NUMBERED_RE, BULLETS, Block, CleanResult, classify_blocks, is_comment_widget, looks_like_headline,
+    meta_from_blocks, normalize_block, plain_key, strip_bullet, word_count,
+)
+
+
+_MD_HEADING_RE = re.compile(r"^#{1,6}\s+")
+_MD_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_PREFIX_RE = re.compile(r"^(>\s?)+|^([-*+]|\d{1,3}[.)])\s+")
+_MD_EMPHASIS_RE = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])[*_](?![\s*_])(.+?)(?<![\s*_])[*_](?![\w*])")
+
+
+def strip_markdown(line: str) -> str:
+    """The words of a Markdown line without its markup (headings, quotes, bullets, emphasis, links)."""
+    line = _MD_PREFIX_RE.sub("", _MD_HEADING_RE.sub("", line))
+    line = _MD_LINK_RE.sub(r"\1", line)
+    return _MD_EMPHASIS_RE.sub(lambda m: m.group(2) or m.group(3), line)
+
+
+def split_blocks(text: str, *, markdown: bool = False) -> list[Block]:
+    """Split plain text into blocks: paragraphs at blank lines, lines where a scrape put one item a line.
+
+    A chunk of consecutive lines is one paragraph when it looks hard-wrapped (every line but the
+    last is long); otherwise each line is its own block.
+    """
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    blocks: list[Block] = []
+    for chunk in re.split(r"\n\s*\n", text):
+        lines = [line.strip() for line in chunk.split("\n") if line.strip()]
+        if not lines:
+            continue
+        if markdown:
+            lines = [strip_markdown(line) for line in lines]
+        wrapped = len(lines) > 1 and all(len(line) >= 50 for line in lines[:-1]) and not any(
+            line[:1] in BULLETS and line[1:2] == " " for line in lines
+        )
+        pieces = [" ".join(lines)] if wrapped else lines
+        for piece in pieces:
+            piece = normalize_block(strip_bullet(piece)) if piece.lstrip()[:1] in "•·▪‣◦●■►" else normalize_block(piece)
+            if piece:
+                blocks.append(Block(text=piece))
+    return blocks
+
+
+def clean_text(text: str, *, markdown: bool = False) -> CleanResult:
+    """Clean pasted or uploaded plain text (or Markdown) into judged blocks and metadata."""
+    blocks = classify_blocks(split_blocks(text, markdown=markdown))
+    _keep_article_region(blocks)
+    return CleanResult(blocks=blocks, meta=meta_from_blocks(blocks, body_text=" ".join(b.text for b in blocks)))
+
+
+def _keep_article_region(blocks: list[Block]) -> None:
+    """A whole page copied from a browser: keep the article, the densest run of prose, and drop the
+    menus, link lists and widgets around it.
+
+    Each block scores its words when it reads as prose and a loss when it is a short line (a menu
+    item, a headline in a list) or was judged junk; the article is the run with the highest sum
+    (the body-text extraction of Finn et al., by lines). A short line between paragraphs (a
+    subheading) costs less than the paragraphs after it bring, so the article runs on past it. What
+    lies outside is dropped only where it looks like a page's furniture: a run of three short lines
+    or more, or one next to a block already judged junk; a list announced by a colon stays.
+    """
+    scores = []
+    for block in blocks:
+        # A repeat counts as text here: the copy that stands in the article may be the second one.
+        if block.role == "junk" and block.reason != "repeated text":
+            scores.append(-2)
+        elif block.role not in ("body", "junk"):
+            scores.append(0)
+        elif _reads_as_text(block.text):
+            cjk = len(_CJK_RE.findall(block.text))
+            scores.append(word_count(block.text) - cjk // 2)  # about two characters to a word
+        else:
+            scores.append(-1 - min(word_count(block.text), 8) // 2)
+    # A paragraph alone between two short lines is more often a teaser's snippet (headline, snippet,
+    # author) than a story's: it counts a third, so a list of teasers does not carry the article on.
+    for i in range(1, len(scores) - 1):
+        if scores[i] > 0 > max(scores[i - 1], scores[i + 1]) and blocks[i - 1].role == blocks[i + 1].role == "body":
+            scores[i] //= 3
+    # Readers' comments are prose too, and may outweigh a short story: a comment widget ("17
+    # comments", "Leave a reply") bounds the article, and the first stretch that holds two
+    # paragraphs, or half the page's prose, is the article's.
+    bounds = [-1] + [i for i, b in enumerate(blocks) if b.role == "junk" and (
+        b.reason == "comment widget" or is_comment_widget(b.text))] + [len(blocks)]
+    stretches = [_densest(scores, a + 1, b) for a, b in zip(bounds, bounds[1:]) if b > a + 1]
+    stretches = [s for s in stretches if s]
+    if not stretches:
+        return
+    # Two paragraphs are a story; one before a comment widget is a standfirst or a teaser.
+    best = max(total for total, _span in stretches)
+    first, last = next(span for total, span in stretches
+                       if total * 2 >= best or sum(1 for v in scores[span[0]:span[1] + 1] if v > 0) >= 2)
+    # A list the article announces ("What we know:") belongs to it.
+    while last + 1 < len(blocks) and blocks[last + 1].role == "body" and _continues_a_list(blocks, last + 1):
+        last += 1
+    outside = [i for i in range(len(blocks)) if (i < first or i > last) and blocks[i].role == "body"]
+    for run in _runs(outside):
+        near_junk = any(0 <= j < len(blocks) and blocks[j].role == "junk" for j in (run[0] - 1, run[-1] + 1))
+        if len(run) >= 3 or near_junk:
+            for i in run:
+                blocks[i].role, blocks[i].reason = "junk", "outside the article (the page's menus and lists around it)"
+    _drop_widget_lines(blocks)
+    _retitle(blocks, first)
+    # A paragraph dropped as a repeat of one that now stands outside is the article's own copy.
+    shown = {plain_key(strip_bullet(b.text)) for b in blocks[:first] if b.kept}
+    for block in blocks[first:last + 1]:
+        key = plain_key(strip_bullet(block.text))
+        if block.reason == "repeated text" and key not in shown:
+            block.role, block.reason = "body", "article text"
+        if block.kept:
+            shown.add(key)
+
+
+# Whole lines a page's widgets print: a reading time, a video player's feedback link and clip
+# length, a caption toggle, a comment link, a gallery's slide number.
+_WIDGET_LINE_RE = re.compile(
+    r"\d{1,3}|\d{1,2} min(ute)?s? read|\d{1,2}:\d{2} - source: .{1,40}|video ad feedback"
+    r"|(view/post|view|post|show) comments|(hide|show) caption|story highlights"
+)
+
+
+def _drop_widget_lines(blocks: list[Block]) -> None:
+    """Drop lines that are a widget's whole text; a sentence using the same words stays."""
+    for block in blocks:
+        if block.role == "body" and _WIDGET_LINE_RE.fullmatch(block.text.strip().lower()):
+            block.role, block.reason = "junk", "page widget (reading time, video player, caption or comment link)"
+
+
+# Sentence ends of the scripts in the corpus: Latin, CJK, the Indic danda, Burmese, Arabic and Urdu.
+_TEXT_END_RE = re.compile(r"[.!?。！？…:：;；।॥။؟۔](\s*[\"”’»」』)\]])*$")
+
+
+def _reads_as_text(text: str) -> bool:
+    """A line of the article's own text: a sentence or a list's lead-in of six words or more, or
+    any long line (a paragraph whose full stop was lost); Chinese and Japanese count characters."""
+    words = word_count(text)
+    if words >= 6 and _TEXT_END_RE.search(text.rstrip()):
+        return True
+    cjk = len(_CJK_RE.findall(text))  # each a word in word_count, where Thai's words are four characters
+    if words < (50 if cjk * 2 > words else 25):
+        return False
+    # A long line of capitalised words is a menu's ("SOTT Focus Best of the Web Puppet Masters…").
+    cased = [w for w in text.split() if w[:1].isalpha() and w[:1].lower() != w[:1].upper()]
+    return len(cased) < 8 or sum(w[:1].isupper() for w in cased) / len(cased) < 0.6
+
+
+def _retitle(blocks: list[Block], first: int) -> None:
+    """The headline stands just above the article (past its byline, date and share buttons), not
+    at the top of a copied page, where the first short line is a menu's."""
+    for i in range(first - 1, max(first - 8, -1), -1):
+        block = blocks[i]
+        if block.role in ("byline", "dateline", "title") or (block.role == "junk" and not block.reason.startswith("outside")):
+            if block.role == "title":
+                return  # the title found before is the headline above the article
+            continue
+        if looks_like_headline(block.text) and word_count(block.text) >= 3:
+            for other in blocks:
+                if other.role == "title":
+                    other.role, other.reason = "junk", "outside the article (the page's menus and lists around it)"
+            block.role, block.reason = "title", "headline (used as the title)"
+            return
+
+
+def _densest(scores: list[int], begin: int, end: int) -> tuple[int, tuple[int, int]] | None:
+    """The run of ``scores[begin:end]`` with the highest sum, as (sum, (first, last)); None when no run gains."""
+    best, span, total, start = 0, None, 0, begin
+    for i in range(begin, end):
+        if total <= 0:
+            total, start = 0, i
+        total += scores[i]
+        if total > best:
+            best, span = total, (start, i)
+    return (best, span) if span else None
+
+
+def _continues_a_list(blocks: list[Block], i: int) -> bool:
+    """Whether block ``i``, just after the article, carries on a list it announces ("What happens next:")."""
+    previous = blocks[i - 1].text.rstrip()
+    if previous.endswith((":", "：")):
+        return True
+    following = blocks[i + 1] if i + 1 < len(blocks) else None
+    if blocks[i].text.rstrip().endswith((":", "：")) and following is not None and _is_item(following.text):
+        return True
+    return _is_item(blocks[i].text) and _is_item(previous)
+
+
+def _is_item(text: str) -> bool:
+    return strip_bullet(text) != text.lstrip() or bool(_NUMBERED_RE.match(text))
+
+
+def _runs(indices: list[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for i in indices:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
