@@ -15,7 +15,8 @@ import re
 import unicodedata
 
 from workbench.text.cleaning import (
-    _CJK_RE, _NUMBERED_RE, BULLETS, Block, CleanResult, classify_blocks, is_comment_widget, looks_like_headline,
+    _CJK_RE, _NUMBERED_RE, BULLETS, Block, CleanResult, classify_blocks, ends_sentence, is_comment_widget,
+    is_teaser_heading, looks_like_headline,
     meta_from_blocks, normalize_block, plain_key, strip_bullet, word_count,
 )
 
@@ -61,7 +62,12 @@ def split_blocks(text: str, *, markdown: bool = False) -> list[Block]:
 def clean_text(text: str, *, markdown: bool = False) -> CleanResult:
     """Clean pasted or uploaded plain text (or Markdown) into judged blocks and metadata."""
     blocks = classify_blocks(split_blocks(text, markdown=markdown))
+    _drop_credit_lines(blocks)
+    _drop_captions_after_credits(blocks)
+    _drop_gallery_captions(blocks)
+    _drop_teaser_lists(blocks)
     _keep_article_region(blocks)
+    _drop_credit_lines(blocks)
     return CleanResult(blocks=blocks, meta=meta_from_blocks(blocks, body_text=" ".join(b.text for b in blocks)))
 
 
@@ -109,22 +115,143 @@ def _keep_article_region(blocks: list[Block]) -> None:
     # A list the article announces ("What we know:") belongs to it.
     while last + 1 < len(blocks) and blocks[last + 1].role == "body" and _continues_a_list(blocks, last + 1):
         last += 1
-    outside = [i for i in range(len(blocks)) if (i < first or i > last) and blocks[i].role == "body"]
+    # After the article, a teaser's date or author stands between its headline and snippet: the
+    # run of the list goes on through them.
+    outside = [i for i in range(len(blocks)) if (i < first and blocks[i].role == "body")
+               or (i > last and blocks[i].role in ("body", "dateline", "byline"))]
     for run in _runs(outside):
         near_junk = any(0 <= j < len(blocks) and blocks[j].role == "junk" for j in (run[0] - 1, run[-1] + 1))
         if len(run) >= 3 or near_junk:
-            for i in run:
+            for i in (i for i in run if blocks[i].role == "body"):
                 blocks[i].role, blocks[i].reason = "junk", "outside the article (the page's menus and lists around it)"
     _drop_widget_lines(blocks)
     _retitle(blocks, first)
-    # A paragraph dropped as a repeat of one that now stands outside is the article's own copy.
+    # A paragraph dropped as a repeat of one that now stands outside is the article's own copy;
+    # a teaser's headline or a photo's credit printed again is not.
     shown = {plain_key(strip_bullet(b.text)) for b in blocks[:first] if b.kept}
+    teasers = {plain_key(strip_bullet(b.text)) for b in blocks if b.role == "junk" and b.reason in _NOT_RESTORED}
     for block in blocks[first:last + 1]:
         key = plain_key(strip_bullet(block.text))
-        if block.reason == "repeated text" and key not in shown:
+        if block.reason == "repeated text" and key not in shown and key not in teasers:
             block.role, block.reason = "body", "article text"
         if block.kept:
             shown.add(key)
+
+
+# A photo's credit on a line of its own: a label and a name ("Credit: Riot Games", "Screenshot by
+# Amanda Tan/ONE Esports", "Foto: dpa", "Фото: ТАСС", "写真：共同"), never a sentence.
+_CREDIT_LINE_RE = re.compile(
+    r"(credits?|photo(graph)?s?|pictures?|images?|screenshots?|illustrations?|video|source|fotos?|fotografía|imagen"
+    r"|crédits?|crédito|bild|quelle|фото|изображение|صورة|المصدر|φωτογραφία|zdjęcie|kuva|写真|画像|图片|圖片|사진|ภาพ)"
+    r"(\s*(:|：|/)|\s+(by|courtesy|de|von|par)\b)\s*\S", re.IGNORECASE
+)
+
+
+# What a line is dropped for that its repeat inside the article is dropped for too.
+_NOT_RESTORED = {"related or recent news list", "teaser headline", "numbered headline list", "photo caption or credit"}
+
+
+def _drop_credit_lines(blocks: list[Block]) -> None:
+    for block in blocks:
+        text = block.text.strip()
+        if (block.role == "body" and word_count(text) <= 10 and not ends_sentence(text)
+                and _CREDIT_LINE_RE.match(text)):
+            block.role, block.reason = "junk", "photo caption or credit"
+
+
+# A caption may start with a shop's label ("ADD TO CART: …"): a link, not a caption.
+_LABEL_RE = re.compile(r"^[^\sa-z]{2,}(\s[^\sa-z]+)*\s?[:：]")
+
+
+def _drop_captions_after_credits(blocks: list[Block]) -> None:
+    """A photo's credit ("© Alamy") and then its caption, a line that is no sentence, between paragraphs."""
+    for i in range(1, len(blocks) - 1):
+        credit, block = blocks[i - 1], blocks[i]
+        if not (credit.role == "junk" and (credit.reason == "photo caption or credit" or (
+                credit.reason == "copyright footer" and credit.text.lstrip().startswith("©")
+                and word_count(credit.text) <= 6))):
+            continue
+        text = block.text.strip()
+        if (block.role == "body" and 4 <= word_count(text) <= 30 and not _TEXT_END_RE.search(text)
+                and not _LABEL_RE.match(text) and _is_prose(blocks[i + 1])):
+            block.role, block.reason = "junk", "photo caption or credit"
+
+
+# A gallery's controls: its slides' numbers, arrows, a caption toggle.
+_GALLERY_CONTROL_RE = re.compile(r"\d{1,3}|\d{1,3} (of|/) \d{1,3}|[<>«»‹›]{1,2}|hide caption|show caption|previous|next|prev")
+
+
+def _drop_gallery_captions(blocks: list[Block]) -> None:
+    """A photo gallery copied whole: its captions (a sentence each) and then its controls, the
+    slides numbered 1 to N. The N lines of prose just before the numbers are the captions when
+    the article's prose after the gallery outweighs them."""
+    repeated = {plain_key(b.text) for b in blocks if b.reason == "repeated text"}
+    i = 0
+    while i < len(blocks):
+        if blocks[i].text.strip() != "1":
+            i += 1
+            continue
+        j, n = i, 0
+        while j < len(blocks) and blocks[j].text.strip() == str(n + 1):
+            j, n = j + 1, n + 1
+        if n < 3:
+            i = j
+            continue
+        # Back over the gallery's other controls and its slides' repeated title.
+        k = i - 1
+        while k >= 0 and (blocks[k].role == "junk" or _GALLERY_CONTROL_RE.fullmatch(blocks[k].text.strip().lower())
+                          or plain_key(blocks[k].text) in repeated):
+            k -= 1
+        captions = []
+        while k >= 0 and _is_prose(blocks[k]) and word_count(blocks[k].text) <= 80:
+            captions.append(k)
+            k -= 1
+        after = sum(word_count(b.text) for b in blocks[j:] if _is_prose(b))
+        if captions and len(captions) <= n and (k < 0 or not _is_prose(blocks[k])) \
+                and after > 2 * sum(word_count(blocks[c].text) for c in captions):
+            for c in captions:
+                blocks[c].role, blocks[c].reason = "junk", "photo caption or credit"
+        i = j
+
+
+def _drop_teaser_lists(blocks: list[Block]) -> None:
+    """A list of teasers under its label ("More from the Courier", "Читайте также"), once the
+    article has begun: each teaser a headline, a one-paragraph snippet, an author or a date.
+
+    The line-level rules stop such a list at its first snippet, which reads as prose; here a list
+    of two snippets or more goes whole, up to where two paragraphs follow each other (the
+    article resuming). A lone paragraph after the label may be the story's own, and stays.
+    """
+    begun = next((i for i in range(len(blocks) - 1) if _is_prose(blocks[i]) and _is_prose(blocks[i + 1])), None)
+    if begun is None:
+        return
+    i = begun
+    while i < len(blocks):
+        if not (blocks[i].role == "junk" and is_teaser_heading(blocks[i].text)):
+            i += 1
+            continue
+        run, snippets, j = [], 0, i + 1
+        while j < len(blocks):
+            block = blocks[j]
+            if block.role == "junk" and is_teaser_heading(block.text):
+                break
+            if _is_prose(block):
+                following = blocks[j + 1] if j + 1 < len(blocks) else None
+                headed = bool(run) and not _is_prose(blocks[run[-1]])
+                if not headed or word_count(block.text) > 60 or (following is not None and _is_prose(following)):
+                    break
+                snippets += 1
+            run.append(j)
+            j += 1
+        if snippets >= 2:
+            for k in run:
+                if blocks[k].role in ("body", "dateline", "byline"):
+                    blocks[k].role, blocks[k].reason = "junk", "related or recent news list"
+        i = j
+
+
+def _is_prose(block: Block) -> bool:
+    return block.role == "body" and _reads_as_text(block.text)
 
 
 # Whole lines a page's widgets print: a reading time, a video player's feedback link and clip
@@ -135,12 +262,19 @@ _WIDGET_LINE_RE = re.compile(
 )
 
 
+# A button's label run together with its link's script ("保存javascript:void(0)").
+_SCRIPT_LINK_RE = re.compile(r"^\S{0,20}javascript:\S*$")
+
+
 def _drop_widget_lines(blocks: list[Block]) -> None:
     """Drop lines that are a widget's whole text; a sentence using the same words stays."""
     for block in blocks:
-        if block.role == "body" and _WIDGET_LINE_RE.fullmatch(block.text.strip().lower()):
+        low = block.text.strip().lower()
+        if block.role == "body" and (_WIDGET_LINE_RE.fullmatch(low) or _SCRIPT_LINK_RE.search(low)):
             block.role, block.reason = "junk", "page widget (reading time, video player, caption or comment link)"
 
+
+_CJK_PUNCTUATION_RE = re.compile(r"[、。，．！？；：「」『』（）,.!?;:]")
 
 # Sentence ends of the scripts in the corpus: Latin, CJK, the Indic danda, Burmese, Arabic and Urdu.
 _TEXT_END_RE = re.compile(r"[.!?。！？…:：;；।॥။؟۔](\s*[\"”’»」』)\]])*$")
@@ -154,6 +288,10 @@ def _reads_as_text(text: str) -> bool:
         return True
     cjk = len(_CJK_RE.findall(text))  # each a word in word_count, where Thai's words are four characters
     if words < (50 if cjk * 2 > words else 25):
+        return False
+    # Chinese and Japanese prose has its commas and full stops; a long run of characters without
+    # any is a keyword list's words run together ("北朝鮮政府中朝関係米国政府習近平…").
+    if cjk * 2 > words and not _CJK_PUNCTUATION_RE.search(text):
         return False
     # A long line of capitalised words is a menu's ("SOTT Focus Best of the Web Puppet Masters…").
     cased = [w for w in text.split() if w[:1].isalpha() and w[:1].lower() != w[:1].upper()]
