@@ -15,9 +15,8 @@ import re
 import unicodedata
 
 from workbench.text.cleaning import (
-    _CJK_RE, _NUMBERED_RE, BULLETS, Block, CleanResult, classify_blocks, ends_sentence, is_comment_widget,
-    is_teaser_heading, looks_like_headline,
-    meta_from_blocks, normalize_block, plain_key, strip_bullet, word_count,
+    _CJK_RE, _NUMBERED_RE, BULLETS, PROMPT_RE, Block, CleanResult, classify_blocks, ends_sentence, is_comment_widget,
+    is_teaser_heading, looks_like_headline, meta_from_blocks, normalize_block, plain_key, strip_bullet, word_count,
 )
 
 
@@ -62,6 +61,8 @@ def split_blocks(text: str, *, markdown: bool = False) -> list[Block]:
 def clean_text(text: str, *, markdown: bool = False) -> CleanResult:
     """Clean pasted or uploaded plain text (or Markdown) into judged blocks and metadata."""
     blocks = classify_blocks(split_blocks(text, markdown=markdown))
+    _keep_reported_sentences(blocks)
+    _drop_paste_widgets(blocks)
     _drop_credit_lines(blocks)
     _drop_captions_after_credits(blocks)
     _drop_gallery_captions(blocks)
@@ -112,6 +113,10 @@ def _keep_article_region(blocks: list[Block]) -> None:
     best = max(total for total, _span in stretches)
     first, last = next(span for total, span in stretches
                        if total * 2 >= best or sum(1 for v in scores[span[0]:span[1] + 1] if v > 0) >= 2)
+    # A live report's first entry: its time stamp and heading stand just above its text.
+    if first >= 2 and blocks[first - 2].reason == "time stamp" and blocks[first - 1].role == "body" \
+            and looks_like_headline(blocks[first - 1].text):
+        first -= 1
     # A list the article announces ("What we know:") belongs to it.
     while last + 1 < len(blocks) and blocks[last + 1].role == "body" and _continues_a_list(blocks, last + 1):
         last += 1
@@ -145,6 +150,81 @@ _CREDIT_LINE_RE = re.compile(
     r"|crédits?|crédito|bild|quelle|фото|изображение|صورة|المصدر|φωτογραφία|zdjęcie|kuva|写真|画像|图片|圖片|사진|ภาพ)"
     r"(\s*(:|：|/)|\s+(by|courtesy|de|von|par)\b)\s*\S", re.IGNORECASE
 )
+
+
+# Rules that go by the words of a prompt: a long sentence that uses them without speaking to the
+# reader reports on cookies or newsletters ("The regulator found the cookie banners hid the reject
+# button.", "Subscribe buttons were not part of the investigation.").
+_WORDED_REASONS = {"cookie notice", "newsletter or subscription prompt"}
+_READER_RE = re.compile(
+    r"\b(you|your|yours|we|our|us|vous|votre|vos|nous|notre|nos|usted|ustedes|tu|tus|su|sus|nuestro|nuestra"
+    r"|nosotros|você|vocês|seu|sua|nosso|nossa|sie|ihr|ihre|ihren|wir|unser|unsere|du|dein|deine|вы|ваш|ваша|ваши"
+    r"|вас|вам|мы|наш|наша|наши|нас|ty|twój|my|nasz|jij|je|uw|wij|ons|onze|voi|vostro|noi|nostro)\b"
+    r"|您|你|我们|我們|あなた|당신|귀하|ท่าน|คุณ", re.IGNORECASE
+)
+
+
+# A prompt's verb and what it asks for ("Sign up for", "Subscribe to", "Suscríbete a"): an imperative.
+_IMPERATIVE_RE = re.compile(r"\s*(for|to|up|our|the|now|today|here|and|at|a|al|à|au|auf|zu|на|в|:|!)\b", re.IGNORECASE)
+
+
+def _keep_reported_sentences(blocks: list[Block]) -> None:
+    for block in blocks:
+        if not (block.role == "junk" and block.reason in _WORDED_REASONS and word_count(block.text) >= 12
+                and ends_sentence(block.text) and not _READER_RE.search(block.text)):
+            continue
+        prompt = PROMPT_RE.match(block.text.lstrip())
+        if prompt is None or not _IMPERATIVE_RE.match(block.text.lstrip(), prompt.end()):
+            block.role, block.reason = "body", "article text"
+    # A sentence between two paragraphs that speaks of photographs ("Photographs by the board
+    # show…") is the story's; a caption's credit names an agency or ends without a full stop.
+    for i in range(1, len(blocks) - 1):
+        block = blocks[i]
+        text = block.text.strip()
+        if (block.role == "junk" and block.reason == "photo caption or credit" and word_count(text) >= 12
+                and text.endswith((".", "!", "?", "。")) and not _AGENCY_RE.search(text)
+                and _is_prose(blocks[i - 1]) and _is_prose(blocks[i + 1]) and not _READER_RE.search(text)):
+            block.role, block.reason = "body", "article text"
+
+
+_AGENCY_RE = re.compile(r"getty|reuters|\bafp\b|\bap\b|\bdpa\b|shutterstock|alamy|©|\bepa\b|/", re.IGNORECASE)
+
+
+# Whole lines of the widgets a copied page prints around an article: a live entry's time stamp
+# ("14:32 GMT", "3h ago", "Hace 2 horas"), a share button's label, a paywall's notice.
+_TIME_STAMP_RE = re.compile(
+    r"(\d{1,2}[:.h]\d{2}(\s?[ap]\.?m\.?)?(\s[a-z]{2,5}([+-]\d{1,2})?)?"
+    r"|\d{1,3}\s?(s|m|min|mins|minutes?|h|hrs?|hours?|d|days?)\s+ago"
+    r"|(hace|il y a|vor|há)\s\d{1,3}\s\w+|\d{1,3}\s\w+\s(назад|fa|geleden|temu|sitten|sedan|siden)"
+    r"|\d{1,3}\s?(分|時間|日)前|\d{1,3}\s?(分钟|小时|天)前|\d{1,3}\s?(분|시간|일)\s?전)",
+    re.IGNORECASE,
+)
+_SHARE_WORDS = {
+    "共有", "シェア", "ツイート", "分享", "转发", "收藏", "공유", "공유하기", "แชร์", "compartir", "comparte", "partager",
+    "teilen", "condividi", "compartilhar", "compartilhe", "partilhar", "поделиться", "مشاركة", "شارك", "κοινοποίηση",
+    "udostępnij", "delen", "dela", "del", "jaa", "paylaş", "chia sẻ", "bagikan", "kopírovat odkaz", "copy link",
+}
+_PAYWALL_NOTICE_RE = re.compile(
+    r"(réservée? aux abonnés|il vous reste \d{1,3}\s?% de cet article|reservado (para|a) (suscriptores|abonados)"
+    r"|exclusivo para (suscriptores|assinantes)|conteúdo exclusivo|nur für abonnenten|abonnenten lesen"
+    r"|только для подписчиков|доступно подписчикам|for (paying )?subscribers only|subscriber[- ]only|premium article"
+    r"|this (article|story) is (for|available to) (subscribers|members)|riservato agli abbonati|tylko dla prenumeratorów"
+    r"|alleen voor abonnees|للمشتركين فقط|仅限会员|会员专享|有料記事|구독자 전용)",
+    re.IGNORECASE,
+)
+
+
+def _drop_paste_widgets(blocks: list[Block]) -> None:
+    for block in blocks:
+        if block.role not in ("body", "dateline"):
+            continue
+        text = block.text.strip()
+        if _TIME_STAMP_RE.fullmatch(text):
+            block.role, block.reason = "junk", "time stamp"
+        elif block.role == "body" and plain_key(text) in _SHARE_WORDS:
+            block.role, block.reason = "junk", "share or social widget"
+        elif block.role == "body" and word_count(text) <= 30 and _PAYWALL_NOTICE_RE.search(text.lower()):
+            block.role, block.reason = "junk", "paywall prompt"
 
 
 # What a line is dropped for that its repeat inside the article is dropped for too.
@@ -203,12 +283,14 @@ def _drop_gallery_captions(blocks: list[Block]) -> None:
                           or plain_key(blocks[k].text) in repeated):
             k -= 1
         captions = []
-        while k >= 0 and _is_prose(blocks[k]) and word_count(blocks[k].text) <= 80:
-            captions.append(k)
+        while k >= 0 and (_is_prose(blocks[k]) and word_count(blocks[k].text) <= 80
+                          or blocks[k].reason == "photo caption or credit" and not _reads_as_text(blocks[k].text)):
+            if blocks[k].role == "body":
+                captions.append(k)
             k -= 1
         after = sum(word_count(b.text) for b in blocks[j:] if _is_prose(b))
         if captions and len(captions) <= n and (k < 0 or not _is_prose(blocks[k])) \
-                and after > 2 * sum(word_count(blocks[c].text) for c in captions):
+                and after > sum(word_count(blocks[c].text) for c in captions):
             for c in captions:
                 blocks[c].role, blocks[c].reason = "junk", "photo caption or credit"
         i = j
@@ -243,11 +325,32 @@ def _drop_teaser_lists(blocks: list[Block]) -> None:
                 snippets += 1
             run.append(j)
             j += 1
-        if snippets >= 2:
+        # Two snippets under a label may be the story's last sections under short subheadings
+        # ("What happens next"); a list is one of three, or of two whose teasers carry an author
+        # or a date, or whose every headline is a headline's length.
+        signed = any(blocks[k].role in ("dateline", "byline") or blocks[k].reason == "time stamp"
+                     or _is_name(blocks[k]) for k in run)
+        headlines = [blocks[k - 1].text for k in run if _is_prose(blocks[k])]
+        long_headlines = all(_headline_length(h) >= 5 for h in headlines)
+        if snippets >= 3 or snippets == 2 and (signed or long_headlines):
             for k in run:
                 if blocks[k].role in ("body", "dateline", "byline"):
                     blocks[k].role, blocks[k].reason = "junk", "related or recent news list"
         i = j
+
+
+def _headline_length(text: str) -> int:
+    """Words, or for Chinese and Japanese about two characters to a word."""
+    cjk = len(_CJK_RE.findall(text))
+    words = word_count(text)
+    return words - cjk + cjk // 2 if cjk * 2 > words else words
+
+
+def _is_name(block: Block) -> bool:
+    """An author's name on its own line: two or three capitalised words, nothing else."""
+    words = block.text.split()
+    return block.role == "body" and 2 <= len(words) <= 3 and all(
+        w[:1].isupper() and w.replace("-", "").replace("'", "").isalpha() for w in words)
 
 
 def _is_prose(block: Block) -> bool:
@@ -300,19 +403,44 @@ def _reads_as_text(text: str) -> bool:
 
 def _retitle(blocks: list[Block], first: int) -> None:
     """The headline stands just above the article (past its byline, date and share buttons), not
-    at the top of a copied page, where the first short line is a menu's."""
+    at the top of a copied page, where the first short line is a menu's. Where a byline or a date
+    stands before the article, the headline is the line just above them."""
+    credits = [i for i in range(first) if blocks[i].role in ("byline", "dateline")]
+    if credits:
+        i = credits[-1]
+        while i > 0 and blocks[i].role in ("byline", "dateline"):
+            i -= 1
+        # Past a one-word label between the headline and its date ("Live", "Exclusive").
+        for j in (i, i - 1):
+            if j >= 0 and blocks[j].role != "title" and _is_headline(blocks[j].text):
+                _make_title(blocks, j)
+                return
+            if j < 0 or word_count(blocks[j].text) > 1:
+                break
     for i in range(first - 1, max(first - 8, -1), -1):
         block = blocks[i]
         if block.role in ("byline", "dateline", "title") or (block.role == "junk" and not block.reason.startswith("outside")):
             if block.role == "title":
                 return  # the title found before is the headline above the article
             continue
-        if looks_like_headline(block.text) and word_count(block.text) >= 3:
-            for other in blocks:
-                if other.role == "title":
-                    other.role, other.reason = "junk", "outside the article (the page's menus and lists around it)"
-            block.role, block.reason = "title", "headline (used as the title)"
+        if i > 0 and blocks[i - 1].reason == "time stamp":
+            return  # a live report's entry: its heading is the entry's, not the page's
+        if _is_headline(block.text):
+            _make_title(blocks, i)
             return
+
+
+def _is_headline(text: str) -> bool:
+    """Headline-shaped, of three words or more (eight characters in Chinese or Japanese)."""
+    cjk = len(_CJK_RE.findall(text))
+    return looks_like_headline(text) and (word_count(text) >= 3 if cjk * 2 <= word_count(text) else cjk >= 8)
+
+
+def _make_title(blocks: list[Block], i: int) -> None:
+    for other in blocks:
+        if other.role == "title":
+            other.role, other.reason = "junk", "outside the article (the page's menus and lists around it)"
+    blocks[i].role, blocks[i].reason = "title", "headline (used as the title)"
 
 
 def _densest(scores: list[int], begin: int, end: int) -> tuple[int, tuple[int, int]] | None:
