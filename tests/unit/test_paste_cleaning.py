@@ -155,3 +155,17 @@ def test_a_paywall_notice_is_dropped():
     page = _paste(["Actualité", "Politique", "La SNCF va rouvrir la ligne de nuit", "Article réservé aux abonnés"],
                   story, ["Il vous reste 78 % de cet article à lire. La suite est réservée aux abonnés.", "Je m'abonne"])
     assert _kept(page) == story
+
+
+def test_thai_paragraphs_without_full_stops_are_kept():
+    story = ["กรุงเทพมหานครเปิดให้บริการเรือโดยสารไฟฟ้าเส้นทางใหม่ในคลองแสนแสบ ตั้งแต่วันจันทร์ที่ผ่านมา",
+             "เรือไฟฟ้าจำนวน 12 ลำจะให้บริการทุก 10 นาทีในช่วงเวลาเร่งด่วน และช่วยลดมลพิษทางเสียงและอากาศในพื้นที่ริมคลอง",
+             "ผู้ว่าราชการกรุงเทพมหานครกล่าวว่า ค่าโดยสารจะอยู่ที่ 10 ถึง 20 บาท ตามระยะทาง"]
+    page = _paste(["หน้าแรก", "ข่าว", "การเมือง", "กรุงเทพฯ เปิดเส้นทางเรือไฟฟ้าสายใหม่ในคลองแสนแสบ", "แชร์"], story,
+                  ["ข่าวที่เกี่ยวข้อง", "รถไฟฟ้าสายสีชมพูเปิดให้บริการครบทุกสถานี", "ติดต่อเรา"])
+    assert _kept(page) == story
+
+
+def test_a_credited_byline_is_passed_over_for_the_title():
+    page = _paste(MENU, [HEADLINE, "Interview by Laura Chen", "9 July 2025", "Share"], STORY, FOOTER)
+    assert clean_text(page).meta["title"] == HEADLINE

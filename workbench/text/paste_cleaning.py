@@ -61,6 +61,7 @@ def split_blocks(text: str, *, markdown: bool = False) -> list[Block]:
 def clean_text(text: str, *, markdown: bool = False) -> CleanResult:
     """Clean pasted or uploaded plain text (or Markdown) into judged blocks and metadata."""
     blocks = classify_blocks(split_blocks(text, markdown=markdown))
+    _untitle_prose(blocks)
     _keep_reported_sentences(blocks)
     _drop_paste_widgets(blocks)
     _drop_credit_lines(blocks)
@@ -166,6 +167,16 @@ _READER_RE = re.compile(
 
 # A prompt's verb and what it asks for ("Sign up for", "Subscribe to", "Suscríbete a"): an imperative.
 _IMPERATIVE_RE = re.compile(r"\s*(for|to|up|our|the|now|today|here|and|at|a|al|à|au|auf|zu|на|в|:|!)\b", re.IGNORECASE)
+
+
+def _untitle_prose(blocks: list[Block]) -> None:
+    """A line taken for the headline that reads as prose (a Thai paragraph has no full stop to
+    tell it from one) is the article's first paragraph when prose follows it."""
+    for i, block in enumerate(blocks[:-1]):
+        if block.role == "title":
+            if _reads_as_text(block.text) and _is_prose(blocks[i + 1]):
+                block.role, block.reason = "body", "article text"
+            return
 
 
 def _keep_reported_sentences(blocks: list[Block]) -> None:
@@ -377,6 +388,7 @@ def _drop_widget_lines(blocks: list[Block]) -> None:
             block.role, block.reason = "junk", "page widget (reading time, video player, caption or comment link)"
 
 
+_UNPUNCTUATED_RE = re.compile(r"[\u0e00-\u0eff\u1780-\u17ff\u1000-\u109f]")
 _CJK_PUNCTUATION_RE = re.compile(r"[、。，．！？；：「」『』（）,.!?;:]")
 
 # Sentence ends of the scripts in the corpus: Latin, CJK, the Indic danda, Burmese, Arabic and Urdu.
@@ -388,6 +400,9 @@ def _reads_as_text(text: str) -> bool:
     any long line (a paragraph whose full stop was lost); Chinese and Japanese count characters."""
     words = word_count(text)
     if words >= 6 and _TEXT_END_RE.search(text.rstrip()):
+        return True
+    # Thai, Lao, Khmer and Burmese write no full stop between sentences: a long line is prose.
+    if len(_UNPUNCTUATED_RE.findall(text)) >= 60:
         return True
     cjk = len(_CJK_RE.findall(text))  # each a word in word_count, where Thai's words are four characters
     if words < (50 if cjk * 2 > words else 25):
@@ -408,7 +423,7 @@ def _retitle(blocks: list[Block], first: int) -> None:
     credits = [i for i in range(first) if blocks[i].role in ("byline", "dateline")]
     if credits:
         i = credits[-1]
-        while i > 0 and blocks[i].role in ("byline", "dateline"):
+        while i > 0 and (blocks[i].role in ("byline", "dateline") or _CREDITED_RE.match(blocks[i].text)):
             i -= 1
         # Past a one-word label between the headline and its date ("Live", "Exclusive").
         for j in (i, i - 1):
@@ -428,6 +443,10 @@ def _retitle(blocks: list[Block], first: int) -> None:
         if _is_headline(block.text):
             _make_title(blocks, i)
             return
+
+
+# "Interview by Laura Chen", "Words and pictures by Sam Okafor": a byline with its kind of work.
+_CREDITED_RE = re.compile(r"^(\w+\s){1,3}(by|von|par|por|di|door|av)\s+\w+(\s\w+){0,2}$")
 
 
 def _is_headline(text: str) -> bool:
