@@ -169,3 +169,15 @@ def test_thai_paragraphs_without_full_stops_are_kept():
 def test_a_credited_byline_is_passed_over_for_the_title():
     page = _paste(MENU, [HEADLINE, "Interview by Laura Chen", "9 July 2025", "Share"], STORY, FOOTER)
     assert clean_text(page).meta["title"] == HEADLINE
+
+
+def test_a_video_title_above_its_clip_length_is_dropped():
+    page = _paste(MENU, [HEADLINE], STORY[:2], ["Watch the ferry leave Eastgate for the last time", "02:12 - Source: Courier"],
+                  STORY[2:], FOOTER)
+    assert _kept(page) == STORY
+
+
+@pytest.mark.parametrize("label", ["Image caption Commuters queue at Mill Quay on Monday morning",
+                                   "Image copyright Getty Images", "ဓာတ်ပုံ မူပိုင် Khin Maung Win"])
+def test_a_labelled_caption_or_credit_is_dropped(label):
+    assert label not in _kept(_paste(MENU, [HEADLINE], STORY[:2], [label], STORY[2:], FOOTER))

@@ -130,7 +130,6 @@ def _keep_article_region(blocks: list[Block]) -> None:
         if len(run) >= 3 or near_junk:
             for i in (i for i in run if blocks[i].role == "body"):
                 blocks[i].role, blocks[i].reason = "junk", "outside the article (the page's menus and lists around it)"
-    _drop_widget_lines(blocks)
     _retitle(blocks, first)
     # A paragraph dropped as a repeat of one that now stands outside is the article's own copy;
     # a teaser's headline or a photo's credit printed again is not.
@@ -142,6 +141,7 @@ def _keep_article_region(blocks: list[Block]) -> None:
             block.role, block.reason = "body", "article text"
         if block.kept:
             shown.add(key)
+    _drop_widget_lines(blocks)
 
 
 # A photo's credit on a line of its own: a label and a name ("Credit: Riot Games", "Screenshot by
@@ -242,11 +242,17 @@ def _drop_paste_widgets(blocks: list[Block]) -> None:
 _NOT_RESTORED = {"related or recent news list", "teaser headline", "numbered headline list", "photo caption or credit"}
 
 
+# A caption or credit that a player or a gallery labels ("Image caption Protesters outside…",
+# "Image copyright Getty Images", "ဓာတ်ပုံ မူပိုင်" – image copyright – on Burmese pages).
+_CAPTION_LABEL_RE = re.compile(r"(image|media|photo|picture|video) (caption|copyright|source)\b|ဓာတ်ပုံ\s?မူပိုင်",
+                               re.IGNORECASE)
+
+
 def _drop_credit_lines(blocks: list[Block]) -> None:
     for block in blocks:
         text = block.text.strip()
-        if (block.role == "body" and word_count(text) <= 10 and not ends_sentence(text)
-                and _CREDIT_LINE_RE.match(text)):
+        if block.role == "body" and (word_count(text) <= 10 and not ends_sentence(text) and _CREDIT_LINE_RE.match(text)
+                                     or word_count(text) <= 45 and _CAPTION_LABEL_RE.match(text)):
             block.role, block.reason = "junk", "photo caption or credit"
 
 
@@ -277,6 +283,7 @@ def _drop_gallery_captions(blocks: list[Block]) -> None:
     slides numbered 1 to N. The N lines of prose just before the numbers are the captions when
     the article's prose after the gallery outweighs them."""
     repeated = {plain_key(b.text) for b in blocks if b.reason == "repeated text"}
+    prose_after: list[int] | None = None
     i = 0
     while i < len(blocks):
         if blocks[i].text.strip() != "1":
@@ -289,17 +296,25 @@ def _drop_gallery_captions(blocks: list[Block]) -> None:
             i = j
             continue
         # Back over the gallery's other controls and its slides' repeated title.
-        k = i - 1
-        while k >= 0 and (blocks[k].role == "junk" or _GALLERY_CONTROL_RE.fullmatch(blocks[k].text.strip().lower())
-                          or plain_key(blocks[k].text) in repeated):
+        # (as many as a title for each slide and a few controls: no further).
+        k, stop = i - 1, max(i - 1 - (2 * n + 8), -1)
+        while k > stop and (blocks[k].role == "junk" or _GALLERY_CONTROL_RE.fullmatch(blocks[k].text.strip().lower())
+                            or plain_key(blocks[k].text) in repeated):
             k -= 1
+        if k == stop and k >= 0:
+            i = j
+            continue
         captions = []
         while k >= 0 and (_is_prose(blocks[k]) and word_count(blocks[k].text) <= 80
                           or blocks[k].reason == "photo caption or credit" and not _reads_as_text(blocks[k].text)):
             if blocks[k].role == "body":
                 captions.append(k)
             k -= 1
-        after = sum(word_count(b.text) for b in blocks[j:] if _is_prose(b))
+        if prose_after is None:  # the words of prose from each block to the end, counted once
+            prose_after = [0] * (len(blocks) + 1)
+            for m in range(len(blocks) - 1, -1, -1):
+                prose_after[m] = prose_after[m + 1] + (word_count(blocks[m].text) if _is_prose(blocks[m]) else 0)
+        after = prose_after[j]
         if captions and len(captions) <= n and (k < 0 or not _is_prose(blocks[k])) \
                 and after > sum(word_count(blocks[c].text) for c in captions):
             for c in captions:
@@ -376,12 +391,19 @@ _WIDGET_LINE_RE = re.compile(
 )
 
 
+_CLIP_LENGTH_RE = re.compile(r"\d{1,2}:\d{2} - (source|quelle|fuente|fonte|источник): .{1,40}")
+
 # A button's label run together with its link's script ("保存javascript:void(0)").
 _SCRIPT_LINK_RE = re.compile(r"^\S{0,20}javascript:\S*$")
 
 
 def _drop_widget_lines(blocks: list[Block]) -> None:
-    """Drop lines that are a widget's whole text; a sentence using the same words stays."""
+    """Drop lines that are a widget's whole text; a sentence using the same words stays. A video's
+    title stands just above its clip's length ("02:12 - Source: CNN")."""
+    for i, block in enumerate(blocks[:-1]):
+        if (block.role == "body" and _CLIP_LENGTH_RE.fullmatch(blocks[i + 1].text.strip().lower())
+                and looks_like_headline(block.text)):
+            block.role, block.reason = "junk", "page widget (reading time, video player, caption or comment link)"
     for block in blocks:
         low = block.text.strip().lower()
         if block.role == "body" and (_WIDGET_LINE_RE.fullmatch(low) or _SCRIPT_LINK_RE.search(low)):
