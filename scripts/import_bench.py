@@ -46,7 +46,7 @@ def main() -> None:
 def print_paste(name: str, corpus) -> None:
     """Junk lines are kept body lines whose letters are not in the article's text."""
     from tests.corpus.page_bench import _letters
-    from workbench.text.cleaning import clean_text
+    from workbench.text.paste_cleaning import clean_text
     from workbench.text.extraction import html_blocks
 
     f1s, junk, lost = [], 0, 0

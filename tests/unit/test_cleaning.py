@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from tests.helpers.apps import shared_path
-from workbench.text.cleaning import canonicalize, clean_text, find_date, text_sha256
+from workbench.text.cleaning import canonicalize, find_date, text_sha256
+from workbench.text.paste_cleaning import clean_text
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,8 @@
 
 import pytest
 
-from workbench.text.cleaning import classify, clean_text
+from workbench.text.cleaning import classify
+from workbench.text.paste_cleaning import clean_text
 
 
 @pytest.mark.parametrize("line", [

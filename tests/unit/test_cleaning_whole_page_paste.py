@@ -2,7 +2,7 @@
 link lists, comments and footer around it are dropped, and an article pasted on its own loses
 nothing (its subheadings, its announced lists, its last short line)."""
 
-from workbench.text.cleaning import clean_text
+from workbench.text.paste_cleaning import clean_text
 
 MENU = ["Skip to content", "Home", "News", "Politics", "Business", "Sport", "Culture", "Opinion", "Weather"]
 HEADLINE = "Harbour board votes to close the Eastgate ferry terminal"

@@ -26,7 +26,8 @@ from urllib.parse import quote, urljoin, urlsplit
 from workbench.errors import BusyError, FetchError, InvalidContentError, TooLargeError
 from workbench.waits import slow_wait
 from workbench.services.schemas import parse_url
-from workbench.text.cleaning import CleanResult, clean_text
+from workbench.text.cleaning import CleanResult
+from workbench.text.paste_cleaning import clean_text
 from workbench.text.decoding import decode_bytes
 
 ARTICLE_MEDIA_TYPES = {"text/html", "application/xhtml+xml", "text/plain", "text/markdown", "text/x-markdown"}
