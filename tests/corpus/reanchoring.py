@@ -29,7 +29,10 @@ EDIT_KINDS = ["insert_before", "typo_inside", "sentence_rewrite", "sentence_rewo
 # A sentence ends at . ! ? followed by a space or the end ("9.8 million" is one sentence), or at
 # CJK full stops, which need no space.
 _SENTENCE = re.compile(r".+?(?:[.!?][\"”»)]*(?=\s|$)|[。！？][\"”»)]*|$)")
-_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+# Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Myanmar):
+# their claims and edits are made a character at a time, since a space-separated "word" there is
+# a whole phrase, and rewording every other one would leave most of a claim's words in place.
+_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\u0e00-\u0eff\u1780-\u17ff\u1000-\u109f]")
 NEW_SENTENCE = {"default": "This sentence was added in an update.", "cjk": "此句为更新时新增。"}
 
 
@@ -74,7 +77,15 @@ def pick_claims(paragraphs: list[str], rng: random.Random, count: int) -> list[S
             if len(sentence) <= length + 2:
                 continue
             start = s_start + rng.randrange(0, len(sentence) - length)
-            claims.append(Span(p, start, start + length))
+            end = start + length
+            # A claim never starts or ends on a space (Thai puts them between phrases).
+            while start < end and paragraphs[p][start].isspace():
+                start += 1
+            while end > start and paragraphs[p][end - 1].isspace():
+                end -= 1
+            if end - start < 3:
+                continue
+            claims.append(Span(p, start, end))
             continue
         words = [(m.start() + s_start, m.end() + s_start) for m in re.finditer(r"\S+", sentence)]
         if len(words) < 4:
@@ -201,10 +212,12 @@ class Outcome:
 
 def evaluate(seed: int = 1, claims_per_article: int = 8) -> dict[str, Outcome]:
     """Run every edit kind on every article and claim; count outcomes per kind."""
-    rng = random.Random(seed)
     corpus = articles()
     outcomes = {kind: Outcome(kind) for kind in EDIT_KINDS}
     for name, paragraphs in corpus:
+        # Each article draws from its own generator, so adding an article leaves the others' claims
+        # and edits as they were.
+        rng = random.Random(f"{seed}:{name}")
         others = [p for other, paras in corpus if other != name for p in paras]
         claims = pick_claims(paragraphs, rng, claims_per_article)
         old_text, old_offsets = join(paragraphs)

@@ -5,7 +5,8 @@ import time
 
 import pytest
 
-from workbench.text.cleaning import clean_text, normalize_block
+from workbench.text.cleaning import normalize_block
+from workbench.text.paste_cleaning import clean_text
 from workbench.text.input_text import (
     MAX_JSON_DEPTH,
     json_too_deep,

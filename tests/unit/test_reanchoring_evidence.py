@@ -212,3 +212,30 @@ def test_claim_over_a_heading_the_edit_split_off_is_placed_on_the_rest():
            "\n\nVersion 1.9: TextClass(text) reads the whole text at once.\n\nEnd.")
     result, landed = anchor(old, new, "Updates: -------- Version 1.9: TextClass(text) reads")
     assert result.state == "changed" and landed == "Version 1.9: TextClass(text) reads"
+
+
+@pytest.mark.parametrize("paragraph, sentence, reworded, words", [
+    pytest.param("Le texte sera voté mardi. Rien ne change, a précisé le président du groupe hier soir.",
+                 "Rien ne change, a précisé le président du groupe hier soir.",
+                 "Tout altered, altered précisé altered président altered groupe altered soir.",
+                 "a précisé le président", id="every_other_word_replaced"),
+    pytest.param("Die Stadt spart. Der Stromverbrauch der Beleuchtung um die Hälfte sinkt bis 2026.",
+                 "Der Stromverbrauch der Beleuchtung um die Hälfte sinkt bis 2026.",
+                 "Der Stromverbrauch altered Beleuchtung altered die altered sinkt altered 2026.",
+                 "Stromverbrauch der Beleuchtung um", id="long_words_left_standing"),
+])
+def test_a_sentence_reworded_around_its_long_words_orphans_the_claim(paragraph, sentence, reworded, words):
+    """With every other word replaced, the long words left standing keep most of the letters; the
+    claim's words are gone all the same, and it is never placed on the new ones."""
+    old = f"Title\n\n{paragraph}\n\nAnother paragraph that stays."
+    result, _ = anchor(old, old.replace(sentence, reworded), words)
+    assert result.state == "orphan"
+
+
+def test_markup_rewritten_around_a_claims_words_still_follows_them():
+    old = ("Badges\n\n.. image:: https://img.shields.io/pypi/v/pkgname.svg :target: https://pypi.org/project/pkgname/\n\n"
+           "Another paragraph that stays.")
+    new = ("Badges\n\n[![image](https://img.shields.io/pypi/v/pkgname.svg)](https://pypi.org/project/pkgname/)\n\n"
+           "Another paragraph that stays.")
+    result, landed = anchor(old, new, "image:: https://img.shields.io/pypi/v/pkgname.svg :target: https://pypi.org/project/pkgname/")
+    assert result.state == "changed" and "img.shields.io/pypi/v/pkgname.svg" in landed

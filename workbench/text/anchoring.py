@@ -210,6 +210,7 @@ def segments(length: int, spans: list[tuple[int, int, int]]) -> list[Segment]:
 #   4. orphan   none of the above. A claim is never attached to different words silently.
 
 import difflib  # noqa: E402
+from collections import Counter  # noqa: E402
 import re  # noqa: E402
 import unicodedata  # noqa: E402
 from bisect import bisect_right  # noqa: E402
@@ -267,6 +268,10 @@ MOSTLY_SIMILAR = 0.7
 #: ... or its letters and digits, in order, read this much alike (most of them the same, in order;
 #: two unrelated phrases of a document share far fewer in sequence).
 LETTERS_SIMILAR = 0.75
+#: ... or, with edits alternating with its survivors, this much: markup rewritten around a
+#: claim's words (a reStructuredText badge turned into Markdown) leaves 0.95 and more, a sentence
+#: with every other word replaced about 0.78 (its long words standing).
+MARKUP_REWRITTEN_LETTERS = 0.9
 #: A claim cut short (one stretch of it left whole) reads at least this much like it.
 TRUNCATED_SIMILAR = 0.6
 #: Characters of an unpaired stretch, found once in each text, for the stretch to count as moved
@@ -894,12 +899,16 @@ def _edited_on(diff: TextDiff, old_text: str, new_text: str, start: int, end: in
     unique = old_text.count(exact) == 1
     one_side = (left or right) and unique and (len(exact) >= SHORT_QUOTE or survived >= SHORT_EDIT_SURVIVAL)
     sides = (left and right) or one_side
-    # All of its words still there, in order: words were inserted, none reworded.
+    # All of its words still there, in order: words were inserted, none reworded. Counted in
+    # words as well as letters where words are spaced: a short word replaced ("в" in
+    # "оценивается в") is a tenth of the letters but half of the words.
     longest = max(pieces, key=lambda p: p[2])
     run = old_text[longest[0]:longest[0] + longest[2]]
+    all_there = survived >= WORDS_ALL_THERE and (" " not in exact.strip()
+                                                 or _words_kept(exact, words) >= WORDS_ALL_THERE)
     # A rewording that keeps every other word leaves single words standing; two words
     # together survived an edit.
-    revised = (survived >= WORDS_ALL_THERE or len(run.split()) >= 2
+    revised = (all_there or len(run.split()) >= 2
                or _edits_around(diff, old_text, new_text, start, end) <= MAX_EDITS)
     # A long surviving run, found once in both texts, is the claim's own whatever surrounds it.
     landmark = (len(run.strip()) >= SHORT_QUOTE and survived >= SHORT_EDIT_SURVIVAL
@@ -918,8 +927,12 @@ def _edited_on(diff: TextDiff, old_text: str, new_text: str, start: int, end: in
     # renamed inside an identifier) leaves no whole token alike, but the letters read
     # alike; with a long run of them found once in each text, or context on one side.
     letters = letter_similarity(exact, words)
+    # Edits alternating with survivors (not ``revised``) are either markup rewritten around the
+    # words, which keeps nearly all their letters, or a rewording, whose long words left standing
+    # keep only three quarters of them: then the letters must read nearly the same.
     by_letters = (unique and _weight(exact) >= SHORT_QUOTE and survived >= MOSTLY_SURVIVED
-                  and (landmark or left or right) and letters >= LETTERS_SIMILAR)
+                  and (landmark or left or right)
+                  and letters >= (LETTERS_SIMILAR if revised else MARKUP_REWRITTEN_LETTERS))
     if by_letters and not (by_similarity or by_evidence):
         score = letters  # the evidence it was placed on
     # Cut short: one stretch of it survived whole, most of it, once in its paragraph in
@@ -1046,6 +1059,13 @@ def similarity(a: str, b: str) -> float:
                 ratio = _char_ratio(x, y)
                 credit += ratio if ratio >= 0.75 else 0.0
     return credit / max(len(words_a), len(words_b))
+
+
+def _words_kept(old: str, new: str) -> float:
+    """The share of the old quote's script-aware tokens found among the new words'."""
+    old_tokens, new_tokens = Counter(_SIM_TOKEN.findall(old)), Counter(_SIM_TOKEN.findall(new))
+    total = sum(old_tokens.values())
+    return sum((old_tokens & new_tokens).values()) / total if total else 0.0
 
 
 def letter_similarity(a: str, b: str) -> float:
