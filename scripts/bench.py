@@ -42,9 +42,10 @@ VOCABULARY = ("the council said tolls receipts bridge minister figures rose fell
               "audit year budget traffic ferry harbour assembly vote concession operator treasury 👍 数据 данные").split()
 
 
-def article_text(rng: random.Random) -> str:
+def article_text(rng: random.Random, length: int = WORDS) -> str:
+    """An article of about ``length`` words in paragraphs of 60 to 140."""
     paragraphs, words = [], 0
-    while words < WORDS:
+    while words < length:
         n = rng.randint(60, 140)
         paragraphs.append(" ".join(rng.choice(VOCABULARY) for _ in range(n)).capitalize() + ".")
         words += n

@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
+from bench import article_text  # noqa: E402  (scripts/bench.py)
 from workbench import create_app  # noqa: E402
 from workbench.memo import forget_everything  # noqa: E402
 from workbench.services.accounts import create_token  # noqa: E402
@@ -48,17 +49,6 @@ from workbench.store.models import User  # noqa: E402
 STEPS = (200, 1_000, 5_000)
 RUNS = 5
 VERDICTS = ("true", "mostly_true", "mixed", "mostly_false", "false", "misleading")
-VOCABULARY = ("the council said tolls receipts bridge minister figures rose fell percent million crowns report "
-              "audit year budget traffic ferry harbour assembly vote concession operator treasury").split()
-
-
-def article_text(words: int, rng: random.Random) -> str:
-    paragraphs, count = [], 0
-    while count < words:
-        n = rng.randint(60, 140)
-        paragraphs.append(" ".join(rng.choice(VOCABULARY) for _ in range(n)).capitalize() + ".")
-        count += n
-    return "Benchmark Headline\n\n" + "\n\n".join(paragraphs)
 
 
 def setup(app, words: int, rng: random.Random) -> tuple[int, str]:
@@ -67,7 +57,7 @@ def setup(app, words: int, rng: random.Random) -> tuple[int, str]:
         db = get_session()
         checker = create_user(db, username="checker", password="bench-password", role="checker")
         create_user(db, username="editor", password="bench-password", role="editor")
-        article = import_article(db, actor=checker, data=article_text(words, rng).encode(), media_type="text/plain",
+        article = import_article(db, actor=checker, data=article_text(rng, words).encode(), media_type="text/plain",
                                  origin="bench", max_bytes=50_000_000)
         return article.id, create_token(db, checker)
 
