@@ -136,3 +136,31 @@ def test_a_gzipped_annotations_tag_can_change_it(world):
 def test_small_answers_are_not_compressed(world):
     response = world["api"].get(world["container"] + "?page=0&iris=1&limit=1", headers={"Accept-Encoding": "gzip"})
     assert len(response.data) < 1024 and "Content-Encoding" not in response.headers
+
+
+def test_a_page_shows_a_shared_source_changed_through_another_claim(app, world, api_as, users):
+    """A page is kept under its claims' stamps and the values of the rows it shows besides: a
+    source its claim shares with another, changed everywhere through that other claim, is shown
+    changed on the page that was kept."""
+    from sqlmodel import select
+
+    from workbench.services.claims import update_source
+    from workbench.services.schemas import SourceInput
+    from workbench.store.db import get_session
+    from workbench.store.models import Claim, ClaimSource, User
+
+    api, page = world["api"], world["container"] + "?page=0&limit=1"
+    first = api.get(page)
+    assert first.get_json()["items"][0]["body"][-1]["title"] == "Crossings bulletin"
+    assert api.get(page).headers["ETag"] == first.headers["ETag"]  # kept
+    with app.test_request_context():
+        db = get_session()
+        other = db.get(Claim, int(world["iris"][-1].rstrip("/").rsplit("/", 1)[1]))
+        link = db.exec(select(ClaimSource).where(ClaimSource.claim_id == other.id)).one()
+        update_source(db, claim=other, actor=db.get(User, users["editor"].id), link_id=link.id,
+                      expected_version=other.version, everywhere=True,
+                      data=SourceInput(url="https://stats.example/bridge-2024", title="Crossings bulletin, revised",
+                                       stance="contradicts"))
+    again = api.get(page)
+    assert again.get_json()["items"][0]["body"][-1]["title"] == "Crossings bulletin, revised"
+    assert again.headers["ETag"] != first.headers["ETag"]

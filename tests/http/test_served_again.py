@@ -4,6 +4,7 @@ change, they show the change, and never what another database holds."""
 import json
 import shutil
 
+import pytest
 from bs4 import BeautifulSoup
 from sqlmodel import select
 
@@ -25,10 +26,20 @@ from workbench.store.db import get_engine, get_session
 from workbench.store.models import Claim, ClaimSource, User
 
 
-def w3c_items(api, article_id) -> list[dict]:
+def export_items(api, article_id) -> list[dict]:
     response = api.get(f"/api/articles/{article_id}/export?format=jsonld&include=all")
     assert response.status_code == 200, response.text
     return json.loads(response.data)["first"]["items"]
+
+
+def container_items(api, article_id) -> list[dict]:
+    response = api.get(f"/api/articles/{article_id}/annotations/?page=0&limit=1000")
+    assert response.status_code == 200, response.text
+    return json.loads(response.data)["items"]
+
+
+#: The two ways a client reads every annotation, each kept under its own stamps.
+READERS = [pytest.param(export_items, id="w3c_export"), pytest.param(container_items, id="container_page")]
 
 
 def by_quote(items) -> dict[str, dict]:
@@ -47,7 +58,8 @@ def change(app, action):
         db.commit()
 
 
-def test_w3c_export_shows_each_change_made_after_it_was_served(app, api_as, exported, users):  # noqa: F811
+@pytest.mark.parametrize("w3c_items", READERS)
+def test_w3c_export_shows_each_change_made_after_it_was_served(app, api_as, exported, users, w3c_items):  # noqa: F811
     api, article_id = api_as("viewer"), exported["article_id"]
     first = w3c_items(api, article_id)
     assert w3c_items(api, article_id) == first

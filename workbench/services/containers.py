@@ -19,10 +19,10 @@ from sqlmodel import Session
 
 from workbench.errors import NotFoundError
 from workbench.memo import Memo
-from workbench.services.annotations import load_related
 from workbench.services.exports import data as export_data
 from workbench.services.exports import w3c
 from workbench.services.rating import rating_scale
+from workbench.store import claim_stamps
 from workbench.store.models import Article, Claim
 from workbench.store.unit_of_work import reads
 
@@ -59,7 +59,7 @@ class KeptPage(NamedTuple):
     #: The page's claims: (id, version, created, modified, creator, revision) for descriptions,
     #: their ids for IRIs, nothing for the minimal container.
     stamps: tuple
-    #: The values of the related rows described (``annotations.Related.fingerprint``).
+    #: What the related rows described come to (``claim_stamps.related_stamp``).
     related: Hashable
 
 
@@ -87,6 +87,15 @@ STAMP_COLUMNS = (Claim.id, Claim.version, cast(Claim.created, Text), cast(Claim.
                  Claim.revision_id)
 
 
+def _related(db: Session, article: Article | int, rows) -> tuple:
+    """The stamp of the rows a page of claims shows besides its own (``claim_stamps.related_stamp``):
+    ``rows`` are the page's stamps, in id order."""
+    if not rows:
+        return ()
+    article_id = article if isinstance(article, int) else article.id
+    return claim_stamps.related_stamp(db.connection(), article_id, rows[0][0], rows[-1][0])
+
+
 @reads
 def stamped(db: Session, *, article: Article, shape: Shape, links: w3c.Links, collection_id: str,
             page_url: Callable[[int, bool], str], config) -> Stamped:
@@ -112,7 +121,7 @@ def stamped(db: Session, *, article: Article, shape: Shape, links: w3c.Links, co
             stamps = tuple(row[0] for row in rows)
         else:
             stamps = tuple(map(tuple, rows))
-            related = load_related(db, rows, chosen_by=chosen).fingerprint if rows else ()
+            related = _related(db, article, rows)
     key = KeptPage(shape, collection_id, page_url(0, iris), links.context, article.title,
                    tuple(rating_scale(config)), total, stamps, related)
     return Stamped(key, chosen)
@@ -133,7 +142,7 @@ def body(db: Session, stamped_page: Stamped, *, links: w3c.Links, page_url: Call
     made_key = key
     items: list | None = None
     if stamped_page.conditions and (shape.page is not None or shape.form != "minimal"):
-        exported, fingerprint = export_data.load_annotated(db, stamped_page.conditions, config=config, links=links,
+        exported, _values = export_data.load_annotated(db, stamped_page.conditions, config=config, links=links,
                                                            order=(Claim.id,), first_number=number * shape.size + 1)
         if iris:
             items = [links.annotation(item.claim.article_id, item.claim.id) for item in exported]
@@ -145,8 +154,9 @@ def body(db: Session, stamped_page: Stamped, *, links: w3c.Links, page_url: Call
                                     creator=item.checker, sources=item.sources, verdict=item.verdict)
                      for item in exported]
             versions = tuple((s[0], s[1]) for s in key.stamps)
+            # Read again after the page's rows: unchanged, they are what the stamps named.
             if versions != tuple((item.claim.id, item.claim.version) for item in exported) \
-                    or fingerprint != key.related:
+                    or _related(db, exported[0].claim.article_id, key.stamps) != key.related:
                 made_key = None
     elif shape.page is not None or shape.form != "minimal":
         items = []

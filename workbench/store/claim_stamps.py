@@ -7,6 +7,8 @@ import hashlib
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from workbench.memo import memoized
+
 _STAMP_SQL = {
     # Each claim's id, version and creation time, in id order, joined by the database. (The time
     # tells apart databases whose ids and versions coincide, as a test's fresh one does.)
@@ -25,3 +27,48 @@ def revision_claims_stamp(conn: Connection, revision_id: int) -> str:
     if conn.dialect.name == "sqlite" and pairs:
         pairs = hashlib.sha256(pairs.encode()).hexdigest()
     return f"{revision_id}:{count}:{pairs or ''}"
+
+
+def _row_text(dialect: str, alias: str, columns: list[str]) -> str:
+    """One row's values as unambiguous text: each quoted as the database quotes a literal."""
+    if dialect == "sqlite":
+        return "||'|'||".join(f"quote({alias}.\"{c}\")" for c in columns)
+    return "||'|'||".join(f"quote_nullable({alias}.\"{c}\"::text)" for c in columns)
+
+
+def _digest(dialect: str, values: str, rows: str, order: str) -> str:
+    """A subquery joining ``values`` of ``rows`` in ``order``, digested on PostgreSQL."""
+    if dialect == "sqlite":
+        return f"(SELECT group_concat(v, ',') FROM (SELECT {values} AS v {rows} ORDER BY {order}))"
+    return f"(SELECT md5(string_agg({values}, ',' ORDER BY {order})) {rows})"
+
+
+@memoized(max_entries=8)
+def _related_sql(dialect: str) -> str:
+    from workbench.store.models import ClaimSource, Revision, Source, User
+
+    chosen = "SELECT id FROM claim WHERE article_id = :article_id AND deleted = :no AND id BETWEEN :first AND :last"
+    links = _digest(dialect, _row_text(dialect, "cs", [c.name for c in ClaimSource.__table__.columns]),
+                    f"FROM {ClaimSource.__tablename__} cs WHERE cs.claim_id IN ({chosen})", "cs.id")
+    sources = _digest(dialect, _row_text(dialect, "s", [c.name for c in Source.__table__.columns]),
+                      f"FROM {Source.__tablename__} s WHERE s.id IN "
+                      f"(SELECT source_id FROM {ClaimSource.__tablename__} WHERE claim_id IN ({chosen}))", "s.id")
+    users = _digest(dialect, _row_text(dialect, "u", ["id", "username", "display_name"]),
+                    f"FROM \"{User.__tablename__}\" u WHERE u.id IN (SELECT creator_id FROM claim WHERE id IN ({chosen}))",
+                    "u.id")
+    numbers = _digest(dialect, _row_text(dialect, "r", ["id", "number"]),
+                      f"FROM {Revision.__tablename__} r WHERE r.id IN (SELECT revision_id FROM claim WHERE id IN ({chosen}))",
+                      "r.id")
+    return f"SELECT {links}, {sources}, {users}, {numbers}"
+
+
+def related_stamp(conn: Connection, article_id: int, first: int, last: int) -> tuple:
+    """The values of the rows an article's claims ``first``..``last`` (by id) show besides their
+    own: their sources as cited and as stored, their creators' names, their revisions' numbers.
+    Read by the database as four short values, so a page of a thousand claims is named without
+    reading a thousand sources; any change to any of those values gives another stamp."""
+    values = conn.execute(text(_related_sql(conn.dialect.name)),
+                          {"article_id": article_id, "no": False, "first": first, "last": last}).one()
+    if conn.dialect.name == "sqlite":
+        return tuple(hashlib.sha256(v.encode()).hexdigest() if v else "" for v in values)
+    return tuple(v or "" for v in values)
