@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 from workbench.config import STATIC_DIR
 from workbench.memo import Memo, memoized
-from workbench.services.exports.claimreview import claim_reviews
+from workbench.services.exports.claimreview import claim_review, publishable
 from workbench.services.exports.data import ExportData
 from workbench.services.rating import css_class
 from workbench.text.highlights import Highlight, render_text
@@ -156,6 +156,24 @@ def _history_table(item, scale: tuple) -> str:
                                   entries=[present(event, _name(user), scale) for event, user in item.history]))
 
 
+#: The head's ClaimReview data, a claim's at a time, as written into the page (about 600
+#: characters a claim).
+_reviews = Memo(max_chars=4_000_000)
+
+
+def _review_scripts(data: ExportData) -> list[Markup]:
+    """The ClaimReviews of the published claims as JSON for the page's head, each kept by what it
+    is made of: the claim (its id, version and creation standing for its words and fields), its
+    verdict, page and approvals, and the article's and organisation's details."""
+    revision = data.revision
+    shared = (revision.publisher, revision.byline, revision.published, revision.source_url, data.article.source_url,
+              data.org_name, data.fields)
+    return [_reviews.get(("review", item.claim.id, item.claim.version, item.claim.created, item.verdict,
+                          item.page_url, item.approved_at, item.first_approved_at, shared),
+                         lambda: json_for_script(claim_review(item, data)))
+            for item in data.claims if publishable(item)]
+
+
 def numbered_card(number: int, css: str, card_html: str) -> str:
     """A kept card with its number: its element, anchor and badge."""
     return f'<article class="claim {escape(css)}" id="claim-{number}">\n  <h3><span class="num">{number}</span> {card_html}'
@@ -247,5 +265,5 @@ def _context(data: ExportData, *, part_break: str = "", per_part: int = PRINT_PA
     return dict(data=data, article_text=text, verdict_styles=verdict_styles(),
                 claim_cards=runs(cards(), size, part_break),
                 chart=verdict_chart(data), legend=[(v.label, css_class(v.key, config_scale)) for v in data.scale],
-                histories=runs(histories(), size, part_break), claim_reviews=[json_for_script(review) for review in claim_reviews(data)],
+                histories=runs(histories(), size, part_break), claim_reviews=_review_scripts(data),
                 part_break=part_break, per_part=per_part)
