@@ -875,6 +875,8 @@ def _exact_elsewhere(diff: TextDiff, old_text: str, new_text: str, start: int, e
             before, after = new_text[max(0, p - len(prefix)):p], new_text[e:e + len(suffix)]
             ok = (both and bool(sides) and _common_suffix(before, prefix) >= min(INTACT_SIDE, len(prefix))
                   and _common_prefix(after, suffix) >= min(INTACT_SIDE, len(suffix)))
+        if ok and j != aligned and _boilerplate(old_text, new_text, p, e, prefix, suffix):
+            ok = False
         if ok:
             fitting.append((context_score(new_text, p, e, prefix, suffix), j == aligned, -abs(p - mapped), p))
     if fitting:
@@ -901,6 +903,15 @@ def _exact_elsewhere(diff: TextDiff, old_text: str, new_text: str, start: int, e
                                                                               suffix), 3),
                           reason="the same words, in a changed context")
     return None
+
+
+def _boilerplate(old_text: str, new_text: str, p: int, e: int, prefix: str, suffix: str) -> bool:
+    """Whether the quote at new [p, e) with the remembered context that matches around it is said
+    more than once in either text: a line every code sample repeats ("import { pinyin } from
+    'pinyin-pro';"), whose copies are all alike, so matching context picks none of them."""
+    before, after = new_text[max(0, p - len(prefix)):p], new_text[e:e + len(suffix)]
+    words = new_text[p - _common_suffix(before, prefix):e + _common_prefix(after, suffix)]
+    return new_text.count(words) > 1 or old_text.count(words) > 1
 
 
 def _edited(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, exact: str, prefix: str,
@@ -1015,6 +1026,12 @@ def _edited_on(diff: TextDiff, old_text: str, new_text: str, start: int, end: in
                  and _weight(stretch) >= SHORT_QUOTE
                  and _unique_in_paragraph(old_text, diff.old_paras, diff.old_paragraph(start), stretch)
                  and _unique_in_paragraph(new_text, diff.new_paras, aligned, stretch))
+    # What it quoted, marks included, must be a third there: a heading whose underline of marks
+    # ("~~~~~~~~") was redrawn in others keeps its one word, not the claim.
+    quoted = sum(1 for ch in exact if not ch.isspace())
+    kept_any = sum(1 for p in pieces for ch in old_text[p[0]:p[0] + p[2]] if not ch.isspace())
+    if kept_any * 3 < quoted:
+        return None
     if compact and (by_similarity or by_evidence or by_letters or truncated):
         return Reanchored("changed", s, e, round(min(score, 0.999), 3), reason="edited words")
     return None
@@ -1075,13 +1092,15 @@ def _edited_span(diff: TextDiff, old_text: str, new_text: str, start: int, end: 
     s, e = first_new, last_new + last_len
     old_para = diff.old_paras[diff.old_paragraph(start)]
     new_para = diff.new_paras[diff.new_paragraph(first_new)]
+    # Widened only over about as much as the edit replaced (twice it, and a word): a longer
+    # stretch there is new text inserted next to the claim (a table cell added), not its words.
     if old_text[start:first_old].strip():
         before = new_para[0] if start == old_para[0] else diff.map(start)
-        if before is not None and before <= s:
+        if before is not None and before <= s and s - before <= 2 * (first_old - start) + 10:
             s = before
     if old_text[last_old + last_len:end].strip():
         after = new_para[1] if end == old_para[1] else diff.map(end)
-        if after is not None and after >= e:
+        if after is not None and after >= e and after - e <= 2 * (end - last_old - last_len) + 10:
             e = after
     p_start = diff.new_paras[diff.new_paragraph(first_new)][0]
     p_end = diff.new_paras[diff.new_paragraph(last_new)][1]
