@@ -8,8 +8,9 @@ insertions, rewrites, moved and deleted paragraphs, markup changes.
 Claims are sampled from the older revision (seeded, so the figures are repeatable): spans of a few
 words, or of a few characters in scripts written without spaces, inside one paragraph. An oracle
 that shares nothing with the project's re-anchoring decides where each claim's words went. It
-aligns the two revisions token by token with :mod:`difflib`, case aside (words where the script separates
-them, single characters for Chinese, Japanese, Korean and Thai, each punctuation mark alone), then
+aligns the two revisions token by token with :mod:`difflib`, case aside (words where the script
+separates them, single characters for Chinese, Japanese, Korean and Thai, each punctuation mark
+alone), then
 pairs the longer runs of tokens left over on both sides (moved text). For each claim:
 
 - intact:  every token survived, next to each other, and the new text there reads exactly like the
