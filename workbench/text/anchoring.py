@@ -817,9 +817,13 @@ def _confirmed(diff: TextDiff, old_text: str, new_text: str, start: int, end: in
     para = diff.old_paragraph(start)
     if diff._whole.get(para) is not None:
         return True
-    if len(exact) >= SHORT_QUOTE:
-        return True
     left, right = _intact_sides(diff, old_text, start, end, span[0], span[1])
+    if len(exact) >= SHORT_QUOTE:
+        # A long quote is the claim's where the diff put it: in its aligned paragraph, or with a
+        # neighbour that came along, or said once in each text. Elsewhere, with neither side the
+        # same, it is an identical sentence in another setting: not kept at 1.0 on faith.
+        return (diff.aligned.get(para) == diff.new_paragraph(span[0]) or left or right
+                or (old_text.count(exact) == 1 and new_text.count(exact) == 1))
     edges = (_is_edge(old_text, start), _is_edge(old_text, end))
     unique = unique_old and _unique_in_paragraph(new_text, diff.new_paras, diff.new_paragraph(span[0]), exact, edges)
     if (unique and old_text.count(exact) == 1 and new_text.count(exact) == 1
