@@ -8,8 +8,9 @@ insertions, rewrites, moved and deleted paragraphs, markup changes.
 Claims are sampled from the older revision (seeded, so the figures are repeatable): spans of a few
 words, or of a few characters in scripts written without spaces, inside one paragraph. An oracle
 that shares nothing with the project's re-anchoring decides where each claim's words went. It
-aligns the two revisions token by token with :mod:`difflib` (words where the script separates
-them, single characters for Chinese, Japanese, Korean and Thai, each punctuation mark alone), then
+aligns the two revisions token by token with :mod:`difflib`, case aside (words where the script
+separates them, single characters for Chinese, Japanese, Korean and Thai, each punctuation mark
+alone), then
 pairs the longer runs of tokens left over on both sides (moved text). For each claim:
 
 - intact:  every token survived, next to each other, and the new text there reads exactly like the
@@ -41,8 +42,11 @@ from workbench.text.anchoring import TextDiff, build_selectors, reanchor
 
 REAL_EDITS_DIR = Path(__file__).resolve().parent / "real_edits"
 #: Documents kept out of the tuning of the re-anchoring rules (measured blind once, then examined:
-#: see real_edits/README.md). The benchmark prints them apart.
-HELD_OUT = {"rich-en", "soynlp-ko", "pyarabic-ar"}
+#: see real_edits/README.md). The benchmark prints them apart. The second set was added later and
+#: measured blind before any rule was changed with it in view.
+HELD_OUT = {"rich-en", "soynlp-ko", "pyarabic-ar",
+            "pykrx-ko", "finance-datareader-ko", "natasha-ru", "lvovich-ru", "pinyin-pro-zh", "jaco-ja", "moji-ja",
+            "qalsadi-ar", "tashaphyne-ar", "httpx-en"}
 #: Claims sampled from each revision pair.
 CLAIMS_PER_PAIR = 60
 
@@ -80,8 +84,9 @@ class Alignment:
         self.old_tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(old)]
         self.new_tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(new)]
         self._old_starts = [s for s, _e in self.old_tokens]
-        a = [old[s:e] for s, e in self.old_tokens]
-        b = [new[s:e] for s, e in self.new_tokens]
+        # Case aside: a word that only changed case ("Moji" to "moji") is the same word, edited.
+        a = [old[s:e].casefold() for s, e in self.old_tokens]
+        b = [new[s:e].casefold() for s, e in self.new_tokens]
         self.target: dict[int, int] = {}
         matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
         for i, j, size in matcher.get_matching_blocks():
@@ -138,6 +143,8 @@ class Expected:
     kind: str
     start: int | None = None
     end: int | None = None
+    #: For an intact quote the two alignments place apart: the other place, accepted as well.
+    also: tuple[int, int] | None = None
 
 
 _RANK = {"intact": 3, "edited": 2, "unsure": 1, "gone": 0}
@@ -149,6 +156,13 @@ def expect(alignment: Alignment, old: str, new: str, start: int, end: int) -> Ex
     new paragraphs that received most of that paragraph's tokens."""
     first = _expect(alignment, old, new, start, end)
     if first.kind == "intact":
+        # A short quote said in several places may be paired by the whole-text alignment with a
+        # copy that only shares what follows its paragraph ("](https://…)" ending two sentences
+        # before the same code sample): when the paragraph's own alignment puts the same words
+        # elsewhere, intact too, either place is the claim's.
+        local = _expect_locally(alignment, old, new, start, end)
+        if local is not None and local.kind == "intact" and (local.start, local.end) != (first.start, first.end):
+            first.also = (local.start, local.end)
         return first
     local = _expect_locally(alignment, old, new, start, end)
     return local if local is not None and _RANK[local.kind] >= _RANK[first.kind] else first
@@ -352,7 +366,7 @@ def score_pair(name: str, old: str, new: str, rng: random.Random, count: int = C
             if not placed:
                 score.needless_orphans += 1
                 score.examples.append(f"needless orphan {name}: {sel.exact!r} (old {start})")
-            elif span == (want.start, want.end):
+            elif span == (want.start, want.end) or span == want.also:
                 score.correct += 1
             else:
                 wrong = True

@@ -285,6 +285,7 @@ _UNSPACED = ("\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\
 _DIFF_TOKEN = re.compile(rf"\s+|[{_UNSPACED}]|[^\W{_UNSPACED}]+|.", re.S)
 _SIM_TOKEN = re.compile(rf"[{_UNSPACED}]|[^\s{_UNSPACED}]+")
 _WORD_CHAR = re.compile(r"\w")
+_DIGITS = re.compile(r"\d+")
 _UNSPACED_CHAR = re.compile(rf"[{_UNSPACED}]")
 #: A whole word in the context before a claim (its start inside the context), or after it.
 _WHOLE_WORD_BEFORE = re.compile(rf"(?:(?<=\W)\w+|[{_UNSPACED}])\W*$")
@@ -611,9 +612,50 @@ def _is_edge(text: str, i: int) -> bool:
 
 
 def _keeps_edges(old_text: str, start: int, end: int, new_text: str, new_start: int, new_end: int) -> bool:
-    """A quote that began and ended on word edges must do so in the new text ("Segundo a" ≠ "Segundo al…")."""
-    return ((not _is_edge(old_text, start) or _is_edge(new_text, new_start))
-            and (not _is_edge(old_text, end) or _is_edge(new_text, new_end)))
+    """A quote that began and ended on word edges must do so in the new text ("Segundo a" ≠ "Segundo al…");
+    one that began or ended inside a word must be inside the same word: "다." ending "스크래핑합니다."
+    is not the "다." ending "있습니다." (a Hangul word is its run of syllables)."""
+    if _is_edge(old_text, start):
+        if not _is_edge(new_text, new_start):
+            return False
+    else:
+        ws = start
+        while ws > 0 and start - ws < CONTEXT_LENGTH and not _is_edge(old_text, ws):
+            ws -= 1
+        if new_text[max(0, new_start - (start - ws)):new_start] != old_text[ws:start]:
+            return False
+    if _is_edge(old_text, end):
+        return _is_edge(new_text, new_end)
+    we = end
+    while we < len(old_text) and we - end < CONTEXT_LENGTH and not _is_edge(old_text, we):
+        we += 1
+    return new_text[new_end:new_end + (we - end)] == old_text[end:we]
+
+
+def _unique_with_sides(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, span: tuple[int, int],
+                       left: bool, right: bool) -> bool:
+    """Whether the quote with its intact context (up to CONTEXT_LENGTH characters, inside the
+    paragraph) is said once in its paragraph in both texts: "import jpholiday import datetime"
+    tells the first "import" from the second, the context being as much the diff's evidence as
+    the quote."""
+    o_start, o_end = diff.old_paras[diff.old_paragraph(start)]
+    lo = max(o_start, start - CONTEXT_LENGTH) if left else start
+    hi = min(o_end, end + CONTEXT_LENGTH) if right else end
+    lo, hi = _survived_from(diff, lo, start), _survived_upto(diff, end, hi)
+    words = old_text[lo:hi]
+    return (_unique_in_paragraph(old_text, diff.old_paras, diff.old_paragraph(start), words)
+            and _unique_in_paragraph(new_text, diff.new_paras, diff.new_paragraph(span[0]), words))
+
+
+def _survived_from(diff: TextDiff, lo: int, start: int) -> int:
+    """The earliest offset in [lo, start] from which the old text survived unbroken up to ``start``."""
+    seg = diff.segment_at(start - 1) if start > lo else None
+    return max(lo, seg[0]) if seg is not None else start
+
+
+def _survived_upto(diff: TextDiff, end: int, hi: int) -> int:
+    seg = diff.segment_at(end) if hi > end else None
+    return min(hi, seg[0] + seg[2]) if seg is not None else end
 
 
 def _intact_sides(diff: TextDiff, old_text: str, start: int, end: int, new_start: int, new_end: int
@@ -685,9 +727,20 @@ def _weight(text: str) -> int:
     return sum(2 if _UNSPACED_CHAR.match(ch) else 1 for ch in text)
 
 
-def _unique_in_paragraph(text: str, spans: list[tuple[int, int]], index: int, exact: str) -> bool:
+def _unique_in_paragraph(text: str, spans: list[tuple[int, int]], index: int, exact: str,
+                         edges: tuple[bool, bool] = (False, False)) -> bool:
+    """Whether ``exact`` occurs at most once in the paragraph; with ``edges`` (whether the claim
+    starts and ends on a word edge), only occurrences that do too count: "Hazm" is said once in
+    a paragraph that also names "JHazm"."""
     s, e = spans[index]
-    return text.count(exact, s, e) <= 1
+    count, at = 0, text.find(exact, s, e)
+    while at != -1:
+        if (not edges[0] or _is_edge(text, at)) and (not edges[1] or _is_edge(text, at + len(exact))):
+            count += 1
+            if count > 1:
+                return False
+        at = text.find(exact, at + 1, e)
+    return True
 
 
 def reanchor(old_text: str, new_text: str, *, start: int, end: int, exact: str, prefix: str, suffix: str,
@@ -702,7 +755,8 @@ def reanchor(old_text: str, new_text: str, *, start: int, end: int, exact: str, 
     diff = diff or TextDiff(old_text, new_text)
     para = diff.old_paragraph(start)
     aligned = diff.aligned.get(para)
-    unique_old = _unique_in_paragraph(old_text, diff.old_paras, para, exact)
+    edges = (_is_edge(old_text, start), _is_edge(old_text, end))
+    unique_old = _unique_in_paragraph(old_text, diff.old_paras, para, exact, edges)
 
     # 1. The words' characters survived together where the diff says they went.
     span = diff.map_span(start, end)
@@ -711,10 +765,16 @@ def reanchor(old_text: str, new_text: str, *, start: int, end: int, exact: str, 
             and _confirmed(diff, old_text, new_text, start, end, span, exact, unique_old)):
         return Reanchored("kept" if span[0] == start else "moved", span[0], span[1], 1.0)
     # The diff paired these very characters, but the context to confirm it is missing on one side:
-    # the same words, placed, flagged for a look.
+    # the same words, placed, flagged for a look. Said more than once in their paragraph, the other
+    # side must be the paragraph's edge in both texts (the last word stays the last word): a
+    # sentence ending said twice, "다.", pairs with whichever copy kept a neighbour.
     if (span is not None and new_text[span[0]:span[1]] == exact and aligned == diff.new_paragraph(span[0])
             and _keeps_edges(old_text, start, end, new_text, span[0], span[1])
             and any(_intact_sides(diff, old_text, start, end, span[0], span[1]))
+            and ((unique_old and _unique_in_paragraph(new_text, diff.new_paras, aligned, exact, edges))
+                 or _at_paragraph_edge(diff, start, end, span)
+                 or _unique_with_sides(diff, old_text, new_text, start, end, span,
+                                       *_intact_sides(diff, old_text, start, end, span[0], span[1])))
             and not diff.from_elsewhere(new_text, span[0], span[1], start, end)):
         return Reanchored("changed", span[0], span[1],
                           round(min(0.999, context_score(new_text, span[0], span[1], prefix, suffix)), 3),
@@ -747,6 +807,13 @@ def reanchor(old_text: str, new_text: str, *, start: int, end: int, exact: str, 
     return Reanchored("orphan", None, None, 0.0)
 
 
+def _at_paragraph_edge(diff: TextDiff, start: int, end: int, span: tuple[int, int]) -> bool:
+    """Whether the claim starts its paragraph in both texts, or ends it in both."""
+    o_start, o_end = diff.old_paras[diff.old_paragraph(start)]
+    n_start, n_end = diff.new_paras[diff.new_paragraph(span[0])]
+    return (start == o_start and span[0] == n_start) or (end == o_end and span[1] == n_end)
+
+
 def _confirmed(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, span: tuple[int, int],
                exact: str, unique_old: bool) -> bool:
     """Whether the diff's word for it is enough: a whole paragraph kept or moved; a long quote;
@@ -755,13 +822,29 @@ def _confirmed(diff: TextDiff, old_text: str, new_text: str, start: int, end: in
     para = diff.old_paragraph(start)
     if diff._whole.get(para) is not None:
         return True
-    if len(exact) >= SHORT_QUOTE:
-        return True
     left, right = _intact_sides(diff, old_text, start, end, span[0], span[1])
-    unique = unique_old and _unique_in_paragraph(new_text, diff.new_paras, diff.new_paragraph(span[0]), exact)
+    if len(exact) >= SHORT_QUOTE:
+        # A long quote is the claim's where the diff put it: in its aligned paragraph, or with a
+        # neighbour that came along, or said once in each text. Elsewhere, with neither side the
+        # same, it is an identical sentence in another setting: not kept at 1.0 on faith.
+        return (diff.aligned.get(para) == diff.new_paragraph(span[0]) or left or right
+                or (old_text.count(exact) == 1 and new_text.count(exact) == 1))
+    edges = (_is_edge(old_text, start), _is_edge(old_text, end))
+    unique = unique_old and _unique_in_paragraph(new_text, diff.new_paras, diff.new_paragraph(span[0]), exact, edges)
     if (unique and old_text.count(exact) == 1 and new_text.count(exact) == 1
             and diff.kept_share(para)[0] == diff.new_paragraph(span[0]) and diff.kept_share(para)[1] >= PARAGRAPH_KEPT):
         return True  # its paragraph's words all went there (a heading restyled, a list item re-marked)
+    # One side is enough only inside the paragraph aligned with the claim's: in any other, a
+    # short phrase with one matching neighbour is as likely a copy ("import x as qa" in two
+    # code samples) as the claim moved.
+    if diff.aligned.get(para) is None:
+        # When the claim's paragraph was rewritten past aligning with any, the surviving stretch
+        # around the words must be found once in the new text: two code samples may share a
+        # whole line around the quote ("import x as qa"), and the diff pairs it with either copy.
+        seg = diff.segment_at(start)
+        around = old_text[seg[0]:seg[0] + seg[2]].strip() if seg is not None else exact
+        if new_text.count(around) != 1:
+            return False
     return (left and right) or (unique and (left or right))
 
 
@@ -780,6 +863,7 @@ def _exact_elsewhere(diff: TextDiff, old_text: str, new_text: str, start: int, e
     if not candidates:
         return None
     once_old = old_text.count(exact) == 1
+    edges = (_is_edge(old_text, start), _is_edge(old_text, end))
     fitting = []
     in_aligned = []
     for p in candidates:
@@ -789,7 +873,7 @@ def _exact_elsewhere(diff: TextDiff, old_text: str, new_text: str, start: int, e
         sides = [s for s in _side_ratios(new_text, p, e, prefix, suffix) if s is not None]
         both = all(s >= 0.6 for s in sides)
         j = diff.new_paragraph(p)
-        if j == aligned and _unique_in_paragraph(new_text, diff.new_paras, j, exact) and unique_old:
+        if j == aligned and _unique_in_paragraph(new_text, diff.new_paras, j, exact, edges) and unique_old:
             ok = len(exact) >= SHORT_QUOTE or any(_adjacent_sides(diff, old_text, start, end, new_text, p, e))
             in_aligned.append(p)
         elif len(exact) >= SHORT_QUOTE:
@@ -800,6 +884,8 @@ def _exact_elsewhere(diff: TextDiff, old_text: str, new_text: str, start: int, e
             before, after = new_text[max(0, p - len(prefix)):p], new_text[e:e + len(suffix)]
             ok = (both and bool(sides) and _common_suffix(before, prefix) >= min(INTACT_SIDE, len(prefix))
                   and _common_prefix(after, suffix) >= min(INTACT_SIDE, len(suffix)))
+        if ok and j != aligned and _boilerplate(old_text, new_text, p, e, prefix, suffix):
+            ok = False
         if ok:
             fitting.append((context_score(new_text, p, e, prefix, suffix), j == aligned, -abs(p - mapped), p))
     if fitting:
@@ -826,6 +912,15 @@ def _exact_elsewhere(diff: TextDiff, old_text: str, new_text: str, start: int, e
                                                                               suffix), 3),
                           reason="the same words, in a changed context")
     return None
+
+
+def _boilerplate(old_text: str, new_text: str, p: int, e: int, prefix: str, suffix: str) -> bool:
+    """Whether the quote at new [p, e) with the remembered context that matches around it is said
+    more than once in either text: a line every code sample repeats ("import { pinyin } from
+    'pinyin-pro';"), whose copies are all alike, so matching context picks none of them."""
+    before, after = new_text[max(0, p - len(prefix)):p], new_text[e:e + len(suffix)]
+    words = new_text[p - _common_suffix(before, prefix):e + _common_prefix(after, suffix)]
+    return new_text.count(words) > 1 or old_text.count(words) > 1
 
 
 def _edited(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, exact: str, prefix: str,
@@ -870,7 +965,10 @@ def _edited(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, 
                 and (aligned is None or diff.new_paragraph(best[1]) == aligned)
                 and ("\n\n" not in new_text[best[1]:best[2]] or "\n\n" in exact)
                 and (old_text.count(exact) == 1 or all(_intact_sides(diff, old_text, start, end, best[1], best[2])))
-                and (survived >= TYPO_SURVIVAL or _one_word(exact))):
+                and (survived >= TYPO_SURVIVAL or _one_word(exact))
+                # A typo changes letters; different figures ("15.260ms" for "7.216ms") are a
+                # different statement, however alike they read.
+                and _DIGITS.findall(exact) == _DIGITS.findall(new_text[best[1]:best[2]])):
             similarity_, s, e = best
             return Reanchored("changed", s, e, round(similarity_, 3), reason="edited words")
     return None
@@ -922,7 +1020,9 @@ def _edited_on(diff: TextDiff, old_text: str, new_text: str, start: int, end: in
     mostly_there = (unique and revised and _weight(exact) >= SHORT_QUOTE and survived >= MOSTLY_SURVIVED
                     and score >= MOSTLY_SIMILAR)
     by_evidence = (survived >= EDIT_SURVIVAL and score >= EDIT_SIMILARITY
-                   and ((sides and revised) or landmark or mostly_there))
+                   and ((sides and revised) or landmark or mostly_there)
+                   and _content_survived(old_text, start, end, pieces) >= EDIT_SURVIVAL
+                   and not _mostly_markup(exact))
     # Markup rewritten around them (a reStructuredText badge turned into Markdown, a word
     # renamed inside an identifier) leaves no whole token alike, but the letters read
     # alike; with a long run of them found once in each text, or context on one side.
@@ -943,9 +1043,48 @@ def _edited_on(diff: TextDiff, old_text: str, new_text: str, start: int, end: in
                  and _weight(stretch) >= SHORT_QUOTE
                  and _unique_in_paragraph(old_text, diff.old_paras, diff.old_paragraph(start), stretch)
                  and _unique_in_paragraph(new_text, diff.new_paras, aligned, stretch))
+    # What it quoted, marks included, must be a third there: a heading whose underline of marks
+    # ("~~~~~~~~") was redrawn in others keeps its one word, not the claim.
+    quoted = sum(1 for ch in exact if not ch.isspace())
+    kept_any = sum(1 for p in pieces for ch in old_text[p[0]:p[0] + p[2]] if not ch.isspace())
+    if kept_any * 3 < quoted:
+        return None
     if compact and (by_similarity or by_evidence or by_letters or truncated):
         return Reanchored("changed", s, e, round(min(score, 0.999), 3), reason="edited words")
     return None
+
+
+#: Markup in a claim: HTML tags and web addresses. Their letters ("td", "https", "shields") are
+#: the same in every row and badge of a document, so they say nothing of which words survived.
+_MARKUP = re.compile(r"<[^<>\n]{0,200}>|\w+://[^\s)\]]*")
+
+
+def _mostly_markup(text: str) -> bool:
+    """Whether most of a quote's letters and digits are inside tags and web addresses: a row of
+    badges, whose long surviving address is no landmark of the words around it."""
+    letters = len(_WORD_CHAR.findall(text))
+    inside = sum(len(_WORD_CHAR.findall(m.group())) for m in _MARKUP.finditer(text))
+    return inside * 2 > letters
+
+
+def _content_survived(old_text: str, start: int, end: int, pieces: list[tuple[int, int, int]]) -> float:
+    """Share of the claim's letters and digits outside markup that survived (1.0 when it has none:
+    then its letters are all it has)."""
+    lo, hi = max(0, start - 200), min(len(old_text), end + 200)
+    markup = [(m.start() + lo, m.end() + lo) for m in _MARKUP.finditer(old_text[lo:hi])]
+    if not markup:
+        return 1.0
+    inside = bytearray(end - start)
+    for ms, me in markup:
+        for i in range(max(ms, start), min(me, end)):
+            inside[i - start] = 1
+    content = [i for i in range(start, end) if not inside[i - start] and _WORD_CHAR.match(old_text[i])]
+    if not content:
+        return 1.0
+    kept = set()
+    for os_, _ns, length in pieces:
+        kept.update(range(os_, os_ + length))
+    return sum(1 for i in content if i in kept) / len(content)
 
 
 def _stray_ends_dropped(diff: TextDiff, pieces: list[tuple[int, int, int]], aligned: int
@@ -970,13 +1109,15 @@ def _edited_span(diff: TextDiff, old_text: str, new_text: str, start: int, end: 
     s, e = first_new, last_new + last_len
     old_para = diff.old_paras[diff.old_paragraph(start)]
     new_para = diff.new_paras[diff.new_paragraph(first_new)]
+    # Widened only over about as much as the edit replaced (twice it, and a word): a longer
+    # stretch there is new text inserted next to the claim (a table cell added), not its words.
     if old_text[start:first_old].strip():
         before = new_para[0] if start == old_para[0] else diff.map(start)
-        if before is not None and before <= s:
+        if before is not None and before <= s and s - before <= 2 * (first_old - start) + 10:
             s = before
     if old_text[last_old + last_len:end].strip():
         after = new_para[1] if end == old_para[1] else diff.map(end)
-        if after is not None and after >= e:
+        if after is not None and after >= e and after - e <= 2 * (end - last_old - last_len) + 10:
             e = after
     p_start = diff.new_paras[diff.new_paragraph(first_new)][0]
     p_end = diff.new_paras[diff.new_paragraph(last_new)][1]
