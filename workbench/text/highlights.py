@@ -22,7 +22,9 @@ PARAGRAPH_BREAK = "\n\n"
 #: take tens of milliseconds to build and sanitize, and every reader of an unchanged article
 #: would pay for them again.
 _rendered = Memo(max_chars=4_000_000)
-_cleaned_paragraphs = Memo(max_chars=2_000_000)
+#: Paragraphs as cleaned, by their HTML before: an article of 50,000 words with 5,000 claims comes
+#: to about 2.5 M characters, which must fit, or every change cleans every paragraph again.
+_cleaned_paragraphs = Memo(max_chars=4_000_000)
 
 
 class Highlight(NamedTuple):
