@@ -181,3 +181,12 @@ def test_a_video_title_above_its_clip_length_is_dropped():
                                    "Image copyright Getty Images", "ဓာတ်ပုံ မူပိုင် Khin Maung Win"])
 def test_a_labelled_caption_or_credit_is_dropped(label):
     assert label not in _kept(_paste(MENU, [HEADLINE], STORY[:2], [label], STORY[2:], FOOTER))
+
+
+def test_the_headline_is_found_past_share_buttons_between_it_and_its_date():
+    """"Share this article" between the headline and the date is headline-shaped too; the title is
+    the line above the buttons."""
+    blocks = clean_text("Bridge Tolls Paid For Themselves, Minister Says\n\nShare this article\n\n"
+                        "2025-03-14 11:02 GMT\n\nThe minister told the assembly that tolls had paid for the bridge "
+                        "twice over.\n\nOpposition members questioned the figure on Thursday.").blocks
+    assert [b.text for b in blocks if b.role == "title"] == ["Bridge Tolls Paid For Themselves, Minister Says"]

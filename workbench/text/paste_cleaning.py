@@ -445,7 +445,10 @@ def _retitle(blocks: list[Block], first: int) -> None:
     credits = [i for i in range(first) if blocks[i].role in ("byline", "dateline")]
     if credits:
         i = credits[-1]
-        while i > 0 and (blocks[i].role in ("byline", "dateline") or _CREDITED_RE.match(blocks[i].text)):
+        # Back over the credits, and the share buttons or labels dropped between them and the
+        # headline ("Share this article" is headline-shaped too).
+        while i > 0 and (blocks[i].role in ("byline", "dateline") or _CREDITED_RE.match(blocks[i].text)
+                         or (blocks[i].role == "junk" and not blocks[i].reason.startswith("outside"))):
             i -= 1
         # Past a one-word label between the headline and its date ("Live", "Exclusive").
         for j in (i, i - 1):
