@@ -1,6 +1,7 @@
 """The article page and the W3C export are kept once made (workbench.memo): served again after any
 change, they show the change, and never what another database holds."""
 
+import gzip
 import json
 import shutil
 
@@ -38,8 +39,18 @@ def container_items(api, article_id) -> list[dict]:
     return json.loads(response.data)["items"]
 
 
-#: The two ways a client reads every annotation, each kept under its own stamps.
-READERS = [pytest.param(export_items, id="w3c_export"), pytest.param(container_items, id="container_page")]
+def gzipped_container_items(api, article_id) -> list[dict]:
+    """The container page as a client that accepts gzip reads it (compressed bodies are kept too)."""
+    response = api.get(f"/api/articles/{article_id}/annotations/?page=0&limit=1000",
+                       headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Encoding"] == "gzip"
+    return json.loads(gzip.decompress(response.data))["items"]
+
+
+#: The ways a client reads every annotation, each kept under its own stamps.
+READERS = [pytest.param(export_items, id="w3c_export"), pytest.param(container_items, id="container_page"),
+           pytest.param(gzipped_container_items, id="container_page_gzip")]
 
 
 def by_quote(items) -> dict[str, dict]:
@@ -116,6 +127,34 @@ def test_w3c_export_shows_each_change_made_after_it_was_served(app, api_as, expo
 
     change(app, remove)
     assert crowns not in by_quote(w3c_items(api, article_id)) and len(w3c_items(api, article_id)) == 3
+
+
+def test_api_article_shows_each_change_made_after_it_was_served(app, api_as, users):
+    """GET /api/articles/{id} is kept between changes and answers conditional GETs with 304; a
+    new title or a new revision is served at once, and the old ETag no longer matches."""
+    api = api_as("checker")
+    story = "\n\n".join(f"The tolls on crossing {n} rose by 12 percent in a year, the council said." for n in range(30))
+    made = api.post("/api/articles", json={"text": "Bridge Tolls\n\n" + story}).get_json()
+    url = f"/api/articles/{made['id']}"
+    first = api.get(url, headers={"Accept-Encoding": "gzip"})
+    tag = first.headers["ETag"]
+    assert json.loads(gzip.decompress(first.data)) == api.get(url).get_json() == made
+    assert api.get(url, headers={"If-None-Match": tag}).status_code == 304
+
+    def retitle(db):
+        get_article(db, made["id"]).title = "Bridge tolls, checked"
+
+    change(app, retitle)
+    again = api.get(url, headers={"If-None-Match": tag, "Accept-Encoding": "gzip"})
+    assert again.status_code == 200 and again.headers["ETag"] != tag
+    assert json.loads(gzip.decompress(again.data))["title"] == "Bridge tolls, checked"
+    assert api.get(url + "?fields=title").get_json()["title"] == "Bridge tolls, checked"
+
+    response = api.post(f"{url}/revisions", json={"text": "Bridge Tolls\n\nThe tolls rose by 15 percent in a year."})
+    assert response.status_code == 201, response.text
+    latest = api.get(url).get_json()
+    assert latest["current_revision"] == 2 and "15 percent" in latest["revision"]["text"]
+    assert api.get(url + "?fields=revision.number").get_json()["revision"] == {"number": 2}
 
 
 def test_article_page_shows_each_change_made_after_it_was_served(app, client, auth, users, make_article):

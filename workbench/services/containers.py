@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Callable, Hashable, NamedTuple
 
-from sqlalchemy import Text, cast, func
+from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
@@ -83,19 +83,6 @@ def _article_conditions(article: Article) -> list:
     return [Claim.article_id == article.id, Claim.deleted == False]  # noqa: E712
 
 
-STAMP_COLUMNS = (Claim.id, Claim.version, cast(Claim.created, Text), cast(Claim.modified, Text), Claim.creator_id,
-                 Claim.revision_id)
-
-
-def _related(db: Session, article: Article | int, rows) -> tuple:
-    """The stamp of the rows a page of claims shows besides its own (``claim_stamps.related_stamp``):
-    ``rows`` are the page's stamps, in id order."""
-    if not rows:
-        return ()
-    article_id = article if isinstance(article, int) else article.id
-    return claim_stamps.related_stamp(db.connection(), article_id, rows[0][0], rows[-1][0])
-
-
 @reads
 def stamped(db: Session, *, article: Article, shape: Shape, links: w3c.Links, collection_id: str,
             page_url: Callable[[int, bool], str], config) -> Stamped:
@@ -103,25 +90,30 @@ def stamped(db: Session, *, article: Article, shape: Shape, links: w3c.Links, co
     if shape.form not in FORMS:
         raise ValueError(f"unknown form {shape.form!r}")
     conditions = _article_conditions(article)
-    total = db.exec(sa_select(func.count()).select_from(Claim).where(*conditions)).one()[0]
-    page_count = max(1, -(-total // shape.size))
     number = shape.page or 0
-    if shape.page is not None and number >= page_count:
-        raise NotFoundError(f"There is no page {number}; pages run from 0 to {page_count - 1}.")
     iris = shape.form == "iris"
+    described = not iris and (shape.page is not None or shape.form != "minimal")
     stamps: tuple = ()
     related: Hashable = ()
-    chosen: list = []
-    if shape.page is not None or (shape.form != "minimal" and total):
-        rows = db.exec(sa_select(*STAMP_COLUMNS).where(*conditions).order_by(Claim.id)
-                       .offset(number * shape.size).limit(shape.size)).all()
-        if rows:
-            chosen = conditions + [Claim.id >= rows[0][0], Claim.id <= rows[-1][0]]
-        if iris:
+    first = last = None
+    if described:
+        total, first, last, digest = claim_stamps.page_stamp(db.connection(), article.id, number * shape.size,
+                                                             shape.size)
+        if first is not None:
+            stamps = (first, last, digest)
+            related = claim_stamps.related_stamp(db.connection(), article.id, first, last)
+    else:
+        total = db.exec(sa_select(func.count()).select_from(Claim).where(*conditions)).one()[0]
+        if shape.page is not None or (iris and total):
+            rows = db.exec(sa_select(Claim.id).where(*conditions).order_by(Claim.id)
+                           .offset(number * shape.size).limit(shape.size)).all()
             stamps = tuple(row[0] for row in rows)
-        else:
-            stamps = tuple(map(tuple, rows))
-            related = _related(db, article, rows)
+            if stamps:
+                first, last = stamps[0], stamps[-1]
+    page_count = max(1, -(-total // shape.size))
+    if shape.page is not None and number >= page_count:
+        raise NotFoundError(f"There is no page {number}; pages run from 0 to {page_count - 1}.")
+    chosen = conditions + [Claim.id >= first, Claim.id <= last] if first is not None else []
     key = KeptPage(shape, collection_id, page_url(0, iris), links.context, article.title,
                    tuple(rating_scale(config)), total, stamps, related)
     return Stamped(key, chosen)
@@ -153,10 +145,11 @@ def body(db: Session, stamped_page: Stamped, *, links: w3c.Links, page_url: Call
             items = [w3c.annotation(item.claim, links=links, revision_number=item.revision_number,
                                     creator=item.checker, sources=item.sources, verdict=item.verdict)
                      for item in exported]
-            versions = tuple((s[0], s[1]) for s in key.stamps)
             # Read again after the page's rows: unchanged, they are what the stamps named.
-            if versions != tuple((item.claim.id, item.claim.version) for item in exported) \
-                    or _related(db, exported[0].claim.article_id, key.stamps) != key.related:
+            article_id = exported[0].claim.article_id if exported else None
+            if not exported or claim_stamps.page_stamp(
+                    db.connection(), article_id, number * shape.size, shape.size)[1:] != key.stamps \
+                    or claim_stamps.related_stamp(db.connection(), article_id, *key.stamps[:2]) != key.related:
                 made_key = None
     elif shape.page is not None or shape.form != "minimal":
         items = []
