@@ -73,15 +73,21 @@ DOCCANO_EXTRAS = ("marshmallow<4", "numpy<2")
 PEER_VENV = Path(os.environ.get("PEER_BENCH_VENV", ROOT / ".venv-peer"))
 PASSWORD = "bench-password"
 TARGET_RATIO = 5.0
+#: One small authenticated JSON answer each, beside the reads: what a request costs either stack.
+FLOOR_DOCCANO = "doccano: GET /v1/me"
+FLOOR_WORKBENCH = "Workbench: GET /api/users/N"
 
 
 def generated_text(rng: random.Random) -> str:
+    """A headline (the article's title) over paragraphs of 40 to 90 words (the last shorter), WORDS
+    words in all."""
+    headline = "Benchmark Headline"
     paragraphs, words = [], 0
     while words < WORDS:
-        n = rng.randint(40, 90)
+        n = min(rng.randint(40, 90), WORDS - words)
         paragraphs.append(" ".join(rng.choice(VOCABULARY) for _ in range(n)).capitalize() + ".")
         words += n
-    return "Benchmark Headline\n\n" + "\n\n".join(paragraphs)
+    return headline + "\n\n" + "\n\n".join(paragraphs)
 
 
 # --- Workbench ---------------------------------------------------------------------------------
@@ -115,9 +121,10 @@ def seed_workbench(folder: Path, text: str) -> dict:
                          exact=canonical[start:end], fields=ClaimFields(verdict=("true", "false", "mixed")[i % 3]),
                          sources=[])
         token = create_token(get_session(), checker)
-        article_id = article.id
+        article_id, user_id = article.id, checker.id
     get_engine(app).dispose()
     return {"url": url, "instance": str(folder / "instance"), "article_id": article_id, "token": token,
+            "user_id": user_id,
             "canonical": canonical, "spans": spans}
 
 
@@ -373,19 +380,23 @@ def main() -> None:
               f"-w {WORKERS} config.wsgi` (sync workers), as `doccano webserver` starts it.")
 
         bearer = {"Authorization": f"Bearer {data['token']}"}
-        apps = [(label, workbench, paths, bearer) for label, paths in workbench_reads(workbench.port, data)]
+        token = {"Authorization": f"Token {seeded['token']}"} if doccano is not None else {}
+        # (label, server, the read's paths, headers, the doccano row it is compared with)
+        apps = [(label, workbench, paths, bearer, "doccano 1.8.4") for label, paths in workbench_reads(workbench.port, data)]
+        apps.append((FLOOR_WORKBENCH, workbench, [f"/api/users/{data['user_id']}"], bearer, FLOOR_DOCCANO))
         if doccano is not None:
-            apps.insert(0, ("doccano 1.8.4", doccano, seeded["read"], {"Authorization": f"Token {seeded['token']}"}))
-        for label, server, paths, headers in apps:
-            print(f"  {label:18} " + "  ".join(paths))
+            apps.insert(0, ("doccano 1.8.4", doccano, seeded["read"], token, None))
+            apps.append((FLOOR_DOCCANO, doccano, ["/v1/me"], token, None))
+        for label, server, paths, headers, _ in apps:
+            print(f"  {label:28} " + "  ".join(paths))
         results = {label: {"p50": [], "p99": [], "rps": [], "p99_8": [], "cpu": [], "errors": 0, "wire": 0,
-                           "requests": len(paths)} for label, _, paths, _ in apps}
-        for label, server, paths, headers in apps:  # a fresh worker builds what it keeps
+                           "requests": len(paths), "against": against} for label, _, paths, _, against in apps}
+        for label, server, paths, headers, _ in apps:  # a fresh worker builds what it keeps
             run_wrk(server, wrk_load(paths, headers), WARMUP, connections=CONNECTIONS, threads=THREADS)
         for number in range(ROUNDS):
             print(f"Round {number + 1}: load average {loadavg()}", flush=True)
             turn = apps[number % len(apps):] + apps[:number % len(apps)]
-            for label, server, paths, headers in turn:
+            for label, server, paths, headers, _ in turn:
                 times, wire = sequential(server.port, paths, headers)
                 kept = results[label]
                 kept["p50"].append(median(times))
@@ -396,24 +407,27 @@ def main() -> None:
                 kept["p99_8"].append(run["p99_ms"])
                 kept["cpu"].append(run["cpu_ms"] * len(paths))
                 kept["errors"] += run["errors"]
-                print(f"  {label:18} seq p50 {kept['p50'][-1]:6.1f} ms  8 clients {kept['rps'][-1]:6.1f} reads/s  "
+                print(f"  {label:28} seq p50 {kept['p50'][-1]:6.1f} ms  8 clients {kept['rps'][-1]:6.1f} reads/s  "
                       f"p99 {run['p99_ms']:6.1f} ms  CPU {kept['cpu'][-1]:5.1f} ms a read  (load {loadavg()})",
                       flush=True)
         print(f"After the rounds: load average {loadavg()}")
-        base = median(results["doccano 1.8.4"]["rps"]) if doccano is not None else None
         print(f"\nMedians of {ROUNDS} rounds ({READS} sequential reads, then {SECONDS:g} s of wrk with "
-              f"{CONNECTIONS} connections on {THREADS} threads, each round):")
-        print(f"  {'app':18} {'seq p50':>8} {'seq p99':>8} {'requests':>8} {'KiB':>6} {'reads/s at 8':>13} "
-              f"{'p99 at 8':>9} {'CPU/read':>9} {'ratio':>6} {'errors':>6}")
+              f"{CONNECTIONS} connections on {THREADS} threads, each round). KiB: response bodies on the wire "
+              "(gzip accepted); CPU/read: the workers' CPU time (user + system) under wrk; ratio: reads/s "
+              "against doccano's, and (CPU) doccano's CPU a read against the row's:")
+        print(f"  {'app':28} {'seq p50':>8} {'seq p99':>8} {'requests':>8} {'KiB':>6} {'reads/s at 8':>13} "
+              f"{'p99 at 8':>9} {'CPU/read':>9} {'ratio':>6} {'(CPU)':>6} {'errors':>6}")
         for label, kept in results.items():
-            ratio = f"{median(kept['rps']) / base:5.1f}x" if base else "   -"
-            print(f"  {label:18} {median(kept['p50']):6.1f}ms {median(kept['p99']):6.1f}ms {kept['requests']:8} "
+            base = results.get(kept["against"]) if kept["against"] else None
+            ratio = f"{median(kept['rps']) / median(base['rps']):5.1f}x" if base else "-"
+            cpu_ratio = f"{median(base['cpu']) / median(kept['cpu']):5.1f}x" if base else "-"
+            print(f"  {label:28} {median(kept['p50']):6.1f}ms {median(kept['p99']):6.1f}ms {kept['requests']:8} "
                   f"{kept['wire'] / 1024:6.1f} {median(kept['rps']):13.1f} {median(kept['p99_8']):7.1f}ms "
-                  f"{median(kept['cpu']):7.1f}ms {ratio:>6} {kept['errors']:6}")
-        if base:
-            lean = median(results["Workbench, lean"]["rps"]) / base
+                  f"{median(kept['cpu']):7.1f}ms {ratio:>6} {cpu_ratio:>6} {kept['errors']:6}")
+        if doccano is not None:
+            lean = median(results["Workbench, lean"]["rps"]) / median(results["doccano 1.8.4"]["rps"])
             print(f"Workbench (lean) makes {lean:.1f}x doccano's reads/s at 8 clients (target >= {TARGET_RATIO:g}x): "
-                  f"{'met' if lean >= TARGET_RATIO else 'not met'}. Rounds' reads/s: " + "; ".join(
+                  f"{'met' if lean >= TARGET_RATIO else 'not met'}. Each round's reads/s: " + "; ".join(
                       f"{label} {', '.join(f'{r:.0f}' for r in kept['rps'])}" for label, kept in results.items()))
     finally:
         for server in reversed(servers):
