@@ -19,14 +19,18 @@ A "read" is what a client needs to show the article with its claims:
 - Workbench, paged: the whole article, the container as it comes (its first page of 100 embedded)
   and the next page.
 
+Beside the reads, one small authenticated JSON answer each (``GET /v1/me``, ``GET /api/users/N``)
+shows what a request costs either stack before it reads anything.
+
 The apps take turns, in an order that rotates each round (PEER_BENCH_ROUNDS, 3): each first reads
 sequentially (PEER_BENCH_READS reads, 200, a connection a request, gzip accepted; p50 and p99 of a
 read, its requests and its bytes on the wire, bodies only), then takes wrk with 8 connections on 2
 threads for PEER_BENCH_SECONDS (5) through scripts/wrk/read.lua, which issues the read's requests
 in turn: reads/s are responses/s over the requests a read takes, and the workers' CPU time a read
 is read from /proc. The machine's load is printed before each round. The figures are the rounds'
-medians. Afterwards one lean Workbench read is timed and profiled in-process (Flask test client,
-cProfile) on the same data. wrk runs on the same cores as the servers.
+medians. Afterwards one lean Workbench read and one doccano read are timed and profiled
+in-process (Flask's test client; Django's, in doccano's venv; cProfile on CPU time) on the same
+data. wrk runs on the same cores as the servers.
 
 doccano is installed, when missing, into .venv-peer/ with the machine's python3 (doccano==1.8.4,
 with marshmallow<4 and numpy<2, which its pinned environs and pandas need); if that fails, or it
@@ -299,6 +303,47 @@ def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+#: Run by doccano's own Python: its read timed in-process (Django's test client), then profiled.
+DOCCANO_PROFILE = """
+import cProfile, io, logging, os, pstats, re, sys, time
+sys.path.insert(0, os.getcwd())
+import django
+django.setup()
+logging.disable(logging.WARNING)
+from django.test import Client
+token, paths = sys.argv[1], sys.argv[2:]
+client = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_HOST="127.0.0.1")
+for _ in range(20):
+    for path in paths:
+        assert client.get(path).status_code == 200
+for path in paths:
+    started = time.process_time()
+    for _ in range(100):
+        client.get(path)
+    print(f"  GET {path:70} {(time.process_time() - started) * 10:.2f} ms CPU a request")
+profiler = cProfile.Profile(time.process_time)
+profiler.enable()
+for _ in range(100):
+    for path in paths:
+        client.get(path)
+profiler.disable()
+out = io.StringIO()
+pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(24)
+text = re.sub(r"\\S*/site-packages/|\\S*/lib/python3\\.\\d+/", "", out.getvalue())
+print("cProfile of 100 reads, by cumulative:")
+print(text[text.find("   ncalls"):].rstrip())
+"""
+
+
+def profile_doccano(home: Path, seeded: dict) -> None:
+    """doccano's read in-process on the same data, in its own venv: where its time goes."""
+    print("\ndoccano 1.8.4, its read in-process (Django's test client):", flush=True)
+    done = subprocess.run([str(PEER_VENV / "bin" / "python"), "-c", DOCCANO_PROFILE, seeded["token"], *seeded["read"]],
+                          env=dict(os.environ, **doccano_env(home)), cwd=doccano_backend(), capture_output=True,
+                          text=True)
+    print(done.stdout.rstrip() if done.returncode == 0 else f"  (it failed: {done.stderr.strip()[-300:]})")
+
+
 def profile_workbench(data: dict) -> None:
     """One lean read in-process (Flask test client) on the same data: timed, then profiled."""
     from workbench import create_app
@@ -438,6 +483,8 @@ def main() -> None:
                     pass
     try:
         profile_workbench(data)
+        if doccano is not None:
+            profile_doccano(folder / "doccano", seeded)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
