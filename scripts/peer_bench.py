@@ -421,8 +421,9 @@ def main() -> None:
         servers.append(workbench)
         workbench.__enter__()
         print(f"Servers: Workbench `gunicorn -c gunicorn.conf.py` with WORKBENCH_WORKERS={WORKERS} "
-              f"(its one-request-at-a-time threaded worker, no keep-alive); doccano `gunicorn --chdir backend "
-              f"-w {WORKERS} config.wsgi` (sync workers), as `doccano webserver` starts it.")
+              "(its one-request-at-a-time threaded worker, no keep-alive)" + (
+                  f"; doccano `gunicorn --chdir backend -w {WORKERS} config.wsgi` (sync workers), as `doccano "
+                  "webserver` starts it." if doccano is not None else "."))
 
         bearer = {"Authorization": f"Bearer {data['token']}"}
         token = {"Authorization": f"Token {seeded['token']}"} if doccano is not None else {}
