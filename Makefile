@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup setup-test browser wrk bench load clean
+.PHONY: run test setup setup-test browser wrk bench load peer clean
 
 run: setup browser
 	$(VENV)/bin/flask --app workbench demo
@@ -41,5 +41,9 @@ bench: setup-test browser
 load: setup-test wrk
 	$(PY) scripts/load_bench.py
 
+# Beside doccano 1.8.4 (installed into .venv-peer/ when missing): scripts/peer_bench.py.
+peer: setup-test wrk
+	$(PY) scripts/peer_bench.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .venv-peer .pytest_cache

@@ -74,11 +74,14 @@ class Gunicorn:
     """gunicorn on a free loopback port, serving ``app`` from the folder ``path``: with
     gunicorn.conf.py (``settings``: environment variables it reads, such as WORKBENCH_THREADS), or
     plain (``config=False``): ``gunicorn -w N`` and nothing else but the address and no control
-    socket (two servers would share one), started in an empty folder."""
+    socket (two servers would share one), started in an empty folder. ``workers``: how many
+    workers it starts (WORKERS unless given)."""
 
-    def __init__(self, app: str, env: dict, path: Path, *, config: bool = True, settings: dict | None = None):
+    def __init__(self, app: str, env: dict, path: Path, *, config: bool = True, settings: dict | None = None,
+                 workers: int | None = None):
         self.port = free_port()
         self.app, self.config = app, config
+        self.worker_count = workers or WORKERS
         self.env = dict(os.environ, **env, **(settings or {}), PYTHONPATH=str(path),
                         WORKBENCH_BIND=f"127.0.0.1:{self.port}", WORKBENCH_LOG_LEVEL="warning",
                         WORKBENCH_CONTROL_SOCKET="off")
@@ -89,7 +92,7 @@ class Gunicorn:
     def command(self) -> list[str]:
         if self.config:
             return [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), self.app]
-        return [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{self.port}",
+        return [sys.executable, "-m", "gunicorn", "-w", str(self.worker_count), "-b", f"127.0.0.1:{self.port}",
                 "--no-control-socket", self.app]
 
     def __enter__(self):
@@ -102,7 +105,7 @@ class Gunicorn:
                 break
             try:
                 socket.create_connection(("127.0.0.1", self.port), 0.5).close()
-                while len(self.workers()) < WORKERS and time.monotonic() < deadline:
+                while len(self.workers()) < self.worker_count and time.monotonic() < deadline:
                     time.sleep(0.1)
                 time.sleep(0.5)
                 return self
@@ -162,8 +165,9 @@ class Load:
     args: list[str] = field(default_factory=list)
 
 
-def run_wrk(server: Gunicorn, load: Load, seconds: float) -> dict:
-    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds:g}s", "--timeout", "5s",
+def run_wrk(server: Gunicorn, load: Load, seconds: float, *, connections: int = CONNECTIONS,
+            threads: int = THREADS) -> dict:
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "5s",
                "-s", str(WRK_SCRIPTS / load.script)]
     for header in load.headers:
         command += ["-H", header]

@@ -133,6 +133,24 @@ def test_a_gzipped_annotations_tag_can_change_it(world):
     assert_api_error(api.put(iri, json=body, headers={"If-Match": tag}), 412)
 
 
+def test_a_compressed_answer_kept_shows_each_change(world):
+    """Compressed bodies are kept by their strong tag: read again, the same bytes; after an edit,
+    the compressed answer is the edited one."""
+    api, url, iri = world["api"], world["container"] + "?page=0&limit=5", world["iris"][0]
+    zipped = {"Accept-Encoding": "gzip"}
+    first, again = api.get(url, headers=zipped), api.get(url, headers=zipped)
+    assert first.headers["Content-Encoding"] == "gzip" and again.data == first.data
+    body = api.get(iri).get_json()
+    verdict = next(b for b in body["body"] if b.get("purpose") == "assessing")
+    verdict["value"] = "mostly_true"
+    assert api.put(iri, json=body, headers={"If-Match": api.get(iri).headers["ETag"]}).status_code == 200
+    after = api.get(url, headers=zipped)
+    shown = gzip.decompress(after.data)
+    assert shown == api.get(url).data and shown != gzip.decompress(first.data)
+    assert b"mostly_true" in shown and b"mostly_true" not in gzip.decompress(first.data)
+    assert after.headers["ETag"] != first.headers["ETag"]
+
+
 def test_small_answers_are_not_compressed(world):
     response = world["api"].get(world["container"] + "?page=0&iris=1&limit=1", headers={"Accept-Encoding": "gzip"})
     assert len(response.data) < 1024 and "Content-Encoding" not in response.headers
