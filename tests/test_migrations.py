@@ -166,3 +166,17 @@ def test_tokens_from_before_scopes_keep_writing_after_the_upgrade(database_url, 
     finally:
         engine.dispose()
         drop()
+
+
+def test_an_old_sqlite_is_refused_naming_what_is_needed(monkeypatch, tmp_path):
+    import sqlite3
+
+    import pytest
+
+    from workbench.store.db import make_engine
+
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
+    monkeypatch.setattr(sqlite3, "sqlite_version", "3.31.1")
+    with pytest.raises(RuntimeError, match=r"needs SQLite 3\.38 or newer; this Python has 3\.31\.1"):
+        make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    assert not (tmp_path / "old.sqlite3").exists()

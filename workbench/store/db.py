@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 import weakref
 from contextvars import ContextVar
@@ -23,9 +24,17 @@ _ENGINE_KEY = "workbench.engine"
 PG_CONNECT_TIMEOUT_SECONDS = 10
 
 
+#: The claims' stamps join rows with SQLite's JSON functions, built in from 3.38.
+SQLITE_NEEDED = (3, 38)
+
+
 def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 5000) -> Engine:
     """Create an engine; SQLite gets WAL, a busy timeout and enforced foreign keys."""
     if url.startswith("sqlite"):
+        if sqlite3.sqlite_version_info < SQLITE_NEEDED:
+            raise RuntimeError(f"Workbench needs SQLite {'.'.join(map(str, SQLITE_NEEDED))} or newer; this Python "
+                               f"has {sqlite3.sqlite_version}. Use a newer Python build, or PostgreSQL "
+                               f"(WORKBENCH_DATABASE_URL).")
         path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else ""
         connect_args = {"check_same_thread": False, "timeout": sqlite_busy_timeout_ms / 1000}
         if path and path != ":memory:":
