@@ -190,3 +190,20 @@ def test_the_headline_is_found_past_share_buttons_between_it_and_its_date():
                         "2025-03-14 11:02 GMT\n\nThe minister told the assembly that tolls had paid for the bridge "
                         "twice over.\n\nOpposition members questioned the figure on Thursday.").blocks
     assert [b.text for b in blocks if b.role == "title"] == ["Bridge Tolls Paid For Themselves, Minister Says"]
+
+
+@pytest.mark.parametrize("sign_off", [
+    "（编辑：严玉洁 王辉）",
+    "【责任编辑：李华】",
+    "(Reporting by Ana Ruiz; Editing by Tom Hale)",
+    "Редактор: Анна Петрова",
+])
+def test_the_articles_sign_off_just_after_its_last_paragraph_is_kept(sign_off):
+    """Who reported and edited the story is printed as part of it; the lists after it are not."""
+    kept = _kept(_paste(MENU, [HEADLINE], STORY, [sign_off], TEASERS, FOOTER))
+    assert kept == STORY + [sign_off]
+
+
+def test_a_sign_off_after_a_list_of_teasers_is_not_the_articles():
+    kept = _kept(_paste(MENU, [HEADLINE], STORY, TEASERS, ["责任编辑：刘洋"], FOOTER))
+    assert kept == STORY

@@ -121,6 +121,11 @@ def _keep_article_region(blocks: list[Block]) -> None:
     # A list the article announces ("What we know:") belongs to it.
     while last + 1 < len(blocks) and blocks[last + 1].role == "body" and _continues_a_list(blocks, last + 1):
         last += 1
+    # Its sign-off, printed right after its last paragraph, is the article's as published: who
+    # reported and who edited it (extractors keep it too).
+    while last + 1 < len(blocks) and _is_sign_off(blocks[last + 1].text):
+        last += 1
+        blocks[last].role, blocks[last].reason = "body", "article text"
     # After the article, a teaser's date or author stands between its headline and snippet: the
     # run of the list goes on through them.
     outside = [i for i in range(len(blocks)) if (i < first and blocks[i].role == "body")
@@ -468,6 +473,19 @@ def _retitle(blocks: list[Block], first: int) -> None:
         if _is_headline(block.text):
             _make_title(blocks, i)
             return
+
+
+# "（编辑：严玉洁 王辉）", "【责任编辑：李华】", "(Reporting by Ana Ruiz; Editing by Tom Hale)",
+# "Редактор: Анна Петрова": a line of names, never a sentence.
+_SIGN_OFF_RE = re.compile(
+    r"^[(（【\[]?\s*(责任编辑|编辑|編輯|记者|記者|editor|edited by|editing by|(additional )?reporting by|written by"
+    r"|writing by|compiled by|редактор|تحرير)\s*[:：]?\s*\S", re.IGNORECASE)
+
+
+def _is_sign_off(text: str) -> bool:
+    text = text.strip()
+    return word_count(text) <= 14 and len(text) <= 120 and bool(_SIGN_OFF_RE.match(text)) and not ends_sentence(
+        text.rstrip(")）】]"))
 
 
 # "Interview by Laura Chen", "Words and pictures by Sam Okafor": a byline with its kind of work.
