@@ -23,9 +23,10 @@ PARAGRAPH_BREAK = "\n\n"
 #: take tens of milliseconds to build and sanitize, and every reader of an unchanged article
 #: would pay for them again.
 _rendered = Memo(max_chars=4_000_000)
-#: Paragraphs as rendered, by their text and the highlights that touch them (``_Paragraph``): an
-#: article of 50,000 words with 5,000 claims comes to about 2.5 M characters, which must fit, or
-#: every change renders every paragraph again.
+#: Paragraphs as rendered, in UTF-8, by their text and the highlights that touch them
+#: (``_Paragraph``): an article of 50,000 words with 5,000 claims comes to about 2.3 MB, which
+#: must fit, or every change renders every paragraph again. (As text, one emoji in a paragraph
+#: makes each of its characters take four bytes: the same paragraphs took 8 MB so.)
 _paragraphs = Memo(max_chars=4_000_000)
 
 
@@ -125,11 +126,11 @@ def _render(view: MarkedText) -> Markup:
         else:
             marked = tuple((h.claim_id, numbers[h.claim_id]) for h in near if h.claim_id in numbers)
         key = _Paragraph(start, paragraph, tuple(near), marked, placeholders, index == last)
-        html = _paragraphs.get(key, lambda: _render_paragraph(key))
+        html = _paragraphs.get(key, lambda: _render_paragraph(key).encode(errors="surrogatepass"))
         if marked and placeholders:
-            html = _MARKER.sub(lambda m: _marker_link(numbers[int(m.group(1))]), html)
+            html = _MARKER_BYTES.sub(lambda m: _marker_link(numbers[int(m.group(1))]).encode(), html)
         out.append(html)
-    return Markup("".join(out))
+    return Markup(b"".join(out).decode(errors="surrogatepass"))
 
 
 def _render_paragraph(key: _Paragraph) -> str:
@@ -201,6 +202,7 @@ def _render_paragraph(key: _Paragraph) -> str:
 # A text holding those characters itself gets its markers the plain way.
 _MARKER_OPEN, _MARKER_CLOSE = "\ue000", "\ue001"
 _MARKER = re.compile("\ue000(\\d+)\ue001")
+_MARKER_BYTES = re.compile(_MARKER.pattern.encode())
 
 
 def _marker_link(number: int) -> str:
