@@ -19,9 +19,9 @@ from workbench.text.anchoring import Segment, segments
 from workbench.text.sanitize import clean_html
 
 PARAGRAPH_BREAK = "\n\n"
-#: Rendered texts by what they show (``MarkedText``, ``RevisionMarks``): a long article's marks
-#: take tens of milliseconds to build and sanitize, and every reader of an unchanged article
-#: would pay for them again.
+#: Article pages' rendered texts by what they show (``RevisionMarks``): joining a long article's
+#: kept paragraphs takes milliseconds that every reader of an unchanged page would pay again.
+#: (A report's text, made once a report, is joined from the paragraphs, and not kept twice.)
 _rendered = Memo(max_chars=4_000_000)
 #: Paragraphs as rendered, in UTF-8, by their text and the highlights that touch them
 #: (``_Paragraph``): an article of 50,000 words with 5,000 claims comes to about 2.3 MB, which
@@ -74,8 +74,7 @@ def render_text(text: str, highlights: list[Highlight], markers: dict[int, int] 
     With ``markers`` ({claim id: number}), a numbered link to ``#claim-<number>`` follows the
     end of each claim (the exported report's footnote markers).
     """
-    view = MarkedText(text, tuple(highlights), tuple(sorted(markers.items())) if markers else ())
-    return _rendered.get(view, lambda: _render(view))
+    return _render(MarkedText(text, tuple(highlights), tuple(sorted(markers.items())) if markers else ()))
 
 
 def render_revision_text(revision, highlights: list[Highlight]) -> Markup:
