@@ -11,7 +11,9 @@ PostgreSQL. Server time through the WSGI app, the median of several runs:
 - every annotation read through the API (``limit=1000``): the time and the number of requests,
   kept and from scratch.
 
-Then the peak memory of the process. ``--quick`` runs the 10,000-word article on SQLite only.
+Then the peak memory of the process. ``--quick`` runs the 10,000-word article on SQLite only;
+``--words``, ``--claims`` and ``--database`` run one case (``--words 50000 --claims 5000 --database
+postgresql``), and ``--page-only`` times the article page alone (and the worker's memory).
 """
 
 from __future__ import annotations
@@ -113,7 +115,7 @@ def timed(action) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def measure(app, article_id: int, token: str, rng: random.Random) -> dict[str, str]:
+def measure(app, article_id: int, token: str, rng: random.Random, *, page_only: bool = False) -> dict[str, str]:
     client = app.test_client()
     login(client)
     page = f"/articles/{article_id}"
@@ -128,6 +130,10 @@ def measure(app, article_id: int, token: str, rng: random.Random) -> dict[str, s
         change_one(app, article_id, rng)
         after_change.append(timed(get_page))
         unchanged.append(timed(get_page))
+    if page_only:
+        return {"page, changed": ms(after_change), "page, same": ms(unchanged), **{name: f"{'-':>9}" for name in (
+            "report, changed", "report, scratch", "W3C, scratch", "API all, kept", "API all, scratch")},
+            "requests": f"{'-':>8}", "PDF": "-"}
 
     def export(fmt: str, *, scratch: bool = True):
         def run():
@@ -184,7 +190,7 @@ COLUMNS = ("page, changed", "page, same", "report, changed", "report, scratch", 
            "API all, scratch", "requests")
 
 
-def run(label: str, database_url: str, words: int, tmp: str) -> None:
+def run(label: str, database_url: str, words: int, tmp: str, steps=STEPS, *, page_only: bool = False) -> None:
     rng = random.Random(words)
     app = create_app({"DATABASE_URL": database_url, "INSTANCE_PATH": f"{tmp}/instance-{label}-{words}",
                       "SECRET_KEY": "bench", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
@@ -192,11 +198,11 @@ def run(label: str, database_url: str, words: int, tmp: str) -> None:
     article_id, token = setup(app, words, rng)
     instance = f"{tmp}/instance-{label}-{words}"
     done = 0
-    for step in STEPS:
+    for step in steps:
         started = time.perf_counter()
         add_claims(app, article_id, done, step, rng)
         done = step
-        figures = measure(app, article_id, token, rng)
+        figures = measure(app, article_id, token, rng, page_only=page_only)
         print(f"  {label:10} {words:>6,} {step:>6,} " + " ".join(f"{figures[name]:>{len(name)}}" for name in COLUMNS)
               + f"   PDF {figures['PDF']}   (built in {time.perf_counter() - started:.0f} s)", flush=True)
     print(f"  {label:10} {words:>6,} {done:>6,}  one gunicorn worker after serving them: "
@@ -270,18 +276,28 @@ def fresh_postgres(url: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="the 10,000-word article on SQLite only")
+    parser.add_argument("--words", type=int, choices=(10_000, 50_000), help="one article size only")
+    parser.add_argument("--claims", type=int, choices=STEPS, help="up to this many claims only")
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), help="one database only")
+    parser.add_argument("--page-only", action="store_true", help="time the article page alone")
     args = parser.parse_args()
     logging.getLogger("workbench.request").setLevel(logging.WARNING)
     sizes = (10_000,) if args.quick else (10_000, 50_000)
+    if args.words:
+        sizes = (args.words,)
+    steps = STEPS if not args.claims else (args.claims,)
     postgres = None if args.quick else os.environ.get("WORKBENCH_BENCH_DATABASE_URL")
+    if args.database == "postgresql" and not postgres:
+        parser.error("--database postgresql needs WORKBENCH_BENCH_DATABASE_URL")
     print("Reading one article as its claims grow (server time in ms, median; targets at 5,000 claims: page "
           "after a change <= 100, unchanged <= 20, report <= 600, API read of all <= 150):")
     print(f"  {'database':10} {'words':>6} {'claims':>6} " + " ".join(COLUMNS))
     with tempfile.TemporaryDirectory() as tmp:
         for words in sizes:
-            run("SQLite", f"sqlite:///{tmp}/bench-{words}.sqlite3", words, tmp)
-            if postgres:
-                run("PostgreSQL", fresh_postgres(postgres), words, tmp)
+            if args.database != "postgresql":
+                run("SQLite", f"sqlite:///{tmp}/bench-{words}.sqlite3", words, tmp, steps, page_only=args.page_only)
+            if postgres and args.database != "sqlite":
+                run("PostgreSQL", fresh_postgres(postgres), words, tmp, steps, page_only=args.page_only)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  peak memory of this process: {peak:,.0f} MiB")
 

@@ -476,6 +476,20 @@ def withdrawn_claims(db: Session, article: Article) -> list[Claim]:
                         .order_by(Claim.withdrawn_at.desc(), Claim.id.desc())).all())
 
 
+def withdrawn_and_orphaned(db: Session, article: Article) -> tuple[list[Claim], list[Claim]]:
+    """``withdrawn_claims`` and the live orphans (``revisions.orphans``, by id), read together."""
+    found = db.exec(select(Claim).where(Claim.article_id == article.id,
+                                        or_(Claim.deleted == True, Claim.anchor_state == "orphan"))  # noqa: E712
+                    .order_by(Claim.withdrawn_at.desc(), Claim.id.desc())).all()
+    return [c for c in found if c.deleted], sorted((c for c in found if not c.deleted), key=lambda c: c.id)
+
+
+def page_stamps(db: Session, revision: Revision) -> tuple[str, str]:
+    """``revision_stamp`` and the article's history stamp (``corrections.history_stamp``), read
+    in one round trip."""
+    return claim_stamps.page_stamps(db.connection(), revision.id, revision.article_id)
+
+
 class ShownClaim(NamedTuple):
     """What the article page shows of a claim on a revision: its highlight and its line in the list.
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from workbench.memo import Memo
 from workbench.services.rating import verdict_for
+from workbench.store import claim_stamps
 from workbench.store.models import Article, Claim, ClaimApproval, HistoryEvent, User
 
 KINDS = {
@@ -44,9 +47,59 @@ class Correction:
         return KINDS[self.kind]
 
 
-def log(db: Session, article: Article, *, config: dict | None = None) -> list[Correction]:
+class _Event(NamedTuple):
+    """What the log reads of a history event."""
+
+    id: int
+    at: datetime
+    action: str
+    claim_id: int | None
+    actor_id: int | None
+    changes: dict
+    note: str
+
+
+class _Read(NamedTuple):
+    """Everything the log is made from but its actors' names."""
+
+    events: tuple[_Event, ...]
+    approvals: tuple
+    ever_approved: frozenset[int]
+    quotes: dict[int, str]
+    #: How each revision's claims followed it, by revision number.
+    counts: dict
+    actor_ids: frozenset[int]
+
+    def __len__(self) -> int:  # the memo's measure: rows held
+        return len(self.events) + len(self.approvals) + 1
+
+
+#: What the log is made from, by article and history stamp (``history_stamp``): the page shows
+#: the log on every view, and it changes only with the article's history.
+_kept_reads = Memo(max_chars=200_000)
+
+
+def log(db: Session, article: Article, *, config: dict | None = None, stamp: str | None = None) -> list[Correction]:
     """The article's corrections, oldest first. Reads only the few events that make it (not the
-    per-claim re-anchoring events), so the article page can show it on every view."""
+    per-claim re-anchoring events), so the article page can show it on every view. With the
+    article's ``stamp`` (``history_stamp``), what it read for that stamp is read again only when
+    the memo has let it go; its actors' names are read every time."""
+    read = (_read(db, article) if stamp is None
+            else _kept_reads.get((article.id, stamp), lambda: _read(db, article)))
+    if not read.events and not read.approvals:
+        return []
+    users = {u.id: u.display_name or u.username for u in db.exec(
+        select(User.id, User.display_name, User.username).where(User.id.in_(read.actor_ids - {None} or {0}))).all()}
+    return _compose(read, users, config)
+
+
+def history_stamp(db: Session, article: Article) -> str:
+    """What names the article's history: its events are never changed or deleted, and every change
+    to the article, its claims and their approvals adds one."""
+    return claim_stamps.history_stamp(db.connection(), article.id)
+
+
+def _read(db: Session, article: Article) -> _Read:
     # Two reads, each on an index of its own: the events of the log's kinds but transitions, and
     # the transitions that carry a reason (an article may hold thousands without one).
     kinds = [action for action in _EVENTS if action != "transition"]
@@ -64,8 +117,9 @@ def log(db: Session, article: Article, *, config: dict | None = None) -> list[Co
     approvals = db.exec(select(ClaimApproval.claim_id, ClaimApproval.approved_by_id, ClaimApproval.approved_at,
                                ClaimApproval.verdict)
                         .where(ClaimApproval.claim_id.in_(approved_again)).order_by(ClaimApproval.id)).all()
+    events = [_Event(e.id, e.at, e.action, e.claim_id, e.actor_id, e.changes, e.note) for e in events]
     if not events and not approvals:
-        return []
+        return _Read((), (), frozenset(), {}, {}, frozenset())
     withdrawn_ids = {e.claim_id for e in events if e.claim_id and e.action in ("deleted", "retired", "purged")}
     ever_approved = set(db.exec(select(ClaimApproval.claim_id).distinct()
                                 .where(ClaimApproval.claim_id.in_(withdrawn_ids or {0}))).all())
@@ -76,10 +130,18 @@ def log(db: Session, article: Article, *, config: dict | None = None) -> list[Co
     quotes = dict(db.exec(select(Claim.id, Claim.exact).where(Claim.id.in_(
         named | {a.claim_id for a in changed_verdicts} or {0}))).all())
     actor_ids = {e.actor_id for e in events} | {a.approved_by_id for a in approvals}
-    users = {u.id: u.display_name or u.username for u in db.exec(
-        select(User.id, User.display_name, User.username).where(User.id.in_(actor_ids - {None} or {0}))).all()}
     counts = {e.changes.get("revision", [None, None])[1]: e.changes.get("counts", {})
               for e in events if e.action == "reanchoring"}
+    for event in events:
+        number = event.changes.get("revision", [None, None])[1]
+        if event.action == "revision" and not counts.get(number):
+            counts[number] = _count_reanchored(db, article, number)
+    return _Read(tuple(events), tuple(approvals), frozenset(ever_approved), quotes, counts, frozenset(actor_ids))
+
+
+def _compose(read: _Read, users: dict[int, str], config: dict | None) -> list[Correction]:
+    events, ever_approved, quotes, counts = read.events, read.ever_approved, read.quotes, read.counts
+    changed_verdicts = _changed_verdicts(read.approvals)
 
     def name(user_id):
         return users.get(user_id, "the system")
@@ -92,7 +154,7 @@ def log(db: Session, article: Article, *, config: dict | None = None) -> list[Co
     for event in events:
         if event.action == "revision":
             number = event.changes.get("revision", [None, None])[1]
-            followed = counts.get(number) or _count_reanchored(db, article, number)
+            followed = counts[number]
             found.append(Correction(event.at, "revision", (
                 f"Revision {number} of the article was imported by {name(event.actor_id)}: its claims were "
                 f"{followed.get('kept', 0)} kept, {followed.get('moved', 0)} moved, {followed.get('changed', 0)} "

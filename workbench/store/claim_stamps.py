@@ -19,11 +19,20 @@ _STAMP_SQL = {
 }
 
 
+#: An article's latest history event, by its id and time: one step of ``ix_history_event_article_latest``.
+_LATEST_EVENT_SQL = ("SELECT id, at FROM history_event WHERE article_id = :article_id "
+                     "ORDER BY article_id DESC, id DESC LIMIT 1")
+
+
 def revision_claims_stamp(conn: Connection, revision_id: int) -> str:
     """The ids, versions and creation times of the revision's live claims, as a digest. Every
     change to a claim raises its version (the mapper's version counter), so equal stamps mean
     equal claims."""
     count, pairs = conn.execute(text(_STAMP_SQL[conn.dialect.name]), {"revision_id": revision_id}).one()
+    return _claims_stamp(conn, revision_id, count, pairs)
+
+
+def _claims_stamp(conn: Connection, revision_id: int, count: int, pairs: str | None) -> str:
     if conn.dialect.name == "sqlite" and pairs:
         pairs = hashlib.sha256(pairs.encode()).hexdigest()
     return f"{revision_id}:{count}:{pairs or ''}"
@@ -51,6 +60,28 @@ def page_stamp(conn: Connection, article_id: int, skip: int, size: int) -> tuple
     if conn.dialect.name == "sqlite" and values:
         values = hashlib.sha256(values.encode()).hexdigest()
     return total, first, last, values or ""
+
+
+def history_stamp(conn: Connection, article_id: int) -> str:
+    """The article's latest history event, by id and time. Events are never changed or deleted
+    (the table's trigger), and every change to the article, its claims, their sources and
+    approvals adds one: equal stamps, equal history. (The time tells apart databases whose ids
+    coincide, as a test's fresh one does.)"""
+    row = conn.execute(text(_LATEST_EVENT_SQL), {"article_id": article_id}).first()
+    return _history_stamp(article_id, *(row or (None, None)))
+
+
+def _history_stamp(article_id: int, event_id, at) -> str:
+    return f"{article_id}:{event_id or 0}:{at or ''}"
+
+
+def page_stamps(conn: Connection, revision_id: int, article_id: int) -> tuple[str, str]:
+    """``revision_claims_stamp`` and ``history_stamp`` read together, in one round trip."""
+    latest = _LATEST_EVENT_SQL.replace("SELECT id, at", "SELECT {}")
+    sql = (f"SELECT stamp.*, ({latest.format('id')}), ({latest.format('at')}) "
+           f"FROM ({_STAMP_SQL[conn.dialect.name]}) AS stamp")
+    count, pairs, event_id, at = conn.execute(text(sql), {"revision_id": revision_id, "article_id": article_id}).one()
+    return _claims_stamp(conn, revision_id, count, pairs), _history_stamp(article_id, event_id, at)
 
 
 def _row_text(dialect: str, alias: str, columns: list[str]) -> str:

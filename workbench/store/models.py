@@ -281,6 +281,8 @@ class HistoryEvent(SQLModel, table=True):
         # Transitions with a reason (a return, a reopen) among the thousands without one.
         Index("ix_history_event_article_noted", "article_id", "action",
               sqlite_where=text("note != ''"), postgresql_where=text("note != ''")),
+        # An article's latest event names its history (``claim_stamps.history_stamp``).
+        Index("ix_history_event_article_latest", "article_id", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     article_id: int = Field(foreign_key="article.id", index=True)

@@ -9,22 +9,25 @@ inside them: the page rebuilds the canonical text from them.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
 from workbench.memo import Memo
-from workbench.text.anchoring import segments
+from workbench.text.anchoring import Segment, segments
 from workbench.text.sanitize import clean_html
 
 PARAGRAPH_BREAK = "\n\n"
-#: Rendered texts by what they show (``MarkedText``, ``RevisionMarks``): a long article's marks
-#: take tens of milliseconds to build and sanitize, and every reader of an unchanged article
-#: would pay for them again.
+#: Article pages' rendered texts by what they show (``RevisionMarks``): joining a long article's
+#: kept paragraphs takes milliseconds that every reader of an unchanged page would pay again.
+#: (A report's text, made once a report, is joined from the paragraphs, and not kept twice.)
 _rendered = Memo(max_chars=4_000_000)
-#: Paragraphs as cleaned, by their HTML before: an article of 50,000 words with 5,000 claims comes
-#: to about 2.5 M characters, which must fit, or every change cleans every paragraph again.
-_cleaned_paragraphs = Memo(max_chars=4_000_000)
+#: Paragraphs as rendered, in UTF-8, by their text and the highlights that touch them
+#: (``_Paragraph``): an article of 50,000 words with 5,000 claims comes to about 2.3 MB, which
+#: must fit, or every change renders every paragraph again. (As text, one emoji in a paragraph
+#: makes each of its characters take four bytes: the same paragraphs took 8 MB so.)
+_paragraphs = Memo(max_chars=4_000_000)
 
 
 class Highlight(NamedTuple):
@@ -71,8 +74,7 @@ def render_text(text: str, highlights: list[Highlight], markers: dict[int, int] 
     With ``markers`` ({claim id: number}), a numbered link to ``#claim-<number>`` follows the
     end of each claim (the exported report's footnote markers).
     """
-    view = MarkedText(text, tuple(highlights), tuple(sorted(markers.items())) if markers else ())
-    return _rendered.get(view, lambda: _render(view))
+    return _render(MarkedText(text, tuple(highlights), tuple(sorted(markers.items())) if markers else ()))
 
 
 def render_revision_text(revision, highlights: list[Highlight]) -> Markup:
@@ -82,8 +84,59 @@ def render_revision_text(revision, highlights: list[Highlight]) -> Markup:
     return _rendered.get(key, lambda: _render(MarkedText(revision.canonical_text, key.highlights)))
 
 
+class _Paragraph(NamedTuple):
+    """One paragraph's memo key: everything its HTML is made from."""
+
+    start: int
+    text: str
+    #: The view's highlights that touch the paragraph (start or end inside it or at its edges, or
+    #: covering it), in the view's order.
+    highlights: tuple[Highlight, ...]
+    #: With placeholders, the ids of those claims that have a footnote marker, in the markers'
+    #: order (their numbers go in after); else their (claim id, number) pairs.
+    markers: tuple
+    placeholders: bool
+    #: Whether the paragraph is the text's last.
+    last: bool
+
+
 def _render(view: MarkedText) -> Markup:
-    text, highlights, markers = view.text, view.highlights, dict(view.markers)
+    """Each paragraph made from its text and the highlights that touch it, and kept
+    (``_paragraphs``): a new claim makes its own paragraph again, and the rest are joined as kept."""
+    text, highlights, numbers = view.text, view.highlights, dict(view.markers)
+    # With placeholders, a marker is named by its claim's id until the paragraph is cleaned.
+    placeholders = bool(numbers) and not any(
+        _MARKER_OPEN in s or _MARKER_CLOSE in s for s in (text, *(h.label for h in highlights)))
+    spans = paragraphs(text)
+    starts = [start for start, _paragraph in spans]
+    ends = [start + len(paragraph) for start, paragraph in spans]
+    touching: list[list[Highlight]] = [[] for _ in spans]
+    for h in highlights:
+        low, high = min(h.start, h.end), max(h.start, h.end)
+        for index in range(bisect_left(ends, low), bisect_right(starts, high)):
+            touching[index].append(h)
+    out = []
+    last = len(spans) - 1
+    for index, ((start, paragraph), near) in enumerate(zip(spans, touching)):
+        if not numbers:
+            marked: tuple = ()
+        elif placeholders:
+            marked = tuple(sorted((h.claim_id for h in near if h.claim_id in numbers), key=numbers.__getitem__))
+        else:
+            marked = tuple((h.claim_id, numbers[h.claim_id]) for h in near if h.claim_id in numbers)
+        key = _Paragraph(start, paragraph, tuple(near), marked, placeholders, index == last)
+        html = _paragraphs.get(key, lambda: _render_paragraph(key).encode(errors="surrogatepass"))
+        if marked and placeholders:
+            html = _MARKER_BYTES.sub(lambda m: _marker_link(numbers[int(m.group(1))]).encode(), html)
+        out.append(html)
+    return Markup(b"".join(out).decode(errors="surrogatepass"))
+
+
+def _render_paragraph(key: _Paragraph) -> str:
+    """The paragraph's HTML, cleaned, its stops named; with placeholders, its markers still
+    placeholders (in the order ``key.markers`` gives them)."""
+    start, paragraph, highlights, placeholders = key.start, key.text, key.highlights, key.placeholders
+    length = len(paragraph)
     classes = {h.claim_id: h.classes for h in highlights}
     claim_starts = {h.claim_id: h.start for h in highlights}
     # Where each labelled claim starts: that mark takes the focus and carries the name(s).
@@ -91,56 +144,55 @@ def _render(view: MarkedText) -> Markup:
     for h in highlights:
         if h.label:
             labels_at.setdefault(h.start, []).append(h.label)
-    # With placeholders, a marker is named by its claim's id until the paragraph is cleaned.
-    placeholders = bool(markers) and _MARKER_OPEN not in text and _MARKER_CLOSE not in text
-    numbers = markers
+    if placeholders:
+        rank = {claim_id: index for index, claim_id in enumerate(key.markers)}
+        numbers = dict.fromkeys(key.markers)
+    else:
+        numbers = dict(key.markers)
     ends: dict[int, list[int]] = {}
     for h in highlights:
-        if markers and h.claim_id in markers:
-            ends.setdefault(h.end, []).append(h.claim_id if placeholders else markers[h.claim_id])
-    pieces = segments(len(text), [(h.claim_id, h.start, h.end) for h in highlights])
-    cleaned: list[str] = []
-    index = 0
+        if h.claim_id in numbers:
+            ends.setdefault(h.end, []).append(h.claim_id if placeholders else numbers[h.claim_id])
+    # The paragraph's own pieces: each highlight cut to the paragraph (one starting before the
+    # text never covers any of it, as over the whole text).
+    local = [(h.claim_id, max(h.start - start, 0) if h.start >= 0 else length + 1, min(h.end - start, length))
+             for h in highlights]
+    out = [f'<p data-offset="{start}" dir="auto">']
     names: list[str] = []
-    for start, paragraph in paragraphs(text):
-        end = start + len(paragraph)
-        out = [f'<p data-offset="{start}" dir="auto">']
-        names.clear()
-        # Walk the segments that fall inside this paragraph.
-        while index < len(pieces) and pieces[index].end <= start:
-            index += 1
-        scan = index
-        while scan < len(pieces) and pieces[scan].start < end:
-            piece = pieces[scan]
-            left, right = max(piece.start, start), min(piece.end, end)
-            chunk = escape(text[left:right])
-            if piece.claims:
-                ids = " ".join(str(c) for c in piece.claims)
-                if len(piece.claims) == 1:
-                    # The claim's first mark carries its verdict's marker shape (``hl-start``).
-                    first = left == claim_starts[piece.claims[0]]
-                    css = f"hl {classes[piece.claims[0]]}{' hl-start' if first else ''}"
-                else:
-                    css = "hl overlap"
-                focus = ""
-                if left == piece.start and (here := labels_at.get(piece.start)):
-                    # Named after sanitizing (``_name_stops``): long attribute values are what
-                    # makes the sanitizer slow, and the names are escaped here all the same.
-                    focus = ' tabindex="0"'
-                    names.append(str(escape("; ".join(here))))
-                out.append(f'<mark data-claims="{ids}" class="{css}"{focus}>{chunk}</mark>')
+    if not length:
+        # An empty paragraph inside a claim holds an empty mark of the claims covering it.
+        order = {h.claim_id: index for index, h in enumerate(highlights)}
+        cut = key.last or start == 0 or any(h.start == start or h.end == start for h in highlights)
+        covering = () if cut else tuple(sorted({h.claim_id for h in highlights if 0 <= h.start < start < h.end},
+                                               key=order.__getitem__))
+        pieces = [Segment(0, 0, covering)] if covering else []
+    else:
+        pieces = segments(length, local)
+    for piece in pieces:
+        left, right = piece.start + start, piece.end + start
+        chunk = escape(paragraph[piece.start:piece.end])
+        if piece.claims:
+            ids = " ".join(str(c) for c in piece.claims)
+            if len(piece.claims) == 1:
+                # The claim's first mark carries its verdict's marker shape (``hl-start``).
+                first = left == claim_starts[piece.claims[0]]
+                css = f"hl {classes[piece.claims[0]]}{' hl-start' if first else ''}"
             else:
-                out.append(str(chunk))
-            for number in sorted(ends.get(right, ()), key=numbers.get if placeholders else None):
-                out.append(f"{_MARKER_OPEN}{number}{_MARKER_CLOSE}" if placeholders
-                           else f'<sup><a href="#claim-{number}">{number}</a></sup>')
-            scan += 1
-        out.append("</p>\n")
-        html = _clean_paragraph("".join(out))
-        if placeholders and ends:
-            html = _MARKER.sub(lambda m: _marker_link(numbers[int(m.group(1))]), html)
-        cleaned.append(_name_stops(html, names))
-    return Markup("".join(cleaned))
+                css = "hl overlap"
+            focus = ""
+            if here := labels_at.get(left):
+                # Named after sanitizing (``_name_stops``): long attribute values are what
+                # makes the sanitizer slow, and the names are escaped here all the same.
+                focus = ' tabindex="0"'
+                names.append(str(escape("; ".join(here))))
+            out.append(f'<mark data-claims="{ids}" class="{css}"{focus}>{chunk}</mark>')
+        else:
+            out.append(str(chunk))
+        for number in sorted(ends.get(right, ()), key=rank.__getitem__ if placeholders else None):
+            out.append(f"{_MARKER_OPEN}{number}{_MARKER_CLOSE}" if placeholders
+                       else f'<sup><a href="#claim-{number}">{number}</a></sup>')
+    out.append("</p>\n")
+    return _name_stops(clean_html("".join(out)), names)
 
 
 # A footnote marker is cleaned as a placeholder naming its claim (two private-use characters
@@ -149,6 +201,7 @@ def _render(view: MarkedText) -> Markup:
 # A text holding those characters itself gets its markers the plain way.
 _MARKER_OPEN, _MARKER_CLOSE = "\ue000", "\ue001"
 _MARKER = re.compile("\ue000(\\d+)\ue001")
+_MARKER_BYTES = re.compile(_MARKER.pattern.encode())
 
 
 def _marker_link(number: int) -> str:
@@ -166,12 +219,3 @@ def _name_stops(html: str, names: list[str]) -> str:
         return html
     given = iter(names)
     return _STOP.sub(lambda m: f'{m.group(1)} role="button" aria-label="{next(given)}"', html)
-
-
-def _clean_paragraph(html: str) -> str:
-    """Built from escaped text and our own attribute values; the sanitizer checks it all the same.
-
-    A paragraph at a time, each a whole element: a new claim changes one or two paragraphs, and
-    the others come from the memo instead of the sanitizer.
-    """
-    return _cleaned_paragraphs.get(html, lambda: clean_html(html))

@@ -151,12 +151,13 @@ def _page_claims(shown) -> PageClaims:
     return PageClaims(shown, tuple(highlights_for(shown)))
 
 
-def page_claims(article, revision) -> PageClaims:
-    """The claims the page shows on ``revision``: as they are, or as they were on an earlier one."""
+def page_claims(article, revision, stamp: str | None = None) -> PageClaims:
+    """The claims the page shows on ``revision``: as they are, or as they were on an earlier one.
+    ``stamp``: the revision's claim stamp, when the caller read it."""
     db = get_session()
     if revision.number != article.current_revision:
         return _page_claims(revisions.claims_as_of(db, revision))
-    key = (claims.revision_stamp(db, revision), tuple(rating_scale()))
+    key = (stamp or claims.revision_stamp(db, revision), tuple(rating_scale()))
     return _kept_claims.get(key, lambda: _page_claims(claims.shown_on_revision(db, revision)))
 
 
@@ -168,9 +169,17 @@ def workspace_context(article, revision, *, selected: Claim | None = None, **ext
     """Everything the article page's workspace (text, panel) needs."""
     db = get_session()
     is_current = revision.number == article.current_revision
-    kept = page_claims(article, revision)
+    # The claims' stamp and the history's, in one round trip: the claims, their highlights and
+    # what the corrections log reads are kept under them.
+    claims_stamp, history_stamp = claims.page_stamps(db, revision) if is_current else (None, None)
+    kept = page_claims(article, revision, claims_stamp)
     on_revision = kept.shown
-    names = users.names_of(db, {c.creator_id for c in on_revision})
+    if is_current:
+        withdrawn, orphans = claims.withdrawn_and_orphaned(db, article)
+    else:
+        withdrawn, orphans = claims.withdrawn_claims(db, article), []
+    # The creators' names and the withdrawers', in one read.
+    names = users.names_of(db, {c.creator_id for c in on_revision} | {c.withdrawn_by_id for c in withdrawn if c.withdrawn_by_id})
     context = {
         "article": article,
         "revision": revision,
@@ -181,11 +190,11 @@ def workspace_context(article, revision, *, selected: Claim | None = None, **ext
         "scale": rating_scale(),
         "selected": selected,
         "is_current": is_current,
-        "orphans": revisions.orphans(db, article) if is_current else [],
-        "withdrawn": (withdrawn := claims.withdrawn_claims(db, article)),
-        "withdrawn_names": users.names_of(db, {c.withdrawn_by_id for c in withdrawn}),
+        "orphans": orphans,
+        "withdrawn": withdrawn,
+        "withdrawn_names": names,
         "scale_labels": {v.key: v.label for v in rating_scale()},
-        "corrections": corrections.log(db, article, config=current_app.config),
+        "corrections": corrections.log(db, article, config=current_app.config, stamp=history_stamp),
         "export_formats": export_formats(),
     }
     if selected is not None:
