@@ -395,14 +395,17 @@ def _is_social_key(key: str) -> bool:
 _NETWORK_WORDS = SOCIAL_NETWORKS | SHARE_PREFIXES | {"on", "via", "and"}
 
 
+_GLUED_NAMES = tuple(sorted(n for n in SOCIAL_NETWORKS | SHARE_PREFIXES if len(n) > 2))
+# The names, longest first, one after another to the end: a word made of nothing else.
+_GLUED_RE = re.compile("(?:" + "|".join(map(re.escape, sorted(_GLUED_NAMES, key=len, reverse=True))) + ")+")
+
+
 def _glued_networks(word: str) -> bool:
     """"sharefacebooktwitterwhatsappemail": share buttons whose labels a copy ran together."""
-    names = [n for n in SOCIAL_NETWORKS | SHARE_PREFIXES if len(n) > 2]
-    reachable = [True] + [False] * len(word)
-    for end in range(1, len(word) + 1):
-        reachable[end] = any(reachable[end - len(n)] and word.endswith(n, 0, end) for n in names if len(n) <= end)
-    parts = sum(1 for n in names if n in word)
-    return reachable[-1] and parts >= 2
+    # One name at each end and two in all: most words fail here, before the whole word is parsed.
+    if len(word) > 200 or not word.endswith(_GLUED_NAMES) or not word.startswith(_GLUED_NAMES):
+        return False
+    return sum(1 for n in _GLUED_NAMES if n in word) >= 2 and _GLUED_RE.fullmatch(word) is not None
 
 
 def is_teaser_heading(text: str) -> bool:

@@ -29,6 +29,7 @@ from workbench.text.cleaning import (
     word_count,
 )
 from workbench.text.decoding import declare_utf8
+from workbench.text.page_windows import page_windows
 
 BLOCK_TAGS = {
     "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "div", "dl", "dt",
@@ -186,14 +187,37 @@ def _hint(element, tag: str) -> str:
     return f"{match.group(1).lower()} box" if match else ""
 
 
+def _extractor_reading(document: str, root, blocks: list[Block], url: str | None):
+    """trafilatura's reading of the page: its document (with the metadata) and what it kept, as
+    one or more bodies; (None, []) when it found nothing.
+
+    A large page is read window by window (:mod:`workbench.text.page_windows`): the metadata
+    from the first window, the text from every one.
+    """
+    import trafilatura
+
+    # trafilatura's own defaults: on real pages, asking it for images or for recall makes it
+    # drop the text that follows a figure and keep more of the page's furniture.
+    options = dict(url=url, include_comments=False, include_tables=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # trafilatura's dependencies warn about lxml internals
+        windows = page_windows(root)
+        if windows is None:
+            extracted = trafilatura.bare_extraction(
+                document, with_metadata=True, fast=sum(len(b.text) for b in blocks) > FAST_EXTRACTION_CHARS, **options)
+            return extracted, [extracted.body] if extracted is not None else []
+        readings = [trafilatura.bare_extraction(window, with_metadata=not i, fast=True, **options)
+                    for i, window in enumerate(windows)]
+    bodies = [r.body for r in readings if r is not None and r.body is not None]
+    return (readings[0] if readings[0] is not None else next((r for r in readings if r is not None), None)), bodies
+
+
 def extract_html(document: str, *, url: str | None = None) -> CleanResult:
     """Clean an HTML page into judged blocks and metadata.
 
     Text only: given bytes, trafilatura inflates whatever looks gzip-, zlib- or zstd-compressed,
     up to 20 MB whatever our import cap (:func:`workbench.services.ingest.clean_input` decodes the page).
     """
-    import trafilatura
-
     if not isinstance(document, str):
         raise TypeError("extract_html takes the page as text; decode it first (workbench.services.ingest.decode_html)")
 
@@ -203,18 +227,11 @@ def extract_html(document: str, *, url: str | None = None) -> CleanResult:
     document = declare_utf8(document)
     root = _parse(document)
     blocks = _blocks_of(root)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # trafilatura's dependencies warn about lxml internals
-        # trafilatura's own defaults: on real pages, asking it for images or for recall makes it
-        # drop the text that follows a figure and keep more of the page's furniture.
-        extracted = trafilatura.bare_extraction(
-            document, url=url, include_comments=False, include_tables=True, with_metadata=True,
-            fast=sum(len(b.text) for b in blocks) > FAST_EXTRACTION_CHARS,
-        )
+    extracted, bodies = _extractor_reading(document, root, blocks, url)
     evidence = None
     meta: dict = {}
     if extracted is not None:
-        evidence = ExtractorText(extracted.body)
+        evidence = ExtractorText(*bodies)
         meta = {
             "title": (extracted.title or "").strip(),
             "byline": (extracted.author or "").strip(),
@@ -317,8 +334,17 @@ class ExtractorText:
     three words in order, not by exact text.
     """
 
-    def __init__(self, body):
-        paragraphs = _paragraphs(body)
+    def __init__(self, *bodies):
+        paragraphs = _paragraphs(bodies[0]) if bodies else []
+        if len(bodies) > 1:
+            # Windows of one page (see workbench.text.page_windows): each shows the page's skeleton
+            # again, whose paragraphs are listed once.
+            seen = {tuple(lines) for lines in paragraphs}
+            for body in bodies[1:]:
+                for lines in _paragraphs(body):
+                    if tuple(lines) not in seen:
+                        seen.add(tuple(lines))
+                        paragraphs.append(lines)
         #: The paragraphs' lines, in order: the article when no block of the page matches.
         self.lines = [line for lines in paragraphs for line in lines]
         # Each line's letters are found once, all lines in one pass; a paragraph's letters are its
