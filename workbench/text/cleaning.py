@@ -265,8 +265,14 @@ WEEKDAYS_RE = re.compile(
 )
 
 
+# Every form above has a year of four digits: text without one is not searched for them.
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
+
+
 def find_date(text: str) -> date | None:
     """The first calendar date written in ``text``, in any of the supported forms."""
+    if not _YEAR_RE.search(text):
+        return None
     for pattern, order in DATE_PATTERNS:
         match = pattern.search(text)
         if not match:
@@ -281,6 +287,8 @@ def find_date(text: str) -> date | None:
 
 
 def _date_span(text: str) -> tuple[int, int] | None:
+    if not _YEAR_RE.search(text):
+        return None
     for pattern, _order in DATE_PATTERNS:
         match = pattern.search(text)
         if match:
@@ -470,7 +478,7 @@ def is_menu(text: str) -> bool:
     Several words with no sentence punctuation, each capitalised where the script has case, at
     least half of them sections of a site; or four or more short CJK words between spaces.
     """
-    if len(text) > 160 or any(c in _SENTENCE_PUNCTUATION for c in text):
+    if len(text) > 160 or not _SENTENCE_PUNCTUATION.isdisjoint(text):
         return False
     tokens = text.split()
     if len(tokens) < 4:

@@ -29,9 +29,9 @@ from lxml import etree
 LARGE_PAGE_ELEMENTS = 12_000
 #: The elements of a long run's children one window shows at most (a child larger than this is
 #: cut in its turn, along its own children).
-WINDOW_ELEMENTS = 4_000
+WINDOW_ELEMENTS = 2000
 #: The elements of each other long run a window shows, from its start.
-PREVIEW_ELEMENTS = 400
+PREVIEW_ELEMENTS = 200
 
 
 _COUNT = etree.XPath("count(descendant-or-self::*)")
