@@ -50,3 +50,18 @@ def test_a_page_of_ordinary_size_is_read_whole():
     root = _parse(page.html)
     assert sum(1 for _ in root.iter()) < LARGE_PAGE_ELEMENTS
     assert page_windows(root) is None
+
+
+def test_an_article_amid_a_long_run_of_links_is_read():
+    """The links before and after it are alike, and the extractor keeps none of them: the article's
+    paragraphs, of another kind, are read all the same."""
+    article = big_page("comments", size=10_000).article
+    links = "".join(f'<div class="teaser"><a href="/news/{i}">Story {i} about the harbour</a></div>' for i in range(4000))
+    middle = "".join(f"<p>{p}</p>" for p in article)
+    html = (f"<html><head><title>Harbour report</title></head><body><div id='page'>{links}{middle}{links}"
+            "</div></body></html>")
+    assert page_windows(_parse(html)) is not None
+    result = clean_input(html.encode(), "text/html")
+    kept = {b.text for b in result.blocks if b.kept}
+    assert [p for p in article if normalize_block(p) not in kept] == []
+    assert not any(text.startswith("Story ") for text in kept)

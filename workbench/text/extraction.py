@@ -29,7 +29,7 @@ from workbench.text.cleaning import (
     word_count,
 )
 from workbench.text.decoding import declare_utf8
-from workbench.text.page_windows import page_windows
+from workbench.text.page_windows import read_by_windows
 
 BLOCK_TAGS = {
     "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "div", "dl", "dt",
@@ -195,20 +195,28 @@ def _extractor_reading(document: str, root, blocks: list[Block], url: str | None
     from the first window, the text from every one.
     """
     import trafilatura
+    from trafilatura.settings import set_date_params
 
     # trafilatura's own defaults: on real pages, asking it for images or for recall makes it
     # drop the text that follows a figure and keep more of the page's furniture.
     options = dict(url=url, include_comments=False, include_tables=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # trafilatura's dependencies warn about lxml internals
-        windows = page_windows(root)
-        if windows is None:
+        readings = []
+
+        def read(window, first: bool):
+            # The date without htmldate's extensive search, which reads the whole page's markup
+            # with a dozen expressions (a 2 MB script takes it a second).
+            reading = trafilatura.bare_extraction(window, with_metadata=first, fast=True,
+                                                  date_extraction_params=set_date_params(False), **options)
+            readings.append(reading)
+            return reading.body if reading is not None else None
+
+        bodies = read_by_windows(root, read)
+        if bodies is None:
             extracted = trafilatura.bare_extraction(
                 document, with_metadata=True, fast=sum(len(b.text) for b in blocks) > FAST_EXTRACTION_CHARS, **options)
             return extracted, [extracted.body] if extracted is not None else []
-        readings = [trafilatura.bare_extraction(window, with_metadata=not i, fast=True, **options)
-                    for i, window in enumerate(windows)]
-    bodies = [r.body for r in readings if r is not None and r.body is not None]
     return (readings[0] if readings[0] is not None else next((r for r in readings if r is not None), None)), bodies
 
 

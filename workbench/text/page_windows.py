@@ -11,8 +11,12 @@ of its own with the same structure:
 - a *long run* is a container whose children outweigh :data:`WINDOW_ELEMENTS`: a live blog's
   feed, a long article's body, a comment list, a list of related links. Its children are cut
   into consecutive groups of at most that many elements. Each window shows one group of one
-  run, and the first children of every other run (:data:`PREVIEW_ELEMENTS`), so the extractor
-  sees each window as the page it is: an article with its comment section, a feed of posts.
+  run with the run's wordiest children beside it (:data:`ANCHOR_CHILDREN`), and the first
+  children of every other run (:data:`PREVIEW_ELEMENTS`), so the extractor sees each window as
+  the page it is: an article with its comment section, a feed of posts, a story amid links.
+
+A long run the extractor keeps nothing of in its first windows and its last (comments, links to
+other stories) is not read further where its children are all alike (see :func:`read_by_windows`).
 
 What the extractor keeps of each window is put together in window order. The cut follows the
 page's own structure, so a paragraph is never split, and what a window keeps depends only on
@@ -21,7 +25,9 @@ where the paragraph stands in the page, as on the whole page.
 
 from __future__ import annotations
 
+import re
 from copy import deepcopy
+from typing import Callable
 
 from lxml import etree
 
@@ -30,11 +36,20 @@ LARGE_PAGE_ELEMENTS = 12_000
 #: The elements of a long run's children one window shows at most (a child larger than this is
 #: cut in its turn, along its own children).
 WINDOW_ELEMENTS = 2000
+#: A window of a long run shows, besides its group, the run's wordiest children: this many at
+#: most, until they hold this many characters.
+ANCHOR_CHILDREN = 12
+ANCHOR_CHARS = 3_000
+#: A long run of more groups than this is sampled first (see read_by_windows).
+SAMPLED_GROUPS = 3
 #: The elements of each other long run a window shows, from its start.
 PREVIEW_ELEMENTS = 200
 
 
 _COUNT = etree.XPath("count(descendant-or-self::*)")
+
+
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
 def _size(element) -> int:
@@ -52,6 +67,8 @@ class _Plan:
         self.groups: dict = {}
         #: Each long run's first children, up to PREVIEW_ELEMENTS.
         self.previews: dict = {}
+        #: Each long run's anchors (its wordiest children) and the position of each child.
+        self.anchors: dict = {}
         #: The long runs and every element around one: they are rebuilt, not copied, in a window.
         self.around: set = set()
         self._cut(root, _size(root))
@@ -67,8 +84,13 @@ class _Plan:
                     preview.append(child)
                     shown += child_size
                 if group and (weight + child_size > WINDOW_ELEMENTS or child_size > WINDOW_ELEMENTS):
+                    # The extractor drops a heading that ends what it kept: one that ends a group
+                    # opens the next one, above the text it heads.
+                    carried = []
+                    while len(group) > 1 and isinstance(group[-1].tag, str) and group[-1].tag.lower() in _HEADINGS:
+                        carried.insert(0, group.pop())
                     groups.append(group)
-                    group, weight = [], 0
+                    group, weight = carried, sum(_size(c) for c in carried)
                 group.append(child)
                 weight += child_size
                 if child_size > WINDOW_ELEMENTS:  # a group of its own, cut along its own children
@@ -78,31 +100,45 @@ class _Plan:
                 groups.append(group)
             self.groups[element] = groups
             self.previews[element] = preview
+            # The children with the most text, shown in every window of the run: a window of
+            # the run's links alone would leave the extractor nothing to read but them, and it
+            # would fall back on keeping them.
+            order = {child: i for i, (child, _s) in enumerate(children)}
+            wordy = sorted(((len(child.text_content()), order[child], child) for child, child_size in children
+                            if child_size <= PREVIEW_ELEMENTS), key=lambda t: (-t[0], t[1]))
+            anchors, chars = [], 0
+            for length, _i, child in wordy[:ANCHOR_CHILDREN]:
+                if chars >= ANCHOR_CHARS:
+                    break
+                anchors.append(child)
+                chars += length
+            self.anchors[element] = (anchors, order)
             self.around.add(element)
             self.around.update(element.iterancestors())
         for child, child_size in children:
             if child_size > WINDOW_ELEMENTS:
                 self._cut(child, child_size)
 
-    def windows(self) -> list:
-        """One page per group of every long run, each long run's groups in order."""
-        choices = []
+    def choices(self):
+        """For each long run, in document order: the choice of group of every run that shows it,
+        one per group of its own."""
         for run, groups in self.groups.items():
             # The runs around this one show the group that holds it.
-            outer = {}
+            outer, around_run = {}, {run, *run.iterancestors()}
             for ancestor in run.iterancestors():
                 if ancestor in self.groups:
-                    outer[ancestor] = next(i for i, g in enumerate(self.groups[ancestor])
-                                           if any(c is run or c in set(run.iterancestors()) for c in g))
-            for i in range(len(groups)):
-                choices.append({**outer, run: i})
-        return [self._build(self.root, choice) for choice in choices]
+                    outer[ancestor] = next(i for i, g in enumerate(self.groups[ancestor]) if any(c in around_run for c in g))
+            yield run, [{**outer, run: i} for i in range(len(groups))]
 
     def _build(self, element, choice: dict):
         copy = element.makeelement(element.tag, dict(element.attrib))
         copy.text, copy.tail = element.text, element.tail
         if element in self.groups:
-            children = self.groups[element][choice[element]] if element in choice else self.previews[element]
+            if element in choice:
+                anchors, order = self.anchors[element]
+                children = sorted({*self.groups[element][choice[element]], *anchors}, key=order.__getitem__)
+            else:
+                children = self.previews[element]
         else:
             children = element
         for child in children:
@@ -110,9 +146,74 @@ class _Plan:
         return copy
 
 
+_NOT_LETTERS = re.compile(r"[\W_]+")
+
+
+def _letters(text: str) -> str:
+    return _NOT_LETTERS.sub("", text.lower())
+
+
+def _signature(element) -> tuple:
+    return element.tag, element.get("class")
+
+
 def page_windows(root) -> list | None:
-    """The windows of a large page (parsed by lxml.html), in order; None for a page of ordinary size."""
+    """Every window of a large page (parsed by lxml.html), in order; None for a page of ordinary size."""
+    plan = _plan(root)
+    if plan is None:
+        return None
+    return [plan._build(root, choice) for _run, choices in plan.choices() for choice in choices]
+
+
+def _plan(root) -> _Plan | None:
     if _size(root) <= LARGE_PAGE_ELEMENTS:
         return None
     plan = _Plan(root)
-    return plan.windows() if plan.groups else None
+    return plan if plan.groups else None
+
+
+def read_by_windows(root, read: Callable) -> list | None:
+    """What ``read`` (a window, and whether it is the first) keeps of each window of a large page:
+    its bodies, in order; None for a page of ordinary size.
+
+    A long run's first two groups and its last are read first. When the reader keeps nothing of
+    them (a comment section, a list of links to other stories), the groups whose children are all
+    like theirs (the same tags and classes) are not read: the reader would keep nothing of them
+    either. A group with children of another kind is read.
+    """
+    plan = _plan(root)
+    if plan is None:
+        return None
+    found: list[tuple[int, int, object]] = []
+    first = True
+    for number, (run, choices) in enumerate(plan.choices()):
+        groups = plan.groups[run]
+        sampled = sorted({0, 1, len(groups) - 1}) if len(groups) > SAMPLED_GROUPS else range(len(groups))
+        kept_any = False
+        for i in sampled:
+            body = read(plan._build(root, choices[i]), first)
+            first = False
+            if body is not None:
+                found.append((number, i, body))
+                kept_any = kept_any or _keeps_some_of(body, groups[i])
+        if kept_any or len(groups) <= SAMPLED_GROUPS:
+            rest = [i for i in range(len(groups)) if i not in sampled]
+        else:
+            like = {_signature(child) for i in sampled for child in groups[i]}
+            rest = [i for i in range(len(groups)) if i not in sampled
+                    and not all(_signature(child) in like for child in groups[i])]
+        for i in rest:
+            body = read(plan._build(root, choices[i]), False)
+            if body is not None:
+                found.append((number, i, body))
+    return [body for _number, _i, body in sorted(found, key=lambda f: f[:2])]
+
+
+def _keeps_some_of(body, group) -> bool:
+    """Whether a window's reading holds a paragraph of the group's own text."""
+    text = "\n".join(_letters(child.text_content()) for child in group)
+    for line in body.itertext():
+        letters = _letters(line)
+        if len(letters) >= 20 and letters in text:
+            return True
+    return False
