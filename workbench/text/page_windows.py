@@ -40,8 +40,11 @@ WINDOW_ELEMENTS = 2000
 #: most, until they hold this many characters.
 ANCHOR_CHILDREN = 12
 ANCHOR_CHARS = 3_000
-#: A long run of more groups than this is sampled first (see read_by_windows).
-SAMPLED_GROUPS = 3
+#: A long run of more than twice this many groups is sampled first (see read_by_windows).
+SAMPLED_GROUPS = 4
+#: The share of a kind's sampled paragraphs the reader must have kept (or dropped) for the
+#: paragraphs of that kind in the groups not read to be judged kept (or dropped).
+UNANIMOUS = 0.9
 #: The elements of each other long run a window shows, from its start.
 PREVIEW_ELEMENTS = 200
 
@@ -176,10 +179,18 @@ def read_by_windows(root, read: Callable) -> list | None:
     """What ``read`` (a window, and whether it is the first) keeps of each window of a large page:
     its bodies, in order; None for a page of ordinary size.
 
-    A long run's first two groups and its last are read first. When the reader keeps nothing of
-    them (a comment section, a list of links to other stories), the groups whose children are all
-    like theirs (the same tags and classes) are not read: the reader would keep nothing of them
-    either. A group with children of another kind is read.
+    A long run's first two groups, its middle one and its last are read first; the others are
+    read unless the samples already tell what the reader would make of them:
+
+    - when the reader keeps nothing of the samples (a comment section, a list of links to other
+      stories), a group whose children are all like theirs (the same tags and classes) is not
+      read: the reader would keep nothing of it either;
+    - when it keeps some, each paragraph of a sampled group is of a kind (its tag and class, its
+      parent's and those of the run's child holding it): a group whose every paragraph is of a
+      kind the reader kept nearly every time, or dropped nearly every time (:data:`UNANIMOUS`),
+      is judged so without being read.
+
+    A group with a paragraph of another kind, or of a kind judged both ways, is read.
     """
     plan = _plan(root)
     if plan is None:
@@ -188,25 +199,78 @@ def read_by_windows(root, read: Callable) -> list | None:
     first = True
     for number, (run, choices) in enumerate(plan.choices()):
         groups = plan.groups[run]
-        sampled = sorted({0, 1, len(groups) - 1}) if len(groups) > SAMPLED_GROUPS else range(len(groups))
+        last = len(groups) - 1
+        sampled = sorted({0, 1, last // 2, last}) if len(groups) > 2 * SAMPLED_GROUPS else list(range(len(groups)))
         kept_any = False
+        verdicts: dict[tuple, list[int]] = {}
         for i in sampled:
             body = read(plan._build(root, choices[i]), first)
             first = False
             if body is not None:
                 found.append((number, i, body))
                 kept_any = kept_any or _keeps_some_of(body, groups[i])
-        if kept_any or len(groups) <= SAMPLED_GROUPS:
-            rest = [i for i in range(len(groups)) if i not in sampled]
-        else:
-            like = {_signature(child) for i in sampled for child in groups[i]}
-            rest = [i for i in range(len(groups)) if i not in sampled
-                    and not all(_signature(child) in like for child in groups[i])]
-        for i in rest:
+            _tally(verdicts, groups[i], body)
+        for i in range(len(groups)):
+            if i in sampled:
+                continue
+            if not kept_any:
+                like = {_signature(child) for j in sampled for child in groups[j]}
+                if all(_signature(child) in like for child in groups[i]):
+                    continue
+            else:
+                judged = _judged(verdicts, groups[i])
+                if judged is not None:
+                    found.append((number, i, judged))
+                    continue
             body = read(plan._build(root, choices[i]), False)
             if body is not None:
                 found.append((number, i, body))
     return [body for _number, _i, body in sorted(found, key=lambda f: f[:2])]
+
+
+_INLINE = ("a", "abbr", "b", "bdi", "br", "cite", "code", "em", "font", "i", "img", "kbd", "mark", "q", "s", "small",
+           "span", "strong", "sub", "sup", "time", "u", "var")
+_IS_INLINE = " or ".join(f"self::{tag}" for tag in _INLINE)
+# The paragraphs of a group: each element that is not inline and holds text of its own, or in
+# its inline children.
+_PARAGRAPHS = etree.XPath(f"descendant-or-self::*[not({_IS_INLINE})]"
+                          f"[text()[normalize-space()] or *[{_IS_INLINE}][normalize-space()]]")
+
+
+def _kinds(group):
+    """(kind, paragraph) for each paragraph of a group's children."""
+    for child in group:
+        if not isinstance(child.tag, str):
+            continue
+        outer = _signature(child)
+        for paragraph in _PARAGRAPHS(child):
+            parent = paragraph.getparent()
+            yield (outer, _signature(paragraph), _signature(parent) if parent is not None else None), paragraph
+
+
+def _tally(verdicts: dict, group, body) -> None:
+    """Count, for each kind of paragraph in a sampled group, how often the reader kept one."""
+    pieces = {_letters("".join(element.itertext())) for element in body.iter()} if body is not None else set()
+    text = "\n".join(pieces)
+    for kind, paragraph in _kinds(group):
+        letters = _letters(paragraph.text_content())
+        kept = bool(letters) and (letters in pieces or len(letters) >= 20 and letters in text)
+        counts = verdicts.setdefault(kind, [0, 0])
+        counts[0] += kept
+        counts[1] += 1
+
+
+def _judged(verdicts: dict, group):
+    """The reading a group would get, told by the samples: a body of the paragraphs of the kinds
+    the reader kept; None when a paragraph's kind was not sampled, or was judged both ways."""
+    body = etree.Element("body")
+    for kind, paragraph in _kinds(group):
+        kept, seen = verdicts.get(kind, (0, 0))
+        if seen < 2 or UNANIMOUS * seen > kept > (1 - UNANIMOUS) * seen:
+            return None
+        if kept > (1 - UNANIMOUS) * seen:
+            etree.SubElement(body, "p").text = paragraph.text_content()
+    return body
 
 
 def _keeps_some_of(body, group) -> bool:
