@@ -595,6 +595,8 @@ def classify(text: str, *, vouched: bool = False) -> tuple[str, str] | None:
     return verdict
 
 
+# Cached: a page repeats its widgets' labels ("Reply", "Share") once per post or comment.
+@memoized(max_entries=65536)
 def _classify(text: str) -> tuple[str, str] | None:
     # Each measure is taken once, and the length guards come before the patterns: most rules are
     # about short blocks, so a paragraph of prose is searched by only a few of them.

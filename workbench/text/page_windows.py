@@ -209,7 +209,7 @@ def read_by_windows(root, read: Callable) -> list | None:
             if body is not None:
                 found.append((number, i, body))
                 kept_any = kept_any or _keeps_some_of(body, groups[i])
-            _tally(verdicts, groups[i], body)
+            _tally(verdicts, _kinds(groups[i]), body)
         for i in range(len(groups)):
             if i in sampled:
                 continue
@@ -218,7 +218,7 @@ def read_by_windows(root, read: Callable) -> list | None:
                 if all(_signature(child) in like for child in groups[i]):
                     continue
             else:
-                judged = _judged(verdicts, groups[i])
+                judged = _judged(verdicts, _kinds(groups[i]))
                 if judged is not None:
                     found.append((number, i, judged))
                     continue
@@ -230,29 +230,36 @@ def read_by_windows(root, read: Callable) -> list | None:
 
 _INLINE = ("a", "abbr", "b", "bdi", "br", "cite", "code", "em", "font", "i", "img", "kbd", "mark", "q", "s", "small",
            "span", "strong", "sub", "sup", "time", "u", "var")
-_IS_INLINE = " or ".join(f"self::{tag}" for tag in _INLINE)
-# The paragraphs of a group: each element that is not inline and holds text of its own, or in
-# its inline children.
-_PARAGRAPHS = etree.XPath(f"descendant-or-self::*[not({_IS_INLINE})]"
-                          f"[text()[normalize-space()] or *[{_IS_INLINE}][normalize-space()]]")
+_INLINE_TAGS = frozenset(_INLINE)
+
+
+def _holds_text(element) -> bool:
+    """Whether an element holds text of its own, or in its inline children."""
+    if element.text and not element.text.isspace():
+        return True
+    for child in element:
+        if child.tail and not child.tail.isspace():
+            return True
+        if child.tag in _INLINE_TAGS and not child.text_content().isspace() and child.text_content():
+            return True
+    return False
 
 
 def _kinds(group):
-    """(kind, paragraph) for each paragraph of a group's children."""
+    """(kind, paragraph) for each paragraph of a group: each element that is not inline and holds
+    text, of a kind told by its tag and class and its parent's."""
     for child in group:
-        if not isinstance(child.tag, str):
-            continue
-        outer = _signature(child)
-        for paragraph in _PARAGRAPHS(child):
-            parent = paragraph.getparent()
-            yield (outer, _signature(paragraph), _signature(parent) if parent is not None else None), paragraph
+        for paragraph in child.iter():
+            if isinstance(paragraph.tag, str) and paragraph.tag not in _INLINE_TAGS and _holds_text(paragraph):
+                parent = paragraph.getparent()
+                yield (_signature(paragraph), _signature(parent) if parent is not None else None), paragraph
 
 
-def _tally(verdicts: dict, group, body) -> None:
-    """Count, for each kind of paragraph in a sampled group, how often the reader kept one."""
+def _tally(verdicts: dict, kinds, body) -> None:
+    """Count, for each kind of paragraph of a sampled group, how often the reader kept one."""
     pieces = {_letters("".join(element.itertext())) for element in body.iter()} if body is not None else set()
     text = "\n".join(pieces)
-    for kind, paragraph in _kinds(group):
+    for kind, paragraph in kinds:
         letters = _letters(paragraph.text_content())
         kept = bool(letters) and (letters in pieces or len(letters) >= 20 and letters in text)
         counts = verdicts.setdefault(kind, [0, 0])
@@ -260,11 +267,11 @@ def _tally(verdicts: dict, group, body) -> None:
         counts[1] += 1
 
 
-def _judged(verdicts: dict, group):
+def _judged(verdicts: dict, kinds):
     """The reading a group would get, told by the samples: a body of the paragraphs of the kinds
     the reader kept; None when a paragraph's kind was not sampled, or was judged both ways."""
     body = etree.Element("body")
-    for kind, paragraph in _kinds(group):
+    for kind, paragraph in kinds:
         kept, seen = verdicts.get(kind, (0, 0))
         if seen < 2 or UNANIMOUS * seen > kept > (1 - UNANIMOUS) * seen:
             return None
