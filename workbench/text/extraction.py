@@ -332,6 +332,8 @@ def _letters(text: str) -> str:
 
 
 _SEARCHES_BEFORE_LISTING = 64
+#: Up to this many letters of what the extractor kept, a block is looked for in all of them.
+SUBSTRING_SEARCH_CHARS = 200_000
 
 
 class ExtractorText:
@@ -364,6 +366,7 @@ class ExtractorText:
         self._trigrams: set[tuple[str, ...]] | None = None
         self._word_text: str | None = None
         self._searches = 0
+        self._kept: dict[str, bool] = {}  # a page repeats its widgets' labels on every post
 
     @property
     def trigrams(self) -> set[tuple[str, ...]]:
@@ -389,6 +392,12 @@ class ExtractorText:
         return gram in self.trigrams
 
     def keeps(self, text: str) -> bool:
+        found = self._kept.get(text)
+        if found is None:
+            found = self._kept[text] = self._keeps(text)
+        return found
+
+    def _keeps(self, text: str) -> bool:
         # Most blocks the extractor kept are one of its lines, whose letters are known already.
         letters = self._line_letters.get(text)
         if letters is None:
@@ -402,7 +411,9 @@ class ExtractorText:
         # most of their words, in order, in what it kept.
         if word_count(text) < 6:
             return False
-        if letters in self.letters:
+        # Searching all of a long article's letters for each block would cost the square of the
+        # page: past a bound, a block inside a merged paragraph is found by its runs of words.
+        if len(self.letters) <= SUBSTRING_SEARCH_CHARS and letters in self.letters:
             return True
         words = _tokens(text)
         grams = list(zip(words, words[1:], words[2:]))

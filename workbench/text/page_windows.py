@@ -77,7 +77,7 @@ class _Plan:
         self._cut(root, _size(root))
 
     def _cut(self, element, size: int) -> None:
-        children = [(child, _size(child)) for child in element]
+        children = [(child, _size(child) if len(child) else 1) for child in element]
         small = sum(s for _c, s in children if s <= WINDOW_ELEMENTS)
         if small > WINDOW_ELEMENTS:
             groups, group, weight = [], [], 0
