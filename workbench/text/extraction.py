@@ -77,6 +77,7 @@ def _blocks_of(root) -> list[Block]:
     blocks: list[Block] = []
     buffer: list[str] = []
     context_stack: list[str] = []
+    known: dict = {}
 
     def flush():
         if not buffer:
@@ -98,7 +99,7 @@ def _blocks_of(root) -> list[Block]:
         if is_block:
             flush()
         # Each element's context: its own hint, else the nearest one around it.
-        context_stack.append(_hint(element, tag) or (context_stack[-1] if context_stack else ""))
+        context_stack.append(_hint(element, tag, known) or (context_stack[-1] if context_stack else ""))
         if element.text:
             buffer.append(element.text)
         for child in element:
@@ -172,8 +173,27 @@ def _parse(document: str | bytes):
         remove_comments=True, remove_pis=True, encoding="utf-8"))
 
 
-def _hint(element, tag: str) -> str:
-    role = element.get("role")
+def _hint(element, tag: str, known: dict | None = None) -> str:
+    """The element's own hint: by its tag or role, else by a word of its class or its id.
+
+    ``known``: hints already found, by tag, role and class (a page repeats its classes on every
+    post and comment; its ids differ).
+    """
+    role, classes = element.get("role"), element.get("class")
+    key = (tag, role, classes)
+    hint = known.get(key) if known is not None else None
+    if hint is None:
+        hint = _hint_by(tag, role, classes)
+        if known is not None:
+            known[key] = hint
+    if hint:
+        return hint
+    # No match reaches from the class into the id: the words the hint looks for hold no space.
+    match = _CLASS_HINTS.search(element.get("id") or "")
+    return f"{match.group(1).lower()} box" if match else ""
+
+
+def _hint_by(tag: str, role: str | None, classes: str | None) -> str:
     if role is None:
         hint = _TAG_HINTS.get(tag)
         if hint:
@@ -182,8 +202,7 @@ def _hint(element, tag: str) -> str:
         for name, hint in CONTEXT_HINTS:
             if tag == name or role == ("navigation" if name == "nav" else name):
                 return hint
-    classes = f"{element.get('class', '')} {element.get('id', '')}"
-    match = _CLASS_HINTS.search(classes) if classes != " " else None
+    match = _CLASS_HINTS.search(classes) if classes else None
     return f"{match.group(1).lower()} box" if match else ""
 
 
@@ -417,7 +436,11 @@ class ExtractorText:
             return True
         words = _tokens(text)
         grams = list(zip(words, words[1:], words[2:]))
-        return bool(grams) and sum(map(self._has_run, grams)) / len(grams) >= 0.6
+        if not grams:
+            return False
+        if self._trigrams is None and self._searches < _SEARCHES_BEFORE_LISTING:
+            return sum(map(self._has_run, grams)) / len(grams) >= 0.6
+        return sum(map(self.trigrams.__contains__, grams)) / len(grams) >= 0.6
 
 
 _PARAGRAPH_TAGS = {"p", "head", "item", "cell", "quote", "code"}
