@@ -65,3 +65,16 @@ def test_an_article_amid_a_long_run_of_links_is_read():
     kept = {b.text for b in result.blocks if b.kept}
     assert [p for p in article if normalize_block(p) not in kept] == []
     assert not any(text.startswith("Story ") for text in kept)
+
+
+def test_a_post_unlike_the_others_in_a_long_live_blog_is_read():
+    """Groups of posts like the sampled ones are judged as those were; a group holding a post of
+    another kind (a pinned quote) is read, and the quote kept."""
+    page = big_page("live blog", size=2_000_000)
+    quote = "The harbour master said the strike had cost the port more than it would ever admit in public."
+    # Seven tenths of the way down: in a group neither at the ends nor in the middle of the feed.
+    at = page.html.index(f'<div class="live-post" id="post-{page.html.count("live-post__body") * 7 // 10}">')
+    html = (page.html[:at] + f'<div class="live-post live-post--key"><blockquote><p>{quote}</p></blockquote></div>'
+            + page.html[at:])
+    result = clean_input(html.encode("utf-8"), "text/html")
+    assert quote in {b.text for b in result.blocks if b.kept}
