@@ -107,8 +107,9 @@ class _Plan:
             # the run's links alone would leave the extractor nothing to read but them, and it
             # would fall back on keeping them.
             order = {child: i for i, (child, _s) in enumerate(children)}
-            wordy = sorted(((len(child.text_content()), order[child], child) for child, child_size in children
-                            if child_size <= PREVIEW_ELEMENTS), key=lambda t: (-t[0], t[1]))
+            wordy = sorted(((len(child.text_content() if child_size > 1 else child.text or ""), order[child], child)
+                            for child, child_size in children if child_size <= PREVIEW_ELEMENTS),
+                           key=lambda t: (-t[0], t[1]))
             anchors, chars = [], 0
             for length, _i, child in wordy[:ANCHOR_CHILDREN]:
                 if chars >= ANCHOR_CHARS:
