@@ -156,13 +156,22 @@ def big_pages(page: str, expected: list[str]) -> dict[str, bytes]:
 
 
 def print_big_pages(page: str, expected: list[str], runs: int = 3) -> None:
-    """Each page imported ``runs`` times from scratch (every memo emptied first): the median."""
+    """Each page imported ``runs`` times from scratch (every memo emptied first): the median, and
+    whether every paragraph of its article was kept and none of the rest.
+
+    The two pages made from the corpus's first page, then the shapes of tests/corpus/big_pages.py:
+    one very long article, a live blog, a short article under a huge comment section, and a page
+    of markup (a script's state, cards of related links) around a short article."""
+    from tests.corpus.big_pages import SHAPES, big_page
     from workbench.memo import forget_everything
     from workbench.services.ingest import clean_input
+    from workbench.text.cleaning import normalize_block
 
-    print(f"\nImport of a 5 MB page, median of {runs} (target: < 2 s; CPU time is this process's own, "
+    print(f"\nImport of a 5 MB page, median of {runs} (target: < 2 s of CPU time, this process's own, "
           "whatever else runs):")
-    for kind, data in big_pages(page, expected).items():
+    pages = {kind: (data, None) for kind, data in big_pages(page, expected).items()}
+    pages.update({shape: (made.html.encode(), made) for shape, made in ((s, big_page(s)) for s in SHAPES)})
+    for kind, (data, made) in pages.items():
         walls, cpus = [], []
         for _ in range(runs):
             forget_everything()
@@ -170,9 +179,16 @@ def print_big_pages(page: str, expected: list[str], runs: int = 3) -> None:
             result = clean_input(data, "text/html")
             walls.append(time.perf_counter() - started)
             cpus.append(time.process_time() - cpu)
-        print(f"  {kind:13} {len(data) / 1e6:.1f} MB  {statistics.median(walls):6.2f} s  "
-              f"(CPU {statistics.median(cpus):5.2f} s; runs {', '.join(f'{w:.2f}' for w in walls)} s; "
-              f"{sum(b.kept for b in result.blocks):,} of {len(result.blocks):,} blocks kept)")
+        check = ""
+        if made is not None:
+            kept = {b.text for b in result.blocks if b.kept}
+            lost = sum(normalize_block(p) not in kept for p in made.article)
+            leaked = sum(normalize_block(o) in kept for o in made.other)
+            check = f"; article paragraphs lost {lost} of {len(made.article):,}, other text kept {leaked}"
+        print(f"  {kind:13} {len(data) / 1e6:.1f} MB  CPU {statistics.median(cpus):5.2f} s  "
+              f"(wall {statistics.median(walls):5.2f} s; CPU runs {', '.join(f'{c:.2f}' for c in cpus)} s; "
+              f"{sum(b.kept for b in result.blocks):,} of {len(result.blocks):,} blocks kept{check})")
+
 
 if __name__ == "__main__":
     main()

@@ -265,8 +265,14 @@ WEEKDAYS_RE = re.compile(
 )
 
 
+# Every form above has a year of four digits: text without one is not searched for them.
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
+
+
 def find_date(text: str) -> date | None:
     """The first calendar date written in ``text``, in any of the supported forms."""
+    if not _YEAR_RE.search(text):
+        return None
     for pattern, order in DATE_PATTERNS:
         match = pattern.search(text)
         if not match:
@@ -281,6 +287,8 @@ def find_date(text: str) -> date | None:
 
 
 def _date_span(text: str) -> tuple[int, int] | None:
+    if not _YEAR_RE.search(text):
+        return None
     for pattern, _order in DATE_PATTERNS:
         match = pattern.search(text)
         if match:
@@ -395,14 +403,17 @@ def _is_social_key(key: str) -> bool:
 _NETWORK_WORDS = SOCIAL_NETWORKS | SHARE_PREFIXES | {"on", "via", "and"}
 
 
+_GLUED_NAMES = tuple(sorted(n for n in SOCIAL_NETWORKS | SHARE_PREFIXES if len(n) > 2))
+# The names, longest first, one after another to the end: a word made of nothing else.
+_GLUED_RE = re.compile("(?:" + "|".join(map(re.escape, sorted(_GLUED_NAMES, key=len, reverse=True))) + ")+")
+
+
 def _glued_networks(word: str) -> bool:
     """"sharefacebooktwitterwhatsappemail": share buttons whose labels a copy ran together."""
-    names = [n for n in SOCIAL_NETWORKS | SHARE_PREFIXES if len(n) > 2]
-    reachable = [True] + [False] * len(word)
-    for end in range(1, len(word) + 1):
-        reachable[end] = any(reachable[end - len(n)] and word.endswith(n, 0, end) for n in names if len(n) <= end)
-    parts = sum(1 for n in names if n in word)
-    return reachable[-1] and parts >= 2
+    # One name at each end and two in all: most words fail here, before the whole word is parsed.
+    if len(word) > 200 or not word.endswith(_GLUED_NAMES) or not word.startswith(_GLUED_NAMES):
+        return False
+    return sum(1 for n in _GLUED_NAMES if n in word) >= 2 and _GLUED_RE.fullmatch(word) is not None
 
 
 def is_teaser_heading(text: str) -> bool:
@@ -467,7 +478,7 @@ def is_menu(text: str) -> bool:
     Several words with no sentence punctuation, each capitalised where the script has case, at
     least half of them sections of a site; or four or more short CJK words between spaces.
     """
-    if len(text) > 160 or any(c in _SENTENCE_PUNCTUATION for c in text):
+    if len(text) > 160 or not _SENTENCE_PUNCTUATION.isdisjoint(text):
         return False
     tokens = text.split()
     if len(tokens) < 4:
@@ -584,6 +595,8 @@ def classify(text: str, *, vouched: bool = False) -> tuple[str, str] | None:
     return verdict
 
 
+# Cached: a page repeats its widgets' labels ("Reply", "Share") once per post or comment.
+@memoized(max_entries=65536)
 def _classify(text: str) -> tuple[str, str] | None:
     # Each measure is taken once, and the length guards come before the patterns: most rules are
     # about short blocks, so a paragraph of prose is searched by only a few of them.

@@ -29,6 +29,7 @@ from workbench.text.cleaning import (
     word_count,
 )
 from workbench.text.decoding import declare_utf8
+from workbench.text.page_windows import read_by_windows
 
 BLOCK_TAGS = {
     "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "div", "dl", "dt",
@@ -76,6 +77,7 @@ def _blocks_of(root) -> list[Block]:
     blocks: list[Block] = []
     buffer: list[str] = []
     context_stack: list[str] = []
+    known: dict = {}
 
     def flush():
         if not buffer:
@@ -97,7 +99,7 @@ def _blocks_of(root) -> list[Block]:
         if is_block:
             flush()
         # Each element's context: its own hint, else the nearest one around it.
-        context_stack.append(_hint(element, tag) or (context_stack[-1] if context_stack else ""))
+        context_stack.append(_hint(element, tag, known) or (context_stack[-1] if context_stack else ""))
         if element.text:
             buffer.append(element.text)
         for child in element:
@@ -171,8 +173,27 @@ def _parse(document: str | bytes):
         remove_comments=True, remove_pis=True, encoding="utf-8"))
 
 
-def _hint(element, tag: str) -> str:
-    role = element.get("role")
+def _hint(element, tag: str, known: dict | None = None) -> str:
+    """The element's own hint: by its tag or role, else by a word of its class or its id.
+
+    ``known``: hints already found, by tag, role and class (a page repeats its classes on every
+    post and comment; its ids differ).
+    """
+    role, classes = element.get("role"), element.get("class")
+    key = (tag, role, classes)
+    hint = known.get(key) if known is not None else None
+    if hint is None:
+        hint = _hint_by(tag, role, classes)
+        if known is not None:
+            known[key] = hint
+    if hint:
+        return hint
+    # No match reaches from the class into the id: the words the hint looks for hold no space.
+    match = _CLASS_HINTS.search(element.get("id") or "")
+    return f"{match.group(1).lower()} box" if match else ""
+
+
+def _hint_by(tag: str, role: str | None, classes: str | None) -> str:
     if role is None:
         hint = _TAG_HINTS.get(tag)
         if hint:
@@ -181,9 +202,41 @@ def _hint(element, tag: str) -> str:
         for name, hint in CONTEXT_HINTS:
             if tag == name or role == ("navigation" if name == "nav" else name):
                 return hint
-    classes = f"{element.get('class', '')} {element.get('id', '')}"
-    match = _CLASS_HINTS.search(classes) if classes != " " else None
+    match = _CLASS_HINTS.search(classes) if classes else None
     return f"{match.group(1).lower()} box" if match else ""
+
+
+def _extractor_reading(document: str, root, blocks: list[Block], url: str | None):
+    """trafilatura's reading of the page: its document (with the metadata) and what it kept, as
+    one or more bodies; (None, []) when it found nothing.
+
+    A large page is read window by window (:mod:`workbench.text.page_windows`): the metadata
+    from the first window, the text from every one.
+    """
+    import trafilatura
+    from trafilatura.settings import set_date_params
+
+    # trafilatura's own defaults: on real pages, asking it for images or for recall makes it
+    # drop the text that follows a figure and keep more of the page's furniture.
+    options = dict(url=url, include_comments=False, include_tables=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # trafilatura's dependencies warn about lxml internals
+        readings = []
+
+        def read(window, first: bool):
+            # The date without htmldate's extensive search, which reads the whole page's markup
+            # with a dozen expressions (a 2 MB script takes it a second).
+            reading = trafilatura.bare_extraction(window, with_metadata=first, fast=True,
+                                                  date_extraction_params=set_date_params(False), **options)
+            readings.append(reading)
+            return reading.body if reading is not None else None
+
+        bodies = read_by_windows(root, read)
+        if bodies is None:
+            extracted = trafilatura.bare_extraction(
+                document, with_metadata=True, fast=sum(len(b.text) for b in blocks) > FAST_EXTRACTION_CHARS, **options)
+            return extracted, [extracted.body] if extracted is not None else []
+    return (readings[0] if readings[0] is not None else next((r for r in readings if r is not None), None)), bodies
 
 
 def extract_html(document: str, *, url: str | None = None) -> CleanResult:
@@ -192,8 +245,6 @@ def extract_html(document: str, *, url: str | None = None) -> CleanResult:
     Text only: given bytes, trafilatura inflates whatever looks gzip-, zlib- or zstd-compressed,
     up to 20 MB whatever our import cap (:func:`workbench.services.ingest.clean_input` decodes the page).
     """
-    import trafilatura
-
     if not isinstance(document, str):
         raise TypeError("extract_html takes the page as text; decode it first (workbench.services.ingest.decode_html)")
 
@@ -203,18 +254,11 @@ def extract_html(document: str, *, url: str | None = None) -> CleanResult:
     document = declare_utf8(document)
     root = _parse(document)
     blocks = _blocks_of(root)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # trafilatura's dependencies warn about lxml internals
-        # trafilatura's own defaults: on real pages, asking it for images or for recall makes it
-        # drop the text that follows a figure and keep more of the page's furniture.
-        extracted = trafilatura.bare_extraction(
-            document, url=url, include_comments=False, include_tables=True, with_metadata=True,
-            fast=sum(len(b.text) for b in blocks) > FAST_EXTRACTION_CHARS,
-        )
+    extracted, bodies = _extractor_reading(document, root, blocks, url)
     evidence = None
     meta: dict = {}
     if extracted is not None:
-        evidence = ExtractorText(extracted.body)
+        evidence = ExtractorText(*bodies)
         meta = {
             "title": (extracted.title or "").strip(),
             "byline": (extracted.author or "").strip(),
@@ -307,6 +351,8 @@ def _letters(text: str) -> str:
 
 
 _SEARCHES_BEFORE_LISTING = 64
+#: Up to this many letters of what the extractor kept, a block is looked for in all of them.
+SUBSTRING_SEARCH_CHARS = 200_000
 
 
 class ExtractorText:
@@ -317,8 +363,17 @@ class ExtractorText:
     three words in order, not by exact text.
     """
 
-    def __init__(self, body):
-        paragraphs = _paragraphs(body)
+    def __init__(self, *bodies):
+        paragraphs = _paragraphs(bodies[0]) if bodies else []
+        if len(bodies) > 1:
+            # Windows of one page (see workbench.text.page_windows): each shows the page's skeleton
+            # again, whose paragraphs are listed once.
+            seen = {tuple(lines) for lines in paragraphs}
+            for body in bodies[1:]:
+                for lines in _paragraphs(body):
+                    if tuple(lines) not in seen:
+                        seen.add(tuple(lines))
+                        paragraphs.append(lines)
         #: The paragraphs' lines, in order: the article when no block of the page matches.
         self.lines = [line for lines in paragraphs for line in lines]
         # Each line's letters are found once, all lines in one pass; a paragraph's letters are its
@@ -330,6 +385,7 @@ class ExtractorText:
         self._trigrams: set[tuple[str, ...]] | None = None
         self._word_text: str | None = None
         self._searches = 0
+        self._kept: dict[str, bool] = {}  # a page repeats its widgets' labels on every post
 
     @property
     def trigrams(self) -> set[tuple[str, ...]]:
@@ -355,6 +411,12 @@ class ExtractorText:
         return gram in self.trigrams
 
     def keeps(self, text: str) -> bool:
+        found = self._kept.get(text)
+        if found is None:
+            found = self._kept[text] = self._keeps(text)
+        return found
+
+    def _keeps(self, text: str) -> bool:
         # Most blocks the extractor kept are one of its lines, whose letters are known already.
         letters = self._line_letters.get(text)
         if letters is None:
@@ -368,11 +430,17 @@ class ExtractorText:
         # most of their words, in order, in what it kept.
         if word_count(text) < 6:
             return False
-        if letters in self.letters:
+        # Searching all of a long article's letters for each block would cost the square of the
+        # page: past a bound, a block inside a merged paragraph is found by its runs of words.
+        if len(self.letters) <= SUBSTRING_SEARCH_CHARS and letters in self.letters:
             return True
         words = _tokens(text)
         grams = list(zip(words, words[1:], words[2:]))
-        return bool(grams) and sum(map(self._has_run, grams)) / len(grams) >= 0.6
+        if not grams:
+            return False
+        if self._trigrams is None and self._searches < _SEARCHES_BEFORE_LISTING:
+            return sum(map(self._has_run, grams)) / len(grams) >= 0.6
+        return sum(map(self.trigrams.__contains__, grams)) / len(grams) >= 0.6
 
 
 _PARAGRAPH_TAGS = {"p", "head", "item", "cell", "quote", "code"}
