@@ -39,6 +39,11 @@ EDITED = [
     pytest.param("이 문서는 프로젝트에 기여하는 방법을 자세히 설명합니다.",
                  ("기여하는 방법을 자세히", "기여하는 여러 방법을 자세히"), "기여하는 방법을 자세히",
                  "기여하는 여러 방법을 자세히", id="korean_word_inserted"),
+    # The words before the claim's survivors were replaced by many more: the claim is placed on
+    # what survived, not stretched over the new words next to it.
+    pytest.param("基于 `hotoo/pinyin <https://github.com/hotoo/pinyin>`__ 开发。",
+                 ("基于", "最初版本的代码参考了"), "基于 `hotoo/pinyin", "`hotoo/pinyin",
+                 id="chinese_words_replaced_next_to_an_identifier"),
 ]
 
 

@@ -977,24 +977,40 @@ def _edited(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, 
 def _edited_on(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, exact: str, prefix: str,
                suffix: str, threshold: float, pieces: list[tuple[int, int, int]], edges: tuple[bool, bool],
                aligned: int) -> Reanchored | None:
-    """The edited words over these surviving pieces, if the evidence places the claim there."""
-    candidate = _edited_span(diff, old_text, new_text, start, end, pieces, edges)
-    if candidate is None:
-        return None
+    """The edited words over these surviving pieces, if the evidence places the claim there: the
+    span widened over the edit at either end, or else the survivors alone (the edit's own span may
+    be new words next to the claim, "基于" becoming "最初版本的代码参考了": the claim is on what survived)."""
+    wide = _edited_span(diff, old_text, new_text, start, end, pieces, edges)
+    if wide is not None:
+        found = _edited_over(diff, old_text, new_text, start, end, exact, prefix, suffix, threshold, pieces,
+                             aligned, wide)
+        if found is not None:
+            return found
+    narrow = _edited_span(diff, old_text, new_text, start, end, pieces, edges, widen=False)
+    if narrow is not None and narrow != wide:
+        return _edited_over(diff, old_text, new_text, start, end, exact, prefix, suffix, threshold, pieces,
+                            aligned, narrow)
+    return None
+
+
+def _edited_over(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, exact: str, prefix: str,
+                 suffix: str, threshold: float, pieces: list[tuple[int, int, int]], aligned: int,
+                 candidate: tuple[int, int]) -> Reanchored | None:
+    """The claim placed over new ``candidate``, if the evidence agrees."""
     s, e = candidate
     words = new_text[s:e]
     score = similarity(exact, words)
     # Counted in letters and digits: marks and spaces survive everywhere.
     kept_chars = sum(len(_WORD_CHAR.findall(old_text, p[0], p[0] + p[2])) for p in pieces)
     survived = kept_chars / max(1, len(_WORD_CHAR.findall(exact)))
+    # Words said twice in the old text need context on both sides to tell which one this is.
+    unique = old_text.count(exact) == 1
     left, right = _intact_sides(diff, old_text, start, end, s, e)
     # Close together; or, with nearly all its letters there in order, around inserted
     # markup (a link's address, a longer URL) inside one paragraph.
     compact = e - s <= 1.5 * len(exact) + 10 or (
         survived >= MARKUP_SURVIVAL and e - s <= 3 * len(exact) + 100
         and new_text.count("\n\n", s, e) <= exact.count("\n\n"))
-    # Words said twice in the old text need context on both sides to tell which one this is.
-    unique = old_text.count(exact) == 1
     one_side = (left or right) and unique and (len(exact) >= SHORT_QUOTE or survived >= SHORT_EDIT_SURVIVAL)
     sides = (left and right) or one_side
     # All of its words still there, in order: words were inserted, none reworded. Counted in
@@ -1019,7 +1035,11 @@ def _edited_on(diff: TextDiff, old_text: str, new_text: str, start: int, end: in
     # of three kept is a new phrase reusing them as often as an edit).
     mostly_there = (unique and revised and _weight(exact) >= SHORT_QUOTE and survived >= MOSTLY_SURVIVED
                     and score >= MOSTLY_SIMILAR)
-    by_evidence = (survived >= EDIT_SURVIVAL and score >= EDIT_SIMILARITY
+    # Read alike in tokens; or in tokens weighed by length (a Latin identifier among Chinese
+    # characters is one token but most of the words); or with all its words there, only words
+    # inserted among them (each insertion lowers the likeness but takes nothing away).
+    alike = score >= EDIT_SIMILARITY or weighted_similarity(exact, words) >= EDIT_SIMILARITY or all_there
+    by_evidence = (survived >= EDIT_SURVIVAL and alike
                    and ((sides and revised) or landmark or mostly_there)
                    and _content_survived(old_text, start, end, pieces) >= EDIT_SURVIVAL
                    and not _mostly_markup(exact))
@@ -1100,7 +1120,8 @@ def _stray_ends_dropped(diff: TextDiff, pieces: list[tuple[int, int, int]], alig
 
 
 def _edited_span(diff: TextDiff, old_text: str, new_text: str, start: int, end: int,
-                 pieces: list[tuple[int, int, int]], edges: tuple[bool, bool]) -> tuple[int, int] | None:
+                 pieces: list[tuple[int, int, int]], edges: tuple[bool, bool], widen: bool = True
+                 ) -> tuple[int, int] | None:
     """The new span of edited words: from the first survivor to the last, widened over an edit
     at either end when the text next to the claim survived right up to it (then what stands
     between that context and the survivor is the edit), and snapped to word edges."""
@@ -1111,11 +1132,11 @@ def _edited_span(diff: TextDiff, old_text: str, new_text: str, start: int, end: 
     new_para = diff.new_paras[diff.new_paragraph(first_new)]
     # Widened only over about as much as the edit replaced (twice it, and a word): a longer
     # stretch there is new text inserted next to the claim (a table cell added), not its words.
-    if old_text[start:first_old].strip():
+    if widen and old_text[start:first_old].strip():
         before = new_para[0] if start == old_para[0] else diff.map(start)
         if before is not None and before <= s and s - before <= 2 * (first_old - start) + 10:
             s = before
-    if old_text[last_old + last_len:end].strip():
+    if widen and old_text[last_old + last_len:end].strip():
         after = new_para[1] if end == old_para[1] else diff.map(end)
         if after is not None and after >= e and after - e <= 2 * (end - last_old - last_len) + 10:
             e = after
@@ -1200,6 +1221,17 @@ def similarity(a: str, b: str) -> float:
                 ratio = _char_ratio(x, y)
                 credit += ratio if ratio >= 0.75 else 0.0
     return credit / max(len(words_a), len(words_b))
+
+
+def weighted_similarity(a: str, b: str) -> float:
+    """Like :func:`similarity`, each token counted by its length (see :func:`_weight`), not as one:
+    "基于 `hotoo/pinyin" and "`hotoo/pinyin" share one token of three but most of their letters."""
+    words_a, words_b = _SIM_TOKEN.findall(a), _SIM_TOKEN.findall(b)
+    if not words_a or not words_b:
+        return 0.0
+    matcher = difflib.SequenceMatcher(None, words_a, words_b, autojunk=False)
+    same = sum(_weight(t) for block in matcher.get_matching_blocks() for t in words_a[block.a:block.a + block.size])
+    return same / max(sum(map(_weight, words_a)), sum(map(_weight, words_b)))
 
 
 def _words_kept(old: str, new: str) -> float:
