@@ -103,6 +103,17 @@ def test_moved_paragraph_takes_its_claim_along():
     assert result.state == "moved" and landed == "claim words"
 
 
+def test_edited_claim_moved_out_into_a_new_paragraph_is_placed_there_and_flagged():
+    old = ("Title\n\nYou can fix the results with a custom phrase dictionary, or use the project's own "
+           "dictionaries to correct them. See the docs for more on this.\n\nEnd.")
+    # The clause became a list item of its own after the rest of the paragraph; its last word stayed behind.
+    new = ("Title\n\nYou can fix the results with a custom phrase dictionary. See the docs for more on this.\n\n"
+           "* Or use the project's own dictionaries to correct them.\n\nEnd.")
+    result, landed = anchor(old, new, "use the project's own dictionaries to correct them. See")
+    assert result.state == "changed" and result.reason == "edited words" and 0 < result.score < 1
+    assert landed == "use the project's own dictionaries to correct them."
+
+
 def test_same_words_whose_context_changed_are_placed_but_flagged():
     old = "A long quote that is found once in the text, word for word, and nowhere else at all.\n\nEnd."
     new = ("Preface added.\n\nEntirely new words: A long quote that is found once in the text, word for word, "

@@ -950,6 +950,9 @@ def _edited(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, 
                     and all(x[1] + x[2] <= y[1] for x, y in zip(trimmed, trimmed[1:]))):
                 found = _edited_on(diff, old_text, new_text, start, end, exact, prefix, suffix, threshold, trimmed,
                                    edges, aligned)
+        if found is None:
+            found = _edited_elsewhere(diff, old_text, new_text, start, end, exact, prefix, suffix, threshold,
+                                      pieces, edges, aligned, receivers)
         if found is not None:
             return found
     # Typos the token diff cannot see inside one word: the best similar span near where the old
@@ -972,6 +975,37 @@ def _edited(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, 
             similarity_, s, e = best
             return Reanchored("changed", s, e, round(similarity_, 3), reason="edited words")
     return None
+
+
+def _edited_elsewhere(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, exact: str, prefix: str,
+                      suffix: str, threshold: float, pieces: list[tuple[int, int, int]], edges: tuple[bool, bool],
+                      aligned: int, receivers: set[int]) -> Reanchored | None:
+    """An edited claim whose survivors went, most of them, into another paragraph that received
+    part of its own (a sentence moved out into a new list item, a paragraph split): placed there
+    when what survived holds a long stretch said once in each text, the edit's own landmark."""
+    letters: dict[int, int] = {}
+    for p in pieces:
+        j = diff.new_paragraph(p[1])
+        letters[j] = letters.get(j, 0) + len(_WORD_CHAR.findall(old_text, p[0], p[0] + p[2]))
+    if not letters:
+        return None
+    target = max(letters, key=letters.__getitem__)
+    if target == aligned or target not in receivers:
+        return None
+    there = _stray_ends_dropped(diff, pieces, target)
+    total = len(_WORD_CHAR.findall(exact))
+    kept = sum(len(_WORD_CHAR.findall(old_text, p[0], p[0] + p[2])) for p in there)
+    run = max(there, key=lambda p: p[2]) if there else None
+    # Three quarters of its letters there (a claim split between two paragraphs, half in each, has
+    # no one place), with a stretch of at least a short quote's weight found once in each text: no
+    # common phrase lands by chance.
+    if (run is None or kept < MOSTLY_SURVIVED * total
+            or not all(x[1] + x[2] <= y[1] for x, y in zip(there, there[1:]))):
+        return None
+    stretch = old_text[run[0]:run[0] + run[2]].strip()
+    if _weight(stretch) < SHORT_QUOTE or old_text.count(stretch) != 1 or new_text.count(stretch) != 1:
+        return None
+    return _edited_on(diff, old_text, new_text, start, end, exact, prefix, suffix, threshold, there, edges, target)
 
 
 def _edited_on(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, exact: str, prefix: str,
