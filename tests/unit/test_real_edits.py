@@ -11,8 +11,10 @@ from tests.corpus.real_edits import HELD_OUT, documents, evaluate
 #: the whole corpus, rounded a little towards slack: 68.4 % and 1.37 % of 4,080 claims. The corpus
 #: grew by ten documents, added unseen and harder (65.5 % placed blind), and nine mis-anchors they
 #: showed were closed at some cost in recall: on the first nine documents alone the figures went
-#: from 74.9 % and 1.0 % to 72.4 % and 1.1 %.
-EDITED_PLACED = 0.68
+#: from 74.9 % and 1.0 % to 72.4 % and 1.1 %. Placing edited claims on their survivors alone when
+#: the words next to them were replaced, and in the paragraph that received most of them, took the
+#: whole corpus to 70.5 % and 1.37 %.
+EDITED_PLACED = 0.70
 NEEDLESS_ORPHANS = 0.014
 
 
