@@ -114,6 +114,18 @@ def test_edited_claim_moved_out_into_a_new_paragraph_is_placed_there_and_flagged
     assert landed == "use the project's own dictionaries to correct them."
 
 
+def test_quote_in_the_part_of_a_split_paragraph_next_to_its_aligned_one_is_kept():
+    calls = ("jpholiday.is_holiday_name(datetime.date(2017, 1, 1)) > '元日' "
+             "jpholiday.is_holiday_name(datetime.date(2017, 1, 2)) > '元日 振替休日'")
+    other = "## Holidays of a year ```python import jpholiday import datetime jpholiday.year_holidays(2017)```"
+    old = f"Title\n\n## Sample Code ```python # 指定日の祝日名を取得 import jpholiday import datetime {calls}\n\n{other}\n\nEnd."
+    # The code sample was split after its imports; the same imports stand in the next sample too.
+    new = (f"Title\n\n## Sample Code ### 指定日の祝日名を取得 ```python import jpholiday import datetime\n\n"
+           f"# datetime.date {calls}\n\n{other}\n\nEnd.")
+    result, landed = anchor(old, new, "jpholiday import datetime")
+    assert result.state == "moved" and new.index(landed) == result.start < new.index("# datetime.date")
+
+
 def test_same_words_whose_context_changed_are_placed_but_flagged():
     old = "A long quote that is found once in the text, word for word, and nowhere else at all.\n\nEnd."
     new = ("Preface added.\n\nEntirely new words: A long quote that is found once in the text, word for word, "

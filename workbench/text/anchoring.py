@@ -456,6 +456,7 @@ class TextDiff:
         self.aligned: dict[int, int] = {}
         #: Old paragraph index -> the new paragraphs that received any of its characters.
         self.receivers = {i: set(targets) for i, targets in received.items()}
+        self._received = received
         for i, targets in received.items():
             j, chars = max(targets.items(), key=lambda item: item[1])
             os_, oe = self.old_paras[i]
@@ -464,6 +465,15 @@ class TextDiff:
         for i, j in one_for_one.items():
             self.aligned.setdefault(i, j)
         self._kept_share: dict[int, tuple[int | None, float]] = {}
+
+    def split_into(self, i: int, j: int) -> bool:
+        """Whether new paragraph ``j`` is part of old paragraph ``i`` split off: next to the one
+        aligned with it, and made for the most part (half its characters) of its text."""
+        aligned = self.aligned.get(i)
+        if aligned is None or abs(j - aligned) != 1:
+            return False
+        ns, ne = self.new_paras[j]
+        return self._received.get(i, {}).get(j, 0) * 2 >= ne - ns > 0
 
     def kept_share(self, i: int) -> tuple[int | None, float]:
         """The new paragraph that received most of old paragraph ``i``'s letters and digits, and
@@ -827,8 +837,13 @@ def _confirmed(diff: TextDiff, old_text: str, new_text: str, start: int, end: in
         # A long quote is the claim's where the diff put it: in its aligned paragraph, or with a
         # neighbour that came along, or said once in each text. Elsewhere, with neither side the
         # same, it is an identical sentence in another setting: not kept at 1.0 on faith.
-        return (diff.aligned.get(para) == diff.new_paragraph(span[0]) or left or right
-                or (old_text.count(exact) == 1 and new_text.count(exact) == 1))
+        # A paragraph split in two: the part next to the aligned one holds the claim as well, if
+        # the quote is said once in its paragraph in both texts.
+        j = diff.new_paragraph(span[0])
+        return (diff.aligned.get(para) == j or left or right
+                or (old_text.count(exact) == 1 and new_text.count(exact) == 1)
+                or (diff.split_into(para, j) and unique_old
+                    and _unique_in_paragraph(new_text, diff.new_paras, j, exact)))
     edges = (_is_edge(old_text, start), _is_edge(old_text, end))
     unique = unique_old and _unique_in_paragraph(new_text, diff.new_paras, diff.new_paragraph(span[0]), exact, edges)
     if (unique and old_text.count(exact) == 1 and new_text.count(exact) == 1
