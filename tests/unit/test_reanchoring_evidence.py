@@ -126,6 +126,15 @@ def test_quote_in_the_part_of_a_split_paragraph_next_to_its_aligned_one_is_kept(
     assert result.state == "moved" and new.index(landed) == result.start < new.index("# datetime.date")
 
 
+def test_heading_whose_version_number_changed_keeps_its_underline_and_is_flagged():
+    line = "=" * 40
+    old = f"Thai Language Toolkit Project  version 1.7 {line}\n\nTLTK is a Python package.\n\nEnd."
+    new = old.replace("1.7", "1.8")
+    result, landed = anchor(old, new, f"1.7 {line}")
+    assert result.state == "changed" and result.reason == "edited words" and landed == f"1.8 {line}"
+    assert 0 < result.score < 1
+
+
 def test_same_words_whose_context_changed_are_placed_but_flagged():
     old = "A long quote that is found once in the text, word for word, and nowhere else at all.\n\nEnd."
     new = ("Preface added.\n\nEntirely new words: A long quote that is found once in the text, word for word, "

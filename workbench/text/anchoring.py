@@ -941,8 +941,10 @@ def _boilerplate(old_text: str, new_text: str, p: int, e: int, prefix: str, suff
 def _edited(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, exact: str, prefix: str,
             suffix: str, aligned: int | None, threshold: float) -> Reanchored | None:
     """Edited words, placed where the diff says they went, when the evidence agrees."""
-    # Survivors that are only spaces or punctuation say nothing of where words went.
-    pieces = [p for p in diff.pieces(start, end) if _WORD_CHAR.search(old_text, p[0], p[0] + p[2])]
+    # Survivors that are only spaces or punctuation say nothing of where words went, unless they
+    # stand right next to surviving words in both texts (a heading's underline after its edited
+    # version number): then they are the claim's marks, in place.
+    pieces = _with_adjacent_marks(old_text, new_text, diff.pieces(start, end))
     edges = (_is_edge(old_text, start), _is_edge(old_text, end))
     if pieces and aligned is not None:
         paragraphs = sorted({diff.new_paragraph(p[1]) for p in pieces})
@@ -990,6 +992,26 @@ def _edited(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, 
             similarity_, s, e = best
             return Reanchored("changed", s, e, round(similarity_, 3), reason="edited words")
     return None
+
+
+#: Characters between surviving words and surviving marks, in each text, for the marks to
+#: count as in place beside them: a replaced character or two (a digit, a space).
+MARK_GAP = 2
+
+
+def _with_adjacent_marks(old_text: str, new_text: str, pieces: list[tuple[int, int, int]]
+                         ) -> list[tuple[int, int, int]]:
+    """The pieces holding letters or digits, and the pieces of marks alone right next to one of
+    those, in order, within MARK_GAP characters in both texts and no paragraph break between."""
+    words = [_WORD_CHAR.search(old_text, p[0], p[0] + p[2]) is not None for p in pieces]
+
+    def beside(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
+        return (0 <= b[0] - (a[0] + a[2]) <= MARK_GAP and 0 <= b[1] - (a[1] + a[2]) <= MARK_GAP
+                and "\n" not in new_text[a[1] + a[2]:b[1]] and "\n" not in old_text[a[0] + a[2]:b[0]])
+
+    return [p for k, p in enumerate(pieces)
+            if words[k] or (k > 0 and words[k - 1] and beside(pieces[k - 1], p))
+            or (k + 1 < len(pieces) and words[k + 1] and beside(p, pieces[k + 1]))]
 
 
 def _edited_elsewhere(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, exact: str, prefix: str,
