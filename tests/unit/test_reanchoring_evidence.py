@@ -135,6 +135,29 @@ def test_heading_whose_version_number_changed_keeps_its_underline_and_is_flagged
     assert 0 < result.score < 1
 
 
+def test_short_edited_quote_said_once_in_its_paragraph_is_placed_on_one_intact_side():
+    old = ("Title\n\nThe tolls raised 412 million crowns last year.\n\n"
+           "Next year 412 million crowns are expected again.\n\nEnd.")
+    # A word inserted in the claim and the words after it replaced: only the side before it is intact.
+    new = ("Title\n\nThe tolls raised 412 million Swedish crowns in 2023.\n\n"
+           "Next year 412 million crowns are expected again.\n\nEnd.")
+    result, landed = anchor(old, new, "412 million crowns")
+    assert result.state == "changed" and result.reason == "edited words" and landed == "412 million Swedish crowns"
+    assert result.start < new.index("Next year")
+    # The other copy, untouched, stays where it was.
+    other, landed = anchor(old, new, "412 million crowns", occurrence=1)
+    assert other.state == "moved" and other.score == 1.0 and other.start > new.index("Next year")
+
+
+def test_edited_claim_whose_marks_moved_between_its_words_is_placed_by_its_letters():
+    old = ("Title\n\n>>> jpholiday.year_holidays(2017) >[(datetime.date(2017, 1, 1), '元日')]\n\n"
+           ">>> jpholiday.year_holidays(2018) >[(datetime.date(2017, 1, 1), '元日')]\n\nEnd.")
+    new = old.replace(">[(", "> [(")
+    result, landed = anchor(old, new, ">[(datetime.date(2017, 1,")
+    assert result.state == "changed" and landed == "> [(datetime.date(2017, 1," and result.start < new.index("2018")
+    assert 0 < result.score < 1
+
+
 def test_same_words_whose_context_changed_are_placed_but_flagged():
     old = "A long quote that is found once in the text, word for word, and nowhere else at all.\n\nEnd."
     new = ("Preface added.\n\nEntirely new words: A long quote that is found once in the text, word for word, "

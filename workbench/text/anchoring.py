@@ -1082,7 +1082,11 @@ def _edited_over(diff: TextDiff, old_text: str, new_text: str, start: int, end: 
     compact = e - s <= 1.5 * len(exact) + 10 or (
         survived >= MARKUP_SURVIVAL and e - s <= 3 * len(exact) + 100
         and new_text.count("\n\n", s, e) <= exact.count("\n\n"))
-    one_side = (left or right) and unique and (len(exact) >= SHORT_QUOTE or survived >= SHORT_EDIT_SURVIVAL)
+    # One side is enough for words said once in their paragraph, placed in the paragraph aligned
+    # with it: the diff's pairing tells them from copies elsewhere, the intact side where they end.
+    unique_here = unique or (aligned == diff.new_paragraph(s) == diff.new_paragraph(e - 1)
+                             and _unique_in_paragraph(old_text, diff.old_paras, diff.old_paragraph(start), exact))
+    one_side = (left or right) and unique_here and (len(exact) >= SHORT_QUOTE or survived >= SHORT_EDIT_SURVIVAL)
     sides = (left and right) or one_side
     # All of its words still there, in order: words were inserted, none reworded. Counted in
     # words as well as letters where words are spaced: a short word replaced ("в" in
@@ -1109,7 +1113,10 @@ def _edited_over(diff: TextDiff, old_text: str, new_text: str, start: int, end: 
     # Read alike in tokens; or in tokens weighed by length (a Latin identifier among Chinese
     # characters is one token but most of the words); or with all its words there, only words
     # inserted among them (each insertion lowers the likeness but takes nothing away).
-    alike = score >= EDIT_SIMILARITY or weighted_similarity(exact, words) >= EDIT_SIMILARITY or all_there
+    # Or in letters and digits, nearly: marks or spaces moved between its words ("> [(" for ">[(").
+    letters = letter_similarity(exact, words)
+    alike = (score >= EDIT_SIMILARITY or weighted_similarity(exact, words) >= EDIT_SIMILARITY or all_there
+             or letters >= LETTERS_SIMILAR)
     by_evidence = (survived >= EDIT_SURVIVAL and alike
                    and ((sides and revised) or landmark or mostly_there)
                    and _content_survived(old_text, start, end, pieces) >= EDIT_SURVIVAL
@@ -1117,7 +1124,6 @@ def _edited_over(diff: TextDiff, old_text: str, new_text: str, start: int, end: 
     # Markup rewritten around them (a reStructuredText badge turned into Markdown, a word
     # renamed inside an identifier) leaves no whole token alike, but the letters read
     # alike; with a long run of them found once in each text, or context on one side.
-    letters = letter_similarity(exact, words)
     # Edits alternating with survivors (not ``revised``) are either markup rewritten around the
     # words, which keeps nearly all their letters, or a rewording, whose long words left standing
     # keep only three quarters of them: then the letters must read nearly the same.
