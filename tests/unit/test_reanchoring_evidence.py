@@ -72,6 +72,14 @@ def test_short_quote_with_one_intact_side_is_kept(old, new, words):
     assert result.state in ("kept", "moved") and landed == words and result.score == 1.0
 
 
+def test_short_quote_opening_its_paragraph_is_kept_by_the_whole_word_after_it():
+    old = "Title\n\n$ pypinyin 音乐 yīn yuè $ pypinyin -h\n\nEnd."
+    # The paragraph was split right after the next word: "yuè" is whole in both, and all that survived.
+    new = "Title\n\n$ pypinyin 音乐 yīn yuè\n\n$ python -m pypinyin.tools.toneconvert to-tone\n\nEnd."
+    result, landed = anchor(old, new, "$ pypinyin 音乐 yīn")
+    assert result.state == "kept" and landed == "$ pypinyin 音乐 yīn" and result.score == 1.0
+
+
 def test_short_quote_repeated_in_its_paragraph_needs_both_sides():
     old = "It rose by ten per cent, then by ten per cent again.\n\nNext."
     new = "It rose sharply by ten per cent, then fell by ten per cent again.\n\nNext."

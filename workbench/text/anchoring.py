@@ -316,7 +316,7 @@ class TextDiff:
 
     def __init__(self, old: str, new: str):
         self.segments: list[tuple[int, int, int]] = []
-        self._old = old
+        self._old, self._new = old, new
         self.old_paras, self.new_paras = _paragraph_spans(old), _paragraph_spans(new)
         old_paras, new_paras = self.old_paras, self.new_paras
         matcher = difflib.SequenceMatcher(None, [old[s:e] for s, e in old_paras], [new[s:e] for s, e in new_paras],
@@ -674,16 +674,24 @@ def _intact_sides(diff: TextDiff, old_text: str, start: int, end: int, new_start
     it lands (``new_start``, ``new_end``); see :func:`_enough_side`. A surviving stretch may run
     over the paragraph's edge (the break and the words beyond it survived too)."""
     p_start, p_end = diff.old_paras[diff.old_paragraph(start)]
+    new_text = diff._new
     left = right = ""
+    # Whether the surviving stretch stops at a word's edge in both texts: then its far word is whole.
+    left_closed = right_closed = False
     if start > 0:
         seg = diff.segment_at(start - 1)
         if seg is not None and seg[1] + (start - seg[0]) == new_start:
-            left = old_text[max(seg[0], start - CONTEXT_LENGTH):start]
+            lo = max(seg[0], start - CONTEXT_LENGTH)
+            left = old_text[lo:start]
+            left_closed = _is_edge(old_text, lo) and _is_edge(new_text, new_start - (start - lo))
     if end < len(old_text):
         seg = diff.segment_at(end)
         if seg is not None and seg[1] + (end - seg[0]) == new_end:
-            right = old_text[end:min(seg[0] + seg[2], end + CONTEXT_LENGTH)]
-    return _enough_side(left, start - p_start, before=True), _enough_side(right, p_end - end, before=False)
+            hi = min(seg[0] + seg[2], end + CONTEXT_LENGTH)
+            right = old_text[end:hi]
+            right_closed = _is_edge(old_text, hi) and _is_edge(new_text, new_end + (hi - end))
+    return (_enough_side(left, start - p_start, before=True, closed=left_closed),
+            _enough_side(right, p_end - end, before=False, closed=right_closed))
 
 
 def _adjacent_sides(diff: TextDiff, old_text: str, start: int, end: int, new_text: str, new_start: int,
@@ -716,18 +724,22 @@ def _paragraph_sides(diff: TextDiff, old_text: str, start: int, end: int, new_te
     return ratios
 
 
-def _enough_side(same: str, available: int, *, before: bool) -> bool:
+def _enough_side(same: str, available: int, *, before: bool, closed: bool = False) -> bool:
     """Whether ``same``, the context found unchanged next to a claim (``before`` it or after it),
     is enough to place it: INTACT_SIDE characters (a character of a script without spaces counts
     twice: it is most of a word); or one whole word with what separates it from the claim, half
     as much (a word of the paragraph pins the claim, part of a word does not); or all that the
-    paragraph has on that side, if it holds a word. The paragraph's edge alone is not context."""
+    paragraph has on that side, if it holds a word. The paragraph's edge alone is not context.
+    ``closed``: ``same`` stops at a word's edge in both texts, so its farthest word is whole too
+    (" yuè" followed by a space in one text and a line break in the other)."""
     if not _WORD_CHAR.search(same):
         return False  # spaces and punctuation alone ("." before the paragraph's end) place nothing
     weight = _weight(same)
     if weight >= INTACT_SIDE or len(same) >= available:
         return True
     whole_word = _WHOLE_WORD_BEFORE if before else _WHOLE_WORD_AFTER
+    if closed:
+        same = " " + same if before else same + " "
     return weight >= INTACT_SIDE // 2 and bool(whole_word.search(same))
 
 
