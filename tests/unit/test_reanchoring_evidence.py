@@ -166,6 +166,21 @@ def test_edited_claim_whose_marks_moved_between_its_words_is_placed_by_its_lette
     assert 0 < result.score < 1
 
 
+def test_repeated_paragraph_between_two_edited_neighbours_stays_between_them():
+    old = ("Title\n\nYou can define your own phrases to fix the readings:\n\n.. code-block:: python\n\n"
+           ">>> from pypinyin import Style, pinyin, load_phrases_dict\n\nOr single characters:\n\n"
+           ".. code-block:: python\n\n>>> from pypinyin import load_single_dict\n\nEnd.")
+    # Both paragraphs around the first ".. code-block:: python" were edited; the second sample is untouched.
+    new = ("Title\n\nYou can define your own phrases to fix the readings, as the docs say:\n\n"
+           ".. code-block:: python\n\n>> from pypinyin import load_phrases_dict, load_single_dict\n\n"
+           "Or single characters:\n\n.. code-block:: python\n\n>>> from pypinyin import load_single_dict\n\nEnd.")
+    result, landed = anchor(old, new, "python")
+    assert result.state in ("kept", "moved") and result.score == 1.0
+    assert result.start == new.index(".. code-block:: python") + len(".. code-block:: ")
+    second, _landed = anchor(old, new, ".. code-block:: python", occurrence=1)
+    assert second.start == new.rindex(".. code-block:: python")
+
+
 def test_same_words_whose_context_changed_are_placed_but_flagged():
     old = "A long quote that is found once in the text, word for word, and nowhere else at all.\n\nEnd."
     new = ("Preface added.\n\nEntirely new words: A long quote that is found once in the text, word for word, "

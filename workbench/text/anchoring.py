@@ -346,6 +346,33 @@ class TextDiff:
         self._old_para_starts = [s for s, _e in old_paras]
         self._new_para_starts = [s for s, _e in new_paras]
         self._align(one_for_one)
+        if self._pair_sandwiched_repeats(old, new):
+            self.segments.sort()
+            self._old_starts = [s[0] for s in self.segments]
+            self._align(one_for_one)
+
+    def _pair_sandwiched_repeats(self, old: str, new: str) -> bool:
+        """A paragraph said more than once (".. code-block:: python") left unpaired, whose
+        neighbours on both sides are aligned with the new paragraphs on both sides of the same
+        words, said there once, is that copy: the paragraph alignment places it between them.
+        Whether any was paired."""
+        paired = False
+        covered = {self.new_paragraph(ns) for _os, ns, _length in self.segments}
+        for i, (os_, oe) in enumerate(self.old_paras):
+            if i in self._whole or i == 0 or i + 1 == len(self.old_paras) or not old[os_:oe].strip():
+                continue
+            before, after = self.aligned.get(i - 1), self.aligned.get(i + 1)
+            if before is None or after != before + 2:
+                continue
+            j = before + 1
+            ns, ne = self.new_paras[j]
+            if new[ns:ne] != old[os_:oe] or j in covered or self.pieces(os_, oe):
+                continue
+            self.segments.append((os_, ns, oe - os_))
+            self._whole[i] = j
+            covered.add(j)
+            paired = True
+        return paired
 
     def _pair_moved_paragraphs(self, old: str, new: str, removed: list[int], added: list[int]) -> None:
         """A paragraph that left one place and appears, unchanged and once, in another has moved."""
