@@ -181,6 +181,16 @@ def test_repeated_paragraph_between_two_edited_neighbours_stays_between_them():
     assert second.start == new.rindex(".. code-block:: python")
 
 
+def test_edited_link_address_between_two_intact_neighbours_is_placed_and_flagged():
+    old = ("Title\n\n因为根据 `《汉语拼音方案》 <http://www.moe.gov.cn/s78/A19/yxs_left/moe_810/s230/195802/"
+           "t19580201_186000.html>`__ ， y，w，ü (yu) 都不是声母。\n\nEnd.")
+    new = old.replace("s78/A19/yxs_left/moe_810/s230", "jyb_sjzl/ziliao/A19")
+    words = "<http://www.moe.gov.cn/s78/A19/yxs_left/moe_810/s230/195802/t19580201_186000.html>`__"
+    result, landed = anchor(old, new, words)
+    assert result.state == "changed" and result.reason == "edited words" and 0 < result.score < 1
+    assert landed == words.replace("s78/A19/yxs_left/moe_810/s230", "jyb_sjzl/ziliao/A19")
+
+
 def test_same_words_whose_context_changed_are_placed_but_flagged():
     old = "A long quote that is found once in the text, word for word, and nowhere else at all.\n\nEnd."
     new = ("Preface added.\n\nEntirely new words: A long quote that is found once in the text, word for word, "

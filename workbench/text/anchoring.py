@@ -1159,7 +1159,8 @@ def _edited_over(diff: TextDiff, old_text: str, new_text: str, start: int, end: 
     by_evidence = (survived >= EDIT_SURVIVAL and alike
                    and ((sides and revised) or landmark or mostly_there)
                    and _content_survived(old_text, start, end, pieces) >= EDIT_SURVIVAL
-                   and not _mostly_markup(exact))
+                   # An address says nothing of where words went, unless both its neighbours came along.
+                   and (not _mostly_markup(exact) or (left and right and revised)))
     # Markup rewritten around them (a reStructuredText badge turned into Markdown, a word
     # renamed inside an identifier) leaves no whole token alike, but the letters read
     # alike; with a long run of them found once in each text, or context on one side.
