@@ -206,7 +206,12 @@ def segments(length: int, spans: list[tuple[int, int, int]]) -> list[Segment]:
 #               around one or two edits, with context on at least one side; or three quarters of
 #               their letters survived there and read alike, in tokens or, where markup around
 #               them was rewritten, in letters and digits alone; or the edited span
-#               reads like the quote (similarity ≥ the threshold). The score is the similarity;
+#               reads like the quote (similarity ≥ the threshold). With the words next to it
+#               replaced by longer ones, it is placed on its survivors alone; with most of its
+#               survivors in another paragraph that received part of its own (a sentence moved
+#               out, a paragraph split), there, on a stretch said once in each text. Marks right
+#               beside its surviving words (a heading's underline) are its own. The score is the
+#               similarity;
 #   4. orphan   none of the above. A claim is never attached to different words silently.
 
 import difflib  # noqa: E402
