@@ -141,6 +141,9 @@ def test_heading_whose_version_number_changed_keeps_its_underline_and_is_flagged
     result, landed = anchor(old, new, f"1.7 {line}")
     assert result.state == "changed" and result.reason == "edited words" and landed == f"1.8 {line}"
     assert 0 < result.score < 1
+    # A longer number in its place: part of one word replaced, the underline still beside it.
+    result, landed = anchor(old, old.replace("1.7", "1.9.1"), f"version 1.7 {line}")
+    assert result.state == "changed" and landed == f"version 1.9.1 {line}"
 
 
 def test_short_edited_quote_said_once_in_its_paragraph_is_placed_on_one_intact_side():

@@ -1039,19 +1039,21 @@ def _edited(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, 
 
 
 #: Characters between surviving words and surviving marks, in each text, for the marks to
-#: count as in place beside them: a replaced character or two (a digit, a space).
-MARK_GAP = 2
+#: count as in place beside them: part of one word replaced ("8" by "9.1"), no white space
+#: between (a word or more between them would be a separate phrase).
+MARK_GAP = 8
 
 
 def _with_adjacent_marks(old_text: str, new_text: str, pieces: list[tuple[int, int, int]]
                          ) -> list[tuple[int, int, int]]:
     """The pieces holding letters or digits, and the pieces of marks alone right next to one of
-    those, in order, within MARK_GAP characters in both texts and no paragraph break between."""
+    those, in order, within MARK_GAP characters in both texts and no white space between."""
     words = [_WORD_CHAR.search(old_text, p[0], p[0] + p[2]) is not None for p in pieces]
 
     def beside(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
+        gap_old, gap_new = old_text[a[0] + a[2]:b[0]], new_text[a[1] + a[2]:b[1]]
         return (0 <= b[0] - (a[0] + a[2]) <= MARK_GAP and 0 <= b[1] - (a[1] + a[2]) <= MARK_GAP
-                and "\n" not in new_text[a[1] + a[2]:b[1]] and "\n" not in old_text[a[0] + a[2]:b[0]])
+                and not any(ch.isspace() for ch in gap_old + gap_new))
 
     return [p for k, p in enumerate(pieces)
             if words[k] or (k > 0 and words[k - 1] and beside(pieces[k - 1], p))
