@@ -39,6 +39,11 @@ EDITED = [
     pytest.param("이 문서는 프로젝트에 기여하는 방법을 자세히 설명합니다.",
                  ("기여하는 방법을 자세히", "기여하는 여러 방법을 자세히"), "기여하는 방법을 자세히",
                  "기여하는 여러 방법을 자세히", id="korean_word_inserted"),
+    # The words before the claim's survivors were replaced by many more: the claim is placed on
+    # what survived, not stretched over the new words next to it.
+    pytest.param("基于 `hotoo/pinyin <https://github.com/hotoo/pinyin>`__ 开发。",
+                 ("基于", "最初版本的代码参考了"), "基于 `hotoo/pinyin", "`hotoo/pinyin",
+                 id="chinese_words_replaced_next_to_an_identifier"),
 ]
 
 
@@ -65,6 +70,14 @@ def test_edited_words_are_followed_and_flagged_changed(paragraph, edit, words, f
 def test_short_quote_with_one_intact_side_is_kept(old, new, words):
     result, landed = anchor(old + "\n\nNext.", new + "\n\nNext.", words)
     assert result.state in ("kept", "moved") and landed == words and result.score == 1.0
+
+
+def test_short_quote_opening_its_paragraph_is_kept_by_the_whole_word_after_it():
+    old = "Title\n\n$ pypinyin 音乐 yīn yuè $ pypinyin -h\n\nEnd."
+    # The paragraph was split right after the next word: "yuè" is whole in both, and all that survived.
+    new = "Title\n\n$ pypinyin 音乐 yīn yuè\n\n$ python -m pypinyin.tools.toneconvert to-tone\n\nEnd."
+    result, landed = anchor(old, new, "$ pypinyin 音乐 yīn")
+    assert result.state == "kept" and landed == "$ pypinyin 音乐 yīn" and result.score == 1.0
 
 
 def test_short_quote_repeated_in_its_paragraph_needs_both_sides():
@@ -96,6 +109,89 @@ def test_moved_paragraph_takes_its_claim_along():
     new = "First paragraph here.\n\nThird one.\n\nSecond paragraph, with the claim words inside it."
     result, landed = anchor(old, new, "claim words")
     assert result.state == "moved" and landed == "claim words"
+
+
+def test_edited_claim_moved_out_into_a_new_paragraph_is_placed_there_and_flagged():
+    old = ("Title\n\nYou can fix the results with a custom phrase dictionary, or use the project's own "
+           "dictionaries to correct them. See the docs for more on this.\n\nEnd.")
+    # The clause became a list item of its own after the rest of the paragraph; its last word stayed behind.
+    new = ("Title\n\nYou can fix the results with a custom phrase dictionary. See the docs for more on this.\n\n"
+           "* Or use the project's own dictionaries to correct them.\n\nEnd.")
+    result, landed = anchor(old, new, "use the project's own dictionaries to correct them. See")
+    assert result.state == "changed" and result.reason == "edited words" and 0 < result.score < 1
+    assert landed == "use the project's own dictionaries to correct them."
+
+
+def test_quote_in_the_part_of_a_split_paragraph_next_to_its_aligned_one_is_kept():
+    calls = ("jpholiday.is_holiday_name(datetime.date(2017, 1, 1)) > '元日' "
+             "jpholiday.is_holiday_name(datetime.date(2017, 1, 2)) > '元日 振替休日'")
+    other = "## Holidays of a year ```python import jpholiday import datetime jpholiday.year_holidays(2017)```"
+    old = f"Title\n\n## Sample Code ```python # 指定日の祝日名を取得 import jpholiday import datetime {calls}\n\n{other}\n\nEnd."
+    # The code sample was split after its imports; the same imports stand in the next sample too.
+    new = (f"Title\n\n## Sample Code ### 指定日の祝日名を取得 ```python import jpholiday import datetime\n\n"
+           f"# datetime.date {calls}\n\n{other}\n\nEnd.")
+    result, landed = anchor(old, new, "jpholiday import datetime")
+    assert result.state == "moved" and new.index(landed) == result.start < new.index("# datetime.date")
+
+
+def test_heading_whose_version_number_changed_keeps_its_underline_and_is_flagged():
+    line = "=" * 40
+    old = f"Thai Language Toolkit Project  version 1.7 {line}\n\nTLTK is a Python package.\n\nEnd."
+    new = old.replace("1.7", "1.8")
+    result, landed = anchor(old, new, f"1.7 {line}")
+    assert result.state == "changed" and result.reason == "edited words" and landed == f"1.8 {line}"
+    assert 0 < result.score < 1
+    # A longer number in its place: part of one word replaced, the underline still beside it.
+    result, landed = anchor(old, old.replace("1.7", "1.9.1"), f"version 1.7 {line}")
+    assert result.state == "changed" and landed == f"version 1.9.1 {line}"
+
+
+def test_short_edited_quote_said_once_in_its_paragraph_is_placed_on_one_intact_side():
+    old = ("Title\n\nThe tolls raised 412 million crowns last year.\n\n"
+           "Next year 412 million crowns are expected again.\n\nEnd.")
+    # A word inserted in the claim and the words after it replaced: only the side before it is intact.
+    new = ("Title\n\nThe tolls raised 412 million Swedish crowns in 2023.\n\n"
+           "Next year 412 million crowns are expected again.\n\nEnd.")
+    result, landed = anchor(old, new, "412 million crowns")
+    assert result.state == "changed" and result.reason == "edited words" and landed == "412 million Swedish crowns"
+    assert result.start < new.index("Next year")
+    # The other copy, untouched, stays where it was.
+    other, landed = anchor(old, new, "412 million crowns", occurrence=1)
+    assert other.state == "moved" and other.score == 1.0 and other.start > new.index("Next year")
+
+
+def test_edited_claim_whose_marks_moved_between_its_words_is_placed_by_its_letters():
+    old = ("Title\n\n>>> jpholiday.year_holidays(2017) >[(datetime.date(2017, 1, 1), '元日')]\n\n"
+           ">>> jpholiday.year_holidays(2018) >[(datetime.date(2017, 1, 1), '元日')]\n\nEnd.")
+    new = old.replace(">[(", "> [(")
+    result, landed = anchor(old, new, ">[(datetime.date(2017, 1,")
+    assert result.state == "changed" and landed == "> [(datetime.date(2017, 1," and result.start < new.index("2018")
+    assert 0 < result.score < 1
+
+
+def test_repeated_paragraph_between_two_edited_neighbours_stays_between_them():
+    old = ("Title\n\nYou can define your own phrases to fix the readings:\n\n.. code-block:: python\n\n"
+           ">>> from pypinyin import Style, pinyin, load_phrases_dict\n\nOr single characters:\n\n"
+           ".. code-block:: python\n\n>>> from pypinyin import load_single_dict\n\nEnd.")
+    # Both paragraphs around the first ".. code-block:: python" were edited; the second sample is untouched.
+    new = ("Title\n\nYou can define your own phrases to fix the readings, as the docs say:\n\n"
+           ".. code-block:: python\n\n>> from pypinyin import load_phrases_dict, load_single_dict\n\n"
+           "Or single characters:\n\n.. code-block:: python\n\n>>> from pypinyin import load_single_dict\n\nEnd.")
+    result, landed = anchor(old, new, "python")
+    assert result.state in ("kept", "moved") and result.score == 1.0
+    assert result.start == new.index(".. code-block:: python") + len(".. code-block:: ")
+    second, _landed = anchor(old, new, ".. code-block:: python", occurrence=1)
+    assert second.start == new.rindex(".. code-block:: python")
+
+
+def test_edited_link_address_between_two_intact_neighbours_is_placed_and_flagged():
+    old = ("Title\n\n因为根据 `《汉语拼音方案》 <http://www.moe.gov.cn/s78/A19/yxs_left/moe_810/s230/195802/"
+           "t19580201_186000.html>`__ ， y，w，ü (yu) 都不是声母。\n\nEnd.")
+    new = old.replace("s78/A19/yxs_left/moe_810/s230", "jyb_sjzl/ziliao/A19")
+    words = "<http://www.moe.gov.cn/s78/A19/yxs_left/moe_810/s230/195802/t19580201_186000.html>`__"
+    result, landed = anchor(old, new, words)
+    assert result.state == "changed" and result.reason == "edited words" and 0 < result.score < 1
+    assert landed == words.replace("s78/A19/yxs_left/moe_810/s230", "jyb_sjzl/ziliao/A19")
 
 
 def test_same_words_whose_context_changed_are_placed_but_flagged():

@@ -206,7 +206,12 @@ def segments(length: int, spans: list[tuple[int, int, int]]) -> list[Segment]:
 #               around one or two edits, with context on at least one side; or three quarters of
 #               their letters survived there and read alike, in tokens or, where markup around
 #               them was rewritten, in letters and digits alone; or the edited span
-#               reads like the quote (similarity ≥ the threshold). The score is the similarity;
+#               reads like the quote (similarity ≥ the threshold). With the words next to it
+#               replaced by longer ones, it is placed on its survivors alone; with most of its
+#               survivors in another paragraph that received part of its own (a sentence moved
+#               out, a paragraph split), there, on a stretch said once in each text. Marks right
+#               beside its surviving words (a heading's underline) are its own. The score is the
+#               similarity;
 #   4. orphan   none of the above. A claim is never attached to different words silently.
 
 import difflib  # noqa: E402
@@ -316,7 +321,7 @@ class TextDiff:
 
     def __init__(self, old: str, new: str):
         self.segments: list[tuple[int, int, int]] = []
-        self._old = old
+        self._old, self._new = old, new
         self.old_paras, self.new_paras = _paragraph_spans(old), _paragraph_spans(new)
         old_paras, new_paras = self.old_paras, self.new_paras
         matcher = difflib.SequenceMatcher(None, [old[s:e] for s, e in old_paras], [new[s:e] for s, e in new_paras],
@@ -346,6 +351,33 @@ class TextDiff:
         self._old_para_starts = [s for s, _e in old_paras]
         self._new_para_starts = [s for s, _e in new_paras]
         self._align(one_for_one)
+        if self._pair_sandwiched_repeats(old, new):
+            self.segments.sort()
+            self._old_starts = [s[0] for s in self.segments]
+            self._align(one_for_one)
+
+    def _pair_sandwiched_repeats(self, old: str, new: str) -> bool:
+        """A paragraph said more than once (".. code-block:: python") left unpaired, whose
+        neighbours on both sides are aligned with the new paragraphs on both sides of the same
+        words, said there once, is that copy: the paragraph alignment places it between them.
+        Whether any was paired."""
+        paired = False
+        covered = {self.new_paragraph(ns) for _os, ns, _length in self.segments}
+        for i, (os_, oe) in enumerate(self.old_paras):
+            if i in self._whole or i == 0 or i + 1 == len(self.old_paras) or not old[os_:oe].strip():
+                continue
+            before, after = self.aligned.get(i - 1), self.aligned.get(i + 1)
+            if before is None or after != before + 2:
+                continue
+            j = before + 1
+            ns, ne = self.new_paras[j]
+            if new[ns:ne] != old[os_:oe] or j in covered or self.pieces(os_, oe):
+                continue
+            self.segments.append((os_, ns, oe - os_))
+            self._whole[i] = j
+            covered.add(j)
+            paired = True
+        return paired
 
     def _pair_moved_paragraphs(self, old: str, new: str, removed: list[int], added: list[int]) -> None:
         """A paragraph that left one place and appears, unchanged and once, in another has moved."""
@@ -456,6 +488,7 @@ class TextDiff:
         self.aligned: dict[int, int] = {}
         #: Old paragraph index -> the new paragraphs that received any of its characters.
         self.receivers = {i: set(targets) for i, targets in received.items()}
+        self._received = received
         for i, targets in received.items():
             j, chars = max(targets.items(), key=lambda item: item[1])
             os_, oe = self.old_paras[i]
@@ -464,6 +497,15 @@ class TextDiff:
         for i, j in one_for_one.items():
             self.aligned.setdefault(i, j)
         self._kept_share: dict[int, tuple[int | None, float]] = {}
+
+    def split_into(self, i: int, j: int) -> bool:
+        """Whether new paragraph ``j`` is part of old paragraph ``i`` split off: next to the one
+        aligned with it, and made for the most part (half its characters) of its text."""
+        aligned = self.aligned.get(i)
+        if aligned is None or abs(j - aligned) != 1:
+            return False
+        ns, ne = self.new_paras[j]
+        return self._received.get(i, {}).get(j, 0) * 2 >= ne - ns > 0
 
     def kept_share(self, i: int) -> tuple[int | None, float]:
         """The new paragraph that received most of old paragraph ``i``'s letters and digits, and
@@ -664,16 +706,24 @@ def _intact_sides(diff: TextDiff, old_text: str, start: int, end: int, new_start
     it lands (``new_start``, ``new_end``); see :func:`_enough_side`. A surviving stretch may run
     over the paragraph's edge (the break and the words beyond it survived too)."""
     p_start, p_end = diff.old_paras[diff.old_paragraph(start)]
+    new_text = diff._new
     left = right = ""
+    # Whether the surviving stretch stops at a word's edge in both texts: then its far word is whole.
+    left_closed = right_closed = False
     if start > 0:
         seg = diff.segment_at(start - 1)
         if seg is not None and seg[1] + (start - seg[0]) == new_start:
-            left = old_text[max(seg[0], start - CONTEXT_LENGTH):start]
+            lo = max(seg[0], start - CONTEXT_LENGTH)
+            left = old_text[lo:start]
+            left_closed = _is_edge(old_text, lo) and _is_edge(new_text, new_start - (start - lo))
     if end < len(old_text):
         seg = diff.segment_at(end)
         if seg is not None and seg[1] + (end - seg[0]) == new_end:
-            right = old_text[end:min(seg[0] + seg[2], end + CONTEXT_LENGTH)]
-    return _enough_side(left, start - p_start, before=True), _enough_side(right, p_end - end, before=False)
+            hi = min(seg[0] + seg[2], end + CONTEXT_LENGTH)
+            right = old_text[end:hi]
+            right_closed = _is_edge(old_text, hi) and _is_edge(new_text, new_end + (hi - end))
+    return (_enough_side(left, start - p_start, before=True, closed=left_closed),
+            _enough_side(right, p_end - end, before=False, closed=right_closed))
 
 
 def _adjacent_sides(diff: TextDiff, old_text: str, start: int, end: int, new_text: str, new_start: int,
@@ -706,18 +756,22 @@ def _paragraph_sides(diff: TextDiff, old_text: str, start: int, end: int, new_te
     return ratios
 
 
-def _enough_side(same: str, available: int, *, before: bool) -> bool:
+def _enough_side(same: str, available: int, *, before: bool, closed: bool = False) -> bool:
     """Whether ``same``, the context found unchanged next to a claim (``before`` it or after it),
     is enough to place it: INTACT_SIDE characters (a character of a script without spaces counts
     twice: it is most of a word); or one whole word with what separates it from the claim, half
     as much (a word of the paragraph pins the claim, part of a word does not); or all that the
-    paragraph has on that side, if it holds a word. The paragraph's edge alone is not context."""
+    paragraph has on that side, if it holds a word. The paragraph's edge alone is not context.
+    ``closed``: ``same`` stops at a word's edge in both texts, so its farthest word is whole too
+    (" yuè" followed by a space in one text and a line break in the other)."""
     if not _WORD_CHAR.search(same):
         return False  # spaces and punctuation alone ("." before the paragraph's end) place nothing
     weight = _weight(same)
     if weight >= INTACT_SIDE or len(same) >= available:
         return True
     whole_word = _WHOLE_WORD_BEFORE if before else _WHOLE_WORD_AFTER
+    if closed:
+        same = " " + same if before else same + " "
     return weight >= INTACT_SIDE // 2 and bool(whole_word.search(same))
 
 
@@ -827,8 +881,13 @@ def _confirmed(diff: TextDiff, old_text: str, new_text: str, start: int, end: in
         # A long quote is the claim's where the diff put it: in its aligned paragraph, or with a
         # neighbour that came along, or said once in each text. Elsewhere, with neither side the
         # same, it is an identical sentence in another setting: not kept at 1.0 on faith.
-        return (diff.aligned.get(para) == diff.new_paragraph(span[0]) or left or right
-                or (old_text.count(exact) == 1 and new_text.count(exact) == 1))
+        # A paragraph split in two: the part next to the aligned one holds the claim as well, if
+        # the quote is said once in its paragraph in both texts.
+        j = diff.new_paragraph(span[0])
+        return (diff.aligned.get(para) == j or left or right
+                or (old_text.count(exact) == 1 and new_text.count(exact) == 1)
+                or (diff.split_into(para, j) and unique_old
+                    and _unique_in_paragraph(new_text, diff.new_paras, j, exact)))
     edges = (_is_edge(old_text, start), _is_edge(old_text, end))
     unique = unique_old and _unique_in_paragraph(new_text, diff.new_paras, diff.new_paragraph(span[0]), exact, edges)
     if (unique and old_text.count(exact) == 1 and new_text.count(exact) == 1
@@ -926,8 +985,10 @@ def _boilerplate(old_text: str, new_text: str, p: int, e: int, prefix: str, suff
 def _edited(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, exact: str, prefix: str,
             suffix: str, aligned: int | None, threshold: float) -> Reanchored | None:
     """Edited words, placed where the diff says they went, when the evidence agrees."""
-    # Survivors that are only spaces or punctuation say nothing of where words went.
-    pieces = [p for p in diff.pieces(start, end) if _WORD_CHAR.search(old_text, p[0], p[0] + p[2])]
+    # Survivors that are only spaces or punctuation say nothing of where words went, unless they
+    # stand right next to surviving words in both texts (a heading's underline after its edited
+    # version number): then they are the claim's marks, in place.
+    pieces = _with_adjacent_marks(old_text, new_text, diff.pieces(start, end))
     edges = (_is_edge(old_text, start), _is_edge(old_text, end))
     if pieces and aligned is not None:
         paragraphs = sorted({diff.new_paragraph(p[1]) for p in pieces})
@@ -950,6 +1011,9 @@ def _edited(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, 
                     and all(x[1] + x[2] <= y[1] for x, y in zip(trimmed, trimmed[1:]))):
                 found = _edited_on(diff, old_text, new_text, start, end, exact, prefix, suffix, threshold, trimmed,
                                    edges, aligned)
+        if found is None:
+            found = _edited_elsewhere(diff, old_text, new_text, start, end, exact, prefix, suffix, threshold,
+                                      pieces, edges, aligned, receivers)
         if found is not None:
             return found
     # Typos the token diff cannot see inside one word: the best similar span near where the old
@@ -974,28 +1038,101 @@ def _edited(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, 
     return None
 
 
+#: Characters between surviving words and surviving marks, in each text, for the marks to
+#: count as in place beside them: part of one word replaced ("8" by "9.1"), no white space
+#: between (a word or more between them would be a separate phrase).
+MARK_GAP = 8
+
+
+def _with_adjacent_marks(old_text: str, new_text: str, pieces: list[tuple[int, int, int]]
+                         ) -> list[tuple[int, int, int]]:
+    """The pieces holding letters or digits, and the pieces of marks alone right next to one of
+    those, in order, within MARK_GAP characters in both texts and no white space between."""
+    words = [_WORD_CHAR.search(old_text, p[0], p[0] + p[2]) is not None for p in pieces]
+
+    def beside(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
+        gap_old, gap_new = old_text[a[0] + a[2]:b[0]], new_text[a[1] + a[2]:b[1]]
+        return (0 <= b[0] - (a[0] + a[2]) <= MARK_GAP and 0 <= b[1] - (a[1] + a[2]) <= MARK_GAP
+                and not any(ch.isspace() for ch in gap_old + gap_new))
+
+    return [p for k, p in enumerate(pieces)
+            if words[k] or (k > 0 and words[k - 1] and beside(pieces[k - 1], p))
+            or (k + 1 < len(pieces) and words[k + 1] and beside(p, pieces[k + 1]))]
+
+
+def _edited_elsewhere(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, exact: str, prefix: str,
+                      suffix: str, threshold: float, pieces: list[tuple[int, int, int]], edges: tuple[bool, bool],
+                      aligned: int, receivers: set[int]) -> Reanchored | None:
+    """An edited claim whose survivors went, most of them, into another paragraph that received
+    part of its own (a sentence moved out into a new list item, a paragraph split): placed there
+    when what survived holds a long stretch said once in each text, the edit's own landmark."""
+    letters: dict[int, int] = {}
+    for p in pieces:
+        j = diff.new_paragraph(p[1])
+        letters[j] = letters.get(j, 0) + len(_WORD_CHAR.findall(old_text, p[0], p[0] + p[2]))
+    if not letters:
+        return None
+    target = max(letters, key=letters.__getitem__)
+    if target == aligned or target not in receivers:
+        return None
+    there = _stray_ends_dropped(diff, pieces, target)
+    total = len(_WORD_CHAR.findall(exact))
+    kept = sum(len(_WORD_CHAR.findall(old_text, p[0], p[0] + p[2])) for p in there)
+    run = max(there, key=lambda p: p[2]) if there else None
+    # Three quarters of its letters there (a claim split between two paragraphs, half in each, has
+    # no one place), with a stretch of at least a short quote's weight found once in each text: no
+    # common phrase lands by chance.
+    if (run is None or kept < MOSTLY_SURVIVED * total
+            or not all(x[1] + x[2] <= y[1] for x, y in zip(there, there[1:]))):
+        return None
+    stretch = old_text[run[0]:run[0] + run[2]].strip()
+    if _weight(stretch) < SHORT_QUOTE or old_text.count(stretch) != 1 or new_text.count(stretch) != 1:
+        return None
+    return _edited_on(diff, old_text, new_text, start, end, exact, prefix, suffix, threshold, there, edges, target)
+
+
 def _edited_on(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, exact: str, prefix: str,
                suffix: str, threshold: float, pieces: list[tuple[int, int, int]], edges: tuple[bool, bool],
                aligned: int) -> Reanchored | None:
-    """The edited words over these surviving pieces, if the evidence places the claim there."""
-    candidate = _edited_span(diff, old_text, new_text, start, end, pieces, edges)
-    if candidate is None:
-        return None
+    """The edited words over these surviving pieces, if the evidence places the claim there: the
+    span widened over the edit at either end, or else the survivors alone (the edit's own span may
+    be new words next to the claim, "基于" becoming "最初版本的代码参考了": the claim is on what survived)."""
+    wide = _edited_span(diff, old_text, new_text, start, end, pieces, edges)
+    if wide is not None:
+        found = _edited_over(diff, old_text, new_text, start, end, exact, prefix, suffix, threshold, pieces,
+                             aligned, wide)
+        if found is not None:
+            return found
+    narrow = _edited_span(diff, old_text, new_text, start, end, pieces, edges, widen=False)
+    if narrow is not None and narrow != wide:
+        return _edited_over(diff, old_text, new_text, start, end, exact, prefix, suffix, threshold, pieces,
+                            aligned, narrow)
+    return None
+
+
+def _edited_over(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, exact: str, prefix: str,
+                 suffix: str, threshold: float, pieces: list[tuple[int, int, int]], aligned: int,
+                 candidate: tuple[int, int]) -> Reanchored | None:
+    """The claim placed over new ``candidate``, if the evidence agrees."""
     s, e = candidate
     words = new_text[s:e]
     score = similarity(exact, words)
     # Counted in letters and digits: marks and spaces survive everywhere.
     kept_chars = sum(len(_WORD_CHAR.findall(old_text, p[0], p[0] + p[2])) for p in pieces)
     survived = kept_chars / max(1, len(_WORD_CHAR.findall(exact)))
+    # Words said twice in the old text need context on both sides to tell which one this is.
+    unique = old_text.count(exact) == 1
     left, right = _intact_sides(diff, old_text, start, end, s, e)
     # Close together; or, with nearly all its letters there in order, around inserted
     # markup (a link's address, a longer URL) inside one paragraph.
     compact = e - s <= 1.5 * len(exact) + 10 or (
         survived >= MARKUP_SURVIVAL and e - s <= 3 * len(exact) + 100
         and new_text.count("\n\n", s, e) <= exact.count("\n\n"))
-    # Words said twice in the old text need context on both sides to tell which one this is.
-    unique = old_text.count(exact) == 1
-    one_side = (left or right) and unique and (len(exact) >= SHORT_QUOTE or survived >= SHORT_EDIT_SURVIVAL)
+    # One side is enough for words said once in their paragraph, placed in the paragraph aligned
+    # with it: the diff's pairing tells them from copies elsewhere, the intact side where they end.
+    unique_here = unique or (aligned == diff.new_paragraph(s) == diff.new_paragraph(e - 1)
+                             and _unique_in_paragraph(old_text, diff.old_paras, diff.old_paragraph(start), exact))
+    one_side = (left or right) and unique_here and (len(exact) >= SHORT_QUOTE or survived >= SHORT_EDIT_SURVIVAL)
     sides = (left and right) or one_side
     # All of its words still there, in order: words were inserted, none reworded. Counted in
     # words as well as letters where words are spaced: a short word replaced ("в" in
@@ -1019,14 +1156,21 @@ def _edited_on(diff: TextDiff, old_text: str, new_text: str, start: int, end: in
     # of three kept is a new phrase reusing them as often as an edit).
     mostly_there = (unique and revised and _weight(exact) >= SHORT_QUOTE and survived >= MOSTLY_SURVIVED
                     and score >= MOSTLY_SIMILAR)
-    by_evidence = (survived >= EDIT_SURVIVAL and score >= EDIT_SIMILARITY
+    # Read alike in tokens; or in tokens weighed by length (a Latin identifier among Chinese
+    # characters is one token but most of the words); or with all its words there, only words
+    # inserted among them (each insertion lowers the likeness but takes nothing away).
+    # Or in letters and digits, nearly: marks or spaces moved between its words ("> [(" for ">[(").
+    letters = letter_similarity(exact, words)
+    alike = (score >= EDIT_SIMILARITY or weighted_similarity(exact, words) >= EDIT_SIMILARITY or all_there
+             or letters >= LETTERS_SIMILAR)
+    by_evidence = (survived >= EDIT_SURVIVAL and alike
                    and ((sides and revised) or landmark or mostly_there)
                    and _content_survived(old_text, start, end, pieces) >= EDIT_SURVIVAL
-                   and not _mostly_markup(exact))
+                   # An address says nothing of where words went, unless both its neighbours came along.
+                   and (not _mostly_markup(exact) or (left and right and revised)))
     # Markup rewritten around them (a reStructuredText badge turned into Markdown, a word
     # renamed inside an identifier) leaves no whole token alike, but the letters read
     # alike; with a long run of them found once in each text, or context on one side.
-    letters = letter_similarity(exact, words)
     # Edits alternating with survivors (not ``revised``) are either markup rewritten around the
     # words, which keeps nearly all their letters, or a rewording, whose long words left standing
     # keep only three quarters of them: then the letters must read nearly the same.
@@ -1100,7 +1244,8 @@ def _stray_ends_dropped(diff: TextDiff, pieces: list[tuple[int, int, int]], alig
 
 
 def _edited_span(diff: TextDiff, old_text: str, new_text: str, start: int, end: int,
-                 pieces: list[tuple[int, int, int]], edges: tuple[bool, bool]) -> tuple[int, int] | None:
+                 pieces: list[tuple[int, int, int]], edges: tuple[bool, bool], widen: bool = True
+                 ) -> tuple[int, int] | None:
     """The new span of edited words: from the first survivor to the last, widened over an edit
     at either end when the text next to the claim survived right up to it (then what stands
     between that context and the survivor is the edit), and snapped to word edges."""
@@ -1111,11 +1256,11 @@ def _edited_span(diff: TextDiff, old_text: str, new_text: str, start: int, end: 
     new_para = diff.new_paras[diff.new_paragraph(first_new)]
     # Widened only over about as much as the edit replaced (twice it, and a word): a longer
     # stretch there is new text inserted next to the claim (a table cell added), not its words.
-    if old_text[start:first_old].strip():
+    if widen and old_text[start:first_old].strip():
         before = new_para[0] if start == old_para[0] else diff.map(start)
         if before is not None and before <= s and s - before <= 2 * (first_old - start) + 10:
             s = before
-    if old_text[last_old + last_len:end].strip():
+    if widen and old_text[last_old + last_len:end].strip():
         after = new_para[1] if end == old_para[1] else diff.map(end)
         if after is not None and after >= e and after - e <= 2 * (end - last_old - last_len) + 10:
             e = after
@@ -1200,6 +1345,17 @@ def similarity(a: str, b: str) -> float:
                 ratio = _char_ratio(x, y)
                 credit += ratio if ratio >= 0.75 else 0.0
     return credit / max(len(words_a), len(words_b))
+
+
+def weighted_similarity(a: str, b: str) -> float:
+    """Like :func:`similarity`, each token counted by its length (see :func:`_weight`), not as one:
+    "基于 `hotoo/pinyin" and "`hotoo/pinyin" share one token of three but most of their letters."""
+    words_a, words_b = _SIM_TOKEN.findall(a), _SIM_TOKEN.findall(b)
+    if not words_a or not words_b:
+        return 0.0
+    matcher = difflib.SequenceMatcher(None, words_a, words_b, autojunk=False)
+    same = sum(_weight(t) for block in matcher.get_matching_blocks() for t in words_a[block.a:block.a + block.size])
+    return same / max(sum(map(_weight, words_a)), sum(map(_weight, words_b)))
 
 
 def _words_kept(old: str, new: str) -> float:
