@@ -58,8 +58,8 @@ DEFAULTS = {
     "FETCH_ALLOW_PRIVATE": False,
     "FETCH_TIMEOUT": 10.0,
     "FETCH_MAX_REDIRECTS": 5,
-    # URL fetches one process runs at once; keep it below the threads per worker (WORKBENCH_THREADS)
-    # so that slow sites always leave a thread for everything else.
+    # URL fetches one process runs at once; with the threaded worker, keep it below its threads
+    # (WORKBENCH_THREADS) so that slow sites always leave a thread for everything else.
     "FETCH_CONCURRENCY": 1,
     "MAX_IMPORT_BYTES": 5 * 1024 * 1024,
     "ORG_NAME": "Workbench Fact Check",

@@ -21,21 +21,28 @@ from workbench.config import default_instance_path
 bind = os.environ.get("WORKBENCH_BIND", "127.0.0.1:8000")
 # Processes do the work: (2 x cores) + 1, gunicorn's own rule of thumb.
 workers = int(os.environ.get("WORKBENCH_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-# Each worker runs one request at a time while it works, as gunicorn's sync workers do: a second
-# request in the same process would only share its GIL, and take twice as long, while another
-# worker may sit idle. Its second thread is for waits outside the process (a URL fetch, the PDF
-# printer: ``workbench.waits``): while a request waits there, the worker takes another, so slow
-# sites cannot leave /healthz and the pages waiting. See OneAtATimeWorker below.
-threads = int(os.environ.get("WORKBENCH_THREADS", 2))
-worker_class = os.environ.get("WORKBENCH_WORKER_CLASS", "workbench.serving.OneAtATimeWorker")
-timeout = int(os.environ.get("WORKBENCH_TIMEOUT", 60))
+# Each worker runs one request at a time, as gunicorn's sync workers do: a second request in the
+# same process would only share its GIL, and take twice as long, while another worker may sit
+# idle. Measured side by side (`make load`, a quiet machine of 2 cores), sync workers with these
+# settings made 808 claims/s against 619 for the threaded worker below and 815 for plain
+# `gunicorn -w 5`, and were ahead of both on the API reads, the article page and the export.
+# WORKBENCH_THREADS=2 (or keep-alive) chooses OneAtATimeWorker instead: its second thread serves
+# another request while one waits outside the process (a URL fetch, the PDF printer:
+# ``workbench.waits``), and it answers gunicorn's heartbeat during a long request, for a server
+# that imports from slow sites or prints often. A sync worker waits with its request (a fetch
+# gives up after WORKBENCH_FETCH_TIMEOUT, 10 s), and gunicorn stops a request that runs past
+# ``timeout``: 120 s, three times the longest PDF measured (5,000 claims).
+threads = int(os.environ.get("WORKBENCH_THREADS", 1))
+keepalive = int(os.environ.get("WORKBENCH_KEEPALIVE", 0))
+worker_class = os.environ.get("WORKBENCH_WORKER_CLASS",
+                              "sync" if threads == 1 and not keepalive else "workbench.serving.OneAtATimeWorker")
+timeout = int(os.environ.get("WORKBENCH_TIMEOUT", 120))
 graceful_timeout = 30
 # No keep-alive by default: each request comes on a connection of its own, taken by whichever
 # worker is free. A kept-alive connection stays with its worker even while that worker is busy
 # and others idle (`make load`: p99 of the API reads 1.2 to 1.5 x higher with 5 seconds). Behind a
 # load balancer or on a LAN a new connection costs little. WORKBENCH_KEEPALIVE=5 (seconds) turns
-# it back on, with gunicorn's own threaded worker.
-keepalive = int(os.environ.get("WORKBENCH_KEEPALIVE", 0))
+# it back on (read above), with gunicorn's own threaded worker.
 # With keep-alive, gunicorn's default of 1000, since kept-alive connections count too. Without it,
 # a worker holds no more connections than it has threads (and OneAtATimeWorker fewer: see there).
 worker_connections = int(os.environ.get("WORKBENCH_WORKER_CONNECTIONS", threads if not keepalive else 1000))
