@@ -54,12 +54,6 @@ _CLASS_HINTS = re.compile(r"(share|social|related|recommend|cookie|consent|newsl
 # Where a short label is a control, whatever the extractor kept: a menu item, a share button.
 _CONTROL_BOXES = {"navigation": "navigation", "menu box": "navigation", "breadcrumb box": "navigation",
                   "share box": "share or social widget", "social box": "share or social widget"}
-# "Read more: <headline>" between paragraphs is a link to another story.
-_LINK_TEASER_RE = re.compile(
-    r"^(read more|read also|also read|see also|more on this|related|lire aussi|à lire aussi|lee también|leia também"
-    r"|leggi anche|lesen sie auch|читайте также|смотрите также|اقرأ أيضا|اقرأ ايضا|相关阅读|延伸阅读|関連記事)\s*[:：]",
-    re.IGNORECASE,
-)
 # A page with more text than this (a long live blog or transcript) is read by trafilatura's own pass
 # alone, without its comparison with readability and jusText: that second reading of the whole page
 # costs a quarter of the import and is there to rescue pages where the own pass found little text.
@@ -122,8 +116,6 @@ def _structural_verdict(block: Block) -> tuple[str, str] | None:
         return "junk", _CONTROL_BOXES[block.context]
     if block.context in ("newsletter box", "subscri box") and not reads_as_prose(block.text):
         return "junk", "newsletter or subscription prompt"
-    if _LINK_TEASER_RE.match(block.text) and word_count(block.text) <= 20:
-        return "junk", "link to another story"
     return None
 
 
