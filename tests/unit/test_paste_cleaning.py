@@ -207,3 +207,21 @@ def test_the_articles_sign_off_just_after_its_last_paragraph_is_kept(sign_off):
 def test_a_sign_off_after_a_list_of_teasers_is_not_the_articles():
     kept = _kept(_paste(MENU, [HEADLINE], STORY, TEASERS, ["责任编辑：刘洋"], FOOTER))
     assert kept == STORY
+
+
+def test_an_author_box_with_the_desk_and_paper_is_passed_over_for_the_title():
+    """"National Desk By National Desk The Plain Dealer" above the date is the author's box; the
+    headline stands above the photo and its caption."""
+    page = _paste(MENU, [HEADLINE, "bridge.JPG", "The Eastgate pier at low tide. (Courier photo)", "Print",
+                         "National Desk By National Desk The Plain Dealer",
+                         "on March 12, 2026 at 9:06 AM, updated March 12, 2026 at 9:10 AM"], STORY, FOOTER)
+    result = clean_text(page)
+    assert result.meta["title"] == HEADLINE
+    assert [b.text for b in result.blocks if b.kept] == STORY
+
+
+def test_a_read_more_link_just_after_the_last_paragraph_is_kept_but_not_a_list_of_them():
+    link = "Read more: Ferry fares to rise in April"
+    assert _kept(_paste(MENU, [HEADLINE], STORY, [link], TEASERS, FOOTER)) == STORY + [link]
+    assert link not in _kept(_paste(MENU, [HEADLINE], STORY, TEASERS, [link, "Read more: Pier repairs cost £2m"],
+                                    FOOTER))

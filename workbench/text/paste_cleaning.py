@@ -122,8 +122,8 @@ def _keep_article_region(blocks: list[Block]) -> None:
     while last + 1 < len(blocks) and blocks[last + 1].role == "body" and _continues_a_list(blocks, last + 1):
         last += 1
     # Its sign-off, printed right after its last paragraph, is the article's as published: who
-    # reported and who edited it (extractors keep it too).
-    while last + 1 < len(blocks) and _is_sign_off(blocks[last + 1].text):
+    # reported and who edited it, and a link to a follow-up story (extractors keep them too).
+    while last + 1 < len(blocks) and (_is_sign_off(blocks[last + 1].text) or _is_link_line(blocks[last + 1].text)):
         last += 1
         blocks[last].role, blocks[last].reason = "body", "article text"
     # After the article, a teaser's date or author stands between its headline and snippet: the
@@ -464,7 +464,8 @@ def _retitle(blocks: list[Block], first: int) -> None:
                 break
     for i in range(first - 1, max(first - 8, -1), -1):
         block = blocks[i]
-        if block.role in ("byline", "dateline", "title") or (block.role == "junk" and not block.reason.startswith("outside")):
+        if block.role in ("byline", "dateline", "title") or (block.role == "junk" and not block.reason.startswith("outside")) \
+                or _CREDITED_RE.match(block.text):
             if block.role == "title":
                 return  # the title found before is the headline above the article
             continue
@@ -482,20 +483,37 @@ _SIGN_OFF_RE = re.compile(
     r"|writing by|compiled by|редактор|تحرير)\s*[:：]?\s*\S", re.IGNORECASE)
 
 
+# "Read more: <headline>", "See also: <headline>": a link the article prints to another story.
+_LINK_LINE_RE = re.compile(
+    r"^(read more|read also|also read|see also|more on this|lire aussi|à lire aussi|lee también|leia também"
+    r"|leggi anche|lesen sie auch|читайте также|смотрите также|اقرأ أيضا|اقرأ ايضا|相关阅读|延伸阅读|関連記事)\s*[:：]\s*\S",
+    re.IGNORECASE,
+)
+
+
+def _is_link_line(text: str) -> bool:
+    return word_count(text) <= 20 and bool(_LINK_LINE_RE.match(text.strip()))
+
+
 def _is_sign_off(text: str) -> bool:
     text = text.strip()
     return word_count(text) <= 14 and len(text) <= 120 and bool(_SIGN_OFF_RE.match(text)) and not ends_sentence(
         text.rstrip(")）】]"))
 
 
-# "Interview by Laura Chen", "Words and pictures by Sam Okafor": a byline with its kind of work.
-_CREDITED_RE = re.compile(r"^(\w+\s){1,3}(by|von|par|por|di|door|av)\s+\w+(\s\w+){0,2}$")
+# "Interview by Laura Chen", "Words and pictures by Sam Okafor": a byline with its kind of work;
+# "National Desk By National Desk The Plain Dealer": an author's box, with the desk and the paper.
+_CREDITED_RE = re.compile(r"^(\w+\s){1,3}(by|von|par|por|di|door|av)\s+\w+(\s\w+){0,5}$", re.IGNORECASE)
+
+
+# "The pier at low tide. (Courier photo)": a photo's caption and its credit, not a headline.
+_CREDITED_CAPTION_RE = re.compile(r"[.!?]\s*\([^()]{2,60}\)$")
 
 
 def _is_headline(text: str) -> bool:
     """Headline-shaped, of three words or more (eight characters in Chinese or Japanese)."""
     cjk = len(_CJK_RE.findall(text))
-    return looks_like_headline(text) and (word_count(text) >= 3 if cjk * 2 <= word_count(text) else cjk >= 8)
+    return looks_like_headline(text) and not _CREDITED_CAPTION_RE.search(text) and (word_count(text) >= 3 if cjk * 2 <= word_count(text) else cjk >= 8)
 
 
 def _make_title(blocks: list[Block], i: int) -> None:
