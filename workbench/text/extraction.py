@@ -431,8 +431,21 @@ class ExtractorText:
         if not grams:
             return False
         if self._trigrams is None and self._searches < _SEARCHES_BEFORE_LISTING:
-            return sum(map(self._has_run, grams)) / len(grams) >= 0.6
-        return sum(map(self.trigrams.__contains__, grams)) / len(grams) >= 0.6
+            return _most_found(self._has_run, grams)
+        return _most_found(self.trigrams.__contains__, grams)
+
+
+def _most_found(found, grams: list) -> bool:
+    """Whether ``found`` holds for at least 60% of ``grams``, asked no further than it takes to tell."""
+    hits, left = 0, len(grams)
+    for gram in grams:
+        left -= 1
+        hits += bool(found(gram))
+        if hits / len(grams) >= 0.6:
+            return True
+        if (hits + left) / len(grams) < 0.6:
+            return False
+    return hits / len(grams) >= 0.6
 
 
 _PARAGRAPH_TAGS = {"p", "head", "item", "cell", "quote", "code"}

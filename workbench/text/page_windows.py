@@ -153,8 +153,15 @@ class _Plan:
 _NOT_LETTERS = re.compile(r"[\W_]+")
 
 
+# The ASCII characters _NOT_LETTERS matches, deleted by a byte table before the expression sees
+# the rest (none at all in most English text).
+_ASCII_NOT_LETTERS = bytes(b for b in range(128) if not chr(b).isalnum())
+
+
 def _letters(text: str) -> str:
-    return _NOT_LETTERS.sub("", text.lower())
+    kept = text.lower().encode("utf-8", "surrogatepass").translate(None, _ASCII_NOT_LETTERS)
+    letters = kept.decode("utf-8", "surrogatepass")
+    return letters if letters.isascii() else _NOT_LETTERS.sub("", letters)
 
 
 def _signature(element) -> tuple:
