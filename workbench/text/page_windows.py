@@ -25,6 +25,7 @@ where the paragraph stands in the page, as on the whole page.
 
 from __future__ import annotations
 
+import heapq
 import re
 from copy import deepcopy
 from typing import Callable
@@ -107,15 +108,16 @@ class _Plan:
             # the run's links alone would leave the extractor nothing to read but them, and it
             # would fall back on keeping them.
             order = {child: i for i, (child, _s) in enumerate(children)}
-            wordy = sorted(((len(child.text_content() if child_size > 1 else child.text or ""), order[child], child)
-                            for child, child_size in children if child_size <= PREVIEW_ELEMENTS),
-                           key=lambda t: (-t[0], t[1]))
+            # The wordiest first, in document order among equals (no two children share a position).
+            wordy = heapq.nsmallest(ANCHOR_CHILDREN, (
+                (-len(child.text_content() if child_size > 1 else child.text or ""), i, child)
+                for i, (child, child_size) in enumerate(children) if child_size <= PREVIEW_ELEMENTS))
             anchors, chars = [], 0
-            for length, _i, child in wordy[:ANCHOR_CHILDREN]:
+            for negative_length, _i, child in wordy:
                 if chars >= ANCHOR_CHARS:
                     break
                 anchors.append(child)
-                chars += length
+                chars -= negative_length
             self.anchors[element] = (anchors, order)
             self.around.add(element)
             self.around.update(element.iterancestors())
