@@ -255,6 +255,11 @@ def _holds_text(element) -> bool:
     return False
 
 
+def _text(element) -> str:
+    """``element.text_content()``, without its XPath query for an element with no children."""
+    return element.text_content() if len(element) else element.text or ""
+
+
 def _kinds(group):
     """(kind, paragraph) for each paragraph of a group: each element that is not inline and holds
     text, of a kind told by its tag and class and its parent's."""
@@ -270,7 +275,7 @@ def _tally(verdicts: dict, kinds, body) -> None:
     pieces = {_letters("".join(element.itertext())) for element in body.iter()} if body is not None else set()
     text = "\n".join(pieces)
     for kind, paragraph in kinds:
-        letters = _letters(paragraph.text_content())
+        letters = _letters(_text(paragraph))
         kept = bool(letters) and (letters in pieces or len(letters) >= 20 and letters in text)
         counts = verdicts.setdefault(kind, [0, 0])
         counts[0] += kept
@@ -286,13 +291,13 @@ def _judged(verdicts: dict, kinds):
         if seen < 2 or UNANIMOUS * seen > kept > (1 - UNANIMOUS) * seen:
             return None
         if kept > (1 - UNANIMOUS) * seen:
-            etree.SubElement(body, "p").text = paragraph.text_content()
+            etree.SubElement(body, "p").text = _text(paragraph)
     return body
 
 
 def _keeps_some_of(body, group) -> bool:
     """Whether a window's reading holds a paragraph of the group's own text."""
-    text = "\n".join(_letters(child.text_content()) for child in group)
+    text = "\n".join(_letters(_text(child)) for child in group)
     for line in body.itertext():
         letters = _letters(line)
         if len(letters) >= 20 and letters in text:
