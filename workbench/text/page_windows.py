@@ -250,8 +250,10 @@ def _holds_text(element) -> bool:
     for child in element:
         if child.tail and not child.tail.isspace():
             return True
-        if child.tag in _INLINE_TAGS and not child.text_content().isspace() and child.text_content():
-            return True
+        if child.tag in _INLINE_TAGS:
+            content = _text(child)
+            if content and not content.isspace():
+                return True
     return False
 
 
