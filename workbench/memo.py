@@ -95,14 +95,19 @@ def memoized(*, max_entries: int) -> Callable[[Callable[..., Result]], Callable[
 
         @functools.wraps(function)
         def kept(*args):
-            # Memo.get without its calls: these wrap small functions called very often.
+            # Memo.get and Memo.store without their calls: these wrap small functions called very
+            # often, and the memo counts entries only (every size is 0).
             with lock:
                 entry = entries.get(args)
                 if entry is not None:
                     entries.move_to_end(args)
                     return entry[0]
             result = function(*args)
-            memo.store(args, result)
+            with lock:
+                entries.pop(args, None)
+                entries[args] = (result, 0)
+                if len(entries) > max_entries:
+                    entries.popitem(last=False)
             return result
 
         kept.memo = memo

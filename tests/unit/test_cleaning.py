@@ -189,3 +189,12 @@ def test_keyword_rules_find_what_their_patterns_find():
                 assert any(all(piece in low for piece in alternative) for alternative in pieces), (name, text)
             if name != "CODE_RE":
                 assert cleaning._search(original, low) == bool(pattern.search(low)), (name, text)
+
+
+@pytest.mark.parametrize("label", ["“Share this story”", "Share — this story", "‘Share’ this story…", "« Share this story »"])
+def test_a_widget_label_in_typographic_punctuation_is_dropped_as_in_plain_punctuation(label):
+    from workbench.text.cleaning import Block, classify_blocks, plain_key, word_count
+
+    assert plain_key(label) == "share this story"
+    assert word_count("“We cannot,” she said — “not now.”") == 7
+    assert classify_blocks([Block(label)])[0].role == "junk"

@@ -78,3 +78,23 @@ def test_a_post_unlike_the_others_in_a_long_live_blog_is_read():
             + page.html[at:])
     result = clean_input(html.encode("utf-8"), "text/html")
     assert quote in {b.text for b in result.blocks if b.kept}
+
+
+def test_python_collects_garbage_again_after_a_large_page_is_imported(monkeypatch):
+    import gc
+
+    from workbench.text import extraction
+
+    page = "<html><body>" + "<p>The council met again on Tuesday to discuss the ferry.</p>" * 20_000 + "</body></html>"
+    assert gc.isenabled()
+    assert clean_input(page.encode(), "text/html").kept_text()
+    assert gc.isenabled()
+
+    def failing(*_args):
+        assert not gc.isenabled()  # paused while the page is read
+        raise RuntimeError("the extractor failed")
+
+    monkeypatch.setattr(extraction, "_extract_html", failing)
+    with pytest.raises(RuntimeError):
+        clean_input(page.encode(), "text/html")
+    assert gc.isenabled()

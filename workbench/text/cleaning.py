@@ -37,6 +37,13 @@ def drop_control_characters(text: str) -> str:
 
 def normalize_block(text: str) -> str:
     """NFC without control characters, with every run of whitespace (newlines included) folded to one space."""
+    if text.isprintable():
+        # No control character and no whitespace but the space (NFC makes none): most blocks
+        # need no more than NFC, told by three quick checks.
+        text = unicodedata.normalize("NFC", text)
+        if text[:1] != " " and text[-1:] != " " and "  " not in text:
+            return text
+        return " ".join(text.split())
     return " ".join(unicodedata.normalize("NFC", drop_control_characters(text)).split())
 
 
@@ -309,11 +316,22 @@ _CJK_RE = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf9
 _UNSPACED_RE = re.compile(r"[\u0e00-\u0eff\u1780-\u17ff]+")
 
 
+_ASCII_BYTES = bytes(range(128))
+
+
+def non_ascii(text: str) -> str:
+    """The characters of ``text`` outside ASCII, in order (by bytes: quicker than by characters)."""
+    return text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+
+
 @memoized(max_entries=65536)
 def word_count(text: str) -> int:
     """Words, counting each Chinese or Japanese character as one, and each four characters of
     Thai, Lao or Khmer as one (those scripts do not separate words)."""
     if text.isascii():
+        return len(text.split())
+    others = non_ascii(text)  # English with curly quotes: split at spaces as ASCII is
+    if not _CJK_RE.search(others) and not _UNSPACED_RE.search(others):
         return len(text.split())
     cjk = len(_CJK_RE.findall(text))
     text = _CJK_RE.sub(" ", text)
@@ -330,6 +348,12 @@ _PUNCTUATION_RE = re.compile(
     r"\u0900-\u0963\u0966-\u0dff\u0e00-\u0e4e\u0e50-\u0e59\u0e80-\u0eff\u1000-\u109f\u1780-\u17d3]"
 )
 _ASCII_PUNCTUATION_TO_SPACE = bytes(32 if _PUNCTUATION_RE.match(chr(b)) else b for b in range(256))
+# Typographic punctuation, symbols and spaces that plain_key makes spaces of (NFKC leaves each
+# punctuation or a space, and joins none to its neighbours): a text with no other non-ASCII
+# character is keyed as ASCII once they are spaces.
+_TYPOGRAPHIC = frozenset("\u00a0\u2009\u202f\u2018\u2019\u201a\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a"
+                         "\u2010\u2011\u2013\u2014\u2015\u2026\u2022\u00b7\u00a9\u00ae\u00a3\u20ac"
+                         "\u00a5\u00b0\u00a7\u00b6\u2020\u2021\u2032\u2033")
 _NAV_SEPARATOR_RE = re.compile(r"\s+[|>›»/·]\s+|\s*\|\s*")
 _NAV_SEPARATORS = "|>›»/·"  # a line without any of them is not split by _NAV_SEPARATOR_RE
 
@@ -338,6 +362,11 @@ _NAV_SEPARATORS = "|>›»/·"  # a line without any of them is not split by _NA
 @memoized(max_entries=65536)
 def plain_key(text: str) -> str:
     """Lower-case text without punctuation or bullets, for matching against the vocabulary."""
+    if not text.isascii():
+        others = non_ascii(text)
+        if _TYPOGRAPHIC.issuperset(others):  # curly quotes, dashes: punctuation, spaces as the rest is
+            for character in set(others):
+                text = text.replace(character, " ")
     if text.isascii():  # what the expression below makes, by a byte table
         return " ".join(text.lower().encode("ascii").translate(_ASCII_PUNCTUATION_TO_SPACE).decode("ascii").split())
     text = unicodedata.normalize("NFKC", text)
@@ -685,8 +714,13 @@ def _may_match(pattern: re.Pattern, text: str) -> bool:
     return found[1] is None or _holds_any(text, found[1])
 
 
-def _holds_any(text: str, needles: tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]) -> bool:
-    singles, alternatives = needles
+# The last text _holds_any was asked about, and its characters outside ASCII (held, so the text
+# cannot be freed and another take its place).
+_LAST_OTHERS: tuple[str | None, str] = (None, "")
+
+
+def _holds_any(text: str, needles: tuple) -> bool:
+    singles, alternatives, foreign, by_character = needles
     for piece in singles:
         if piece in text:
             return True
@@ -696,16 +730,40 @@ def _holds_any(text: str, needles: tuple[tuple[str, ...], tuple[tuple[str, ...],
                 break
         else:
             return True
+    if not foreign or text.isascii():
+        return False
+    global _LAST_OTHERS
+    last = _LAST_OTHERS
+    if last[0] is text:  # the rules ask about one block's text one after another
+        others = last[1]
+    else:
+        others = non_ascii(text)
+        _LAST_OTHERS = (text, others)
+    # A few characters outside ASCII (curly quotes in English): only the pieces holding one of them.
+    candidates = foreign if len(others) > 16 else [p for c in set(others) for p in by_character.get(c, ())]
+    for pieces in candidates:
+        for piece in pieces:
+            if piece not in text:
+                break
+        else:
+            return True
     return False
 
 
-def _needles(pattern: re.Pattern) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]] | None:
-    """The pieces of :func:`required_pieces`: the alternatives of one piece apart, checked first."""
+def _needles(pattern: re.Pattern) -> tuple | None:
+    """The pieces of :func:`required_pieces`: those in ASCII apart, the alternatives of one piece
+    first; the others (pieces in other scripts), each also under its first character outside ASCII."""
     # A pattern anchored at the start is tried at one place only: quick already.
     found = None if pattern.pattern.startswith("^") else required_pieces(pattern)
     if found is None:
         return None
-    return tuple(p[0] for p in found if len(p) == 1), tuple(p for p in found if len(p) > 1)
+    ascii_ = [p for p in found if all(map(str.isascii, p))]
+    foreign = tuple(p for p in found if not all(map(str.isascii, p)))
+    by_character: dict[str, list] = {}
+    for pieces in foreign:
+        by_character.setdefault(non_ascii("".join(pieces))[0], []).append(pieces)
+    return (tuple(p[0] for p in ascii_ if len(p) == 1), tuple(p for p in ascii_ if len(p) > 1), foreign,
+            {c: tuple(p) for c, p in by_character.items()})
 
 
 def required_pieces(pattern: re.Pattern) -> tuple[tuple[str, ...], ...] | None:

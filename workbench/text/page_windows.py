@@ -25,6 +25,7 @@ where the paragraph stands in the page, as on the whole page.
 
 from __future__ import annotations
 
+import heapq
 import re
 from copy import deepcopy
 from typing import Callable
@@ -107,15 +108,16 @@ class _Plan:
             # the run's links alone would leave the extractor nothing to read but them, and it
             # would fall back on keeping them.
             order = {child: i for i, (child, _s) in enumerate(children)}
-            wordy = sorted(((len(child.text_content() if child_size > 1 else child.text or ""), order[child], child)
-                            for child, child_size in children if child_size <= PREVIEW_ELEMENTS),
-                           key=lambda t: (-t[0], t[1]))
+            # The wordiest first, in document order among equals (no two children share a position).
+            wordy = heapq.nsmallest(ANCHOR_CHILDREN, (
+                (-len(child.text_content() if child_size > 1 else child.text or ""), i, child)
+                for i, (child, child_size) in enumerate(children) if child_size <= PREVIEW_ELEMENTS))
             anchors, chars = [], 0
-            for length, _i, child in wordy[:ANCHOR_CHILDREN]:
+            for negative_length, _i, child in wordy:
                 if chars >= ANCHOR_CHARS:
                     break
                 anchors.append(child)
-                chars += length
+                chars -= negative_length
             self.anchors[element] = (anchors, order)
             self.around.add(element)
             self.around.update(element.iterancestors())
@@ -153,8 +155,15 @@ class _Plan:
 _NOT_LETTERS = re.compile(r"[\W_]+")
 
 
+# The ASCII characters _NOT_LETTERS matches, deleted by a byte table before the expression sees
+# the rest (none at all in most English text).
+_ASCII_NOT_LETTERS = bytes(b for b in range(128) if not chr(b).isalnum())
+
+
 def _letters(text: str) -> str:
-    return _NOT_LETTERS.sub("", text.lower())
+    kept = text.lower().encode("utf-8", "surrogatepass").translate(None, _ASCII_NOT_LETTERS)
+    letters = kept.decode("utf-8", "surrogatepass")
+    return letters if letters.isascii() else _NOT_LETTERS.sub("", letters)
 
 
 def _signature(element) -> tuple:
@@ -241,9 +250,16 @@ def _holds_text(element) -> bool:
     for child in element:
         if child.tail and not child.tail.isspace():
             return True
-        if child.tag in _INLINE_TAGS and not child.text_content().isspace() and child.text_content():
-            return True
+        if child.tag in _INLINE_TAGS:
+            content = _text(child)
+            if content and not content.isspace():
+                return True
     return False
+
+
+def _text(element) -> str:
+    """``element.text_content()``, without its XPath query for an element with no children."""
+    return element.text_content() if len(element) else element.text or ""
 
 
 def _kinds(group):
@@ -261,7 +277,7 @@ def _tally(verdicts: dict, kinds, body) -> None:
     pieces = {_letters("".join(element.itertext())) for element in body.iter()} if body is not None else set()
     text = "\n".join(pieces)
     for kind, paragraph in kinds:
-        letters = _letters(paragraph.text_content())
+        letters = _letters(_text(paragraph))
         kept = bool(letters) and (letters in pieces or len(letters) >= 20 and letters in text)
         counts = verdicts.setdefault(kind, [0, 0])
         counts[0] += kept
@@ -277,13 +293,13 @@ def _judged(verdicts: dict, kinds):
         if seen < 2 or UNANIMOUS * seen > kept > (1 - UNANIMOUS) * seen:
             return None
         if kept > (1 - UNANIMOUS) * seen:
-            etree.SubElement(body, "p").text = paragraph.text_content()
+            etree.SubElement(body, "p").text = _text(paragraph)
     return body
 
 
 def _keeps_some_of(body, group) -> bool:
     """Whether a window's reading holds a paragraph of the group's own text."""
-    text = "\n".join(_letters(child.text_content()) for child in group)
+    text = "\n".join(_letters(_text(child)) for child in group)
     for line in body.itertext():
         letters = _letters(line)
         if len(letters) >= 20 and letters in text:
