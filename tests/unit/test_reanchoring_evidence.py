@@ -335,3 +335,36 @@ def test_markup_rewritten_around_a_claims_words_still_follows_them():
            "Another paragraph that stays.")
     result, landed = anchor(old, new, "image:: https://img.shields.io/pypi/v/pkgname.svg :target: https://pypi.org/project/pkgname/")
     assert result.state == "changed" and "img.shields.io/pypi/v/pkgname.svg" in landed
+
+
+def test_edited_words_in_a_paragraph_rewritten_too_far_to_align_are_placed_by_the_paragraph_alone():
+    # Nearly every word of the paragraph was reworded, so the whole-text diff pairs too little of it
+    # to follow the claim; aligned on its own with its new paragraph (the heading and the paragraph
+    # after it confirm the pairing), the claim's surviving words ("여기에", "된") place it.
+    old = ("소개\n\n> 나는 원래 이것을 소프트웨어 엔지니어가 되기 위한 짧은 연구 목록으로 만들었다. > 그러나 지금 당신이 "
+           "볼수 있듯이 이 목록은 매우 커졌다. > 여기에 나열된 모든 것을 공부할 필요는 없다.\n\n목차")
+    new = ("소개\n\n> 이 글은 원래 제가 소프트웨어 엔지니어가 되기 위해 정리한 짧은 주제들이었습니다. > 그러나 지금은 "
+           "보다시피 주제들이 굉장히 많아졌습니다. >여기에 정리된 모든 것을 공부할 필요는 없습니다.\n\n목차")
+    result, landed = anchor(old, new, "> 여기에 나열된")
+    assert result.state == "changed" and landed == ">여기에 정리된" and result.reason == "edited words"
+
+
+def test_a_short_word_kept_in_a_rewritten_sentence_is_found_by_its_paragraph_alone():
+    # "of" is said twice in the paragraph, and the sentence around the second one was rewritten
+    # ("returns a list of 130" became "only a list of 129"): its paragraph aligned on its own
+    # still pairs it, with "list" kept next to it.
+    old = ('Features\n\n\\>tltk.nlp.txt2feat(text, Option="name|value"): Returns a list of 130 feature values analyzed '
+           'from the text. If Option="name", returns a list of 130 feature names.\n\nEnd.')
+    new = ('Features\n\n\\>tltk.nlp.txt2feat(text, Option="name|value"): Returns a list of 129 feature values analyzed '
+           'from the text. If Option="name", only a list of 129 feature names is returned.\n\nEnd.')
+    result, landed = anchor(old, new, "of", occurrence=1)
+    assert result.state != "orphan" and landed == "of"
+    assert result.start == new.rindex("a list of") + len("a list ")
+
+
+def test_a_paragraph_aligned_again_on_its_own_places_no_reworded_sentence():
+    # Every other word replaced: aligned on its own, the paragraph still pairs the words left
+    # standing one by one, which is a new sentence reusing them, not the claim edited.
+    old = "Title\n\nThe vote came late. What was the hardest decision?\n\nAnother paragraph that stays."
+    new = "Title\n\nThe vote came late. What altered the altered decision?\n\nAnother paragraph that stays."
+    assert anchor(old, new, "hardest decision?")[0].state == "orphan"

@@ -210,8 +210,11 @@ def segments(length: int, spans: list[tuple[int, int, int]]) -> list[Segment]:
 #               replaced by longer ones, it is placed on its survivors alone; with most of its
 #               survivors in another paragraph that received part of its own (a sentence moved
 #               out, a paragraph split), there, on a stretch said once in each text. Marks right
-#               beside its surviving words (a heading's underline) are its own. The score is the
-#               similarity;
+#               beside its surviving words (a heading's underline) are its own. When the diff
+#               paired too little of a rewritten paragraph (or paired its words with another
+#               copy), the paragraph is aligned again on its own with its aligned one (a
+#               neighbour aligned alongside confirming the pair) and the claim mapped through:
+#               half its letters there, in order, close together. The score is the similarity;
 #   4. orphan   none of the above. A claim is never attached to different words silently.
 
 import difflib  # noqa: E402
@@ -858,6 +861,9 @@ def reanchor(old_text: str, new_text: str, *, start: int, end: int, exact: str, 
     edited = _edited(diff, old_text, new_text, start, end, exact, prefix, suffix, aligned, threshold)
     if edited is not None:
         return edited
+    edited = _edited_in_paragraph(diff, old_text, new_text, start, end, exact, aligned, edges)
+    if edited is not None:
+        return edited
     return Reanchored("orphan", None, None, 0.0)
 
 
@@ -1196,6 +1202,163 @@ def _edited_over(diff: TextDiff, old_text: str, new_text: str, start: int, end: 
     if compact and (by_similarity or by_evidence or by_letters or truncated):
         return Reanchored("changed", s, e, round(min(score, 0.999), 3), reason="edited words")
     return None
+
+
+def _paragraph_tokens(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """The tokens of text[s:e] (words, single characters of unspaced scripts, single marks), white space aside."""
+    return [(m.start() + s, m.end() + s) for m in _DIFF_TOKEN.finditer(text[s:e]) if not m.group().isspace()]
+
+
+def _paragraph_alignment(diff: TextDiff, i: int, j: int, k: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]],
+                                                                       dict[int, int]]:
+    """Old paragraph ``i`` aligned on its own, token by token (case aside), with new paragraphs
+    ``j`` to ``k``: old tokens, new tokens, and old token index -> new token index."""
+    if not hasattr(diff, "_local"):
+        diff._local = {}
+    key = (i, j, k)
+    if key not in diff._local:
+        old, new = diff._old, diff._new
+        old_tokens = _paragraph_tokens(old, *diff.old_paras[i])
+        new_tokens = _paragraph_tokens(new, diff.new_paras[j][0], diff.new_paras[k][1])
+        matcher = difflib.SequenceMatcher(None, [old[a:b].casefold() for a, b in old_tokens],
+                                          [new[a:b].casefold() for a, b in new_tokens], autojunk=False)
+        target = {}
+        for a, b, size in matcher.get_matching_blocks():
+            for n in range(size):
+                target[a + n] = b + n
+        diff._local[key] = (old_tokens, new_tokens, target)
+    return diff._local[key]
+
+
+def _edited_in_paragraph(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, exact: str,
+                         aligned: int | None, edges: tuple[bool, bool]) -> Reanchored | None:
+    """Edited words in a paragraph rewritten too far for the whole-text diff to pair them (or
+    that paired them with another copy): the claim's paragraph aligned again on its own with the
+    new paragraph aligned with it (and the one after, when the edit split it), its start and end
+    mapped through. Placed when half its letters survived there in order, close together, with
+    the paragraph pair confirmed by a neighbour aligned alongside it (a lone pairing of rewritten
+    paragraphs may be two code samples alike in every line but their figures)."""
+    para = diff.old_paragraph(start)
+    if aligned is None or "\n\n" in exact:
+        return None
+    if not (diff.aligned.get(para - 1) == aligned - 1 or diff.aligned.get(para + 1) == aligned + 1):
+        return None
+    claim_letters = _letter_weight(exact)
+    claim_marks = _unspaced_weight(re.sub(r"\s+", "", exact))
+    # An address says nothing of where words went (a row of badges shares every letter of it).
+    if not claim_letters or _mostly_markup(exact):
+        return None
+    for last in (aligned, aligned + 1):
+        if last >= len(diff.new_paras) or (last > aligned and not diff.split_into(para, last)):
+            break
+        old_tokens, new_tokens, target = _paragraph_alignment(diff, para, aligned, last)
+        inside = [n for n, (a, b) in enumerate(old_tokens) if start <= a and b <= end]
+        if not inside:
+            return None
+        matched = [n for n in inside if n in target]
+        kept = sum(_letter_weight(old_text[slice(*old_tokens[n])]) for n in matched)
+        kept_marks = sum(_unspaced_weight(old_text[slice(*old_tokens[n])]) for n in matched)
+        # Half its letters, as for any edited claim (EDIT_SURVIVAL), a character of an unspaced
+        # script counting twice; and half of all it quoted, marks included: a heading's underline
+        # ("-----------") redrawn elsewhere leaves its one word, not the claim.
+        if not matched or kept < EDIT_SURVIVAL * claim_letters or kept_marks < EDIT_SURVIVAL * claim_marks:
+            continue
+        # A heading's underline ("============") redrawn in other marks leaves its one word, not
+        # the claim (as for any edited claim): a run of marks of the claim must not all be gone.
+        if any(not any(n in target for n in inside if m.start() <= old_tokens[n][0] < m.end())
+               for m in _UNDERLINE.finditer(old_text, start, end)):
+            continue
+        # Context: the token just outside the claim survived in the paragraph on a side (a short
+        # claim needs it: a letter or two kept in a rewritten sentence are chance).
+        first, final = target[matched[0]], target[matched[-1]]
+        words = [n for n, (a, b) in enumerate(old_tokens) if _WORD_CHAR.search(old_text, a, b)]
+        before = inside[0] - 1 if inside[0] > 0 else None
+        after = inside[-1] + 1 if inside[-1] + 1 < len(old_tokens) else None
+        left = before is not None and before in target
+        right = after is not None and after in target
+        # A rewording that keeps every other word leaves single words standing: two words
+        # together, or at most MAX_EDITS edited stretches in the claim and its context's words
+        # (as for any edited claim), tell an edit of these words from new ones reusing a few.
+        near = [n for n in words
+                if start - CONTEXT_LENGTH <= old_tokens[n][0] and old_tokens[n][1] <= end + CONTEXT_LENGTH]
+        stretches = sum(1 for k, n in enumerate(near) if n not in target and (k == 0 or near[k - 1] in target))
+        together = _two_words_together(old_text, old_tokens, target, start, end)
+        if stretches > MAX_EDITS and not together:
+            continue
+        # Different figures are a different statement, however alike the rest reads.
+        if any(_DIGITS.search(old_text, *old_tokens[n]) for n in inside if n not in target):
+            continue
+        s, e = new_tokens[first][0], new_tokens[final][1]
+        # Widened over an edit at either end up to the surviving context's image.
+        if matched[0] != inside[0] and left:
+            s = new_tokens[target[before] + 1][0]
+        if matched[-1] != inside[-1] and right:
+            e = new_tokens[target[after] - 1][1]
+        # A short claim needs a side, and two thirds of its letters (SHORT_EDIT_SURVIVAL), as for
+        # any short edited claim: "hardest decision?" keeping "decision?" is another question.
+        if _weight(exact) < SHORT_QUOTE and not ((left or right) and kept >= SHORT_EDIT_SURVIVAL * claim_letters):
+            continue
+        span = _snap(new_text, s, e, edges, diff.new_paras[aligned][0], diff.new_paras[last][1])
+        if span is None:
+            continue
+        s, e = span
+        # The quote itself standing over the span: those are its words (the whole-text diff had
+        # them elsewhere), not the part of them the paragraph's alignment kept.
+        at = new_text.find(exact, max(0, s - len(exact)), e + len(exact))
+        if at != -1 and at < e and at + len(exact) > s and _keeps_edges(old_text, start, end, new_text, at,
+                                                                         at + len(exact)):
+            s, e = at, at + len(exact)
+        # Close together, as for any edited claim.
+        if e - s > 1.5 * len(exact) + 10 or diff.from_elsewhere(new_text, s, e, start, end):
+            continue
+        return Reanchored("changed", s, e, round(min(similarity(exact, new_text[s:e]), 0.999), 3),
+                          reason="edited words")
+    return None
+
+
+#: A heading's underline or a rule: three or more of the same mark.
+_UNDERLINE = re.compile(r"([^\w\s])\1{2,}")
+
+
+def _two_words_together(old_text: str, old_tokens: list[tuple[int, int]], target: dict[int, int], start: int,
+                        end: int) -> bool:
+    """Whether two neighbouring words of old [start, end) (runs without spaces) survived whole and
+    side by side, by the alignment ``target`` of its tokens."""
+    chunks = []
+    for m in re.finditer(r"\S+", old_text[start:end]):
+        a, b = m.start() + start, m.end() + start
+        chunks.append([n for n, (x, y) in enumerate(old_tokens) if a <= x and y <= b])
+    for one, two in zip(chunks, chunks[1:]):
+        run = one + two
+        if run and all(n in target for n in run) and all(target[y] == target[x] + 1 for x, y in zip(run, run[1:])):
+            return True
+    return False
+
+
+def _letter_weight(text: str) -> int:
+    """Letters and digits of ``text``, a character of a script written without spaces (Han, kana,
+    Thai) counting twice, since it is most of a word; Hangul, spaced into words, counts once."""
+    return _unspaced_weight("".join(_WORD_CHAR.findall(text)))
+
+
+def _unspaced_weight(text: str) -> int:
+    """Length, a character of Han, kana or Thai (written without spaces) counting twice."""
+    return len(text) + len(_CJK_CHAR.findall(text))
+
+
+def _snap(text: str, s: int, e: int, edges: tuple[bool, bool], lo: int, hi: int) -> tuple[int, int] | None:
+    """[s, e) trimmed of white space and widened to word edges where the claim had them."""
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if edges[0]:
+        while s > lo and not _is_edge(text, s):
+            s -= 1
+    if edges[1]:
+        while e < hi and not _is_edge(text, e):
+            e += 1
+    return (s, e) if e > s else None
 
 
 #: Markup in a claim: HTML tags and web addresses. Their letters ("td", "https", "shields") are
