@@ -10,6 +10,7 @@ context, which follows the W3C context.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
@@ -178,13 +179,35 @@ def collection(*, links: Links, collection_id: str, label: str, total: int, firs
 
 
 def render(data) -> bytes:
-    """An export (``exports.data.ExportData``) as one AnnotationCollection."""
+    """An export (``exports.data.ExportData``) as one AnnotationCollection.
+
+    Made an annotation at a time: the collection is printed around a stand-in for its items, and
+    each annotation is printed alone and indented to its place, so the values of thousands of
+    annotations are never held at once. The text is the one the whole value would print as."""
     links = data.links
-    annotations = [annotation(item.claim, links=links, revision_number=data.revision.number, creator=item.checker,
-                              sources=item.sources, verdict=item.verdict, embedded=True, fields=data.fields)
-                   for item in data.claims]
-    return indented(export_collection(annotations, links=links, collection_id=data.collection_url,
-                                      label=collection_label(data.article)))
+    label = collection_label(data.article)
+    if not data.claims:
+        return indented(export_collection([], links=links, collection_id=data.collection_url, label=label))
+    outline = indented(export_collection([_ITEMS], links=links, collection_id=data.collection_url, label=label,
+                                         total=len(data.claims)))
+    hole = outline.rindex(_ITEMS_PRINTED)
+    indent = b"\n" + b" " * (hole - outline.rindex(b"\n", 0, hole) - 1)
+    out = io.BytesIO()
+    out.write(outline[:hole])
+    for number, item in enumerate(data.claims):
+        if number:
+            out.write(b"," + indent)
+        out.write(indented(annotation(item.claim, links=links, revision_number=data.revision.number,
+                                      creator=item.checker, sources=item.sources, verdict=item.verdict,
+                                      embedded=True, fields=data.fields)).replace(b"\n", indent))
+    out.write(outline[hole + len(_ITEMS_PRINTED):])
+    return out.getvalue()
+
+
+#: What stands for the items while the collection around them is printed (JSON text escapes it:
+#: no value a claim holds prints the same).
+_ITEMS = "\x00items\x00"
+_ITEMS_PRINTED = indented(_ITEMS)
 
 
 def collection_label(article) -> str:
@@ -195,11 +218,14 @@ def collection_label_of(title: str) -> str:
     return f"Claims in “{title}”"
 
 
-def export_collection(annotations: list[dict], *, links: Links, collection_id: str, label: str) -> dict:
-    """The whole set as one AnnotationCollection whose first (and only) page holds every annotation."""
+def export_collection(annotations: list, *, links: Links, collection_id: str, label: str,
+                      total: int | None = None) -> dict:
+    """The whole set as one AnnotationCollection whose first (and only) page holds every annotation
+    (``total`` of them: as many as ``annotations`` unless given)."""
     page_id = collection_id + "#page-1"
+    total = len(annotations) if total is None else total
     first = page(annotations, links=links, page_id=page_id, collection_id=collection_id, label=label,
-                 total=len(annotations), start_index=0, next_id=None, prev_id=None, embedded=True)
-    data = collection(links=links, collection_id=collection_id, label=label, total=len(annotations),
+                 total=total, start_index=0, next_id=None, prev_id=None, embedded=True)
+    data = collection(links=links, collection_id=collection_id, label=label, total=total,
                       first=first, last_id=page_id)
     return data
