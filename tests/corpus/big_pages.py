@@ -53,6 +53,12 @@ class BigPage:
     other: list[str]
 
 
+def _short_story(rng) -> tuple[list[str], str]:
+    """A short article's twelve paragraphs, and their markup."""
+    article = [_sentence(rng, i) + " " + _sentence(rng, i + 1000) for i in range(12)]
+    return article, "".join(f"<p>{_marked_up(rng, t)}</p>" for t in article)
+
+
 def _frame(title: str, body: str, *, head: str = "") -> str:
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>{html.escape(title)} | The Harbour Courier</title>"
@@ -110,8 +116,7 @@ def big_page(shape: str, size: int = 5_000_000, seed: int = 7) -> BigPage:
                 '<div class="share-tools social"><a href="#">Share</a><a href="#">Facebook</a><a href="#">Email</a></div></div>\n')
         body = f"<main><h1>{title}</h1><div class=\"live-feed\">{''.join(parts)}</div></main>"
     elif shape == "comments":
-        article = [_sentence(rng, i) + " " + _sentence(rng, i + 1000) for i in range(12)]
-        story = "".join(f"<p>{_marked_up(rng, t)}</p>" for t in article)
+        article, story = _short_story(rng)
         while length < size:
             n = len(parts)
             text = f"Comment {n}: I live by the harbour and {rng.choice(_CLAIMS).format(n=rng.randint(2, 999))}, or so my neighbour says."
@@ -123,8 +128,7 @@ def big_page(shape: str, size: int = 5_000_000, seed: int = 7) -> BigPage:
                 f"<section class=\"comments\" id=\"comments\"><h3>Comments</h3><ol class=\"comment-list\">{''.join(parts)}"
                 "</ol></section></main>")
     elif shape == "markup":
-        article = [_sentence(rng, i) + " " + _sentence(rng, i + 1000) for i in range(12)]
-        story = "".join(f"<p>{_marked_up(rng, t)}</p>" for t in article)
+        article, story = _short_story(rng)
         state = json.dumps([{"id": i, "title": f"Story {i}", "url": f"/news/{i}", "body": "x" * 300} for i in range(size // 800)])
         add(f'<script type="application/json" id="state">{state}</script>')
         icon = '<svg viewBox="0 0 24 24" class="icon"><path d="M12 2L2 7l10 5 10-5-10-5z"></path></svg>'
