@@ -10,7 +10,9 @@ inside each release's tarball. Run it with access to both registries:
 It downloads each listed release with pip (``pip download --no-deps``) or npm (``npm pack``) into a
 temporary folder and writes the README as canonical text (see tests/corpus/real_edits.py), one file
 a release. A release whose README did not change is skipped. Naming documents rebuilds only those.
-The GitHub-sourced documents of the corpus are not rebuilt here (their origins are in the corpus
+The prose documents (``FILE_DOCUMENTS``: a specification, guides, policies, translated READMEs)
+are one file inside each release's archive: the npm tarball, or the PyPI source distribution. The
+GitHub-sourced documents of the corpus are not rebuilt here (their origins are in the corpus
 README).
 """
 
@@ -51,6 +53,30 @@ DOCUMENTS = {
     "qalsadi-ar": ("qalsadi", ["0.4", "0.4.2", "0.4.4", "0.4.6", "0.5", "0.5.1"], None),
     "tashaphyne-ar": ("tashaphyne", ["0.3.1", "0.3.2", "0.3.3.2", "0.3.4", "0.3.4.1", "0.3.6"], None),
     "httpx-en": ("httpx", ["0.10.0", "0.13.0", "0.16.0", "0.18.0", "0.20.0", "0.23.0", "0.25.0", "0.28.1"], 20000),
+}
+
+#: Folder name: (package, file inside each release's archive, releases oldest first, longest text
+#: kept). A package named "npm:NAME" comes from the npm registry, any other from PyPI (its source
+#: distribution).
+FILE_DOCUMENTS = {
+    "commonmark-spec-en": ("npm:commonmark-spec", "spec.txt",
+                           ["0.28.0", "0.29.0", "0.30.0", "0.31.0", "0.31.2"], 20000),
+    "npm-package-json-en": ("npm:npm", "docs/content/configuring-npm/package-json.md",
+                            ["7.0.0", "7.20.0", "8.5.0", "8.19.4", "9.6.0", "9.9.4", "10.5.0", "10.9.2", "11.3.0"],
+                            20000),
+    "black-style-en": ("black", "docs/the_black_code_style/current_style.md",
+                       ["21.5b0", "22.1.0", "22.8.0", "23.1.0", "23.10.0", "24.1.0", "24.8.0", "25.1.0"], 20000),
+    "django-security-en": ("Django", "docs/internals/security.txt",
+                           ["1.11", "2.0", "2.2", "3.0", "3.2", "4.0", "4.2", "5.0", "5.1"], 20000),
+    "postcss-plugins-en": ("npm:postcss", "docs/guidelines/plugin.md",
+                           ["5.0.0", "5.2.0", "6.0.0", "6.0.10", "6.0.23", "7.0.0", "7.0.36"], None),
+    "vconsole-zh": ("npm:vconsole", "README_CN.md", ["3.0.0", "3.2.0", "3.3.0", "3.4.0", "3.5.0", "3.7.0", "3.9.0",
+                                                      "3.11.0", "3.13.0", "3.15.1"], None),
+    "encoding-japanese-ja": ("npm:encoding-japanese", "README_ja.md",
+                             ["1.0.19", "1.0.24", "1.0.25", "1.0.26", "1.0.28", "1.0.29", "1.0.30"], None),
+    "jaconv-ja": ("jaconv", "README_JP.rst", ["0.2.0", "0.2.1", "0.2.2", "0.2.3", "0.2.4", "0.3", "0.3.1", "0.3.4",
+                                              "0.4.0", "0.5.0"], None),
+    "flicking-ko": ("npm:@egjs/flicking", "README_KR.md", ["3.3.2", "3.4.0", "3.7.2", "3.9.3"], None),
 }
 
 
@@ -154,24 +180,52 @@ def readme(package: str, version: str, folder: Path, cache: Path | None = None) 
     return sdist_description(sdist)
 
 
+def archive_file(package: str, version: str, path: str, folder: Path) -> str:
+    """One file of a release: from its npm tarball, or from its PyPI source distribution."""
+    if package.startswith("npm:"):
+        subprocess.run(["npm", "pack", "--silent", "--pack-destination", str(folder), f"{package[4:]}@{version}"],
+                       check=True, stdout=subprocess.DEVNULL)
+        archive = next(folder.glob("*.tgz"))
+    else:
+        subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
+                        "-d", str(folder), f"{package}=={version}"], check=False, stderr=subprocess.DEVNULL)
+        archive = next((p for p in folder.iterdir() if p.name.endswith((".tar.gz", ".zip"))), None)
+        if archive is None:
+            raise SystemExit(f"{package} {version}: no source distribution could be downloaded")
+    if archive.suffix == ".zip":
+        with zipfile.ZipFile(archive) as opened:
+            name = next((n for n in opened.namelist() if n.split("/", 1)[-1] == path), None)
+            return opened.read(name).decode("utf-8", "replace") if name else ""
+    with tarfile.open(archive) as opened:
+        member = next((m for m in opened.getmembers() if m.isfile() and m.name.split("/", 1)[-1] == path), None)
+        return opened.extractfile(member).read().decode("utf-8", "replace") if member else ""  # not in this release
+
+
+def write_revisions(name: str, versions: list[str], text_of, limit: int | None) -> None:
+    """One canonical file a release, named so that they sort oldest first; unchanged ones skipped."""
+    target = REAL_EDITS_DIR / name
+    target.mkdir(parents=True, exist_ok=True)
+    previous = None
+    with tempfile.TemporaryDirectory() as tmp:
+        for number, version in enumerate(versions, 1):
+            folder = Path(tmp) / version
+            folder.mkdir()
+            text = first_chars(canonical(text_of(version, folder)), limit)
+            if text != previous and text.strip():
+                (target / f"{number:02}-{version}.txt").write_text(text + "\n", encoding="utf-8")
+            previous = text
+    print(f"{name}: {len(list(target.glob('*.txt')))} revisions")
+
+
 def main() -> None:
     cache = Path(sys.argv[1]) if len(sys.argv) > 1 and Path(sys.argv[1]).is_dir() else None
-    wanted = [a for a in sys.argv[1:] if a in DOCUMENTS]
+    wanted = [a for a in sys.argv[1:] if a in DOCUMENTS or a in FILE_DOCUMENTS]
     for name, (package, versions, limit) in DOCUMENTS.items():
-        if wanted and name not in wanted:
-            continue
-        target = REAL_EDITS_DIR / name
-        target.mkdir(parents=True, exist_ok=True)
-        previous = None
-        with tempfile.TemporaryDirectory() as tmp:
-            for number, version in enumerate(versions, 1):
-                folder = Path(tmp) / version
-                folder.mkdir()
-                text = first_chars(canonical(readme(package, version, folder, cache)), limit)
-                if text != previous and text.strip():
-                    (target / f"{number:02}-{version}.txt").write_text(text + "\n", encoding="utf-8")
-                previous = text
-        print(f"{name}: {len(list(target.glob('*.txt')))} revisions")
+        if not wanted or name in wanted:
+            write_revisions(name, versions, lambda v, folder, p=package: readme(p, v, folder, cache), limit)
+    for name, (package, path, versions, limit) in FILE_DOCUMENTS.items():
+        if not wanted or name in wanted:
+            write_revisions(name, versions, lambda v, folder, p=package, f=path: archive_file(p, v, f, folder), limit)
 
 
 if __name__ == "__main__":

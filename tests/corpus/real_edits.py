@@ -41,12 +41,17 @@ from pathlib import Path
 from workbench.text.anchoring import TextDiff, build_selectors, reanchor
 
 REAL_EDITS_DIR = Path(__file__).resolve().parent / "real_edits"
+#: The third held-out set: long-lived prose (a specification, a style guide, policies, guidelines,
+#: translated READMEs), in two halves measured blind. The failures of the first were looked at; the
+#: second's were not, and stay unseen while the rules are tuned (see real_edits/README.md).
+PROSE_C1 = {"commonmark-spec-en", "black-style-en", "vconsole-zh", "jaconv-ja"}
+PROSE_C2 = {"npm-package-json-en", "django-security-en", "postcss-plugins-en", "encoding-japanese-ja", "flicking-ko"}
 #: Documents kept out of the tuning of the re-anchoring rules (measured blind once, then examined:
 #: see real_edits/README.md). The benchmark prints them apart. The second set was added later and
-#: measured blind before any rule was changed with it in view.
+#: measured blind before any rule was changed with it in view; so was the third.
 HELD_OUT = {"rich-en", "soynlp-ko", "pyarabic-ar",
             "pykrx-ko", "finance-datareader-ko", "natasha-ru", "lvovich-ru", "pinyin-pro-zh", "jaco-ja", "moji-ja",
-            "qalsadi-ar", "tashaphyne-ar", "httpx-en"}
+            "qalsadi-ar", "tashaphyne-ar", "httpx-en"} | PROSE_C1 | PROSE_C2
 #: Claims sampled from each revision pair.
 CLAIMS_PER_PAIR = 60
 
@@ -262,14 +267,23 @@ def _expect(alignment: Alignment, old: str, new: str, start: int, end: int) -> E
             return _intact_or_edited(old, new, start, end, at)
     if survived >= 0.5 and together:
         return Expected("edited", new_start, new_end)
-    # When the alignment scattered repeated tokens, most of the quote verbatim where an aligned token puts it is the quote edited at an end.
+    # When the alignment scattered repeated tokens, most of the quote verbatim where an aligned
+    # token puts it is the quote edited at an end: its start kept and its end edited, or its end
+    # kept and its start edited.
     best = 0
+    quote = old[start:end]
     for i in mapped:
-        at = alignment.new_tokens[alignment.target[i]][0] - (alignment.old_tokens[i][0] - start)
+        token_start, token_end = alignment.new_tokens[alignment.target[i]]
+        at = token_start - (alignment.old_tokens[i][0] - start)
         if at >= 0:
-            same = len(os.path.commonprefix([old[start:end], new[at:at + end - start]]))
+            same = len(os.path.commonprefix([quote, new[at:at + end - start]]))
             if same >= 0.5 * (end - start) and same > best:
                 best, new_start, new_end = same, at, at + same
+        upto = token_end + (end - alignment.old_tokens[i][1])
+        if upto <= len(new):
+            same = len(os.path.commonprefix([quote[::-1], new[max(0, upto - (end - start)):upto][::-1]]))
+            if same >= 0.5 * (end - start) and same > best:
+                best, new_start, new_end = same, upto - same, upto
     if best:
         return Expected("edited", new_start, new_end)
     if survived < 1 / 3 or not together:

@@ -44,6 +44,16 @@ EDITED = [
     pytest.param("基于 `hotoo/pinyin <https://github.com/hotoo/pinyin>`__ 开发。",
                  ("基于", "最初版本的代码参考了"), "基于 `hotoo/pinyin", "`hotoo/pinyin",
                  id="chinese_words_replaced_next_to_an_identifier"),
+    # A long clause inserted right after the claim's first words: the claim lands on what is left
+    # of it there, not over the new clause.
+    pytest.param("Pages are kept by their stamps (counts and times, digested by the database). Its pages are built once.",
+                 ("database). Its", "database) with the article's history stamp (its latest event, by id and time). Its"),
+                 "times, digested by the database). Its", "times, digested by the database)",
+                 id="clause_inserted_after_the_claims_first_words"),
+    # Figures replaced in place, both neighbours standing: the same statement, its figures edited.
+    pytest.param("Upgrade from 3.0.7 -> 3.1.0 when the interface changed, as the notes say.",
+                 ("3.0.7 -> 3.1.0", "3.3.1 -> 3.4.0"), "from 3.0.7 -> 3.1.0 when", "from 3.3.1 -> 3.4.0 when",
+                 id="figures_replaced_in_place"),
 ]
 
 

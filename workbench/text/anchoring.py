@@ -864,6 +864,9 @@ def reanchor(old_text: str, new_text: str, *, start: int, end: int, exact: str, 
     edited = _edited_in_paragraph(diff, old_text, new_text, start, end, exact, aligned, edges)
     if edited is not None:
         return edited
+    edited = _edited_by_survival(diff, old_text, new_text, start, end, exact, aligned, edges)
+    if edited is not None:
+        return edited
     return Reanchored("orphan", None, None, 0.0)
 
 
@@ -1314,6 +1317,159 @@ def _edited_in_paragraph(diff: TextDiff, old_text: str, new_text: str, start: in
         return Reanchored("changed", s, e, round(min(similarity(exact, new_text[s:e]), 0.999), 3),
                           reason="edited words")
     return None
+
+
+def _edited_by_survival(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, exact: str,
+                        aligned: int | None, edges: tuple[bool, bool]) -> Reanchored | None:
+    """Edited words, by the share of the claim's characters that survived in one place: the
+    claim's paragraph aligned on its own with the new paragraph aligned with it (or, when the edit
+    rewrote it past aligning, with the one paragraph that received its surviving words), token by
+    token, each token weighing its length, marks included, as a reader counts what is left."""
+    if "\n\n" in exact or _mostly_markup(exact):
+        return None
+    para = diff.old_paragraph(start)
+    if aligned is not None:
+        return _edited_in(diff, old_text, new_text, start, end, exact, para, aligned, True, edges)
+    homes = {diff.new_paragraph(p[1]) for p in diff.pieces(start, end) if _WORD_CHAR.search(old_text, p[0], p[0] + p[2])}
+    if len(homes) != 1:
+        return None  # its words went to several paragraphs, or nowhere: no one place holds the claim
+    return _edited_in(diff, old_text, new_text, start, end, exact, para, homes.pop(), False, edges)
+
+
+def _edited_in(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, exact: str, para: int, j: int,
+               is_aligned: bool, edges: tuple[bool, bool]) -> Reanchored | None:
+    """The claim placed in new paragraph ``j`` on what survived of it there, or None; see
+    :func:`_edited_by_survival`. Every test below is one piece of evidence, with its reason."""
+    old_tokens, new_tokens, target = _paragraph_alignment(diff, para, j, j)
+    inside = [n for n, (a, b) in enumerate(old_tokens) if start <= a and b <= end]
+    if not inside:
+        return None
+
+    def weight(n: int) -> int:
+        return old_tokens[n][1] - old_tokens[n][0]
+
+    total = sum(map(weight, inside))
+    matched = [n for n in inside if n in target]
+    # A word or mark paired far from the rest is a copy elsewhere in the paragraph: the claim's
+    # start or end kept verbatim is where it went, when what is dropped weighs less than half of it.
+    cluster = _heaviest_cluster(old_tokens, new_tokens, target, matched, weight)
+    if (cluster != matched and _verbatim_end(inside, cluster, target)
+            and 2 * (sum(map(weight, matched)) - sum(map(weight, cluster))) < sum(map(weight, cluster))):
+        matched = cluster
+    kept = sum(map(weight, matched))
+    # Half of it left (EDIT_SURVIVAL), in its aligned paragraph; three quarters (MOSTLY_SURVIVED)
+    # in a paragraph that only received it, whose pairing with the old one nothing else confirms.
+    if not matched or kept < (EDIT_SURVIVAL if is_aligned else MOSTLY_SURVIVED) * total:
+        return None
+    # Surviving marks alone say nothing of where words went.
+    if not any(_WORD_CHAR.search(old_text, *old_tokens[n]) for n in matched):
+        return None
+    # A heading's underline ("============") redrawn in other marks leaves its one word, not the claim.
+    if any(not any(n in matched for n in inside if m.start() <= old_tokens[n][0] < m.end())
+           for m in _UNDERLINE.finditer(old_text, start, end)):
+        return None
+    # Split by the edit: when the whole-text diff puts a good part of its letters (half as many
+    # as are kept here) in another paragraph, neither part is the claim.
+    kept_letters = sum(_letter_weight(old_text[slice(*old_tokens[n])]) for n in matched)
+    elsewhere = sum(_letter_weight(old_text[p[0]:p[0] + p[2]]) for p in diff.pieces(start, end)
+                    if diff.new_paragraph(p[1]) != j)
+    if 2 * elsewhere >= kept_letters:
+        return None
+    # A rewording that keeps every other word leaves single words standing: two words together,
+    # or at most MAX_EDITS edited stretches in the claim and its context (as for any edited claim).
+    words = [n for n, (a, b) in enumerate(old_tokens) if _WORD_CHAR.search(old_text, a, b)]
+    near = [n for n in words
+            if start - CONTEXT_LENGTH <= old_tokens[n][0] and old_tokens[n][1] <= end + CONTEXT_LENGTH]
+    stretches = sum(1 for k, n in enumerate(near) if n not in target and (k == 0 or near[k - 1] in target))
+    if stretches > MAX_EDITS and not _two_words_together(old_text, old_tokens, target, start, end):
+        return None
+    # Context, each side apart: the token next to the claim survived, on the right side of it.
+    before = inside[0] - 1 if inside[0] > 0 else None
+    after = inside[-1] + 1 if inside[-1] + 1 < len(old_tokens) else None
+    first, final = target[matched[0]], target[matched[-1]]
+    left = before is not None and target.get(before, len(new_tokens)) < first
+    right = after is not None and target.get(after, -1) > final
+    if not is_aligned and not (left or right):
+        return None
+    # A figure edited away is the statement changed: followed only when it was replaced in place,
+    # with both neighbours standing ("3.0.7 -> 3.1.0" to "3.3.1 -> 3.4.0"), not in a rewritten sentence.
+    if not (left and right) and any(_DIGITS.search(old_text, *old_tokens[n]) for n in inside if n not in matched):
+        return None
+    # A short claim needs a side and two thirds of its letters (SHORT_EDIT_SURVIVAL), as for any
+    # short edited claim: "hardest decision?" keeping "decision?" is another question.
+    if _weight(exact) < SHORT_QUOTE and not ((left or right)
+                                             and kept_letters >= SHORT_EDIT_SURVIVAL * _letter_weight(exact)):
+        return None
+    s, e = new_tokens[first][0], new_tokens[final][1]
+    # Widened over an edit at either end up to the surviving context's image, by about as much
+    # as the edit replaced (more is new text next to the claim, not its words).
+    if matched[0] != inside[0] and left:
+        wide = new_tokens[target[before] + 1][0]
+        if s - wide <= 2 * (old_tokens[matched[0]][0] - start) + 10:
+            s = wide
+    if matched[-1] != inside[-1] and right:
+        wide = new_tokens[target[after] - 1][1]
+        if wide - e <= 2 * (end - old_tokens[matched[-1]][1]) + 10:
+            e = wide
+    span = _snap(new_text, s, e, edges, diff.new_paras[j][0], diff.new_paras[j][1])
+    if span is None:
+        return None
+    s, e = span
+    # Close together (half as long again as the quote, and a word); or, with nearly all of it
+    # there (WORDS_ALL_THERE), around text inserted inside it.
+    if not (e - s <= 1.5 * len(exact) + 10
+            or (kept >= WORDS_ALL_THERE * total and e - s <= 3 * len(exact) + 100)):
+        return None
+    if diff.from_elsewhere(new_text, s, e, start, end):
+        return None
+    # The stretch the placement rests on, said again elsewhere (a line every code sample repeats),
+    # could be either copy's.
+    if new_text.count(_surviving_stretch(new_text, new_tokens, target, matched)) > 1:
+        return None
+    return Reanchored("changed", s, e, round(min(similarity(exact, new_text[s:e]), 0.999), 3),
+                      reason="edited words")
+
+
+def _surviving_stretch(new_text: str, new_tokens: list[tuple[int, int]], target: dict[int, int],
+                       matched: list[int]) -> str:
+    """The longest stretch of new text that survived as it was around one of the claim's tokens,
+    its context included: the landmark a placement rests on."""
+    back = {t: o for o, t in target.items()}
+    best = (0, 0)
+    for n in matched:
+        lo = hi = target[n]
+        while lo - 1 in back and back[lo - 1] == back[lo] - 1:
+            lo -= 1
+        while hi + 1 in back and back[hi + 1] == back[hi] + 1:
+            hi += 1
+        a, b = new_tokens[lo][0], new_tokens[hi][1]
+        if b - a > best[1] - best[0]:
+            best = (a, b)
+    return new_text[best[0]:best[1]]
+
+
+def _verbatim_end(inside: list[int], run: list[int], target: dict[int, int]) -> bool:
+    """Whether ``run`` is the claim's first or last tokens, one after another in both texts."""
+    consecutive = all(target[y] == target[x] + 1 and y == x + 1 for x, y in zip(run, run[1:]))
+    return consecutive and (run[0] == inside[0] or run[-1] == inside[-1])
+
+
+def _heaviest_cluster(old_tokens: list[tuple[int, int]], new_tokens: list[tuple[int, int]], target: dict[int, int],
+                      matched: list[int], weight) -> list[int]:
+    """The matched tokens that stay together: split where the new gap between neighbours is much
+    wider than the old one (twice it and a few words), the heaviest run kept."""
+    if not matched:
+        return []
+    runs, run = [], [matched[0]]
+    for x, y in zip(matched, matched[1:]):
+        old_gap = old_tokens[y][0] - old_tokens[x][1]
+        new_gap = new_tokens[target[y]][0] - new_tokens[target[x]][1]
+        if new_gap > 2 * old_gap + 20:
+            runs.append(run)
+            run = []
+        run.append(y)
+    runs.append(run)
+    return max(runs, key=lambda r: sum(map(weight, r)))
 
 
 #: A heading's underline or a rule: three or more of the same mark.
