@@ -203,6 +203,12 @@ FOOTER_RE = re.compile(r"(^©|^copyright\b|all rights reserved|版权所有|版�
 EDITOR_CREDIT_RE = re.compile(
     r"^(责任编辑|编辑|編輯|editor|edited by|editing by|additional reporting by|редактор|تحرير)\s*[:：]?\s*\S", re.IGNORECASE
 )
+# The article's sign-off: "（编辑：严玉洁 王辉）", "【责任编辑：李华】", "(Reporting by Ana Ruiz; Editing by
+# Tom Hale)", "Редактор: Анна Петрова", a line of names, never a sentence. Printed just after the
+# last paragraph it is part of the article as published (see :func:`is_sign_off`).
+SIGN_OFF_RE = re.compile(
+    r"^[(（【\[]?\s*(责任编辑|编辑|編輯|记者|記者|editor|edited by|editing by|(additional )?reporting by|written by"
+    r"|writing by|compiled by|редактор|تحرير)\s*[:：]?\s*\S", re.IGNORECASE)
 TAGS_RE = re.compile(r"^(tags?|topics?|keywords|filed under|标签|теги|الوسوم)\s*[:：]", re.IGNORECASE)
 BYLINE_RE = re.compile(
     r"^((by|written by|reporting by|words by|von|par|por|автор|текст|作者|记者|記者|بقلم|του|της)\s*[:：]?\s+"
@@ -385,6 +391,13 @@ def strip_bullet(text: str) -> str:
 def ends_sentence(text: str) -> bool:
     text = text.rstrip()
     return bool(SENTENCE_END_RE.search(text)) and not text.endswith(("...", "…"))
+
+
+def is_sign_off(text: str) -> bool:
+    """Who reported, wrote or edited the article, on a line of its own (see :data:`SIGN_OFF_RE`)."""
+    text = text.strip()
+    return word_count(text) <= 14 and len(text) <= 120 and bool(SIGN_OFF_RE.match(text)) and not ends_sentence(
+        text.rstrip(")）】]"))
 
 
 def looks_like_code(text: str) -> bool:

@@ -16,7 +16,8 @@ import unicodedata
 
 from workbench.text.cleaning import (
     _CJK_RE, _NUMBERED_RE, BULLETS, PROMPT_RE, Block, CleanResult, classify_blocks, ends_sentence, is_comment_widget,
-    is_teaser_heading, looks_like_headline, meta_from_blocks, normalize_block, plain_key, strip_bullet, word_count,
+    is_sign_off, is_teaser_heading, looks_like_headline, meta_from_blocks, normalize_block, plain_key, strip_bullet,
+    word_count,
 )
 
 
@@ -123,7 +124,7 @@ def _keep_article_region(blocks: list[Block]) -> None:
         last += 1
     # Its sign-off, printed right after its last paragraph, is the article's as published: who
     # reported and who edited it, and a link to a follow-up story (extractors keep them too).
-    while last + 1 < len(blocks) and (_is_sign_off(blocks[last + 1].text) or _is_link_line(blocks[last + 1].text)):
+    while last + 1 < len(blocks) and (is_sign_off(blocks[last + 1].text) or _is_link_line(blocks[last + 1].text)):
         last += 1
         blocks[last].role, blocks[last].reason = "body", "article text"
     # After the article, a teaser's date or author stands between its headline and snippet: the
@@ -476,13 +477,6 @@ def _retitle(blocks: list[Block], first: int) -> None:
             return
 
 
-# "（编辑：严玉洁 王辉）", "【责任编辑：李华】", "(Reporting by Ana Ruiz; Editing by Tom Hale)",
-# "Редактор: Анна Петрова": a line of names, never a sentence.
-_SIGN_OFF_RE = re.compile(
-    r"^[(（【\[]?\s*(责任编辑|编辑|編輯|记者|記者|editor|edited by|editing by|(additional )?reporting by|written by"
-    r"|writing by|compiled by|редактор|تحرير)\s*[:：]?\s*\S", re.IGNORECASE)
-
-
 # "Read more: <headline>", "See also: <headline>": a link the article prints to another story.
 _LINK_LINE_RE = re.compile(
     r"^(read more|read also|also read|see also|more on this|lire aussi|à lire aussi|lee también|leia também"
@@ -493,12 +487,6 @@ _LINK_LINE_RE = re.compile(
 
 def _is_link_line(text: str) -> bool:
     return word_count(text) <= 20 and bool(_LINK_LINE_RE.match(text.strip()))
-
-
-def _is_sign_off(text: str) -> bool:
-    text = text.strip()
-    return word_count(text) <= 14 and len(text) <= 120 and bool(_SIGN_OFF_RE.match(text)) and not ends_sentence(
-        text.rstrip(")）】]"))
 
 
 # "Interview by Laura Chen", "Words and pictures by Sam Okafor": a byline with its kind of work;
