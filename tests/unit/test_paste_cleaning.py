@@ -197,11 +197,19 @@ def test_the_headline_is_found_past_share_buttons_between_it_and_its_date():
     "【责任编辑：李华】",
     "(Reporting by Ana Ruiz; Editing by Tom Hale)",
     "Редактор: Анна Петрова",
+    "-- By Sam Okafor Follow @samokafor",
 ])
 def test_the_articles_sign_off_just_after_its_last_paragraph_is_kept(sign_off):
     """Who reported and edited the story is printed as part of it; the lists after it are not."""
     kept = _kept(_paste(MENU, [HEADLINE], STORY, [sign_off], TEASERS, FOOTER))
     assert kept == STORY + [sign_off]
+
+
+def test_an_article_copied_alone_keeps_its_sign_off_and_not_its_photos_file_name():
+    """Only the article selected and copied: the photo's file name above it is not its headline."""
+    result = clean_text(_paste(["bridge.JPG"], STORY, ["-- By Sam Okafor"], ["Related Stories"]))
+    assert [b.text for b in result.blocks if b.kept] == STORY + ["-- By Sam Okafor"]
+    assert "title" not in result.meta
 
 
 def test_a_sign_off_after_a_list_of_teasers_is_not_the_articles():

@@ -208,7 +208,11 @@ EDITOR_CREDIT_RE = re.compile(
 # last paragraph it is part of the article as published (see :func:`is_sign_off`).
 SIGN_OFF_RE = re.compile(
     r"^[(（【\[]?\s*(责任编辑|编辑|編輯|记者|記者|editor|edited by|editing by|(additional )?reporting by|written by"
-    r"|writing by|compiled by|редактор|تحرير)\s*[:：]?\s*\S", re.IGNORECASE)
+    r"|writing by|compiled by|редактор|تحرير)\s*[:：]?\s*\S"
+    # A signature set off by a dash: "-- By Michael Russell", "— Jane Roe, staff writer".
+    r"|^(--|—|–)\s*(by\s+)?[^\W\d_]", re.IGNORECASE)
+# A photo's file name printed where the photo failed to load ("google.JPG", "IMG_2034.jpeg").
+IMAGE_FILE_RE = re.compile(r"[^\s/\\]{1,80}\.(jpe?g|png|gif|webp|bmp|tiff?|svg|heic|avif)")
 TAGS_RE = re.compile(r"^(tags?|topics?|keywords|filed under|标签|теги|الوسوم)\s*[:：]", re.IGNORECASE)
 BYLINE_RE = re.compile(
     r"^((by|written by|reporting by|words by|von|par|por|автор|текст|作者|记者|記者|بقلم|του|της)\s*[:：]?\s+"
@@ -649,6 +653,8 @@ def _classify(text: str) -> tuple[str, str] | None:
     low = text.lower()
     if _is_social_key(key):
         return "junk", "share or social widget"
+    if words <= 3 and IMAGE_FILE_RE.fullmatch(low.strip()):
+        return "junk", "image file name"
     if words <= 60 and _search(COOKIE_RE, low) and (words <= 6 or _search(_ADDRESS_RE, low)):
         return "junk", "cookie notice"
     if key in AD_WORDS:
