@@ -122,9 +122,10 @@ def _keep_article_region(blocks: list[Block]) -> None:
     # A list the article announces ("What we know:") belongs to it.
     while last + 1 < len(blocks) and blocks[last + 1].role == "body" and _continues_a_list(blocks, last + 1):
         last += 1
-    # Its sign-off, printed right after its last paragraph, is the article's as published: who
-    # reported and who edited it, and a link to a follow-up story (extractors keep them too).
-    while last + 1 < len(blocks) and (is_sign_off(blocks[last + 1].text) or _is_link_line(blocks[last + 1].text)):
+    # Its closing lines, printed right after its last paragraph, are the article's as published: a
+    # short last sentence ("No one was injured."), who reported and who edited it, and a link to a
+    # follow-up story (extractors keep them too).
+    while last + 1 < len(blocks) and _closes_the_article(blocks[last + 1]):
         last += 1
         blocks[last].role, blocks[last].reason = "body", "article text"
     # After the article, a teaser's date or author stands between its headline and snippet: the
@@ -483,6 +484,12 @@ _LINK_LINE_RE = re.compile(
     r"|leggi anche|lesen sie auch|читайте также|смотрите также|اقرأ أيضا|اقرأ ايضا|相关阅读|延伸阅读|関連記事)\s*[:：]\s*\S",
     re.IGNORECASE,
 )
+
+
+def _closes_the_article(block: Block) -> bool:
+    text = block.text
+    return is_sign_off(text) or _is_link_line(text) or (
+        block.role == "body" and word_count(text) >= 2 and ends_sentence(text) and not _CREDITED_CAPTION_RE.search(text))
 
 
 def _is_link_line(text: str) -> bool:
