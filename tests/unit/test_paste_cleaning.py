@@ -212,14 +212,23 @@ def test_an_article_copied_alone_keeps_its_sign_off_and_not_its_photos_file_name
     assert "title" not in result.meta
 
 
-@pytest.mark.parametrize("closing", [["No one was injured."], ["He was 84."], ["The vote was 5-2.", "Repairs start in May."],
-                                     ["Contact the reporter at jroe@courier.example."]])
+@pytest.mark.parametrize("closing", [
+    ["No one was injured."], ["He was 84."], ["The vote was 5-2.", "Repairs start in May."],
+    ["Contact the reporter at jroe@courier.example."],
+])
 def test_a_short_last_sentence_is_the_articles(closing):
     """A story may end on a line too short to read as a paragraph of its own; the share buttons,
     teasers and menus after it are not the story's."""
     assert _kept(_paste(MENU, [HEADLINE], STORY, closing, ["Share this article", "Facebook"], TEASERS, FOOTER)) \
         == STORY + closing
     assert _kept(_paste(MENU, [HEADLINE], STORY, closing, FOOTER)) == STORY + closing
+
+
+def test_a_short_opening_sentence_is_the_articles():
+    opening = "It was a wet night."
+    assert _kept(_paste(MENU, [HEADLINE], [opening], STORY, FOOTER)) == [opening] + STORY
+    assert _kept(_paste(MENU, [HEADLINE], ["Share this article", "Facebook"], [opening], STORY, FOOTER)) \
+        == [opening] + STORY
 
 
 def test_a_sign_off_after_a_list_of_teasers_is_not_the_articles():

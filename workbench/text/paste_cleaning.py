@@ -119,6 +119,10 @@ def _keep_article_region(blocks: list[Block]) -> None:
     if first >= 2 and blocks[first - 2].reason == "time stamp" and blocks[first - 1].role == "body" \
             and looks_like_headline(blocks[first - 1].text):
         first -= 1
+    # Its opening line may be too short to read as a paragraph ("It was a wet night."): a sentence
+    # just above its first paragraph is its own, as a menu's or a headline's line never is.
+    while first > 0 and _is_short_sentence(blocks[first - 1]):
+        first -= 1
     # A list the article announces ("What we know:") belongs to it.
     while last + 1 < len(blocks) and blocks[last + 1].role == "body" and _continues_a_list(blocks, last + 1):
         last += 1
@@ -487,9 +491,14 @@ _LINK_LINE_RE = re.compile(
 
 
 def _closes_the_article(block: Block) -> bool:
+    return is_sign_off(block.text) or _is_link_line(block.text) or _is_short_sentence(block)
+
+
+def _is_short_sentence(block: Block) -> bool:
+    """A line that ends a sentence but is too short to score as prose ("He was 84.")."""
     text = block.text
-    return is_sign_off(text) or _is_link_line(text) or (
-        block.role == "body" and word_count(text) >= 2 and ends_sentence(text) and not _CREDITED_CAPTION_RE.search(text))
+    return block.role == "body" and word_count(text) >= 2 and ends_sentence(text) and not _reads_as_text(text) \
+        and not _CREDITED_CAPTION_RE.search(text)
 
 
 def _is_link_line(text: str) -> bool:
