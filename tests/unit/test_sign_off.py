@@ -3,6 +3,7 @@
 import pytest
 
 from workbench.services.ingest import clean_input
+from workbench.text.cleaning import is_sign_off
 
 HEADLINE = "Harbour board votes to close the Eastgate ferry terminal"
 STORY = [
@@ -12,7 +13,8 @@ STORY = [
 ]
 RELATED = ["Related stories", "Council approves the new cycle lane on Dock Road",
            "Why the old lighthouse is finally being restored"]
-SIGN_OFFS = ["Edited by Tom Hale", "责任编辑：李华", "(Reporting by Ana Ruiz; Editing by Tom Hale)", "Редактор: Анна Петрова"]
+SIGN_OFFS = ["Edited by Tom Hale", "责任编辑：李华", "(Reporting by Ana Ruiz; Editing by Tom Hale)", "Редактор: Анна Петрова",
+             "-- By Sam Okafor", "(AFP)", "(EFE)", "（完）", "本报记者 张三"]
 
 
 def _page(sign_off: str, *, in_footer: bool = False) -> bytes:
@@ -43,6 +45,11 @@ def test_a_pasted_article_keeps_its_sign_off(sign_off):
 @pytest.mark.parametrize("sign_off", SIGN_OFFS)
 def test_an_html_article_keeps_its_editor_credit(sign_off):
     assert _kept(_page(sign_off), "text/html") == STORY + [sign_off]
+
+
+@pytest.mark.parametrize("line", ["(Courier photo)", "(Video)", "【打印】", "[Print]"])
+def test_a_caption_or_a_button_in_brackets_is_no_sign_off(line):
+    assert not is_sign_off(line)
 
 
 def test_an_editor_credit_in_the_page_footer_is_not_the_articles():

@@ -207,8 +207,8 @@ EDITOR_CREDIT_RE = re.compile(
 # Tom Hale)", "Редактор: Анна Петрова", a line of names, never a sentence. Printed just after the
 # last paragraph it is part of the article as published (see :func:`is_sign_off`).
 SIGN_OFF_RE = re.compile(
-    r"^[(（【\[]?\s*(责任编辑|编辑|編輯|记者|記者|editor|edited by|editing by|(additional )?reporting by|written by"
-    r"|writing by|compiled by|редактор|تحرير)\s*[:：]?\s*\S"
+    r"^[(（【\[]?\s*(责任编辑|编辑|編輯|本报记者|本報記者|本台记者|特约记者|记者|記者|editor|edited by|editing by"
+    r"|(additional )?reporting by|written by|writing by|compiled by|редактор|تحرير)\s*[:：]?\s*\S"
     # A signature set off by a dash: "-- By Michael Russell", "— Jane Roe, staff writer".
     r"|^(--|—|–)\s*(by\s+)?[^\W\d_]", re.IGNORECASE)
 # A photo's file name printed where the photo failed to load ("google.JPG", "IMG_2034.jpeg").
@@ -398,10 +398,24 @@ def ends_sentence(text: str) -> bool:
 
 
 def is_sign_off(text: str) -> bool:
-    """Who reported, wrote or edited the article, on a line of its own (see :data:`SIGN_OFF_RE`)."""
+    """Who reported, wrote or edited the article, on a line of its own (see :data:`SIGN_OFF_RE`), or
+    the agency's or the end's mark in brackets ("(EFE)", "(AP)", "（完）", "（来源：新华社）")."""
     text = text.strip()
-    return word_count(text) <= 14 and len(text) <= 120 and bool(SIGN_OFF_RE.match(text)) and not ends_sentence(
-        text.rstrip(")）】]"))
+    if word_count(text) > 14 or len(text) > 120:
+        return False
+    if SIGN_OFF_RE.match(text):
+        return not ends_sentence(text.rstrip(")）】]"))
+    tag = _BRACKETED_TAG_RE.fullmatch(text)
+    if tag is None or len(tag.group(1).split()) > 4 or _MEDIA_WORD_RE.search(tag.group(1)):
+        return False
+    verdict = classify(tag.group(1))
+    return verdict is None or verdict[0] == "byline" or verdict[1] == "source and author credit"
+
+
+# A short tag in parentheses; what names a photo or a video in one is a caption's ("(Courier photo)"),
+# and one in square brackets a button's ("【打印】", "[Print]").
+_BRACKETED_TAG_RE = re.compile(r"[(（]\s*([^()（）【】\[\]\d]{1,24}?)\s*[)）]")
+_MEDIA_WORD_RE = re.compile(r"photo|image|picture|video|foto|bild|фото|видео|图|圖|写真|画像|사진|영상", re.IGNORECASE)
 
 
 def looks_like_code(text: str) -> bool:
