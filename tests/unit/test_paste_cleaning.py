@@ -231,6 +231,22 @@ def test_a_short_opening_sentence_is_the_articles():
         == [opening] + STORY
 
 
+POINTS = ["The board voted 5-2 to close the pier", "Repairs will take eight months", "A temporary stage opens in March"]
+
+
+@pytest.mark.parametrize("lead_in", [[], ["What we know so far:"]])
+def test_a_list_the_article_announces_at_its_end_is_kept_without_its_bullets(lead_in):
+    """A browser copies a list's items without their bullets; the page's menu after them is not the list's."""
+    story = STORY[:-1] + ([STORY[-1]] if lead_in else ["The board listed what will change:"])
+    assert _kept(_paste(MENU, [HEADLINE], story, lead_in, POINTS, FOOTER)) == story + lead_in + POINTS
+    assert _kept(_paste(MENU, [HEADLINE], story, lead_in, POINTS, TEASERS, FOOTER)) == story + lead_in + POINTS
+
+
+def test_a_label_over_a_list_of_links_announces_no_list_of_the_articles():
+    links = ["Vier Tote bei Unfall auf der Autobahn", "Stadtrat beschließt neuen Radweg am Hafen"]
+    assert _kept(_paste(MENU, [HEADLINE], STORY, ["Lesen Sie auch:"], links, FOOTER)) == STORY
+
+
 def test_a_sign_off_after_a_list_of_teasers_is_not_the_articles():
     kept = _kept(_paste(MENU, [HEADLINE], STORY, TEASERS, ["责任编辑：刘洋"], FOOTER))
     assert kept == STORY

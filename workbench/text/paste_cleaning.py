@@ -123,9 +123,14 @@ def _keep_article_region(blocks: list[Block]) -> None:
     # just above its first paragraph is its own, as a menu's or a headline's line never is.
     while first > 0 and _is_short_sentence(blocks[first - 1]):
         first -= 1
-    # A list the article announces ("What we know:") belongs to it.
-    while last + 1 < len(blocks) and blocks[last + 1].role == "body" and _continues_a_list(blocks, last + 1):
+    # A list the article announces ("What we know:") belongs to it, marked or not (a browser copies
+    # a list's items without their bullets): its items run on to the first line judged junk.
+    announced = 0
+    while last + 1 < len(blocks) and blocks[last + 1].role == "body" and (
+            _continues_a_list(blocks, last + 1) or 0 < announced <= _LIST_ITEMS and _is_list_item(blocks[last + 1])):
         last += 1
+        if announced or any(b.text.rstrip().endswith((":", "：")) for b in blocks[last - 1:last + 1]):
+            announced += 1
     # Its closing lines, printed right after its last paragraph, are the article's as published: a
     # short last sentence ("No one was injured."), who reported and who edited it, and a link to a
     # follow-up story (extractors keep them too).
@@ -485,7 +490,7 @@ def _retitle(blocks: list[Block], first: int) -> None:
 # "Read more: <headline>", "See also: <headline>": a link the article prints to another story.
 _LINK_LINE_RE = re.compile(
     r"^(read more|read also|also read|see also|more on this|lire aussi|à lire aussi|lee también|leia também"
-    r"|leggi anche|lesen sie auch|читайте также|смотрите также|اقرأ أيضا|اقرأ ايضا|相关阅读|延伸阅读|関連記事)\s*[:：]\s*\S",
+    r"|leggi anche|lesen sie auch|читайте также|смотрите также|اقرأ أيضا|اقرأ ايضا|相关阅读|延伸阅读|関連記事)\s*[:：]\s*(?=\S|$)",
     re.IGNORECASE,
 )
 
@@ -502,7 +507,14 @@ def _is_short_sentence(block: Block) -> bool:
 
 
 def _is_link_line(text: str) -> bool:
-    return word_count(text) <= 20 and bool(_LINK_LINE_RE.match(text.strip()))
+    """A link to another story; its label alone ("Lesen Sie auch:") heads a list of links, not of the story's points."""
+    match = _LINK_LINE_RE.match(text.strip())
+    return word_count(text) <= 20 and match is not None and match.end() < len(text.strip())
+
+
+def _is_link_label(text: str) -> bool:
+    match = _LINK_LINE_RE.match(text.strip())
+    return match is not None and match.end() == len(text.strip())
 
 
 # "Interview by Laura Chen", "Words and pictures by Sam Okafor": a byline with its kind of work;
@@ -545,9 +557,22 @@ def _continues_a_list(blocks: list[Block], i: int) -> bool:
     if previous.endswith((":", "：")):
         return True
     following = blocks[i + 1] if i + 1 < len(blocks) else None
-    if blocks[i].text.rstrip().endswith((":", "：")) and following is not None and _is_item(following.text):
+    if blocks[i].text.rstrip().endswith((":", "：")) and following is not None and (_is_item(following.text) or (
+            _headline_length(blocks[i].text) >= 3 and not _is_link_label(blocks[i].text) and following.role == "body"
+            and _is_list_item(following))):
         return True
     return _is_item(blocks[i].text) and _is_item(previous)
+
+
+#: The most items an announced list runs on for when they are not marked as items.
+_LIST_ITEMS = 12
+
+
+def _is_list_item(block: Block) -> bool:
+    """An item of a list without its bullet: a line of three words to forty, where a menu's or a list
+    of links' are shorter ("About us", "央广网")."""
+    return 3 <= _headline_length(block.text) and word_count(block.text) <= 40 and not is_teaser_heading(block.text) \
+        and not _is_link_line(block.text)
 
 
 def _is_item(text: str) -> bool:
