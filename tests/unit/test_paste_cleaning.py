@@ -242,6 +242,14 @@ def test_a_list_the_article_announces_at_its_end_is_kept_without_its_bullets(lea
     assert _kept(_paste(MENU, [HEADLINE], story, lead_in, POINTS, TEASERS, FOOTER)) == story + lead_in + POINTS
 
 
+def test_the_key_points_above_the_first_paragraph_are_the_articles():
+    kept = _kept(_paste(MENU, [HEADLINE, "By Jane Roe"], ["Key points:"], POINTS, STORY, FOOTER))
+    assert kept == ["Key points:"] + POINTS + STORY
+    trending = ["Trending now:", "Council approves the new cycle lane on Dock Road",
+                "Why the old lighthouse is being restored"]
+    assert _kept(_paste(MENU, trending, [HEADLINE, "By Jane Roe"], STORY, FOOTER)) == STORY
+
+
 def test_a_label_over_a_list_of_links_announces_no_list_of_the_articles():
     links = ["Vier Tote bei Unfall auf der Autobahn", "Stadtrat beschließt neuen Radweg am Hafen"]
     assert _kept(_paste(MENU, [HEADLINE], STORY, ["Lesen Sie auch:"], links, FOOTER)) == STORY

@@ -123,6 +123,13 @@ def _keep_article_region(blocks: list[Block]) -> None:
     # just above its first paragraph is its own, as a menu's or a headline's line never is.
     while first > 0 and _is_short_sentence(blocks[first - 1]):
         first -= 1
+    # Its summary above its first paragraph, a list under a lead-in ("Key points:"), is its own too.
+    top = first
+    while top > 0 and first - top < _LIST_ITEMS and blocks[top - 1].role == "body" and _is_list_item(blocks[top - 1]) \
+            and not _is_lead_in(blocks[top - 1].text):
+        top -= 1
+    if top > 0 and blocks[top - 1].role == "body" and _is_lead_in(blocks[top - 1].text):
+        first = top - 1
     # A list the article announces ("What we know:") belongs to it, marked or not (a browser copies
     # a list's items without their bullets): its items run on to the first line judged junk.
     announced = 0
@@ -510,6 +517,13 @@ def _is_link_line(text: str) -> bool:
     """A link to another story; its label alone ("Lesen Sie auch:") heads a list of links, not of the story's points."""
     match = _LINK_LINE_RE.match(text.strip())
     return word_count(text) <= 20 and match is not None and match.end() < len(text.strip())
+
+
+def _is_lead_in(text: str) -> bool:
+    """A short line announcing a list ("Key points:", "What we know so far:"), not a list of links."""
+    text = text.rstrip()
+    return text.endswith((":", "：")) and _headline_length(text) >= 2 and word_count(text) <= 12 \
+        and not _is_link_label(text)
 
 
 def _is_link_label(text: str) -> bool:
