@@ -49,6 +49,7 @@ def test_sha256_is_of_the_utf8_canonical_text():
         pytest.param("© 2024 Daily Example. All rights reserved.", "junk", id="copyright"),
         pytest.param("Tags: politics, budget", "junk", id="tag_list"),
         pytest.param("The mayor at the opening. Photo: Reuters", "junk", id="photo_credit"),
+        pytest.param("IMG_2034.JPG", "junk", id="photo_file_name"),
         pytest.param("Some headline text here... Read more", "junk", id="read_more_teaser"),
         pytest.param("2022-07-20 HKT 11:49", "dateline", id="iso_dateline"),
         pytest.param("Published: 4 March 2023, 10:00 GMT", "dateline", id="english_dateline"),

@@ -197,11 +197,62 @@ def test_the_headline_is_found_past_share_buttons_between_it_and_its_date():
     "【责任编辑：李华】",
     "(Reporting by Ana Ruiz; Editing by Tom Hale)",
     "Редактор: Анна Петрова",
+    "-- By Sam Okafor Follow @samokafor",
 ])
 def test_the_articles_sign_off_just_after_its_last_paragraph_is_kept(sign_off):
     """Who reported and edited the story is printed as part of it; the lists after it are not."""
     kept = _kept(_paste(MENU, [HEADLINE], STORY, [sign_off], TEASERS, FOOTER))
     assert kept == STORY + [sign_off]
+
+
+def test_an_article_copied_alone_keeps_its_sign_off_and_not_its_photos_file_name():
+    """Only the article selected and copied: the photo's file name above it is not its headline."""
+    result = clean_text(_paste(["bridge.JPG"], STORY, ["-- By Sam Okafor"], ["Related Stories"]))
+    assert [b.text for b in result.blocks if b.kept] == STORY + ["-- By Sam Okafor"]
+    assert "title" not in result.meta
+
+
+@pytest.mark.parametrize("closing", [
+    ["No one was injured."], ["He was 84."], ["The vote was 5-2.", "Repairs start in May."],
+    ["Contact the reporter at jroe@courier.example."],
+])
+def test_a_short_last_sentence_is_the_articles(closing):
+    """A story may end on a line too short to read as a paragraph of its own; the share buttons,
+    teasers and menus after it are not the story's."""
+    assert _kept(_paste(MENU, [HEADLINE], STORY, closing, ["Share this article", "Facebook"], TEASERS, FOOTER)) \
+        == STORY + closing
+    assert _kept(_paste(MENU, [HEADLINE], STORY, closing, FOOTER)) == STORY + closing
+
+
+def test_a_short_opening_sentence_is_the_articles():
+    opening = "It was a wet night."
+    assert _kept(_paste(MENU, [HEADLINE], [opening], STORY, FOOTER)) == [opening] + STORY
+    assert _kept(_paste(MENU, [HEADLINE], ["Share this article", "Facebook"], [opening], STORY, FOOTER)) \
+        == [opening] + STORY
+
+
+POINTS = ["The board voted 5-2 to close the pier", "Repairs will take eight months", "A temporary stage opens in March"]
+
+
+@pytest.mark.parametrize("lead_in", [[], ["What we know so far:"]])
+def test_a_list_the_article_announces_at_its_end_is_kept_without_its_bullets(lead_in):
+    """A browser copies a list's items without their bullets; the page's menu after them is not the list's."""
+    story = STORY[:-1] + ([STORY[-1]] if lead_in else ["The board listed what will change:"])
+    assert _kept(_paste(MENU, [HEADLINE], story, lead_in, POINTS, FOOTER)) == story + lead_in + POINTS
+    assert _kept(_paste(MENU, [HEADLINE], story, lead_in, POINTS, TEASERS, FOOTER)) == story + lead_in + POINTS
+
+
+def test_the_key_points_above_the_first_paragraph_are_the_articles():
+    kept = _kept(_paste(MENU, [HEADLINE, "By Jane Roe"], ["Key points:"], POINTS, STORY, FOOTER))
+    assert kept == ["Key points:"] + POINTS + STORY
+    trending = ["Trending now:", "Council approves the new cycle lane on Dock Road",
+                "Why the old lighthouse is being restored"]
+    assert _kept(_paste(MENU, trending, [HEADLINE, "By Jane Roe"], STORY, FOOTER)) == STORY
+
+
+def test_a_label_over_a_list_of_links_announces_no_list_of_the_articles():
+    links = ["Vier Tote bei Unfall auf der Autobahn", "Stadtrat beschließt neuen Radweg am Hafen"]
+    assert _kept(_paste(MENU, [HEADLINE], STORY, ["Lesen Sie auch:"], links, FOOTER)) == STORY
 
 
 def test_a_sign_off_after_a_list_of_teasers_is_not_the_articles():

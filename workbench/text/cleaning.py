@@ -203,6 +203,16 @@ FOOTER_RE = re.compile(r"(^©|^copyright\b|all rights reserved|版权所有|版�
 EDITOR_CREDIT_RE = re.compile(
     r"^(责任编辑|编辑|編輯|editor|edited by|editing by|additional reporting by|редактор|تحرير)\s*[:：]?\s*\S", re.IGNORECASE
 )
+# The article's sign-off: "（编辑：严玉洁 王辉）", "【责任编辑：李华】", "(Reporting by Ana Ruiz; Editing by
+# Tom Hale)", "Редактор: Анна Петрова", a line of names, never a sentence. Printed just after the
+# last paragraph it is part of the article as published (see :func:`is_sign_off`).
+SIGN_OFF_RE = re.compile(
+    r"^[(（【\[]?\s*(责任编辑|编辑|編輯|本报记者|本報記者|本台记者|特约记者|记者|記者|editor|edited by|editing by"
+    r"|(additional )?reporting by|written by|writing by|compiled by|редактор|تحرير)\s*[:：]?\s*\S"
+    # A signature set off by a dash: "-- By Michael Russell", "— Jane Roe, staff writer".
+    r"|^(--|—|–)\s*(by\s+)?[^\W\d_]", re.IGNORECASE)
+# A photo's file name printed where the photo failed to load ("google.JPG", "IMG_2034.jpeg").
+IMAGE_FILE_RE = re.compile(r"[^\s/\\]{1,80}\.(jpe?g|png|gif|webp|bmp|tiff?|svg|heic|avif)")
 TAGS_RE = re.compile(r"^(tags?|topics?|keywords|filed under|标签|теги|الوسوم)\s*[:：]", re.IGNORECASE)
 BYLINE_RE = re.compile(
     r"^((by|written by|reporting by|words by|von|par|por|автор|текст|作者|记者|記者|بقلم|του|της)\s*[:：]?\s+"
@@ -385,6 +395,27 @@ def strip_bullet(text: str) -> str:
 def ends_sentence(text: str) -> bool:
     text = text.rstrip()
     return bool(SENTENCE_END_RE.search(text)) and not text.endswith(("...", "…"))
+
+
+def is_sign_off(text: str) -> bool:
+    """Who reported, wrote or edited the article, on a line of its own (see :data:`SIGN_OFF_RE`), or
+    the agency's or the end's mark in brackets ("(EFE)", "(AP)", "（完）", "（来源：新华社）")."""
+    text = text.strip()
+    if word_count(text) > 14 or len(text) > 120:
+        return False
+    if SIGN_OFF_RE.match(text):
+        return not ends_sentence(text.rstrip(")）】]"))
+    tag = _BRACKETED_TAG_RE.fullmatch(text)
+    if tag is None or len(tag.group(1).split()) > 4 or _MEDIA_WORD_RE.search(tag.group(1)):
+        return False
+    verdict = classify(tag.group(1))
+    return verdict is None or verdict[0] == "byline" or verdict[1] == "source and author credit"
+
+
+# A short tag in parentheses; what names a photo or a video in one is a caption's ("(Courier photo)"),
+# and one in square brackets a button's ("【打印】", "[Print]").
+_BRACKETED_TAG_RE = re.compile(r"[(（]\s*([^()（）【】\[\]\d]{1,24}?)\s*[)）]")
+_MEDIA_WORD_RE = re.compile(r"photo|image|picture|video|foto|bild|фото|видео|图|圖|写真|画像|사진|영상", re.IGNORECASE)
 
 
 def looks_like_code(text: str) -> bool:
@@ -636,6 +667,8 @@ def _classify(text: str) -> tuple[str, str] | None:
     low = text.lower()
     if _is_social_key(key):
         return "junk", "share or social widget"
+    if words <= 3 and IMAGE_FILE_RE.fullmatch(low.strip()):
+        return "junk", "image file name"
     if words <= 60 and _search(COOKIE_RE, low) and (words <= 6 or _search(_ADDRESS_RE, low)):
         return "junk", "cookie notice"
     if key in AD_WORDS:

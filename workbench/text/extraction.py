@@ -25,6 +25,7 @@ from workbench.text.cleaning import (
     drop_control_characters,
     ends_sentence,
     guess_language,
+    is_sign_off,
     normalize_block,
     plain_key,
     reads_as_prose,
@@ -151,6 +152,19 @@ def _drop_comment_tail(blocks: list[Block]) -> None:
     for block in blocks[last_article + 1:]:
         if block.kept and block.context == "comment box":
             block.role, block.reason = "junk", "readers' comments"
+
+
+def _keep_sign_off(blocks: list[Block]) -> None:
+    """The article's sign-off just after its last paragraph, in the same box ("责任编辑：李华",
+    "Edited by Tom Hale"), is part of it as published, as a pasted article's is; the extractor
+    and the editor-credit rule leave it out."""
+    last = next((i for i in range(len(blocks) - 1, -1, -1) if blocks[i].kept), -1)
+    if last < 0:
+        return
+    box = blocks[last].context
+    while last + 1 < len(blocks) and blocks[last + 1].context == box and is_sign_off(blocks[last + 1].text):
+        last += 1
+        blocks[last].role, blocks[last].reason = "body", "article text"
 
 
 def _holds_blocks(element) -> bool:
@@ -311,6 +325,7 @@ def _extract_html(document: str, url: str | None) -> CleanResult:
     _keep_gallery_captions(blocks)
     _drop_comment_tail(blocks)
     classify_blocks(blocks, vouched=vouched, judged=True)
+    _keep_sign_off(blocks)
     # A title from metadata wins over whatever headline-like block the line rules picked.
     if "title" in meta:
         for block in blocks:

@@ -16,7 +16,8 @@ import unicodedata
 
 from workbench.text.cleaning import (
     _CJK_RE, _NUMBERED_RE, BULLETS, PROMPT_RE, Block, CleanResult, classify_blocks, ends_sentence, is_comment_widget,
-    is_teaser_heading, looks_like_headline, meta_from_blocks, normalize_block, plain_key, strip_bullet, word_count,
+    is_sign_off, is_teaser_heading, looks_like_headline, meta_from_blocks, normalize_block, plain_key, strip_bullet,
+    word_count,
 )
 
 
@@ -118,12 +119,29 @@ def _keep_article_region(blocks: list[Block]) -> None:
     if first >= 2 and blocks[first - 2].reason == "time stamp" and blocks[first - 1].role == "body" \
             and looks_like_headline(blocks[first - 1].text):
         first -= 1
-    # A list the article announces ("What we know:") belongs to it.
-    while last + 1 < len(blocks) and blocks[last + 1].role == "body" and _continues_a_list(blocks, last + 1):
+    # Its opening line may be too short to read as a paragraph ("It was a wet night."): a sentence
+    # just above its first paragraph is its own, as a menu's or a headline's line never is.
+    while first > 0 and _is_short_sentence(blocks[first - 1]):
+        first -= 1
+    # Its summary above its first paragraph, a list under a lead-in ("Key points:"), is its own too.
+    top = first
+    while top > 0 and first - top < _LIST_ITEMS and blocks[top - 1].role == "body" and _is_list_item(blocks[top - 1]) \
+            and not _is_lead_in(blocks[top - 1].text):
+        top -= 1
+    if top > 0 and blocks[top - 1].role == "body" and _is_lead_in(blocks[top - 1].text):
+        first = top - 1
+    # A list the article announces ("What we know:") belongs to it, marked or not (a browser copies
+    # a list's items without their bullets): its items run on to the first line judged junk.
+    announced = 0
+    while last + 1 < len(blocks) and blocks[last + 1].role == "body" and (
+            _continues_a_list(blocks, last + 1) or 0 < announced <= _LIST_ITEMS and _is_list_item(blocks[last + 1])):
         last += 1
-    # Its sign-off, printed right after its last paragraph, is the article's as published: who
-    # reported and who edited it, and a link to a follow-up story (extractors keep them too).
-    while last + 1 < len(blocks) and (_is_sign_off(blocks[last + 1].text) or _is_link_line(blocks[last + 1].text)):
+        if announced or any(b.text.rstrip().endswith((":", "：")) for b in blocks[last - 1:last + 1]):
+            announced += 1
+    # Its closing lines, printed right after its last paragraph, are the article's as published: a
+    # short last sentence ("No one was injured."), who reported and who edited it, and a link to a
+    # follow-up story (extractors keep them too).
+    while last + 1 < len(blocks) and _closes_the_article(blocks[last + 1]):
         last += 1
         blocks[last].role, blocks[last].reason = "body", "article text"
     # After the article, a teaser's date or author stands between its headline and snippet: the
@@ -476,29 +494,41 @@ def _retitle(blocks: list[Block], first: int) -> None:
             return
 
 
-# "（编辑：严玉洁 王辉）", "【责任编辑：李华】", "(Reporting by Ana Ruiz; Editing by Tom Hale)",
-# "Редактор: Анна Петрова": a line of names, never a sentence.
-_SIGN_OFF_RE = re.compile(
-    r"^[(（【\[]?\s*(责任编辑|编辑|編輯|记者|記者|editor|edited by|editing by|(additional )?reporting by|written by"
-    r"|writing by|compiled by|редактор|تحرير)\s*[:：]?\s*\S", re.IGNORECASE)
-
-
 # "Read more: <headline>", "See also: <headline>": a link the article prints to another story.
 _LINK_LINE_RE = re.compile(
     r"^(read more|read also|also read|see also|more on this|lire aussi|à lire aussi|lee también|leia também"
-    r"|leggi anche|lesen sie auch|читайте также|смотрите также|اقرأ أيضا|اقرأ ايضا|相关阅读|延伸阅读|関連記事)\s*[:：]\s*\S",
+    r"|leggi anche|lesen sie auch|читайте также|смотрите также|اقرأ أيضا|اقرأ ايضا|相关阅读|延伸阅读|関連記事)\s*[:：]\s*(?=\S|$)",
     re.IGNORECASE,
 )
 
 
+def _closes_the_article(block: Block) -> bool:
+    return is_sign_off(block.text) or _is_link_line(block.text) or _is_short_sentence(block)
+
+
+def _is_short_sentence(block: Block) -> bool:
+    """A line that ends a sentence but is too short to score as prose ("He was 84.")."""
+    text = block.text
+    return block.role == "body" and word_count(text) >= 2 and ends_sentence(text) and not _reads_as_text(text) \
+        and not _CREDITED_CAPTION_RE.search(text)
+
+
 def _is_link_line(text: str) -> bool:
-    return word_count(text) <= 20 and bool(_LINK_LINE_RE.match(text.strip()))
+    """A link to another story; its label alone ("Lesen Sie auch:") heads a list of links, not of the story's points."""
+    match = _LINK_LINE_RE.match(text.strip())
+    return word_count(text) <= 20 and match is not None and match.end() < len(text.strip())
 
 
-def _is_sign_off(text: str) -> bool:
-    text = text.strip()
-    return word_count(text) <= 14 and len(text) <= 120 and bool(_SIGN_OFF_RE.match(text)) and not ends_sentence(
-        text.rstrip(")）】]"))
+def _is_lead_in(text: str) -> bool:
+    """A short line announcing a list ("Key points:", "What we know so far:"), not a list of links."""
+    text = text.rstrip()
+    return text.endswith((":", "：")) and _headline_length(text) >= 2 and word_count(text) <= 12 \
+        and not _is_link_label(text)
+
+
+def _is_link_label(text: str) -> bool:
+    match = _LINK_LINE_RE.match(text.strip())
+    return match is not None and match.end() == len(text.strip())
 
 
 # "Interview by Laura Chen", "Words and pictures by Sam Okafor": a byline with its kind of work;
@@ -541,9 +571,22 @@ def _continues_a_list(blocks: list[Block], i: int) -> bool:
     if previous.endswith((":", "：")):
         return True
     following = blocks[i + 1] if i + 1 < len(blocks) else None
-    if blocks[i].text.rstrip().endswith((":", "：")) and following is not None and _is_item(following.text):
+    if blocks[i].text.rstrip().endswith((":", "：")) and following is not None and (_is_item(following.text) or (
+            _headline_length(blocks[i].text) >= 3 and not _is_link_label(blocks[i].text) and following.role == "body"
+            and _is_list_item(following))):
         return True
     return _is_item(blocks[i].text) and _is_item(previous)
+
+
+#: The most items an announced list runs on for when they are not marked as items.
+_LIST_ITEMS = 12
+
+
+def _is_list_item(block: Block) -> bool:
+    """An item of a list without its bullet: a line of three words to forty, where a menu's or a list
+    of links' are shorter ("About us", "央广网")."""
+    return 3 <= _headline_length(block.text) and word_count(block.text) <= 40 and not is_teaser_heading(block.text) \
+        and not _is_link_line(block.text)
 
 
 def _is_item(text: str) -> bool:

@@ -46,6 +46,7 @@ REASONS = [
     ("tag list", "tag list"),
     ("editor credit", "editor credit"),
     ("photo caption or credit", "photo caption or credit"),
+    ("image file name", "a photo's file name"),
     ("duplicated photo caption", "photo caption printed twice"),
     ("section label", "section label"),
     ("headline", "the headline, moved to Title"),
