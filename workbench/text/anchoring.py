@@ -1291,6 +1291,10 @@ def _edited_in_paragraph(diff: TextDiff, old_text: str, new_text: str, start: in
         # Different figures are a different statement, however alike the rest reads.
         if any(_DIGITS.search(old_text, *old_tokens[n]) for n in inside if n not in target):
             continue
+        # Edited in two places or more inside it, with little more than half left: a new
+        # sentence sharing its common words (see _edited_in).
+        if _edits_inside(inside, matched, target) >= 2 and kept < MOSTLY_SURVIVED * claim_letters:
+            continue
         s, e = new_tokens[first][0], new_tokens[final][1]
         # Widened over an edit at either end up to the surviving context's image.
         if matched[0] != inside[0] and left:
@@ -1383,6 +1387,11 @@ def _edited_in(diff: TextDiff, old_text: str, new_text: str, start: int, end: in
     stretches = sum(1 for k, n in enumerate(near) if n not in target and (k == 0 or near[k - 1] in target))
     if stretches > MAX_EDITS and not _two_words_together(old_text, old_tokens, target, start, end):
         return None
+    # Edited in two places or more inside the claim (a word gone here, others put in there) with
+    # only half of it left is as likely a new sentence sharing its common words ("and the …
+    # largest"): three quarters of it (MOSTLY_SURVIVED) must be left then.
+    if _edits_inside(inside, matched, target) >= 2 and kept < MOSTLY_SURVIVED * total:
+        return None
     # Context, each side apart: the token next to the claim survived, on the right side of it.
     before = inside[0] - 1 if inside[0] > 0 else None
     after = inside[-1] + 1 if inside[-1] + 1 < len(old_tokens) else None
@@ -1428,6 +1437,15 @@ def _edited_in(diff: TextDiff, old_text: str, new_text: str, start: int, end: in
         return None
     return Reanchored("changed", s, e, round(min(similarity(exact, new_text[s:e]), 0.999), 3),
                       reason="edited words")
+
+
+def _edits_inside(inside: list[int], matched: list[int], target: dict[int, int]) -> int:
+    """Places inside the claim where the edit removed tokens or put new ones in: each gap between
+    its surviving tokens, in either text, and each end of it lost."""
+    count = (matched[0] != inside[0]) + (matched[-1] != inside[-1])
+    for x, y in zip(matched, matched[1:]):
+        count += y != x + 1 or target[y] != target[x] + 1
+    return count
 
 
 def _surviving_stretch(new_text: str, new_tokens: list[tuple[int, int]], target: dict[int, int],
