@@ -378,3 +378,29 @@ def test_a_paragraph_aligned_again_on_its_own_places_no_reworded_sentence():
     old = "Title\n\nThe vote came late. What was the hardest decision?\n\nAnother paragraph that stays."
     new = "Title\n\nThe vote came late. What altered the altered decision?\n\nAnother paragraph that stays."
     assert anchor(old, new, "hardest decision?")[0].state == "orphan"
+
+
+def test_first_word_of_a_paragraph_whose_next_word_was_deleted_is_placed():
+    # Neither neighbour survived (the paragraph before was rewritten, "also" was deleted), but
+    # the paragraph's words nearly all went to its aligned one, and it still starts with the quote.
+    old = ("Title\n\nRich can print colours to a terminal limited to eight of them.\n\n"
+           "Rich also works with Jupyter notebooks with no additional configuration required.\n\n"
+           "Rich is used by many projects, and Rich keeps growing.")
+    new = ("Title\n\nRich prints colour in any terminal, whatever it supports.\n\n"
+           "Rich works with Jupyter notebooks with no additional configuration required.\n\n"
+           "Rich is used by many projects, and Rich keeps growing.")
+    result, landed = anchor(old, new, "Rich", occurrence=1)
+    assert landed == "Rich" and result.state == "changed" and result.reason == "the same words, in a changed context"
+
+
+def test_sentence_moved_into_the_next_paragraph_with_its_tail_edited_is_followed():
+    # The paragraph was split and its last sentence went on with the next one: the claim is found
+    # there, on what is left of it, not in the paragraph aligned with its old one.
+    old = ("Title\n\nServices own their transactions and every write waits for its turn in the queue. "
+           "A view renders only after the service has returned; a test probes every state-changing route to prove it."
+           "\n\nEnd of the text.")
+    new = ("Title\n\nServices own their transactions and every write waits for its turn in the queue.\n\n"
+           "A view renders only after the service has returned; a test walks the URL map and probes every "
+           "state-changing route, page and API, so that a new route is covered.\n\nEnd of the text.")
+    result, landed = anchor(old, new, "probes every state-changing route to prove it.")
+    assert result.state == "changed" and landed == "probes every state-changing route"

@@ -969,7 +969,12 @@ def _exact_elsewhere(diff: TextDiff, old_text: str, new_text: str, start: int, e
         p = in_aligned[0]
         score = context_score(new_text, p, p + len(exact), prefix, suffix)
         sides = _paragraph_sides(diff, old_text, start, end, new_text, p, p + len(exact))
-        if score >= MIN_CONTEXT and all(side >= 0.6 for side in sides):
+        # Or, in a paragraph whose words nearly all went to this one (PARAGRAPH_KEPT), the
+        # paragraph's own edge next to it in both texts: its first word stays its first word.
+        kept_to, kept_share = diff.kept_share(diff.old_paragraph(start))
+        at_edge = (_at_paragraph_edge(diff, start, end, (p, p + len(exact)))
+                   and kept_to == aligned and kept_share >= PARAGRAPH_KEPT)
+        if at_edge or (score >= MIN_CONTEXT and all(side >= 0.6 for side in sides)):
             return Reanchored("changed", p, p + len(exact), round(min(0.999, score), 3),
                               reason="the same words, in a changed context")
     if len(candidates) == 1 and once_old and len(exact) >= LONG_QUOTE:
@@ -1333,8 +1338,11 @@ def _edited_by_survival(diff: TextDiff, old_text: str, new_text: str, start: int
         return None
     para = diff.old_paragraph(start)
     if aligned is not None:
-        return _edited_in(diff, old_text, new_text, start, end, exact, para, aligned, True, edges)
+        found = _edited_in(diff, old_text, new_text, start, end, exact, para, aligned, True, edges)
+        if found is not None:
+            return found
     homes = {diff.new_paragraph(p[1]) for p in diff.pieces(start, end) if _WORD_CHAR.search(old_text, p[0], p[0] + p[2])}
+    homes.discard(aligned)
     if len(homes) != 1:
         return None  # its words went to several paragraphs, or nowhere: no one place holds the claim
     return _edited_in(diff, old_text, new_text, start, end, exact, para, homes.pop(), False, edges)
@@ -1344,13 +1352,15 @@ def _edited_in(diff: TextDiff, old_text: str, new_text: str, start: int, end: in
                is_aligned: bool, edges: tuple[bool, bool]) -> Reanchored | None:
     """The claim placed in new paragraph ``j`` on what survived of it there, or None; see
     :func:`_edited_by_survival`. Every test below is one piece of evidence, with its reason."""
-    old_tokens, new_tokens, target = _paragraph_alignment(diff, para, j, j)
+    old_tokens, new_tokens, local = _paragraph_alignment(diff, para, j, j)
     inside = [n for n, (a, b) in enumerate(old_tokens) if start <= a and b <= end]
     if not inside:
         return None
 
     def weight(n: int) -> int:
         return old_tokens[n][1] - old_tokens[n][0]
+
+    target = _best_targets(diff, old_text, new_text, old_tokens, new_tokens, local, inside, j, weight)
 
     total = sum(map(weight, inside))
     matched = [n for n in inside if n in target]
@@ -1390,7 +1400,8 @@ def _edited_in(diff: TextDiff, old_text: str, new_text: str, start: int, end: in
     # Edited in two places or more inside the claim (a word gone here, others put in there) with
     # only half of it left is as likely a new sentence sharing its common words ("and the …
     # largest"): three quarters of it (MOSTLY_SURVIVED) must be left then.
-    if _edits_inside(inside, matched, target) >= 2 and kept < MOSTLY_SURVIVED * total:
+    if (_edits_inside(inside, matched, target) >= 2 and kept < MOSTLY_SURVIVED * total
+            and _longest_run(old_text, old_tokens, matched, target) < 2 * INTACT_SIDE):
         return None
     # Context, each side apart: the token next to the claim survived, on the right side of it.
     before = inside[0] - 1 if inside[0] > 0 else None
@@ -1429,7 +1440,8 @@ def _edited_in(diff: TextDiff, old_text: str, new_text: str, start: int, end: in
     if not (e - s <= 1.5 * len(exact) + 10
             or (kept >= WORDS_ALL_THERE * total and e - s <= 3 * len(exact) + 100)):
         return None
-    if diff.from_elsewhere(new_text, s, e, start, end):
+    # The same words: the rules for exact quotes, which weigh their context, have judged them.
+    if new_text[s:e] == exact or diff.from_elsewhere(new_text, s, e, start, end):
         return None
     # The stretch the placement rests on, said again elsewhere (a line every code sample repeats),
     # could be either copy's.
@@ -1437,6 +1449,55 @@ def _edited_in(diff: TextDiff, old_text: str, new_text: str, start: int, end: in
         return None
     return Reanchored("changed", s, e, round(min(similarity(exact, new_text[s:e]), 0.999), 3),
                       reason="edited words")
+
+
+def _best_targets(diff: TextDiff, old_text: str, new_text: str, old_tokens: list[tuple[int, int]],
+                  new_tokens: list[tuple[int, int]], local: dict[int, int], inside: list[int], j: int,
+                  weight) -> dict[int, int]:
+    """The claim's tokens paired with new paragraph ``j``'s: by the paragraph's own alignment, or
+    by the whole-text diff, or by both, whichever keeps most of the claim in order. The paragraph's
+    alignment cannot pair sentences that changed places inside it (it keeps one order); the
+    whole-text diff pairs them, but may pair a repeated word with another paragraph's copy."""
+    lo, hi = max(0, inside[0] - 12), min(len(old_tokens), inside[-1] + 13)
+    p_start, p_end = diff.new_paras[j]
+    starts = [a for a, _b in new_tokens]
+    whole: dict[int, int] = {}
+    for n in range(lo, hi):
+        a, b = old_tokens[n]
+        span, seg = diff.map_span(a, b), diff.segment_at(a)
+        # Only stretches of some length (MOVED_STRETCH): a lone word or mark the diff paired is
+        # as likely another copy of it.
+        if span is None or not p_start <= span[0] < p_end or seg[2] < MOVED_STRETCH:
+            continue
+        k = bisect_right(starts, span[0]) - 1
+        if k >= 0 and new_tokens[k] == span:
+            whole[n] = k
+    merged = dict(local)
+    taken = set(local.values())
+    for n, k in whole.items():
+        if n not in merged and k not in taken:
+            merged[n] = k
+            taken.add(k)
+    best, best_kept = local, -1
+    for option in (local, {**local, **whole}, merged):
+        kept = [n for n in range(lo, hi) if n in option]
+        if any(option[x] >= option[y] for x, y in zip(kept, kept[1:])):
+            continue  # out of order: two pairings that cross
+        value = sum(weight(n) for n in inside if n in option)
+        if value > best_kept:
+            best, best_kept = option, value
+    return best
+
+
+def _longest_run(old_text: str, old_tokens: list[tuple[int, int]], matched: list[int], target: dict[int, int]) -> int:
+    """Weight (see :func:`_weight`) of the longest run of the claim's tokens kept one after another in both texts."""
+    best = run = 0
+    for k, n in enumerate(matched):
+        if k and not (n == matched[k - 1] + 1 and target[n] == target[matched[k - 1]] + 1):
+            run = 0
+        run += _weight(old_text[slice(*old_tokens[n])])
+        best = max(best, run)
+    return best
 
 
 def _edits_inside(inside: list[int], matched: list[int], target: dict[int, int]) -> int:
