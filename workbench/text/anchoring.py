@@ -1397,18 +1397,21 @@ def _edited_in(diff: TextDiff, old_text: str, new_text: str, start: int, end: in
     stretches = sum(1 for k, n in enumerate(near) if n not in target and (k == 0 or near[k - 1] in target))
     if stretches > MAX_EDITS and not _two_words_together(old_text, old_tokens, target, start, end):
         return None
-    # Edited in two places or more inside the claim (a word gone here, others put in there) with
-    # only half of it left is as likely a new sentence sharing its common words ("and the …
-    # largest"): three quarters of it (MOSTLY_SURVIVED) must be left then.
-    if (_edits_inside(inside, matched, target) >= 2 and kept < MOSTLY_SURVIVED * total
-            and _longest_run(old_text, old_tokens, matched, target) < 2 * INTACT_SIDE):
-        return None
     # Context, each side apart: the token next to the claim survived, on the right side of it.
     before = inside[0] - 1 if inside[0] > 0 else None
     after = inside[-1] + 1 if inside[-1] + 1 < len(old_tokens) else None
     first, final = target[matched[0]], target[matched[-1]]
     left = before is not None and target.get(before, len(new_tokens)) < first
     right = after is not None and target.get(after, -1) > final
+    # Edited in two places or more inside the claim (a word gone here, others put in there) with
+    # only half of it left is as likely a new sentence sharing its common words ("and the …
+    # largest"): three quarters of it (MOSTLY_SURVIVED) must be left then.
+    # Figures replaced in place between surviving neighbours are one edit of one statement.
+    figures_only = left and right and all(_DIGITS.fullmatch(old_text, *old_tokens[n]) for n in inside
+                                          if n not in matched)
+    if (not figures_only and _edits_inside(inside, matched, target) >= 2 and kept < MOSTLY_SURVIVED * total
+            and _longest_run(old_text, old_tokens, matched, target) < 2 * INTACT_SIDE):
+        return None
     if not is_aligned and not (left or right):
         return None
     # A figure edited away is the statement changed: followed only when it was replaced in place,
