@@ -50,6 +50,10 @@ EDITED = [
                  ("database). Its", "database) with the article's history stamp (its latest event, by id and time). Its"),
                  "times, digested by the database). Its", "times, digested by the database)",
                  id="clause_inserted_after_the_claims_first_words"),
+    # A word edited in itself: what stands of it counts as surviving.
+    pytest.param("Using the old name causes a DeprecationWarning to be emitted at import time.",
+                 ("DeprecationWarning", "Warning"), "DeprecationWarning to be", "Warning to be",
+                 id="word_shortened_in_itself"),
     # Figures replaced in place, both neighbours standing: the same statement, its figures edited.
     pytest.param("Upgrade from 3.0.7 -> 3.1.0 when the interface changed, as the notes say.",
                  ("3.0.7 -> 3.1.0", "3.3.1 -> 3.4.0"), "from 3.0.7 -> 3.1.0 when", "from 3.3.1 -> 3.4.0 when",

@@ -1371,6 +1371,10 @@ def _edited_in(diff: TextDiff, old_text: str, new_text: str, start: int, end: in
             and 2 * (sum(map(weight, matched)) - sum(map(weight, cluster))) < sum(map(weight, cluster))):
         matched = cluster
     kept = sum(map(weight, matched))
+    # Words edited inside ("DeprecationWarning" to "Warning", "1.10" to "1.1"): what stands of
+    # them in the new words between the same neighbours counts as surviving too.
+    partial = _partly_kept(old_text, new_text, old_tokens, new_tokens, target, inside, matched)
+    kept += partial
     # Half of it left (EDIT_SURVIVAL), in its aligned paragraph; three quarters (MOSTLY_SURVIVED)
     # in a paragraph that only received it, whose pairing with the old one nothing else confirms.
     if not matched or kept < (EDIT_SURVIVAL if is_aligned else MOSTLY_SURVIVED) * total:
@@ -1384,7 +1388,7 @@ def _edited_in(diff: TextDiff, old_text: str, new_text: str, start: int, end: in
         return None
     # Split by the edit: when the whole-text diff puts a good part of its letters (half as many
     # as are kept here) in another paragraph, neither part is the claim.
-    kept_letters = sum(_letter_weight(old_text[slice(*old_tokens[n])]) for n in matched)
+    kept_letters = sum(_letter_weight(old_text[slice(*old_tokens[n])]) for n in matched) + partial
     elsewhere = sum(_letter_weight(old_text[p[0]:p[0] + p[2]]) for p in diff.pieces(start, end)
                     if diff.new_paragraph(p[1]) != j)
     if 2 * elsewhere >= kept_letters:
@@ -1441,7 +1445,7 @@ def _edited_in(diff: TextDiff, old_text: str, new_text: str, start: int, end: in
     # Close together (half as long again as the quote, and a word); or, with nearly all of it
     # there (WORDS_ALL_THERE), around text inserted inside it.
     if not (e - s <= 1.5 * len(exact) + 10
-            or (kept >= WORDS_ALL_THERE * total and e - s <= 3 * len(exact) + 100)):
+            or (kept - partial >= WORDS_ALL_THERE * total and e - s <= 3 * len(exact) + 100)):
         return None
     # The same words: the rules for exact quotes, which weigh their context, have judged them.
     if new_text[s:e] == exact or diff.from_elsewhere(new_text, s, e, start, end):
@@ -1452,6 +1456,38 @@ def _edited_in(diff: TextDiff, old_text: str, new_text: str, start: int, end: in
         return None
     return Reanchored("changed", s, e, round(min(similarity(exact, new_text[s:e]), 0.999), 3),
                       reason="edited words")
+
+
+#: Characters in a row, for part of an edited word to count as surviving in its new form: less
+#: is letters in common by chance ("re" in "read" and "write").
+PART_OF_WORD = 4
+
+
+def _partly_kept(old_text: str, new_text: str, old_tokens: list[tuple[int, int]], new_tokens: list[tuple[int, int]],
+                 target: dict[int, int], inside: list[int], matched: list[int]) -> int:
+    """Characters of the claim's unpaired words found again, PART_OF_WORD or more in a row, in the
+    new word (or two) that stands between the same paired neighbours: each gap of the claim one
+    word wide, and its ends when the token beside the claim is paired."""
+    if not matched:
+        return 0
+    gaps = []
+    first, last = inside[0], inside[-1]
+    if matched[0] > first and first - 1 in target:
+        gaps.append((first, matched[0], target[first - 1] + 1, target[matched[0]]))
+    for x, y in zip(matched, matched[1:]):
+        if y > x + 1:
+            gaps.append((x + 1, y, target[x] + 1, target[y]))
+    if matched[-1] < last and last + 1 in target:
+        gaps.append((matched[-1] + 1, last + 1, target[matched[-1]] + 1, target[last + 1]))
+    credit = 0
+    for o1, o2, n1, n2 in gaps:
+        if o2 - o1 != 1 or not 1 <= n2 - n1 <= 2:
+            continue  # one word edited in itself; more is words replaced by others
+        old_part = re.sub(r"\s+", "", old_text[old_tokens[o1][0]:old_tokens[o2 - 1][1]])
+        new_part = re.sub(r"\s+", "", new_text[new_tokens[n1][0]:new_tokens[n2 - 1][1]])
+        matcher = difflib.SequenceMatcher(None, old_part, new_part, autojunk=False)
+        credit += sum(size for _a, _b, size in matcher.get_matching_blocks() if size >= PART_OF_WORD)
+    return credit
 
 
 def _best_targets(diff: TextDiff, old_text: str, new_text: str, old_tokens: list[tuple[int, int]],
