@@ -50,6 +50,10 @@ EDITED = [
                  ("database). Its", "database) with the article's history stamp (its latest event, by id and time). Its"),
                  "times, digested by the database). Its", "times, digested by the database)",
                  id="clause_inserted_after_the_claims_first_words"),
+    # A short claim cut short: the words after it deleted with nothing in their place.
+    pytest.param("On a fresh machine with Python 3.11+ (its SQLite 3.38 or newer, as every build is) and make, run it.",
+                 (" (its SQLite 3.38 or newer, as every build is)", ""), "Python 3.11+ (its", "Python 3.11+",
+                 id="short_claim_cut_short"),
     # A word edited in itself: what stands of it counts as surviving.
     pytest.param("Using the old name causes a DeprecationWarning to be emitted at import time.",
                  ("DeprecationWarning", "Warning"), "DeprecationWarning to be", "Warning to be",

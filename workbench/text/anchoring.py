@@ -1424,8 +1424,11 @@ def _edited_in(diff: TextDiff, old_text: str, new_text: str, start: int, end: in
         return None
     # A short claim needs a side and two thirds of its letters (SHORT_EDIT_SURVIVAL), as for any
     # short edited claim: "hardest decision?" keeping "decision?" is another question.
-    if _weight(exact) < SHORT_QUOTE and not ((left or right)
-                                             and kept_letters >= SHORT_EDIT_SURVIVAL * _letter_weight(exact)):
+    # Words deleted from it with nothing put in their place ("3.11+ (its" to "3.11+") are the same
+    # claim cut short: half of its letters (EDIT_SURVIVAL) then, as for a longer claim.
+    cut_short = _only_deleted(target, inside, matched)
+    share = EDIT_SURVIVAL if cut_short else SHORT_EDIT_SURVIVAL
+    if _weight(exact) < SHORT_QUOTE and not ((left or right) and kept_letters >= share * _letter_weight(exact)):
         return None
     s, e = new_tokens[first][0], new_tokens[final][1]
     # Widened over an edit at either end up to the surviving context's image, by about as much
@@ -1461,6 +1464,22 @@ def _edited_in(diff: TextDiff, old_text: str, new_text: str, start: int, end: in
 #: Characters in a row, for part of an edited word to count as surviving in its new form: less
 #: is letters in common by chance ("re" in "read" and "write").
 PART_OF_WORD = 4
+
+
+def _only_deleted(target: dict[int, int], inside: list[int], matched: list[int]) -> bool:
+    """Whether every unpaired token of the claim was deleted with nothing in its place: its paired
+    neighbours (at an end, the nearest paired token past the claim) stand next to each other in
+    the new text."""
+    first, last = inside[0], inside[-1]
+    if matched[0] > first:
+        before = max((n for n in target if n < first), default=None)
+        if before is None or target[before] + 1 != target[matched[0]]:
+            return False
+    if matched[-1] < last:
+        after = min((n for n in target if n > last), default=None)
+        if after is None or target[matched[-1]] + 1 != target[after]:
+            return False
+    return all(target[y] == target[x] + 1 for x, y in zip(matched, matched[1:]))
 
 
 def _partly_kept(old_text: str, new_text: str, old_tokens: list[tuple[int, int]], new_tokens: list[tuple[int, int]],
