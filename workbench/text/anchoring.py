@@ -1298,7 +1298,8 @@ def _edited_in_paragraph(diff: TextDiff, old_text: str, new_text: str, start: in
             continue
         # Edited in two places or more inside it, with little more than half left: a new
         # sentence sharing its common words (see _edited_in).
-        if _edits_inside(inside, matched, target) >= 2 and kept < MOSTLY_SURVIVED * claim_letters:
+        if (_edits_inside(inside, matched, target) >= 2 and kept < MOSTLY_SURVIVED * claim_letters
+                and _longest_run(old_text, old_tokens, matched, target) < 2 * INTACT_SIDE):
             continue
         s, e = new_tokens[first][0], new_tokens[final][1]
         # Widened over an edit at either end up to the surviving context's image.
