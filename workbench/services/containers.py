@@ -10,7 +10,7 @@ alone. ``body`` then gives the document: kept, or made and kept under those stam
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Hashable, NamedTuple
 
 from sqlalchemy import func
@@ -66,8 +66,18 @@ class KeptPage(NamedTuple):
 @dataclass
 class Stamped:
     key: KeptPage
-    #: The conditions on Claim that choose the page's claims (empty: it shows none).
-    conditions: list = field(default_factory=list)
+    article_id: int
+    #: The ids of the page's first and last claims (None: it shows none).
+    first: int | None = None
+    last: int | None = None
+
+    @property
+    def conditions(self) -> list:
+        """The conditions on Claim that choose the page's claims (empty: it shows none); made
+        only when the page is made, not for a page kept or a conditional GET."""
+        if self.first is None:
+            return []
+        return _article_conditions(self.article_id) + [Claim.id >= self.first, Claim.id <= self.last]
 
     @property
     def stamp(self) -> bytes:
@@ -79,8 +89,8 @@ class Stamped:
         return max(1, -(-self.key.total // self.key.shape.size))
 
 
-def _article_conditions(article: Article) -> list:
-    return [Claim.article_id == article.id, Claim.deleted == False]  # noqa: E712
+def _article_conditions(article_id: int) -> list:
+    return [Claim.article_id == article_id, Claim.deleted == False]  # noqa: E712
 
 
 @reads
@@ -89,7 +99,6 @@ def stamped(db: Session, *, article: Article, shape: Shape, links: w3c.Links, co
     """The stamps of the document ``shape`` names: 404 for a page past the last."""
     if shape.form not in FORMS:
         raise ValueError(f"unknown form {shape.form!r}")
-    conditions = _article_conditions(article)
     number = shape.page or 0
     iris = shape.form == "iris"
     described = not iris and (shape.page is not None or shape.form != "minimal")
@@ -103,6 +112,7 @@ def stamped(db: Session, *, article: Article, shape: Shape, links: w3c.Links, co
             stamps = (first, last, digest)
             related = claim_stamps.related_stamp(db.connection(), article.id, first, last)
     else:
+        conditions = _article_conditions(article.id)
         total = db.exec(sa_select(func.count()).select_from(Claim).where(*conditions)).one()[0]
         if shape.page is not None or (iris and total):
             rows = db.exec(sa_select(Claim.id).where(*conditions).order_by(Claim.id)
@@ -113,10 +123,9 @@ def stamped(db: Session, *, article: Article, shape: Shape, links: w3c.Links, co
     page_count = max(1, -(-total // shape.size))
     if shape.page is not None and number >= page_count:
         raise NotFoundError(f"There is no page {number}; pages run from 0 to {page_count - 1}.")
-    chosen = conditions + [Claim.id >= first, Claim.id <= last] if first is not None else []
     key = KeptPage(shape, collection_id, page_url(0, iris), links.context, article.title,
                    tuple(rating_scale(config)), total, stamps, related)
-    return Stamped(key, chosen)
+    return Stamped(key, article.id, first, last)
 
 
 @reads

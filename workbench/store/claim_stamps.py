@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlalchemy.engine import Connection
 
 from workbench.memo import memoized
@@ -24,11 +24,18 @@ _LATEST_EVENT_SQL = ("SELECT id, at FROM history_event WHERE article_id = :artic
                      "ORDER BY article_id DESC, id DESC LIMIT 1")
 
 
+@memoized(max_entries=32)
+def _statement(sql: str) -> TextClause:
+    """``sql`` as a statement, made once: making one parses its text for parameters each time,
+    which cost a container read more than running its query."""
+    return text(sql)
+
+
 def revision_claims_stamp(conn: Connection, revision_id: int) -> str:
     """The ids, versions and creation times of the revision's live claims, as a digest. Every
     change to a claim raises its version (the mapper's version counter), so equal stamps mean
     equal claims."""
-    count, pairs = conn.execute(text(_STAMP_SQL[conn.dialect.name]), {"revision_id": revision_id}).one()
+    count, pairs = conn.execute(_statement(_STAMP_SQL[conn.dialect.name]), {"revision_id": revision_id}).one()
     return _claims_stamp(conn, revision_id, count, pairs)
 
 
@@ -55,7 +62,7 @@ def page_stamp(conn: Connection, article_id: int, skip: int, size: int) -> tuple
     so a page of a thousand claims is named without reading a thousand rows. Any change to a claim
     raises its version and so changes the digest."""
     total, first, last, values = conn.execute(
-        text(_page_sql(conn.dialect.name)),
+        _statement(_page_sql(conn.dialect.name)),
         {"article_id": article_id, "no": False, "size": size, "skip": skip}).one()
     if conn.dialect.name == "sqlite" and values:
         values = hashlib.sha256(values.encode()).hexdigest()
@@ -67,7 +74,7 @@ def history_stamp(conn: Connection, article_id: int) -> str:
     (the table's trigger), and every change to the article, its claims, their sources and
     approvals adds one: equal stamps, equal history. (The time tells apart databases whose ids
     coincide, as a test's fresh one does.)"""
-    row = conn.execute(text(_LATEST_EVENT_SQL), {"article_id": article_id}).first()
+    row = conn.execute(_statement(_LATEST_EVENT_SQL), {"article_id": article_id}).first()
     return _history_stamp(article_id, *(row or (None, None)))
 
 
@@ -80,7 +87,7 @@ def page_stamps(conn: Connection, revision_id: int, article_id: int) -> tuple[st
     latest = _LATEST_EVENT_SQL.replace("SELECT id, at", "SELECT {}")
     sql = (f"SELECT stamp.*, ({latest.format('id')}), ({latest.format('at')}) "
            f"FROM ({_STAMP_SQL[conn.dialect.name]}) AS stamp")
-    count, pairs, event_id, at = conn.execute(text(sql), {"revision_id": revision_id, "article_id": article_id}).one()
+    count, pairs, event_id, at = conn.execute(_statement(sql), {"revision_id": revision_id, "article_id": article_id}).one()
     return _claims_stamp(conn, revision_id, count, pairs), _history_stamp(article_id, event_id, at)
 
 
@@ -105,26 +112,28 @@ def _related_sql(dialect: str) -> str:
     from workbench.store.models import ClaimSource, Revision, Source, User
 
     chosen = "SELECT id FROM claim WHERE article_id = :article_id AND deleted = :no AND id BETWEEN :first AND :last"
-    links = _digest(dialect, _row_text(dialect, "cs", [c.name for c in ClaimSource.__table__.columns]),
-                    f"FROM {ClaimSource.__tablename__} cs WHERE cs.claim_id IN ({chosen})", "cs.id")
-    sources = _digest(dialect, _row_text(dialect, "s", [c.name for c in Source.__table__.columns]),
-                      f"FROM {Source.__tablename__} s WHERE s.id IN "
-                      f"(SELECT source_id FROM {ClaimSource.__tablename__} WHERE claim_id IN ({chosen}))", "s.id")
+    # Each citation with the source it cites, in one pass over the chosen claims' citations (a
+    # third cheaper than reading the citations and then their sources).
+    cited = (f"{_row_text(dialect, 'cs', [c.name for c in ClaimSource.__table__.columns])} || ':' || "
+             f"{_row_text(dialect, 's', [c.name for c in Source.__table__.columns])}")
+    sources = _digest(dialect, cited,
+                      f"FROM {ClaimSource.__tablename__} cs JOIN {Source.__tablename__} s ON s.id = cs.source_id "
+                      f"WHERE cs.claim_id IN ({chosen})", "cs.id")
     users = _digest(dialect, _row_text(dialect, "u", ["id", "username", "display_name"]),
                     f"FROM \"{User.__tablename__}\" u WHERE u.id IN (SELECT creator_id FROM claim WHERE id IN ({chosen}))",
                     "u.id")
     numbers = _digest(dialect, _row_text(dialect, "r", ["id", "number"]),
                       f"FROM {Revision.__tablename__} r WHERE r.id IN (SELECT revision_id FROM claim WHERE id IN ({chosen}))",
                       "r.id")
-    return f"SELECT {links}, {sources}, {users}, {numbers}"
+    return f"SELECT {sources}, {users}, {numbers}"
 
 
 def related_stamp(conn: Connection, article_id: int, first: int, last: int) -> tuple:
     """The values of the rows an article's claims ``first``..``last`` (by id) show besides their
     own: their sources as cited and as stored, their creators' names, their revisions' numbers.
-    Read by the database as four short values, so a page of a thousand claims is named without
+    Read by the database as three short values, so a page of a thousand claims is named without
     reading a thousand sources; any change to any of those values gives another stamp."""
-    values = conn.execute(text(_related_sql(conn.dialect.name)),
+    values = conn.execute(_statement(_related_sql(conn.dialect.name)),
                           {"article_id": article_id, "no": False, "first": first, "last": last}).one()
     if conn.dialect.name == "sqlite":
         return tuple(hashlib.sha256(v.encode()).hexdigest() if v else "" for v in values)
