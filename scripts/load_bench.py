@@ -2,9 +2,10 @@
 
 Drives the app under gunicorn on loopback with wrk (scripts/wrk/*.lua: 16 connections on 2
 threads), first on SQLite and then on PostgreSQL (WORKBENCH_BENCH_DATABASE_URL, default the
-local `test` database). Every scenario runs on Workbench twice, under its own gunicorn.conf.py and
+local `test` database). Every scenario runs on Workbench three times, under its own gunicorn.conf.py,
 under plain `gunicorn -w N` (gunicorn's defaults: sync workers, no config file), N being the
-workers gunicorn.conf.py starts. Claim creation is set beside a bare baseline, a minimal Flask
+workers gunicorn.conf.py starts, and under plain `gunicorn -w M`, M being gunicorn's own rule of
+thumb (two workers a core, plus one). Claim creation is set beside a bare baseline, a minimal Flask
 endpoint inserting one SQLite row per request (scripts/baseline_app.py), itself under plain
 `gunicorn -w N`. The servers take turns in rounds, in an order that rotates each round, so a
 change in the machine's speed or a table growing touches them alike; the figures are the rounds'
@@ -59,8 +60,11 @@ DURATION = float(os.environ.get("WORKBENCH_BENCH_SECONDS", 4))
 ROUNDS = int(os.environ.get("WORKBENCH_BENCH_ROUNDS", 3))
 WARMUP = float(os.environ.get("WORKBENCH_BENCH_WARMUP", 1))
 PG_URL = os.environ.get("WORKBENCH_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-# As many workers as gunicorn.conf.py starts (workbench/serving.py), for plain `gunicorn -w N`.
-WORKERS = int(os.environ.get("WORKBENCH_WORKERS", (os.cpu_count() or 1) * 2 + 1))
+# As many workers as gunicorn.conf.py starts (workbench/serving.py: one a core, plus one), for
+# plain `gunicorn -w N` and the baseline; and gunicorn's own rule of thumb, two a core plus one,
+# for plain gunicorn as its documentation would have it started.
+WORKERS = int(os.environ.get("WORKBENCH_WORKERS", (os.cpu_count() or 1) + 1))
+RULE_OF_THUMB_WORKERS = (os.cpu_count() or 1) * 2 + 1
 TARGETS = {"creation": "≥ 40% of the baseline", "p99": 150.0}
 
 
@@ -81,7 +85,7 @@ class Gunicorn:
                  workers: int | None = None):
         self.port = free_port()
         self.app, self.config = app, config
-        self.worker_count = workers or WORKERS
+        self.worker_count = workers or int((settings or {}).get("WORKBENCH_WORKERS", WORKERS))
         self.env = dict(os.environ, **env, **(settings or {}), PYTHONPATH=str(path),
                         WORKBENCH_BIND=f"127.0.0.1:{self.port}", WORKBENCH_LOG_LEVEL="warning",
                         WORKBENCH_CONTROL_SOCKET="off")
@@ -349,6 +353,9 @@ def main() -> None:
     variants = [("gunicorn.conf.py", {"config": True}), *[
         (label, {"config": True, "settings": settings}) for label, settings in map(parse_config, args.config)],
         (plain, {"config": False})]
+    if RULE_OF_THUMB_WORKERS != WORKERS:
+        variants.append((f"gunicorn -w {RULE_OF_THUMB_WORKERS} (sync)",
+                         {"config": False, "workers": RULE_OF_THUMB_WORKERS}))
     print(f"Load: wrk, {CONNECTIONS} connections on {THREADS} threads, on the server's {os.cpu_count()} cores. "
           f"{ROUNDS} rounds of {DURATION:g} s a server, taking turns; medians of the rounds. Baseline: one "
           f"SQLite insert a request under `{plain.split(' (')[0]}`.")

@@ -19,13 +19,21 @@ from workbench import waits
 from workbench.config import default_instance_path
 
 bind = os.environ.get("WORKBENCH_BIND", "127.0.0.1:8000")
-# Processes do the work: (2 x cores) + 1, gunicorn's own rule of thumb.
-workers = int(os.environ.get("WORKBENCH_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+# Processes do the work: one a core, plus one to run while another waits on the database or the
+# network. Measured side by side (`make load`, 16 connections on 2 cores, SQLite and PostgreSQL),
+# 3 workers were ahead of 5 (gunicorn's rule of thumb, two a core plus one) in every scenario:
+# claim creation 657 against 590 requests/s on SQLite (p99 33 against 42 ms), 526 against 477 on
+# PostgreSQL, the article page with 500 claims 166 against 147 on PostgreSQL (p99 139 against 205
+# ms). With more processes than cores, each request shares a core with others for longer, and a
+# worker's CPU time a request rose (2.5 against 2.8 ms for a claim). A server whose requests
+# mostly wait (slow sites to import from, a distant database) may want more: WORKBENCH_WORKERS.
+workers = int(os.environ.get("WORKBENCH_WORKERS", multiprocessing.cpu_count() + 1))
 # Each worker runs one request at a time, as gunicorn's sync workers do: a second request in the
 # same process would only share its GIL, and take twice as long, while another worker may sit
-# idle. Measured side by side (`make load`, a quiet machine of 2 cores), sync workers with these
-# settings made 808 claims/s against 619 for the threaded worker below and 815 for plain
-# `gunicorn -w 5`, and were ahead of both on the API reads, the article page and the export.
+# idle. Measured side by side (`make load`, a quiet machine of 2 cores, 5 workers each), sync
+# workers with these settings made 808 claims/s against 619 for the threaded worker below and 815
+# for plain `gunicorn -w 5`, and were ahead of both on the API reads, the article page and the
+# export.
 # WORKBENCH_THREADS=2 (or keep-alive) chooses OneAtATimeWorker instead: its second thread serves
 # another request while one waits outside the process (a URL fetch, the PDF printer:
 # ``workbench.waits``), and it answers gunicorn's heartbeat during a long request, for a server
