@@ -23,8 +23,10 @@ NEEDLESS_ORPHANS = 0.0125
 #: alike but for their arguments ("jaconv.h2z(u'abc', ascii=True) # => u'ａｂｃ'"), which the whole-text
 #: alignment pairs with another line than the one keeping the quote's letters (examined: the rules'
 #: placements keep the quote's own letters); in npm-package-json-en, one not examined (the set's
-#: second half stays unseen). A ceiling, so that none is added; every other document has none.
-ORACLE_DISAGREES = {"jaconv-ja": 6, "npm-package-json-en": 1}
+#: second half stays unseen); in qalsadi-ar, the heading "Example" under "Usage", its underline
+#: restyled and a list item added below it, which the oracle counts as gone (examined: the same
+#: heading in the same place). A ceiling, so that none is added; every other document has none.
+ORACLE_DISAGREES = {"jaconv-ja": 6, "npm-package-json-en": 1, "qalsadi-ar": 1}
 
 
 def test_corpus_covers_several_scripts_and_real_histories():

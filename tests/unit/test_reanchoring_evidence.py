@@ -412,3 +412,42 @@ def test_sentence_moved_into_the_next_paragraph_with_its_tail_edited_is_followed
            "state-changing route, page and API, so that a new route is covered.\n\nEnd of the text.")
     result, landed = anchor(old, new, "probes every state-changing route to prove it.")
     assert result.state == "changed" and landed == "probes every state-changing route"
+
+
+# A document moved from reStructuredText to Markdown: the quote stands between the same words,
+# but the marks around it are all new, so its remembered characters of context match nothing.
+# (old, new, claim, which copy of its words the claim is, in both texts)
+RESTYLED = [
+    pytest.param("Cite it as follows, or in bibtex format\n\n.. code:: bibtex\n\n@misc{lee2012tolls, title={Tolls}}",
+                 "Cite it as follows, or in bibtex format\n\n```bibtex @misc{lee2012tolls, title={Tolls}} ```",
+                 "bibtex", 1, id="code_directive_became_a_fence"),
+    pytest.param("Install it with pip install tolls\n\nRequirements ^^^^^^^^^^^^\n\n::\n\npip install -r requirements.txt",
+                 "Install it with ``` pip install tolls ``` #### Requirements\n\n``` pip install -r requirements.txt ```",
+                 "Requirements", 0, id="underlined_heading_became_a_hash_heading"),
+    pytest.param("The bridge database\n\nUsage =====\n\nExample -------\n\n.. code:: python\n\n>>> import tolls",
+                 "The bridge database\n\nUsage -----\n\nExample ~~~~~~~\n\n-  Receipts\n\n.. code:: python\n\n>>> import tolls",
+                 "Example", 0, id="underline_restyled_and_an_item_added_below"),
+]
+
+
+@pytest.mark.parametrize("old, new, words, occurrence", RESTYLED)
+def test_a_quote_between_the_same_words_with_new_marks_is_placed_and_flagged(old, new, words, occurrence):
+    result, landed = anchor(old, new, words, occurrence)
+    assert landed == words and result.state == "changed", result
+    # On the copy between the same words (the same copy as in the old text: the texts agree there).
+    copies = [i for i in range(len(new)) if new.startswith(words, i)]
+    assert result.start == copies[occurrence]
+
+
+def test_the_same_words_on_one_side_past_the_paragraph_do_not_place_a_rewritten_quote():
+    old = "Alpha said it on Monday.\n\nBeta happened later, as the council said."
+    new = "Gamma reported everything on Monday.\n\nBeta happened later, as the council said."
+    assert anchor(old, new, "on Monday.")[0].state == "orphan"
+
+
+def test_a_quote_whose_words_on_both_sides_recur_around_another_copy_is_not_placed_by_them():
+    block = "pip install tolls\n\n.. code:: bash\n\n$ tolls --report"
+    old = f"Setup\n\n{block}\n\nAgain\n\n{block}"
+    new = "Setup\n\n```bash tolls --report ```\n\nAgain\n\n```bash tolls --report ```"
+    result, _landed = anchor(old, new, "bash", 0)
+    assert result.state == "orphan" or result.reason != "the same words between the same words, the marks around them changed"

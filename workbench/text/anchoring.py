@@ -285,6 +285,10 @@ TRUNCATED_SIMILAR = 0.6
 #: Characters of an unpaired stretch, found once in each text, for the stretch to count as moved
 #: there: a sentence, not a phrase that recurs by chance.
 MOVED_STRETCH = 30
+#: How far either side of a claim its neighbouring words are read when markup around it changed
+#: (".. code:: bibtex" restyled as "```bibtex"): the remembered context's length in the old text,
+#: and twice that in the new one, which may have gained marks between the same words.
+WORD_CONTEXT = CONTEXT_LENGTH
 #: Every character of these scripts is a token for alignment and similarity: they write no spaces
 #: between words (Han, kana, Thai, Lao, Khmer, Myanmar) or join syllables into words (Hangul),
 #: and an edit changes single characters of a word as often as whole words.
@@ -293,6 +297,9 @@ _UNSPACED = ("\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\
 _DIFF_TOKEN = re.compile(rf"\s+|[{_UNSPACED}]|[^\W{_UNSPACED}]+|.", re.S)
 _SIM_TOKEN = re.compile(rf"[{_UNSPACED}]|[^\s{_UNSPACED}]+")
 _WORD_CHAR = re.compile(r"\w")
+#: The words of a context, marks and spaces aside: letters and digits, a character each in scripts
+#: that write no spaces.
+_CONTEXT_WORD = re.compile(rf"[{_UNSPACED}]|[^\W_{_UNSPACED}]+")
 _DIGITS = re.compile(r"\d+")
 _UNSPACED_CHAR = re.compile(rf"[{_UNSPACED}]")
 #: A whole word in the context before a claim (its start inside the context), or after it.
@@ -856,6 +863,9 @@ def reanchor(old_text: str, new_text: str, *, start: int, end: int, exact: str, 
     found = _exact_elsewhere(diff, old_text, new_text, start, end, exact, prefix, suffix, aligned, unique_old)
     if found is not None:
         return found
+    found = _exact_among_same_words(diff, old_text, new_text, start, end, exact, prefix, suffix, aligned, unique_old)
+    if found is not None:
+        return found
 
     # 3. Edited words.
     edited = _edited(diff, old_text, new_text, start, end, exact, prefix, suffix, aligned, threshold)
@@ -985,6 +995,108 @@ def _exact_elsewhere(diff: TextDiff, old_text: str, new_text: str, start: int, e
                                                                               suffix), 3),
                           reason="the same words, in a changed context")
     return None
+
+
+def _context_words(text: str, lo: int, hi: int, *, before: bool) -> list[str]:
+    """The words of ``text[lo:hi]``, nearest the claim first; a word cut by the window's far
+    edge is left out (part of a word is not its word)."""
+    words = [(m.start(), m.end(), m.group()) for m in _CONTEXT_WORD.finditer(text, lo, hi)]
+    if before:
+        if words and words[0][0] == lo and not _is_edge(text, lo):
+            words = words[1:]
+        return [w for _s, _e, w in reversed(words)]
+    if words and words[-1][1] == hi and not _is_edge(text, hi):
+        words = words[:-1]
+    return [w for _s, _e, w in words]
+
+
+def _same_words_side(old_words: list[str], new_words: list[str]) -> bool:
+    """Whether the words next to a claim are the same words, nearest first, marks aside: two
+    words or more weighing INTACT_SIDE, or every word the old side has (one at least, of half that
+    weight), so a heading's one neighbour is not enough, nor is the paragraph's edge. A markup
+    word next to the claim on either side may have gone or come (rst's "code" in ".. code::
+    python" before Markdown's "```python")."""
+    best_matched = best_weight = 0
+    for skip_old, skip_new in ((0, 0), (1, 0), (0, 1)):
+        matched = 0
+        for a, b in zip(old_words[skip_old:], new_words[skip_new:]):
+            if a != b:
+                break
+            matched += 1
+        weight = sum(_weight(w) for w in old_words[skip_old:skip_old + matched])
+        if matched >= 2 and weight >= INTACT_SIDE:
+            return True
+        if skip_old == skip_new == 0:
+            best_matched, best_weight = matched, weight
+    return 0 < best_matched == len(old_words) and best_weight >= INTACT_SIDE // 2
+
+
+def _word_sides(old_text: str, start: int, end: int, text: str, p: int, e: int) -> tuple[bool, bool]:
+    """Whether the claim at old [start, end) has the same neighbouring words before and after it
+    at [p, e) of ``text`` (the new text, or the old one for another copy of the quote)."""
+    before = _same_words_side(_context_words(old_text, max(0, start - WORD_CONTEXT), start, before=True),
+                              _context_words(text, max(0, p - 2 * WORD_CONTEXT), p, before=True))
+    after = _same_words_side(_context_words(old_text, end, min(len(old_text), end + WORD_CONTEXT), before=False),
+                             _context_words(text, e, min(len(text), e + 2 * WORD_CONTEXT), before=False))
+    return before, after
+
+
+def _words_inside(diff: TextDiff, old_text: str, start: int, end: int) -> tuple[bool, bool]:
+    """Whether the claim's own paragraph has a word next to it, before it and after it: a side
+    that is only the next paragraph ("Beta happened later." after a rewritten "…on Monday.") says
+    where the paragraph ends, not whose words these are."""
+    o_start, o_end = diff.old_paras[diff.old_paragraph(start)]
+    return bool(_WORD_CHAR.search(old_text, o_start, start)), bool(_WORD_CHAR.search(old_text, end, o_end))
+
+
+def _exact_among_same_words(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, exact: str,
+                            prefix: str, suffix: str, aligned: int | None, unique_old: bool) -> Reanchored | None:
+    """The exact quote found again between the same words, its markup around it changed (an rst
+    ".. code:: bibtex" become a Markdown "```bibtex", a heading's underline become "####"), which
+    the characters of its context no longer show. Placed, flagged *changed*, when the words on
+    both sides agree at one copy only (no other copy in either text has both); or on one side,
+    when the quote is said once in each text, or once in its paragraph and once in the paragraph
+    the diff aligned with it (the paragraph alignment is the other half of the evidence)."""
+    edges = (_is_edge(old_text, start), _is_edge(old_text, end))
+    candidates = []
+    position = new_text.find(exact)
+    while position != -1:
+        e = position + len(exact)
+        if (_keeps_edges(old_text, start, end, new_text, position, e)
+                and not diff.from_elsewhere(new_text, position, e, start, end)):
+            candidates.append((position, _word_sides(old_text, start, end, new_text, position, e)))
+        position = new_text.find(exact, position + 1)
+    both = [p for p, sides in candidates if all(sides)]
+    # One side alone is evidence only with words of the claim's own paragraph on that side.
+    inside = _words_inside(diff, old_text, start, end)
+    one_side = [p for p, (before, after) in candidates if (before and inside[0]) or (after and inside[1])]
+    old_copies = [q for q in _occurrences(old_text, exact) if q != start
+                  and _keeps_edges(old_text, start, end, old_text, q, q + len(exact))]
+    chosen = None
+    if len(both) == 1 and not any(all(_word_sides(old_text, start, end, old_text, q, q + len(exact)))
+                                  for q in old_copies):
+        chosen = both[0]
+    else:
+        if len(one_side) == 1 and len(candidates) == 1 and not old_copies:
+            chosen = one_side[0]  # said once in each text, its neighbouring words on one side the same
+        elif aligned is not None and unique_old:
+            in_aligned = [p for p in one_side if diff.new_paragraph(p) == aligned
+                          and _unique_in_paragraph(new_text, diff.new_paras, aligned, exact, edges)]
+            if len(in_aligned) == 1:
+                chosen = in_aligned[0]
+    if chosen is None:
+        return None
+    return Reanchored("changed", chosen, chosen + len(exact),
+                      round(min(0.999, context_score(new_text, chosen, chosen + len(exact), prefix, suffix)), 3),
+                      reason="the same words between the same words, the marks around them changed")
+
+
+def _occurrences(text: str, exact: str) -> list[int]:
+    found, at = [], text.find(exact)
+    while at != -1:
+        found.append(at)
+        at = text.find(exact, at + 1)
+    return found
 
 
 def _boilerplate(old_text: str, new_text: str, p: int, e: int, prefix: str, suffix: str) -> bool:
