@@ -16,9 +16,11 @@ from tests.corpus.real_edits import HELD_OUT, documents, evaluate
 #: said once in their paragraph, both sides for an edited address) and for short quotes (a whole
 #: word beside them, a repeated paragraph between aligned neighbours) took the whole corpus to
 #: 73.2 % and 1.26 %. A claim's paragraph aligned again on its own with its new one, for claims
-#: the whole-text diff could not follow, took it to 76.6 % and 1.15 %.
-EDITED_PLACED = 0.75
-NEEDLESS_ORPHANS = 0.0125
+#: the whole-text diff could not follow, took it to 76.6 % and 1.15 %. With the third held-out
+#: set (long-lived prose) and a short quote placed by the words around it when the marks between
+#: changed: 77.2 % and 0.48 % of 6,660 claims.
+EDITED_PLACED = 0.76
+NEEDLESS_ORPHANS = 0.006
 #: Placements the oracle counts as mis-anchored in the third held-out set: in jaconv-ja, code lines
 #: alike but for their arguments ("jaconv.h2z(u'abc', ascii=True) # => u'ａｂｃ'"), which the whole-text
 #: alignment pairs with another line than the one keeping the quote's letters (examined: the rules'

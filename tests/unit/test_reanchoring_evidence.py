@@ -451,3 +451,4 @@ def test_a_quote_whose_words_on_both_sides_recur_around_another_copy_is_not_plac
     new = "Setup\n\n```bash tolls --report ```\n\nAgain\n\n```bash tolls --report ```"
     result, _landed = anchor(old, new, "bash", 0)
     assert result.state == "orphan" or result.reason != "the same words between the same words, the marks around them changed"
+

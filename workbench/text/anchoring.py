@@ -1055,8 +1055,9 @@ def _exact_among_same_words(diff: TextDiff, old_text: str, new_text: str, start:
     ".. code:: bibtex" become a Markdown "```bibtex", a heading's underline become "####"), which
     the characters of its context no longer show. Placed, flagged *changed*, when the words on
     both sides agree at one copy only (no other copy in either text has both); or on one side,
-    when the quote is said once in each text, or once in its paragraph and once in the paragraph
-    the diff aligned with it (the paragraph alignment is the other half of the evidence)."""
+    inside its paragraph, when no other copy in either text has the same words on either side,
+    or when it is said once in its paragraph and once in the paragraph the diff aligned with it
+    (the paragraph alignment is the other half of the evidence)."""
     edges = (_is_edge(old_text, start), _is_edge(old_text, end))
     candidates = []
     position = new_text.find(exact)
@@ -1077,8 +1078,10 @@ def _exact_among_same_words(diff: TextDiff, old_text: str, new_text: str, start:
                                   for q in old_copies):
         chosen = both[0]
     else:
-        if len(one_side) == 1 and len(candidates) == 1 and not old_copies:
-            chosen = one_side[0]  # said once in each text, its neighbouring words on one side the same
+        if (len(one_side) == 1 and not any(any(sides) for p, sides in candidates if p != one_side[0])
+                and not any(any(_word_sides(old_text, start, end, old_text, q, q + len(exact))) for q in old_copies)):
+            # The only copy in either text with its neighbouring words on one side the same.
+            chosen = one_side[0]
         elif aligned is not None and unique_old:
             in_aligned = [p for p in one_side if diff.new_paragraph(p) == aligned
                           and _unique_in_paragraph(new_text, diff.new_paras, aligned, exact, edges)]
