@@ -452,3 +452,21 @@ def test_a_quote_whose_words_on_both_sides_recur_around_another_copy_is_not_plac
     result, _landed = anchor(old, new, "bash", 0)
     assert result.state == "orphan" or result.reason != "the same words between the same words, the marks around them changed"
 
+
+
+def test_a_heading_whose_underline_became_hashes_is_placed_on_its_words_and_flagged():
+    old = ("Install it\n\n::\n\npip install tolls\n\nRequirements ------------\n\n::\n\n"
+           "pip install -r requirements.txt\n\nUsage\n\nRun it daily.")
+    new = ("Install it\n\n``` pip install tolls ```\n\n#### Requirements\n\n``` pip install -r requirements.txt ```"
+           "\n\nUsage\n\nRun it daily.")
+    result, landed = anchor(old, new, "Requirements ------------")
+    assert landed == "Requirements" and result.state == "changed"
+    assert result.reason == "the same words, their marks changed"
+
+
+def test_words_whose_marks_went_are_not_followed_into_one_word():
+    # "block](@)s" is two words of the old text; "blocks" one word of the new: not the same words.
+    old = "Leaf blocks\n\nA sequence of [block](@)s, each on a line.\n\nEnd."
+    new = "Leaf blocks\n\nA sequence of blocks, each on a line of its own.\n\nEnd."
+    result, landed = anchor(old, new, "[block](@)s,")
+    assert result.state == "orphan" or result.reason != "the same words, their marks changed"

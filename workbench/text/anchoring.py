@@ -221,6 +221,7 @@ import difflib  # noqa: E402
 from collections import Counter  # noqa: E402
 import re  # noqa: E402
 import unicodedata  # noqa: E402
+from typing import Callable  # noqa: E402
 from bisect import bisect_right  # noqa: E402
 
 #: Share of the prefix/suffix context that must agree for an exact quote found elsewhere.
@@ -877,6 +878,10 @@ def reanchor(old_text: str, new_text: str, *, start: int, end: int, exact: str, 
     edited = _edited_by_survival(diff, old_text, new_text, start, end, exact, aligned, edges)
     if edited is not None:
         return edited
+    # 4. Its words whole, their marks changed.
+    edited = _marks_changed(diff, old_text, new_text, start, end, exact, prefix, suffix, aligned)
+    if edited is not None:
+        return edited
     return Reanchored("orphan", None, None, 0.0)
 
 
@@ -1059,39 +1064,114 @@ def _exact_among_same_words(diff: TextDiff, old_text: str, new_text: str, start:
     or when it is said once in its paragraph and once in the paragraph the diff aligned with it
     (the paragraph alignment is the other half of the evidence)."""
     edges = (_is_edge(old_text, start), _is_edge(old_text, end))
-    candidates = []
-    position = new_text.find(exact)
-    while position != -1:
-        e = position + len(exact)
-        if (_keeps_edges(old_text, start, end, new_text, position, e)
-                and not diff.from_elsewhere(new_text, position, e, start, end)):
-            candidates.append((position, _word_sides(old_text, start, end, new_text, position, e)))
-        position = new_text.find(exact, position + 1)
-    both = [p for p, sides in candidates if all(sides)]
-    # One side alone is evidence only with words of the claim's own paragraph on that side.
-    inside = _words_inside(diff, old_text, start, end)
-    one_side = [p for p, (before, after) in candidates if (before and inside[0]) or (after and inside[1])]
-    old_copies = [q for q in _occurrences(old_text, exact) if q != start
-                  and _keeps_edges(old_text, start, end, old_text, q, q + len(exact))]
-    chosen = None
-    if len(both) == 1 and not any(all(_word_sides(old_text, start, end, old_text, q, q + len(exact)))
-                                  for q in old_copies):
-        chosen = both[0]
-    else:
-        if (len(one_side) == 1 and not any(any(sides) for p, sides in candidates if p != one_side[0])
-                and not any(any(_word_sides(old_text, start, end, old_text, q, q + len(exact))) for q in old_copies)):
-            # The only copy in either text with its neighbouring words on one side the same.
-            chosen = one_side[0]
-        elif aligned is not None and unique_old:
-            in_aligned = [p for p in one_side if diff.new_paragraph(p) == aligned
-                          and _unique_in_paragraph(new_text, diff.new_paras, aligned, exact, edges)]
-            if len(in_aligned) == 1:
-                chosen = in_aligned[0]
+    spans = [(p, p + len(exact)) for p in _occurrences(new_text, exact)
+             if _keeps_edges(old_text, start, end, new_text, p, p + len(exact))]
+    old_copies = [(q, q + len(exact)) for q in _occurrences(old_text, exact)
+                  if q != start and _keeps_edges(old_text, start, end, old_text, q, q + len(exact))]
+
+    def unique_in_aligned(p: int, e: int) -> bool:
+        return _unique_in_paragraph(new_text, diff.new_paras, aligned, exact, edges)
+
+    chosen = _among_same_words(diff, old_text, new_text, start, end, spans, old_copies, aligned, unique_old,
+                               unique_in_aligned)
     if chosen is None:
         return None
-    return Reanchored("changed", chosen, chosen + len(exact),
-                      round(min(0.999, context_score(new_text, chosen, chosen + len(exact), prefix, suffix)), 3),
+    return Reanchored("changed", chosen[0], chosen[1],
+                      round(min(0.999, context_score(new_text, chosen[0], chosen[1], prefix, suffix)), 3),
                       reason="the same words between the same words, the marks around them changed")
+
+
+#: Least weight of a claim's words (see ``_weight``) for them to be followed through a change of
+#: their marks alone: a heading's name ("Requirements ------------" become "#### Requirements"),
+#: not a mark with a letter or two.
+MARKED_WORDS = 6
+
+
+def _marks_changed(diff: TextDiff, old_text: str, new_text: str, start: int, end: int, exact: str, prefix: str,
+                   suffix: str, aligned: int | None) -> Reanchored | None:
+    """A claim whose words all stand, in order, with only the marks in and around them changed
+    ("### Segmentation" become "Segmentation", an rst heading's underline dropped): placed on those
+    words, flagged *changed*, on the same evidence of the words beside them as a quote found
+    again whole (``_among_same_words``). The claim's first and last words must be whole."""
+    if not _MARK.search(exact):
+        return None  # words and spaces alone: nothing but the words to follow, and they did not stand
+    words = list(_CONTEXT_WORD.finditer(exact))
+    if not words or sum(_weight(m.group()) for m in words) < MARKED_WORDS:
+        return None
+    first, last = start + words[0].start(), start + words[-1].end()
+    if not (_is_edge(old_text, first) and _is_edge(old_text, last)):
+        return None
+    pattern = _words_pattern([m.group() for m in words])
+
+    def found(text: str) -> list[tuple[int, int]]:
+        return [(m.start(), m.end()) for m in pattern.finditer(text)
+                if _is_edge(text, m.start()) and _is_edge(text, m.end())]
+
+    spans = found(new_text)
+    old_copies = [span for span in found(old_text) if not (span[0] < end and start < span[1])]
+    if exact in {new_text[s:e] for s, e in spans}:
+        return None  # the quote stands whole: the rules for exact words decide
+    words_text = old_text[first:last]
+    unique_old = len([1 for s, e in found(old_text[slice(*diff.old_paras[diff.old_paragraph(start)])])]) <= 1
+
+    def unique_in_aligned(p: int, e: int) -> bool:
+        n_start, n_end = diff.new_paras[aligned]
+        return len([1 for span in spans if n_start <= span[0] and span[1] <= n_end]) == 1
+
+    # Words whose marks changed are weaker evidence than the quote itself: one side of the same
+    # words is enough only for words said once in each text (a heading repeated over two code
+    # samples is either's).
+    chosen = _among_same_words(diff, old_text, new_text, first, last, spans, old_copies, aligned, unique_old,
+                               unique_in_aligned, one_side_among_copies=False)
+    if chosen is None:
+        return None
+    changed = new_text[chosen[0]:chosen[1]]
+    return Reanchored("changed", chosen[0], chosen[1],
+                      round(min(0.999, max(similarity(exact, changed), similarity(words_text, changed))), 3),
+                      reason="the same words, their marks changed")
+
+
+_MARK = re.compile(r"[^\w\s]|_")
+
+
+def _words_pattern(words: list[str]) -> re.Pattern:
+    """The words in order, marks between them (none between two characters of a script without
+    spaces: "block](@)s" is not "blocks"), case aside (re keeps what it compiled)."""
+    pattern = re.escape(words[0])
+    for before, word in zip(words, words[1:]):
+        joint = "[\\W_]*" if _UNSPACED_CHAR.match(before[-1]) and _UNSPACED_CHAR.match(word[0]) else "[\\W_]+"
+        pattern += joint + re.escape(word)
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def _among_same_words(diff: TextDiff, old_text: str, new_text: str, start: int, end: int,
+                      spans: list[tuple[int, int]], old_copies: list[tuple[int, int]], aligned: int | None,
+                      unique_old: bool, unique_in_aligned: Callable[[int, int], bool], *,
+                      one_side_among_copies: bool = True) -> tuple[int, int] | None:
+    """Of the new text's ``spans`` (copies of a claim's words at old [start, end), whose other
+    copies in the old text are ``old_copies``), the one the words beside it make the claim's:
+    the only copy with the same words on both sides, none of the old copies having them too; or
+    the only copy in either text with the same words on one side, a side with words of the
+    claim's own paragraph; or the only copy in the aligned paragraph with one such side, the
+    claim being said once in its own (``unique_old``) and the copy once there. Without
+    ``one_side_among_copies``, one side places a copy only when it is the only copy in either text."""
+    sides = [(s, e, _word_sides(old_text, start, end, new_text, s, e)) for s, e in spans
+             if not diff.from_elsewhere(new_text, s, e, start, end)]
+    both = [(s, e) for s, e, (before, after) in sides if before and after]
+    if len(both) == 1 and not any(all(_word_sides(old_text, start, end, old_text, q, r)) for q, r in old_copies):
+        return both[0]
+    inside = _words_inside(diff, old_text, start, end)
+    one_side = [(s, e) for s, e, (before, after) in sides if (before and inside[0]) or (after and inside[1])]
+    if not one_side_among_copies and (len(spans) > 1 or old_copies):
+        return None
+    if (len(one_side) == 1 and not any(any(side) for s, e, side in sides if (s, e) != one_side[0])
+            and not any(any(_word_sides(old_text, start, end, old_text, q, r)) for q, r in old_copies)):
+        return one_side[0]  # the only copy in either text with its neighbouring words on one side the same
+    if aligned is not None and unique_old:
+        in_aligned = [(s, e) for s, e in one_side if diff.new_paragraph(s) == aligned and unique_in_aligned(s, e)]
+        if len(in_aligned) == 1:
+            return in_aligned[0]
+    return None
 
 
 def _occurrences(text: str, exact: str) -> list[int]:
