@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import TextClause, text
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from workbench.memo import memoized
+from workbench.store.driver_statements import DriverStatements
 
 _STAMP_SQL = {
     # Each claim's id, version and creation time, in id order, joined by the database. (The time
@@ -25,17 +26,23 @@ _LATEST_EVENT_SQL = ("SELECT id, at FROM history_event WHERE article_id = :artic
 
 
 @memoized(max_entries=32)
-def _statement(sql: str) -> TextClause:
-    """``sql`` as a statement, made once: making one parses its text for parameters each time,
-    which cost a container read more than running its query."""
-    return text(sql)
+def _statement(sql: str) -> DriverStatements:
+    """``sql`` as a statement made once and run on the driver's cursor: making one parses its
+    text for parameters, and SQLAlchemy's execution layer adds as much again, which together cost
+    a container read more than running its queries."""
+    return DriverStatements(text(sql))
+
+
+def _row(conn: Connection, sql: str, params: dict) -> tuple | None:
+    """The first row ``sql`` returns, run in ``conn``'s transaction."""
+    return _statement(sql).for_dialect(conn.dialect).execute(conn, params)
 
 
 def revision_claims_stamp(conn: Connection, revision_id: int) -> str:
     """The ids, versions and creation times of the revision's live claims, as a digest. Every
     change to a claim raises its version (the mapper's version counter), so equal stamps mean
     equal claims."""
-    count, pairs = conn.execute(_statement(_STAMP_SQL[conn.dialect.name]), {"revision_id": revision_id}).one()
+    count, pairs = _row(conn, _STAMP_SQL[conn.dialect.name], {"revision_id": revision_id})
     return _claims_stamp(conn, revision_id, count, pairs)
 
 
@@ -61,9 +68,8 @@ def page_stamp(conn: Connection, article_id: int, skip: int, size: int) -> tuple
     the page's claims) for the ``size`` claims after the first ``skip`` in id order: one short row,
     so a page of a thousand claims is named without reading a thousand rows. Any change to a claim
     raises its version and so changes the digest."""
-    total, first, last, values = conn.execute(
-        _statement(_page_sql(conn.dialect.name)),
-        {"article_id": article_id, "no": False, "size": size, "skip": skip}).one()
+    total, first, last, values = _row(conn, _page_sql(conn.dialect.name),
+                                      {"article_id": article_id, "no": False, "size": size, "skip": skip})
     if conn.dialect.name == "sqlite" and values:
         values = hashlib.sha256(values.encode()).hexdigest()
     return total, first, last, values or ""
@@ -74,7 +80,7 @@ def history_stamp(conn: Connection, article_id: int) -> str:
     (the table's trigger), and every change to the article, its claims, their sources and
     approvals adds one: equal stamps, equal history. (The time tells apart databases whose ids
     coincide, as a test's fresh one does.)"""
-    row = conn.execute(_statement(_LATEST_EVENT_SQL), {"article_id": article_id}).first()
+    row = _row(conn, _LATEST_EVENT_SQL, {"article_id": article_id})
     return _history_stamp(article_id, *(row or (None, None)))
 
 
@@ -87,7 +93,7 @@ def page_stamps(conn: Connection, revision_id: int, article_id: int) -> tuple[st
     latest = _LATEST_EVENT_SQL.replace("SELECT id, at", "SELECT {}")
     sql = (f"SELECT stamp.*, ({latest.format('id')}), ({latest.format('at')}) "
            f"FROM ({_STAMP_SQL[conn.dialect.name]}) AS stamp")
-    count, pairs, event_id, at = conn.execute(_statement(sql), {"revision_id": revision_id, "article_id": article_id}).one()
+    count, pairs, event_id, at = _row(conn, sql, {"revision_id": revision_id, "article_id": article_id})
     return _claims_stamp(conn, revision_id, count, pairs), _history_stamp(article_id, event_id, at)
 
 
@@ -133,8 +139,8 @@ def related_stamp(conn: Connection, article_id: int, first: int, last: int) -> t
     own: their sources as cited and as stored, their creators' names, their revisions' numbers.
     Read by the database as three short values, so a page of a thousand claims is named without
     reading a thousand sources; any change to any of those values gives another stamp."""
-    values = conn.execute(_statement(_related_sql(conn.dialect.name)),
-                          {"article_id": article_id, "no": False, "first": first, "last": last}).one()
+    values = _row(conn, _related_sql(conn.dialect.name),
+                  {"article_id": article_id, "no": False, "first": first, "last": last})
     if conn.dialect.name == "sqlite":
         return tuple(hashlib.sha256(v.encode()).hexdigest() if v else "" for v in values)
     return tuple(v or "" for v in values)
