@@ -16,6 +16,8 @@ from workbench.store.models import (
     User,
     utcnow,
 )
+from workbench.store.driver_statements import DriverStatements
+from workbench.store.orm_rows import attach_loaded
 from workbench.store.unit_of_work import reads
 from workbench.text.cleaning import CleanResult, canonicalize, text_sha256
 from workbench.text.sanitize import render_paragraphs
@@ -138,10 +140,18 @@ def articles_by_id(db: Session, article_ids=None) -> dict[int, Article]:
 
 @reads
 def get_article(db: Session, article_id: int) -> Article:
-    article = db.get(Article, article_id)
-    if article is None:
+    """The article, read by one statement on the driver's cursor (every API read of an article's
+    claims starts here, and the ORM's loading cost more than the query), joining the session as
+    if the ORM had loaded it; the session's own instance if it holds one already."""
+    conn = db.connection()
+    lookup = _ARTICLE_ROW.for_dialect(conn.dialect)
+    found = lookup.first(conn, lookup.convert({"article_id": article_id}))
+    if found is None:
         raise NotFoundError(f"There is no article {article_id}.")
-    return article
+    return attach_loaded(db, Article, found)
+
+
+_ARTICLE_ROW = DriverStatements(select(*Article.__table__.columns).where(Article.id == bindparam("article_id")))
 
 
 # A revision's heavy columns load only when something reads them.
@@ -163,22 +173,33 @@ def get_revision(db: Session, article: Article, number: int | None = None) -> Re
 
 @reads
 def get_article_and_revision(db: Session, article_id: int, *, with_text: bool = True) -> tuple[Article, Revision]:
-    """An article with its current revision, in one query (heavy revision columns load when read;
-    so does the canonical text, without ``with_text``)."""
-    query = _ARTICLE_AND_REVISION if with_text else _ARTICLE_AND_REVISION_WITHOUT_TEXT
-    found = db.exec(query, params={"article_id": article_id}).first()
+    """An article with its current revision, in one query on the driver's cursor (heavy revision
+    columns load when read; so does the canonical text, without ``with_text``)."""
+    conn = db.connection()
+    lookup = (_ARTICLE_AND_REVISION if with_text else _ARTICLE_AND_REVISION_WITHOUT_TEXT).for_dialect(conn.dialect)
+    found = lookup.execute(conn, lookup.convert({"article_id": article_id}))
     if found is None:
         get_article(db, article_id)  # the article's own 404
         raise NotFoundError(f"Article {article_id} has no current revision.")
-    return found[0], found[1]
+    article_columns = len(Article.__table__.columns)
+    article = attach_loaded(db, Article, dict(zip(lookup.keys[:article_columns], found[:article_columns])))
+    revision = attach_loaded(db, Revision, {key.removeprefix("revision_"): value for key, value in
+                                            zip(lookup.keys[article_columns:], found[article_columns:])})
+    return article, revision
 
 
-_ARTICLE_AND_REVISION = (
-    select(Article, Revision)
-    .join(Revision, (Revision.article_id == Article.id) & (Revision.number == Article.current_revision))
-    .where(Article.id == bindparam("article_id")).options(*_LIGHT_REVISION)
-)
-_ARTICLE_AND_REVISION_WITHOUT_TEXT = _ARTICLE_AND_REVISION.options(defer(Revision.canonical_text))
+def _article_and_revision(*left_out: str) -> DriverStatements:
+    revision_columns = [column.label(f"revision_{column.key}") for column in Revision.__table__.columns
+                        if column.key not in left_out]
+    return DriverStatements(
+        select(*Article.__table__.columns, *revision_columns)
+        .join(Revision, (Revision.article_id == Article.id) & (Revision.number == Article.current_revision))
+        .where(Article.id == bindparam("article_id")))
+
+
+# A revision's heavy columns load only when something reads them.
+_ARTICLE_AND_REVISION = _article_and_revision("original", "html", "blocks")
+_ARTICLE_AND_REVISION_WITHOUT_TEXT = _article_and_revision("original", "html", "blocks", "canonical_text")
 
 
 def list_revisions(db: Session, article: Article) -> list[Revision]:
