@@ -173,33 +173,22 @@ def get_revision(db: Session, article: Article, number: int | None = None) -> Re
 
 @reads
 def get_article_and_revision(db: Session, article_id: int, *, with_text: bool = True) -> tuple[Article, Revision]:
-    """An article with its current revision, in one query on the driver's cursor (heavy revision
-    columns load when read; so does the canonical text, without ``with_text``)."""
-    conn = db.connection()
-    lookup = (_ARTICLE_AND_REVISION if with_text else _ARTICLE_AND_REVISION_WITHOUT_TEXT).for_dialect(conn.dialect)
-    found = lookup.execute(conn, lookup.convert({"article_id": article_id}))
+    """An article with its current revision, in one query (heavy revision columns load when read;
+    so does the canonical text, without ``with_text``)."""
+    query = _ARTICLE_AND_REVISION if with_text else _ARTICLE_AND_REVISION_WITHOUT_TEXT
+    found = db.exec(query, params={"article_id": article_id}).first()
     if found is None:
         get_article(db, article_id)  # the article's own 404
         raise NotFoundError(f"Article {article_id} has no current revision.")
-    article_columns = len(Article.__table__.columns)
-    article = attach_loaded(db, Article, dict(zip(lookup.keys[:article_columns], found[:article_columns])))
-    revision = attach_loaded(db, Revision, {key.removeprefix("revision_"): value for key, value in
-                                            zip(lookup.keys[article_columns:], found[article_columns:])})
-    return article, revision
+    return found[0], found[1]
 
 
-def _article_and_revision(*left_out: str) -> DriverStatements:
-    revision_columns = [column.label(f"revision_{column.key}") for column in Revision.__table__.columns
-                        if column.key not in left_out]
-    return DriverStatements(
-        select(*Article.__table__.columns, *revision_columns)
-        .join(Revision, (Revision.article_id == Article.id) & (Revision.number == Article.current_revision))
-        .where(Article.id == bindparam("article_id")))
-
-
-# A revision's heavy columns load only when something reads them.
-_ARTICLE_AND_REVISION = _article_and_revision("original", "html", "blocks")
-_ARTICLE_AND_REVISION_WITHOUT_TEXT = _article_and_revision("original", "html", "blocks", "canonical_text")
+_ARTICLE_AND_REVISION = (
+    select(Article, Revision)
+    .join(Revision, (Revision.article_id == Article.id) & (Revision.number == Article.current_revision))
+    .where(Article.id == bindparam("article_id")).options(*_LIGHT_REVISION)
+)
+_ARTICLE_AND_REVISION_WITHOUT_TEXT = _ARTICLE_AND_REVISION.options(defer(Revision.canonical_text))
 
 
 def list_revisions(db: Session, article: Article) -> list[Revision]:
