@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, or_
+from sqlalchemy import bindparam, func, inspect, or_
 from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
@@ -143,12 +143,19 @@ def get_article(db: Session, article_id: int) -> Article:
     """The article, read by one statement on the driver's cursor (every API read of an article's
     claims starts here, and the ORM's loading cost more than the query), joining the session as
     if the ORM had loaded it; the session's own instance if it holds one already."""
+    held = db.identity_map.get(_article_key(article_id))
+    if held is not None and not inspect(held).expired_attributes:
+        return held  # as the ORM's get: no query for an article the session holds
     conn = db.connection()
     lookup = _ARTICLE_ROW.for_dialect(conn.dialect)
     found = lookup.first(conn, lookup.convert({"article_id": article_id}))
     if found is None:
         raise NotFoundError(f"There is no article {article_id}.")
     return attach_loaded(db, Article, found)
+
+
+def _article_key(article_id: int):
+    return inspect(Article).identity_key_from_primary_key([article_id])
 
 
 _ARTICLE_ROW = DriverStatements(select(*Article.__table__.columns).where(Article.id == bindparam("article_id")))
